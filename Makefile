@@ -1,0 +1,33 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check perf screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,server]'
+	touch $(STAMP)
+
+## Set everything up and open the app on its embedded default (demo territory).
+run: $(STAMP)
+	$(BIN)/fieldrep --demo
+
+## Lint, types, import contracts, then every test (benchmarks excluded).
+test: $(STAMP) check
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+perf: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/perf -q -s -p no:cacheprovider -o addopts=""
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

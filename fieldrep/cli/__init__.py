@@ -1,0 +1,1 @@
+"""The headless command line: scripting, support and tests, over the same Workspace."""

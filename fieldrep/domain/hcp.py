@@ -1,0 +1,68 @@
+"""Healthcare professionals (HCPs): the people a rep calls on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fieldrep.domain.enums import Channel
+from fieldrep.domain.errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class Hcp:
+    """One HCP as the rep's device knows it. Master data is server-owned."""
+
+    id: str
+    external_id: str
+    name: str
+    specialty: str
+    organisation: str
+    city: str
+    territory_id: str
+    title: str = ""
+    npi: str | None = None
+    address: str = ""
+    postcode: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    tier: str = "C"
+    decile: int = 5
+    patient_volume: int = 0
+    consents: dict[str, bool] = field(default_factory=dict)
+    preferred_channel: Channel | None = None
+    do_not_contact: bool = False
+    version: int = 0
+
+    def has_consent(self, channel: Channel) -> bool:
+        """Visits need no opt-in; every other channel needs an explicit yes."""
+        if self.do_not_contact:
+            return False
+        return self.consents.get(channel.value, channel is Channel.VISIT)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title} {self.name}".strip()
+
+
+TIERS = ("A", "B", "C", "D")
+
+
+def validate_hcp(hcp: Hcp) -> None:
+    """Refuse master data a rep could not work with."""
+    if not hcp.id.strip():
+        raise ValidationError("Every HCP needs an id.")
+    if not hcp.name.strip():
+        raise ValidationError(f"HCP {hcp.id} has no name.")
+    if hcp.tier not in TIERS:
+        raise ValidationError(f"HCP {hcp.id}: tier must be one of {', '.join(TIERS)}.")
+    if not 1 <= hcp.decile <= 10:
+        raise ValidationError(f"HCP {hcp.id}: decile must be between 1 and 10.")
+    if hcp.npi is not None and not (hcp.npi.isdigit() and len(hcp.npi) == 10):
+        raise ValidationError(f"HCP {hcp.id}: an NPI has exactly 10 digits.")
+    if hcp.latitude is not None and not -90 <= hcp.latitude <= 90:
+        raise ValidationError(f"HCP {hcp.id}: latitude must be between -90 and 90.")
+    if hcp.longitude is not None and not -180 <= hcp.longitude <= 180:
+        raise ValidationError(f"HCP {hcp.id}: longitude must be between -180 and 180.")
+    for channel in hcp.consents:
+        if channel not in Channel._value2member_map_:
+            raise ValidationError(f"HCP {hcp.id}: unknown consent channel '{channel}'.")

@@ -1,0 +1,204 @@
+"""Call notes: drafts the rep edits freely, then submits; submitted notes are locked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from fieldrep.domain.calls import CallDraft, CallNote, FollowUp, ensure_editable, validate_call
+from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
+from fieldrep.domain.errors import NotFoundError
+from fieldrep.services.base import Store
+from fieldrep.services.catalogue import approved_message_ids
+from fieldrep.services.hcps import HcpService
+from fieldrep.store import outbox
+from fieldrep.store.schema import call_notes
+from fieldrep.store.values import dt_to_text, new_id, now_utc, text_to_dt
+
+ENTITY = "call_note"
+
+
+def _follow_ups_to_json(items: Iterable[FollowUp]) -> list[dict[str, Any]]:
+    return [{"description": f.description, "due": f.due.isoformat(), "done": f.done} for f in items]
+
+
+def _follow_ups_from_json(items: Iterable[dict[str, Any]]) -> tuple[FollowUp, ...]:
+    return tuple(
+        FollowUp(str(i["description"]), date.fromisoformat(i["due"]), bool(i.get("done", False)))
+        for i in items
+    )
+
+
+def note_from_row(row: Any) -> CallNote:
+    m = row._mapping
+    started = text_to_dt(m["started_at"])
+    assert started is not None
+    return CallNote(
+        id=m["id"],
+        hcp_id=m["hcp_id"],
+        author=m["author"],
+        channel=Channel(m["channel"]),
+        started_at=started,
+        duration_minutes=m["duration_minutes"],
+        status=CallStatus(m["status"]),
+        products=tuple(m["products"]),
+        key_messages=tuple(m["key_messages"]),
+        attendees=tuple(m["attendees"]),
+        outcome=Outcome(m["outcome"]) if m["outcome"] else None,
+        sentiment=Sentiment(m["sentiment"]) if m["sentiment"] else None,
+        insights=m["insights"],
+        follow_ups=_follow_ups_from_json(m["follow_ups"]),
+        suggestion_id=m["suggestion_id"],
+        submitted_at=text_to_dt(m["submitted_at"]),
+        conflict_of=m["conflict_of"],
+        version=m["version"],
+    )
+
+
+def draft_fields(draft: CallDraft) -> dict[str, Any]:
+    """The stored (and wire) form of what a rep can edit on a call."""
+    return {
+        "hcp_id": draft.hcp_id,
+        "channel": draft.channel.value,
+        "started_at": dt_to_text(draft.started_at),
+        "duration_minutes": draft.duration_minutes,
+        "products": list(draft.products),
+        "key_messages": list(draft.key_messages),
+        "attendees": list(draft.attendees),
+        "outcome": draft.outcome.value if draft.outcome else None,
+        "sentiment": draft.sentiment.value if draft.sentiment else None,
+        "insights": draft.insights,
+        "follow_ups": _follow_ups_to_json(draft.follow_ups),
+        "suggestion_id": draft.suggestion_id,
+    }
+
+
+def draft_of(note: CallNote) -> CallDraft:
+    return CallDraft(
+        hcp_id=note.hcp_id,
+        channel=note.channel,
+        started_at=note.started_at,
+        duration_minutes=note.duration_minutes,
+        products=note.products,
+        key_messages=note.key_messages,
+        attendees=note.attendees,
+        outcome=note.outcome,
+        sentiment=note.sentiment,
+        insights=note.insights,
+        follow_ups=note.follow_ups,
+        suggestion_id=note.suggestion_id,
+    )
+
+
+class CallService:
+    def __init__(self, store: Store, hcps: HcpService, author: str) -> None:
+        self._store = store
+        self._hcps = hcps
+        self.author = author
+
+    def _validate(self, conn: Connection, draft: CallDraft) -> None:
+        validate_call(draft, approved_message_ids(conn))
+        self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
+
+    def log(self, draft: CallDraft, *, submit: bool = False) -> CallNote:
+        """Create a call note (a draft, or submitted at once) with its outbox row."""
+        with self._store.write() as conn:
+            self._validate(conn, draft)
+            fields = draft_fields(draft)
+            fields["author"] = self.author
+            fields["status"] = CallStatus.SUBMITTED.value if submit else CallStatus.DRAFT.value
+            fields["submitted_at"] = dt_to_text(now_utc()) if submit else None
+            note_id = new_id()
+            conn.execute(insert(call_notes).values(id=note_id, version=0, **fields))
+            outbox.record_mutation(
+                conn, entity=ENTITY, entity_id=note_id, op="create", fields=fields
+            )
+            return self.get_in(conn, note_id)
+
+    def update_draft(self, note_id: str, draft: CallDraft) -> CallNote:
+        """Save the rep's edits to a draft; only changed fields go in the outbox row."""
+        with self._store.write() as conn:
+            current = self.get_in(conn, note_id)
+            ensure_editable(current)
+            self._validate(conn, draft)
+            before = draft_fields(draft_of(current))
+            after = draft_fields(draft)
+            changed = {k: v for k, v in after.items() if before[k] != v}
+            if not changed:
+                return current
+            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
+            outbox.record_mutation(
+                conn,
+                entity=ENTITY,
+                entity_id=note_id,
+                op="update",
+                fields=changed,
+                base_version=current.version,
+            )
+            return self.get_in(conn, note_id)
+
+    def submit(self, note_id: str) -> CallNote:
+        """Lock the note: from now on it is the record of what happened."""
+        with self._store.write() as conn:
+            current = self.get_in(conn, note_id)
+            ensure_editable(current)
+            self._validate(conn, draft_of(current))
+            changed = {"status": CallStatus.SUBMITTED.value, "submitted_at": dt_to_text(now_utc())}
+            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
+            outbox.record_mutation(
+                conn,
+                entity=ENTITY,
+                entity_id=note_id,
+                op="update",
+                fields=changed,
+                base_version=current.version,
+            )
+            return replace(self.get_in(conn, note_id))
+
+    @staticmethod
+    def get_in(conn: Connection, note_id: str) -> CallNote:
+        row = conn.execute(select(call_notes).where(call_notes.c.id == note_id)).first()
+        if row is None:
+            raise NotFoundError(f"No call note with id '{note_id}'.")
+        return note_from_row(row)
+
+    def get(self, note_id: str) -> CallNote:
+        with self._store.read() as conn:
+            return self.get_in(conn, note_id)
+
+    def for_hcp(self, hcp_id: str) -> list[CallNote]:
+        """The HCP's history, newest first."""
+        query = (
+            select(call_notes)
+            .where(call_notes.c.hcp_id == hcp_id)
+            .order_by(call_notes.c.started_at.desc())
+        )
+        with self._store.read() as conn:
+            return [note_from_row(r) for r in conn.execute(query)]
+
+    def drafts(self) -> list[CallNote]:
+        query = (
+            select(call_notes)
+            .where(call_notes.c.status == CallStatus.DRAFT.value)
+            .order_by(call_notes.c.started_at.desc())
+        )
+        with self._store.read() as conn:
+            return [note_from_row(r) for r in conn.execute(query)]
+
+    def all(self) -> list[CallNote]:
+        with self._store.read() as conn:
+            query = select(call_notes).order_by(call_notes.c.started_at)
+            return [note_from_row(r) for r in conn.execute(query)]
+
+    def count(self) -> int:
+        with self._store.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(call_notes)).scalar_one())
+
+    def import_history(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Load already-synced history (demo, first sync): no outbox rows."""
+        if rows:
+            conn.execute(insert(call_notes), rows)

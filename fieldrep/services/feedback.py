@@ -1,0 +1,98 @@
+"""Suggestion feedback: accept, dismiss with a reason, snooze. Append-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
+from fieldrep.domain.plans import SuggestionFeedback, validate_feedback
+from fieldrep.services.base import Store
+from fieldrep.store import outbox
+from fieldrep.store.schema import suggestion_feedback
+from fieldrep.store.values import (
+    date_to_text,
+    dt_to_text,
+    new_id,
+    now_utc,
+    text_to_date,
+    text_to_dt,
+)
+
+ENTITY = "suggestion_feedback"
+
+
+def feedback_from_row(row: Any) -> SuggestionFeedback:
+    m = row._mapping
+    created = text_to_dt(m["created_at"])
+    assert created is not None
+    return SuggestionFeedback(
+        id=m["id"],
+        suggestion_id=m["suggestion_id"],
+        hcp_id=m["hcp_id"],
+        action=FeedbackAction(m["action"]),
+        created_at=created,
+        channel=Channel(m["channel"]) if m["channel"] else None,
+        message_id=m["message_id"],
+        reason=DismissReason(m["reason"]) if m["reason"] else None,
+        snooze_until=text_to_date(m["snooze_until"]),
+        comment=m["comment"],
+    )
+
+
+class FeedbackService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record(
+        self,
+        *,
+        suggestion_id: str,
+        hcp_id: str,
+        action: FeedbackAction,
+        channel: Channel | None = None,
+        message_id: str | None = None,
+        reason: DismissReason | None = None,
+        snooze_until: date | None = None,
+        comment: str = "",
+    ) -> SuggestionFeedback:
+        feedback = SuggestionFeedback(
+            id=new_id(),
+            suggestion_id=suggestion_id,
+            hcp_id=hcp_id,
+            action=action,
+            created_at=now_utc(),
+            channel=channel,
+            message_id=message_id,
+            reason=reason,
+            snooze_until=snooze_until,
+            comment=comment,
+        )
+        validate_feedback(feedback)
+        fields = {
+            "suggestion_id": suggestion_id,
+            "hcp_id": hcp_id,
+            "action": action.value,
+            "created_at": dt_to_text(feedback.created_at),
+            "channel": channel.value if channel else None,
+            "message_id": message_id,
+            "reason": reason.value if reason else None,
+            "snooze_until": date_to_text(snooze_until),
+            "comment": comment,
+        }
+        with self._store.write() as conn:
+            conn.execute(insert(suggestion_feedback).values(id=feedback.id, **fields))
+            outbox.record_mutation(
+                conn, entity=ENTITY, entity_id=feedback.id, op="create", fields=fields
+            )
+        return feedback
+
+    def all(self) -> list[SuggestionFeedback]:
+        query = select(suggestion_feedback).order_by(suggestion_feedback.c.created_at)
+        with self._store.read() as conn:
+            return [feedback_from_row(r) for r in conn.execute(query)]
+
+    def for_hcp(self, hcp_id: str) -> list[SuggestionFeedback]:
+        return [f for f in self.all() if f.hcp_id == hcp_id]

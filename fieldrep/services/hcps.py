@@ -1,0 +1,177 @@
+"""HCPs: master data (server-owned), search, and the rep-owned preferred channel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from fieldrep.domain.enums import Channel
+from fieldrep.domain.errors import NotFoundError
+from fieldrep.domain.hcp import Hcp, validate_hcp
+from fieldrep.services.base import Store
+from fieldrep.store import outbox
+from fieldrep.store.schema import hcps
+
+ENTITY = "hcp"
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class HcpSummary:
+    """One row of the HCP list: what a rep scans, plus contact recency."""
+
+    id: str
+    name: str
+    title: str
+    specialty: str
+    organisation: str
+    city: str
+    tier: str
+    decile: int
+    last_contact: str | None
+    open_follow_ups: int
+
+
+def hcp_from_row(row: Any) -> Hcp:
+    m = row._mapping
+    return Hcp(
+        id=m["id"],
+        external_id=m["external_id"],
+        npi=m["npi"],
+        name=m["name"],
+        title=m["title"],
+        specialty=m["specialty"],
+        organisation=m["organisation"],
+        address=m["address"],
+        city=m["city"],
+        postcode=m["postcode"],
+        latitude=m["latitude"],
+        longitude=m["longitude"],
+        tier=m["tier"],
+        decile=m["decile"],
+        patient_volume=m["patient_volume"],
+        consents=dict(m["consents"] or {}),
+        preferred_channel=Channel(m["preferred_channel"]) if m["preferred_channel"] else None,
+        do_not_contact=bool(m["do_not_contact"]),
+        territory_id=m["territory_id"],
+        version=m["version"],
+    )
+
+
+def hcp_to_row(hcp: Hcp) -> dict[str, Any]:
+    row = asdict(hcp)
+    row["preferred_channel"] = hcp.preferred_channel.value if hcp.preferred_channel else None
+    row["do_not_contact"] = int(hcp.do_not_contact)
+    return row
+
+
+def fts_prefix_query(user_text: str) -> str | None:
+    """Each word the user typed becomes a quoted prefix term; all must match."""
+    tokens = _TOKEN.findall(user_text)
+    if not tokens:
+        return None
+    return " AND ".join(f'"{token}"*' for token in tokens)
+
+
+class HcpService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, hcp_id: str) -> Hcp:
+        with self._store.read() as conn:
+            return self.get_in(conn, hcp_id)
+
+    @staticmethod
+    def get_in(conn: Connection, hcp_id: str) -> Hcp:
+        row = conn.execute(select(hcps).where(hcps.c.id == hcp_id)).first()
+        if row is None:
+            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
+        return hcp_from_row(row)
+
+    def exists(self, conn: Connection, hcp_id: str) -> bool:
+        return conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is not None
+
+    def count(self) -> int:
+        with self._store.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(hcps)).scalar_one())
+
+    def all(self) -> list[Hcp]:
+        with self._store.read() as conn:
+            return [hcp_from_row(r) for r in conn.execute(select(hcps).order_by(hcps.c.name))]
+
+    def summaries(self) -> list[HcpSummary]:
+        """Every HCP with its last contact and open follow-ups, in one query."""
+        sql = (
+            "WITH contact AS (SELECT hcp_id, max(started_at) AS last_contact, "
+            "sum((SELECT count(*) FROM json_each(c.follow_ups) f "
+            "WHERE json_extract(f.value, '$.done') = 0)) AS open_follow_ups "
+            "FROM call_notes c GROUP BY hcp_id) "
+            "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
+            "h.decile, contact.last_contact, coalesce(contact.open_follow_ups, 0) "
+            "FROM hcps h LEFT JOIN contact ON contact.hcp_id = h.id ORDER BY h.name"
+        )
+        with self._store.read() as conn:
+            return [HcpSummary(*row) for row in conn.execute(text(sql))]
+
+    def search(self, user_text: str, *, limit: int = 50) -> list[HcpSummary]:
+        """Prefix search as you type over name, specialty, organisation, city and notes."""
+        query = fts_prefix_query(user_text)
+        if query is None:
+            return []
+        sql = (
+            "WITH matched AS ("
+            " SELECT h.id FROM hcp_fts JOIN hcps h ON h.rowid = hcp_fts.rowid"
+            " WHERE hcp_fts MATCH :q"
+            " UNION"
+            " SELECT c.hcp_id FROM note_fts JOIN call_notes c ON c.rowid = note_fts.rowid"
+            " WHERE note_fts MATCH :q)"
+            " SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier,"
+            " h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id),"
+            " 0 FROM hcps h JOIN matched ON matched.id = h.id"
+            " ORDER BY h.name LIMIT :limit"
+        )
+        with self._store.read() as conn:
+            rows = conn.execute(text(sql), {"q": query, "limit": limit})
+            return [HcpSummary(*row) for row in rows]
+
+    def upsert_many(self, items: Iterable[Hcp], *, conn: Connection | None = None) -> int:
+        """Load server-owned master data (import, sync): no outbox rows."""
+        rows = []
+        for hcp in items:
+            validate_hcp(hcp)
+            rows.append(hcp_to_row(hcp))
+        if not rows:
+            return 0
+        if conn is not None:
+            self._upsert_rows(conn, rows)
+        else:
+            with self._store.write() as write_conn:
+                self._upsert_rows(write_conn, rows)
+        return len(rows)
+
+    @staticmethod
+    def _upsert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        statement = sqlite_insert(hcps)
+        master = {c.name: statement.excluded[c.name] for c in hcps.columns if c.name != "id"}
+        conn.execute(statement.on_conflict_do_update(index_elements=["id"], set_=master), rows)
+
+    def set_preferred_channel(self, hcp_id: str, channel: Channel | None) -> Hcp:
+        """The one HCP field a rep owns; syncs as a mutation."""
+        with self._store.write() as conn:
+            current = self.get_in(conn, hcp_id)
+            value = channel.value if channel else None
+            conn.execute(update(hcps).where(hcps.c.id == hcp_id).values(preferred_channel=value))
+            outbox.record_mutation(
+                conn,
+                entity=ENTITY,
+                entity_id=hcp_id,
+                op="update",
+                fields={"preferred_channel": value},
+                base_version=current.version,
+            )
+            return self.get_in(conn, hcp_id)

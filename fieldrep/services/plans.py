@@ -1,0 +1,155 @@
+"""Visit plans: the rep's week. Plans merge field by field when two devices edit them."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from fieldrep.domain.enums import Channel, PlanStatus
+from fieldrep.domain.errors import NotFoundError
+from fieldrep.domain.plans import VisitPlan, validate_plan
+from fieldrep.services.base import Store
+from fieldrep.services.hcps import HcpService
+from fieldrep.store import outbox
+from fieldrep.store.schema import visit_plans
+from fieldrep.store.values import date_to_text, new_id, text_to_date, text_to_time, time_to_text
+
+ENTITY = "visit_plan"
+
+
+def plan_from_row(row: Any) -> VisitPlan:
+    m = row._mapping
+    planned = text_to_date(m["planned_date"])
+    assert planned is not None
+    return VisitPlan(
+        id=m["id"],
+        hcp_id=m["hcp_id"],
+        planned_date=planned,
+        planned_time=text_to_time(m["planned_time"]),
+        duration_minutes=m["duration_minutes"],
+        channel=Channel(m["channel"]),
+        route_order=m["route_order"],
+        notes=m["notes"],
+        status=PlanStatus(m["status"]),
+        suggestion_id=m["suggestion_id"],
+        version=m["version"],
+    )
+
+
+class PlanService:
+    def __init__(self, store: Store, hcps: HcpService) -> None:
+        self._store = store
+        self._hcps = hcps
+
+    def add(
+        self,
+        hcp_id: str,
+        planned_date: date,
+        planned_time: time | None = None,
+        *,
+        duration_minutes: int = 30,
+        channel: Channel = Channel.VISIT,
+        notes: str = "",
+        suggestion_id: str | None = None,
+    ) -> VisitPlan:
+        plan = VisitPlan(
+            id=new_id(),
+            hcp_id=hcp_id,
+            planned_date=planned_date,
+            planned_time=planned_time,
+            duration_minutes=duration_minutes,
+            channel=channel,
+            notes=notes,
+            suggestion_id=suggestion_id,
+        )
+        validate_plan(plan)
+        fields = {
+            "hcp_id": hcp_id,
+            "planned_date": date_to_text(planned_date),
+            "planned_time": time_to_text(planned_time),
+            "duration_minutes": duration_minutes,
+            "channel": channel.value,
+            "route_order": None,
+            "notes": notes,
+            "status": PlanStatus.PLANNED.value,
+            "suggestion_id": suggestion_id,
+        }
+        with self._store.write() as conn:
+            self._hcps.get_in(conn, hcp_id)
+            conn.execute(insert(visit_plans).values(id=plan.id, version=0, **fields))
+            outbox.record_mutation(
+                conn, entity=ENTITY, entity_id=plan.id, op="create", fields=fields
+            )
+            return self._get_in(conn, plan.id)
+
+    def _change(self, conn: Connection, plan_id: str, changed: dict[str, Any]) -> VisitPlan:
+        current = self._get_in(conn, plan_id)
+        conn.execute(update(visit_plans).where(visit_plans.c.id == plan_id).values(**changed))
+        outbox.record_mutation(
+            conn,
+            entity=ENTITY,
+            entity_id=plan_id,
+            op="update",
+            fields=changed,
+            base_version=current.version,
+        )
+        return self._get_in(conn, plan_id)
+
+    def move(self, plan_id: str, new_date: date, new_time: time | None = None) -> VisitPlan:
+        changed = {
+            "planned_date": date_to_text(new_date),
+            "planned_time": time_to_text(new_time),
+            "route_order": None,
+        }
+        with self._store.write() as conn:
+            return self._change(conn, plan_id, changed)
+
+    def set_status(self, plan_id: str, status: PlanStatus) -> VisitPlan:
+        with self._store.write() as conn:
+            return self._change(conn, plan_id, {"status": status.value})
+
+    def set_route(self, ordered_plan_ids: list[str]) -> list[VisitPlan]:
+        """Store the visiting order of one day's plans."""
+        with self._store.write() as conn:
+            return [
+                self._change(conn, plan_id, {"route_order": position})
+                for position, plan_id in enumerate(ordered_plan_ids, start=1)
+            ]
+
+    @staticmethod
+    def _get_in(conn: Connection, plan_id: str) -> VisitPlan:
+        row = conn.execute(select(visit_plans).where(visit_plans.c.id == plan_id)).first()
+        if row is None:
+            raise NotFoundError(f"No planned visit with id '{plan_id}'.")
+        return plan_from_row(row)
+
+    def get(self, plan_id: str) -> VisitPlan:
+        with self._store.read() as conn:
+            return self._get_in(conn, plan_id)
+
+    def between(self, first: date, last: date) -> list[VisitPlan]:
+        """Planned (not cancelled) visits from `first` to `last` inclusive, in day order."""
+        query = (
+            select(visit_plans)
+            .where(
+                visit_plans.c.planned_date >= first.isoformat(),
+                visit_plans.c.planned_date <= last.isoformat(),
+                visit_plans.c.status != PlanStatus.CANCELLED.value,
+            )
+            .order_by(
+                visit_plans.c.planned_date,
+                visit_plans.c.route_order.nulls_last(),
+                visit_plans.c.planned_time.nulls_last(),
+            )
+        )
+        with self._store.read() as conn:
+            return [plan_from_row(r) for r in conn.execute(query)]
+
+    def for_day(self, day: date) -> list[VisitPlan]:
+        return self.between(day, day)
+
+    def for_week(self, any_day: date) -> list[VisitPlan]:
+        monday = any_day - timedelta(days=any_day.weekday())
+        return self.between(monday, monday + timedelta(days=6))

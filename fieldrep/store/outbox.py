@@ -1,0 +1,103 @@
+"""The outbox: every local change as a mutation row, written in the change's transaction.
+
+`seq` (AUTOINCREMENT, never reused) is the device's `mutation_seq`. Rows stay until
+the server acknowledges them; a rejected row stays, marked, until the rep fixes or
+discards it knowingly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from fieldrep.store.schema import outbox
+from fieldrep.store.values import new_id
+
+PENDING = "pending"
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    seq: int
+    mutation_id: str
+    entity: str
+    entity_id: str
+    op: str
+    fields: dict[str, Any]
+    base_version: int | None
+    created_at: str
+    state: str
+    reason: str | None
+
+
+def record_mutation(
+    conn: Connection,
+    *,
+    entity: str,
+    entity_id: str,
+    op: str,
+    fields: Mapping[str, Any],
+    base_version: int | None = None,
+) -> int:
+    """Append one mutation; call inside the transaction that makes the change."""
+    result = conn.execute(
+        insert(outbox).values(
+            mutation_id=new_id(),
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            fields=dict(fields),
+            base_version=base_version,
+            created_at=datetime.now(UTC).isoformat(),
+            state=PENDING,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _entry(row: Any) -> OutboxEntry:
+    return OutboxEntry(**row._mapping)
+
+
+def pending(conn: Connection, *, limit: int | None = None) -> list[OutboxEntry]:
+    query = select(outbox).where(outbox.c.state == PENDING).order_by(outbox.c.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_entry(row) for row in conn.execute(query)]
+
+
+def rejected(conn: Connection) -> list[OutboxEntry]:
+    query = select(outbox).where(outbox.c.state == REJECTED).order_by(outbox.c.seq)
+    return [_entry(row) for row in conn.execute(query)]
+
+
+def count(conn: Connection, state: str = PENDING) -> int:
+    query = select(func.count()).select_from(outbox).where(outbox.c.state == state)
+    return int(conn.execute(query).scalar_one())
+
+
+def has_pending(conn: Connection, entity: str, entity_id: str) -> bool:
+    query = select(outbox.c.seq).where(
+        outbox.c.entity == entity, outbox.c.entity_id == entity_id, outbox.c.state == PENDING
+    )
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def acknowledge(conn: Connection, seqs: list[int]) -> None:
+    """The server applied (or had already applied) these: forget them."""
+    if seqs:
+        conn.execute(delete(outbox).where(outbox.c.seq.in_(seqs)))
+
+
+def mark_rejected(conn: Connection, seq: int, reason: str) -> None:
+    conn.execute(update(outbox).where(outbox.c.seq == seq).values(state=REJECTED, reason=reason))
+
+
+def discard(conn: Connection, seq: int) -> None:
+    """The rep chose to drop a rejected change, knowing what it was."""
+    conn.execute(delete(outbox).where(outbox.c.seq == seq, outbox.c.state == REJECTED))

@@ -1,0 +1,184 @@
+"""The sync wire protocol, defined once and imported by both client and server.
+
+Endpoints (all JSON, all under ``/api/v1``; every call but login carries
+``Authorization: Bearer <token>``):
+
+- ``POST /auth/login``        LoginRequest  -> LoginResponse
+- ``POST /sync/handshake``    Handshake     -> HandshakeResult (426 + ErrorBody if too old)
+- ``POST /sync/push``         PushRequest   -> PushResponse
+- ``GET  /sync/pull?since=CURSOR&limit=N``  -> PullResponse
+
+Errors carry an ``ErrorBody``. A revoked device gets 401 with code ``device_revoked``;
+the client then wipes its local data. An unsupported protocol or schema version gets
+426 with code ``update_required`` before any data moves.
+
+This module depends on pydantic only, so the server can import it without the client.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MIN_PROTOCOL_VERSION = 1
+# Client database schema versions the server accepts pushes from.
+MIN_CLIENT_SCHEMA = 1
+MAX_CLIENT_SCHEMA = 100
+MAX_PUSH_BATCH = 500
+MAX_PULL_LIMIT = 5000
+
+
+class Entity(StrEnum):
+    HCP = "hcp"
+    CALL_NOTE = "call_note"
+    VISIT_PLAN = "visit_plan"
+    SUGGESTION_FEEDBACK = "suggestion_feedback"
+    SEGMENT_MIX = "segment_mix"
+    COACHING_COMMENT = "coaching_comment"
+
+
+class Op(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class MutationStatus(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # a replay: acknowledged, not applied again
+    REJECTED = "rejected"
+
+
+class ErrorCode(StrEnum):
+    UNAUTHORIZED = "unauthorized"
+    DEVICE_REVOKED = "device_revoked"
+    UPDATE_REQUIRED = "update_required"
+    FORBIDDEN = "forbidden"
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(_Model):
+    code: ErrorCode
+    message: str
+
+
+class LoginRequest(_Model):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+    device_id: str = Field(min_length=1, max_length=100)
+    device_name: str = Field(default="", max_length=200)
+
+
+class LoginResponse(_Model):
+    token: str
+    username: str
+    role: str
+    territories: list[str]
+    device_id: str
+
+
+class Handshake(_Model):
+    protocol_version: int
+    schema_version: int
+    client_version: str = ""
+    device_id: str = Field(min_length=1, max_length=100)
+
+
+class HandshakeResult(_Model):
+    protocol_version: int
+    username: str
+    role: str
+    territories: list[str]
+    last_applied_seq: int  # the highest mutation_seq applied for this device
+
+
+class Mutation(_Model):
+    """One local change. ``fields`` holds the changed fields only (all of them on create)."""
+
+    mutation_seq: int = Field(ge=1)
+    mutation_id: str = Field(min_length=1, max_length=64)
+    entity: Entity
+    entity_id: str = Field(min_length=1, max_length=64)
+    op: Op
+    fields: dict[str, Any] = Field(default_factory=dict)
+    base_version: int | None = None
+    client_time: datetime | None = None
+
+
+class PushRequest(_Model):
+    device_id: str = Field(min_length=1, max_length=100)
+    mutations: list[Mutation] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class MutationResult(_Model):
+    mutation_seq: int
+    status: MutationStatus
+    reason: str | None = None
+    version: int | None = None
+    conflict_copy_id: str | None = None
+
+
+class PushResponse(_Model):
+    results: list[MutationResult]
+    last_applied_seq: int
+
+
+class Change(_Model):
+    """One entry of the server change log, as the caller may see it."""
+
+    seq: int
+    entity: Entity
+    entity_id: str
+    op: Op  # create/update carry ``data``; delete is a tombstone with ``data`` None
+    version: int
+    data: dict[str, Any] | None = None
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    cursor: int  # pass as ``since`` next time
+    has_more: bool
+    reset_required: bool = False  # cursor older than tombstone retention: resync from 0
+
+
+# Field names each entity carries on the wire (create and pull ``data``).
+HCP_FIELDS = (
+    "external_id", "npi", "name", "title", "specialty", "organisation", "address", "city",
+    "postcode", "latitude", "longitude", "tier", "decile", "patient_volume", "consents",
+    "preferred_channel", "do_not_contact", "territory_id",
+)  # fmt: skip
+# Fields of an HCP a rep may change; everything else is server-owned master data.
+HCP_REP_OWNED_FIELDS = ("preferred_channel",)
+CALL_NOTE_FIELDS = (
+    "hcp_id", "author", "channel", "started_at", "duration_minutes", "status", "products",
+    "key_messages", "attendees", "outcome", "sentiment", "insights", "follow_ups",
+    "suggestion_id", "submitted_at", "conflict_of",
+)  # fmt: skip
+VISIT_PLAN_FIELDS = (
+    "hcp_id", "planned_date", "planned_time", "duration_minutes", "channel", "route_order",
+    "notes", "status", "suggestion_id",
+)  # fmt: skip
+SUGGESTION_FEEDBACK_FIELDS = (
+    "suggestion_id", "hcp_id", "action", "created_at", "channel", "message_id", "reason",
+    "snooze_until", "comment",
+)  # fmt: skip
+SEGMENT_MIX_FIELDS = ("hcp_id", "weights", "confidence", "source", "evidence")
+COACHING_COMMENT_FIELDS = ("rep_username", "call_note_id", "author", "text", "created_at")
+
+ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
+    Entity.HCP: HCP_FIELDS,
+    Entity.CALL_NOTE: CALL_NOTE_FIELDS,
+    Entity.VISIT_PLAN: VISIT_PLAN_FIELDS,
+    Entity.SUGGESTION_FEEDBACK: SUGGESTION_FEEDBACK_FIELDS,
+    Entity.SEGMENT_MIX: SEGMENT_MIX_FIELDS,
+    Entity.COACHING_COMMENT: COACHING_COMMENT_FIELDS,
+}

@@ -1,0 +1,220 @@
+"""The Workspace: the core's one front door.
+
+It opens (or creates) the encrypted database in a data directory, brings its schema up
+to date and hands out the services. The UI, the CLI, tests and benchmarks all use it.
+A Workspace is safe to share between threads; the UI gives it to one serial worker.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from fieldrep.domain.errors import FieldrepError
+from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
+from fieldrep.security import keys
+from fieldrep.services.base import Store
+from fieldrep.services.calls import CallService
+from fieldrep.services.catalogue import MessageCatalogue
+from fieldrep.services.feedback import FeedbackService
+from fieldrep.services.hcps import HcpService
+from fieldrep.services.plans import PlanService
+from fieldrep.services.segment_mixes import SegmentStore
+from fieldrep.store import outbox, sync_state
+from fieldrep.store.engine import create_encrypted_engine, rekey, verify_key
+from fieldrep.store.migrations import current_version, migrate
+from fieldrep.store.values import new_id
+
+log = logging.getLogger(__name__)
+
+
+class WorkspaceMissingError(FieldrepError):
+    """No workspace in this data directory yet."""
+
+
+@dataclass(frozen=True)
+class WorkspaceStatus:
+    data_dir: str
+    device_id: str
+    username: str
+    schema_version: int
+    hcps: int
+    call_notes: int
+    pending_mutations: int
+    rejected: int
+    last_sync: str | None
+    server_url: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Workspace:
+    def __init__(self, data_dir: Path, engine: Engine) -> None:
+        self.data_dir = data_dir
+        self.engine = engine
+        self.store = Store(engine)
+        with self.store.read() as conn:
+            username = sync_state.get(conn, sync_state.USERNAME)
+        self.username = username or _local_username()
+        self.hcps = HcpService(self.store)
+        self.messages = MessageCatalogue(self.store)
+        self.calls = CallService(self.store, self.hcps, author=self.username)
+        self.plans = PlanService(self.store, self.hcps)
+        self.feedback = FeedbackService(self.store)
+        self.segments = SegmentStore(self.store)
+
+    # -- opening -----------------------------------------------------------------
+
+    @staticmethod
+    def database_path(data_dir: Path) -> Path:
+        return data_dir / DATABASE_FILENAME
+
+    @classmethod
+    def exists(cls, data_dir: Path) -> bool:
+        return cls.database_path(data_dir).exists()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        passphrase: str | None = None,
+        prompt: keys.PassphrasePrompt | None = None,
+        create: bool = True,
+    ) -> Workspace:
+        """Open the workspace in `data_dir`, creating it when `create` is true.
+
+        Raises WrongKeyError (file untouched) or KeyUnavailableError with what to do.
+        """
+        data_dir = Path(data_dir)
+        path = cls.database_path(data_dir)
+        if path.exists():
+            key = keys.existing_key(data_dir, passphrase=passphrase, prompt=prompt)
+            verify_key(path, key)
+        elif not create:
+            raise WorkspaceMissingError(
+                f"There is no workspace in {data_dir} yet. Run 'fieldrep import-demo' or "
+                "'fieldrep login' first."
+            )
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            if data_dir.stat().st_mode & 0o077:
+                os.chmod(data_dir, 0o700)  # the key record and database are the rep's alone
+            key = keys.new_key(data_dir, passphrase=passphrase, prompt=prompt)
+        engine = create_encrypted_engine(path, key)
+        cls._upgrade(engine)
+        return cls(data_dir, engine)
+
+    @staticmethod
+    def _upgrade(engine: Engine) -> None:
+        store = Store(engine)
+        with store.write() as conn:
+            applied = migrate(conn)
+            if sync_state.get(conn, sync_state.DEVICE_ID) is None:
+                sync_state.put(conn, sync_state.DEVICE_ID, new_id())
+        if applied:
+            log.info("workspace schema upgraded: %s", ", ".join(applied))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- facts -------------------------------------------------------------------
+
+    def state(self, key: str) -> str | None:
+        with self.store.read() as conn:
+            return sync_state.get(conn, key)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.store.write() as conn:
+            sync_state.put(conn, key, value)
+
+    @property
+    def device_id(self) -> str:
+        value = self.state(sync_state.DEVICE_ID)
+        assert value is not None  # set when the workspace is created
+        return value
+
+    def set_username(self, username: str) -> None:
+        self.set_state(sync_state.USERNAME, username)
+        self.username = username
+        self.calls.author = username
+
+    def status(self) -> WorkspaceStatus:
+        with self.store.read() as conn:
+            return WorkspaceStatus(
+                data_dir=str(self.data_dir),
+                device_id=sync_state.get(conn, sync_state.DEVICE_ID) or "",
+                username=self.username,
+                schema_version=current_version(conn),
+                hcps=self.hcps.count(),
+                call_notes=self.calls.count(),
+                pending_mutations=outbox.count(conn, outbox.PENDING),
+                rejected=outbox.count(conn, outbox.REJECTED),
+                last_sync=sync_state.get(conn, sync_state.LAST_SYNC),
+                server_url=sync_state.get(conn, sync_state.SERVER_URL),
+            )
+
+    def pending_mutations(self) -> list[outbox.OutboxEntry]:
+        with self.store.read() as conn:
+            return outbox.pending(conn)
+
+    def rejected_mutations(self) -> list[outbox.OutboxEntry]:
+        with self.store.read() as conn:
+            return outbox.rejected(conn)
+
+    # -- keys --------------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Re-encrypt under a key derived from a new passphrase."""
+        key, info = keys.key_for_new_passphrase(new_passphrase)
+        self._rekey(key)
+        info.save(self.data_dir)
+        keys.forget_key(self.data_dir)  # a keychain entry for the old key would be stale
+
+    def rotate_key(self) -> None:
+        """Re-encrypt under a fresh random key kept in the keychain."""
+        if not keys.keyring_usable():
+            raise keys.KeyUnavailableError(
+                "No system keychain is available; change the passphrase instead."
+            )
+        key = keys.fresh_key()
+        self._rekey(key)
+        keys.store_keyring_key(self.data_dir, key)
+
+    def _rekey(self, key: bytes) -> None:
+        path = self.database_path(self.data_dir)
+        rekey(self.engine, key)
+        self.engine = create_encrypted_engine(path, key)
+        self.store.engine = self.engine
+
+
+def _local_username() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "rep"
+
+
+def wipe(data_dir: Path) -> None:
+    """Remove every local trace of the workspace: database, key record, keychain entry."""
+    keys.forget_key(data_dir)
+    for name in (DATABASE_FILENAME, f"{DATABASE_FILENAME}-wal", f"{DATABASE_FILENAME}-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    (data_dir / KEY_INFO_FILENAME).unlink(missing_ok=True)
+    log.info("workspace in %s wiped", data_dir)
+    if data_dir.exists() and not any(data_dir.iterdir()):
+        shutil.rmtree(data_dir, ignore_errors=True)

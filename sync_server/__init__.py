@@ -1,0 +1,1 @@
+"""The Fieldrep sync server."""

@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: real encrypted workspaces in temporary folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests pass passphrases explicitly; a developer's own setting must not leak in.
+os.environ.pop("FIELDREP_PASSPHRASE", None)
+os.environ.pop("FIELDREP_DATA_DIR", None)
+# Like CI: no OS keychain, so never touch a developer's real one. Tests that need a
+# keychain install an in-memory backend (tests/security/test_keys.py).
+keyring.set_keyring(fail.Keyring())
+
+from fieldrep.demo import import_demo  # noqa: E402
+from fieldrep.workspace import Workspace  # noqa: E402
+
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def workspace(data_dir: Path) -> Iterator[Workspace]:
+    """An empty encrypted workspace with the catalogues loaded but no HCPs."""
+    ws = Workspace.open(data_dir, passphrase=PASSPHRASE)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def demo_workspace(data_dir: Path) -> Iterator[Workspace]:
+    """An encrypted workspace holding the demo territory (400 HCPs, 18 months of calls)."""
+    ws = Workspace.open(data_dir, passphrase=PASSPHRASE)
+    import_demo(ws)
+    yield ws
+    ws.close()
