@@ -1,0 +1,1 @@
+"""Week and day plans: route order by coordinates, week helpers, calendar export. No Qt."""
