@@ -31,6 +31,7 @@ from fieldrep.store import outbox, sync_state
 from fieldrep.store.engine import create_encrypted_engine, rekey, verify_key
 from fieldrep.store.migrations import current_version, migrate
 from fieldrep.store.values import new_id
+from fieldrep.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class WorkspaceStatus:
     rejected: int
     last_sync: str | None
     server_url: str | None
+    last_error: str | None = None  # why the last sync failed; None after a good one
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +72,7 @@ class Workspace:
         self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
+        self.sync = SyncService(self)
 
     # -- opening -----------------------------------------------------------------
 
@@ -166,6 +169,7 @@ class Workspace:
                 rejected=outbox.count(conn, outbox.REJECTED),
                 last_sync=sync_state.get(conn, sync_state.LAST_SYNC),
                 server_url=sync_state.get(conn, sync_state.SERVER_URL),
+                last_error=sync_state.get(conn, sync_state.LAST_ERROR),
             )
 
     def pending_mutations(self) -> list[outbox.OutboxEntry]:

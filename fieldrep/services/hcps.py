@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
@@ -63,11 +63,26 @@ def hcp_from_row(row: Any) -> Hcp:
     )
 
 
+_COLUMNS = tuple(c.name for c in hcps.columns)
+_UPSERT_SQL = (
+    f"INSERT INTO hcps ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
+)
+
+
 def hcp_to_row(hcp: Hcp) -> dict[str, Any]:
-    row = asdict(hcp)
+    row = {name: getattr(hcp, name) for name in _COLUMNS}
     row["preferred_channel"] = hcp.preferred_channel.value if hcp.preferred_channel else None
     row["do_not_contact"] = int(hcp.do_not_contact)
     return row
+
+
+def _row_values(hcp: Hcp) -> tuple[Any, ...]:
+    """The row as the driver takes it, in column order (the bulk-load fast path)."""
+    row = hcp_to_row(hcp)
+    row["consents"] = json.dumps(hcp.consents, separators=(",", ":"))
+    return tuple(row[name] for name in _COLUMNS)
 
 
 def fts_prefix_query(user_text: str) -> str | None:
@@ -119,46 +134,77 @@ class HcpService:
             return [HcpSummary(*row) for row in conn.execute(text(sql))]
 
     def search(self, user_text: str, *, limit: int = 50) -> list[HcpSummary]:
-        """Prefix search as you type over name, specialty, organisation, city and notes."""
+        """Prefix search as you type over name, specialty, organisation, city and notes.
+
+        HCPs whose own fields match come first (by name); HCPs found only through their
+        call notes fill the remaining places. The note query has no ORDER BY, so SQLite
+        stops at the first matches instead of ranking every note in the workspace.
+        """
         query = fts_prefix_query(user_text)
         if query is None:
             return []
-        sql = (
-            "WITH matched AS ("
-            " SELECT h.id FROM hcp_fts JOIN hcps h ON h.rowid = hcp_fts.rowid"
-            " WHERE hcp_fts MATCH :q"
-            " UNION"
-            " SELECT c.hcp_id FROM note_fts JOIN call_notes c ON c.rowid = note_fts.rowid"
-            " WHERE note_fts MATCH :q)"
-            " SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier,"
-            " h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id),"
-            " 0 FROM hcps h JOIN matched ON matched.id = h.id"
-            " ORDER BY h.name LIMIT :limit"
-        )
         with self._store.read() as conn:
-            rows = conn.execute(text(sql), {"q": query, "limit": limit})
-            return [HcpSummary(*row) for row in rows]
+            ids = list(
+                conn.execute(
+                    text(
+                        "SELECT h.id FROM hcp_fts JOIN hcps h ON h.rowid = hcp_fts.rowid "
+                        "WHERE hcp_fts MATCH :q ORDER BY h.name LIMIT :limit"
+                    ),
+                    {"q": query, "limit": limit},
+                ).scalars()
+            )
+            if len(ids) < limit:
+                seen = set(ids)
+                from_notes = conn.execute(
+                    text(
+                        "SELECT c.hcp_id FROM note_fts JOIN call_notes c "
+                        "ON c.rowid = note_fts.rowid WHERE note_fts MATCH :q LIMIT :n"
+                    ),
+                    {"q": query, "n": limit * 20},
+                ).scalars()
+                for hcp_id in from_notes:
+                    if hcp_id not in seen:
+                        seen.add(hcp_id)
+                        ids.append(hcp_id)
+                        if len(ids) == limit:
+                            break
+            return self._summaries_in_order(conn, ids)
+
+    @staticmethod
+    def _summaries_in_order(conn: Connection, ids: list[str]) -> list[HcpSummary]:
+        if not ids:
+            return []
+        rows = conn.execute(
+            text(
+                "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
+                "h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id), "
+                "(SELECT count(*) FROM call_notes c, json_each(c.follow_ups) f "
+                " WHERE c.hcp_id = h.id AND json_extract(f.value, '$.done') = 0) "
+                "FROM hcps h WHERE h.id IN (SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(ids)},
+        )
+        by_id = {row[0]: HcpSummary(*row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def upsert_many(self, items: Iterable[Hcp], *, conn: Connection | None = None) -> int:
-        """Load server-owned master data (import, sync): no outbox rows."""
+        """Load server-owned master data (import, sync): no outbox rows.
+
+        Goes straight to the driver's executemany: at 100,000 rows the per-row cost of
+        SQLAlchemy's parameter processing would double the load time.
+        """
         rows = []
         for hcp in items:
             validate_hcp(hcp)
-            rows.append(hcp_to_row(hcp))
+            rows.append(_row_values(hcp))
         if not rows:
             return 0
         if conn is not None:
-            self._upsert_rows(conn, rows)
+            conn.exec_driver_sql(_UPSERT_SQL, rows)
         else:
             with self._store.write() as write_conn:
-                self._upsert_rows(write_conn, rows)
+                write_conn.exec_driver_sql(_UPSERT_SQL, rows)
         return len(rows)
-
-    @staticmethod
-    def _upsert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-        statement = sqlite_insert(hcps)
-        master = {c.name: statement.excluded[c.name] for c in hcps.columns if c.name != "id"}
-        conn.execute(statement.on_conflict_do_update(index_elements=["id"], set_=master), rows)
 
     def set_preferred_channel(self, hcp_id: str, channel: Channel | None) -> Hcp:
         """The one HCP field a rep owns; syncs as a mutation."""

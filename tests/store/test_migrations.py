@@ -1,0 +1,86 @@
+"""Upgrades keep every record and the outbox; the DDL and the query tables agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from fieldrep.security import keys
+from fieldrep.services.base import Store
+from fieldrep.store.engine import create_encrypted_engine
+from fieldrep.store.migrations import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
+from fieldrep.store.schema import metadata
+from fieldrep.workspace import Workspace
+from tests.conftest import PASSPHRASE
+
+
+def write_version_1_workspace(data_dir: Path) -> None:
+    """A workspace as the first release wrote it: schema 1, one HCP, one note, one pending change."""
+    data_dir.mkdir(parents=True)
+    key = keys.new_key(data_dir, passphrase=PASSPHRASE)
+    engine = create_encrypted_engine(Workspace.database_path(data_dir), key)
+    with Store(engine).write() as conn:
+        migrate(conn, upto=1)
+        conn.execute(
+            text(
+                "INSERT INTO hcps (id, external_id, name, specialty, organisation, city) "
+                "VALUES ('h1', 'E1', 'Grace Okafor', 'Cardiology', 'Salem Heart Center', 'Salem')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO call_notes (id, hcp_id, author, channel, started_at, "
+                "duration_minutes, insights) VALUES ('n1', 'h1', 'rep1', 'visit', "
+                ":t, 20, 'Wants the titration leaflet')"
+            ),
+            {"t": datetime(2026, 1, 5, 9, 30, tzinfo=UTC).isoformat()},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (mutation_id, entity, entity_id, op, fields, created_at) "
+                "VALUES ('m1', 'call_note', 'n1', 'create', '{\"insights\": \"x\"}', :t)"
+            ),
+            {"t": datetime(2026, 1, 5, tzinfo=UTC).isoformat()},
+        )
+    engine.dispose()
+
+
+def test_opening_a_version_1_workspace_upgrades_it_and_keeps_data_and_outbox(
+    data_dir: Path,
+) -> None:
+    write_version_1_workspace(data_dir)
+
+    with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
+        status = ws.status()
+        assert status.schema_version == SCHEMA_VERSION
+        assert status.hcps == 1
+        assert status.call_notes == 1
+        assert [m.mutation_id for m in ws.pending_mutations()] == ["m1"]
+        # Data written before search existed is searchable after the upgrade.
+        assert [h.id for h in ws.hcps.search("titra")] == ["h1"]
+        assert [h.id for h in ws.hcps.search("okaf")] == ["h1"]
+        assert ws.plans.for_week(datetime(2026, 1, 5).date()) == []
+
+
+def test_new_outbox_rows_never_reuse_an_old_mutation_seq(data_dir: Path) -> None:
+    write_version_1_workspace(data_dir)
+    with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
+        old_seq = ws.pending_mutations()[0].seq
+        ws.hcps.set_preferred_channel("h1", None)
+        assert [m.seq for m in ws.pending_mutations()] == [old_seq, old_seq + 1]
+
+
+def test_migrations_are_recorded_by_name(workspace: Workspace) -> None:
+    with workspace.store.read() as conn:
+        names = conn.execute(text("SELECT name FROM schema_migrations ORDER BY version")).scalars()
+        assert list(names) == [m.name for m in MIGRATIONS]
+        assert current_version(conn) == SCHEMA_VERSION
+
+
+def test_query_tables_match_the_migrated_schema(workspace: Workspace) -> None:
+    inspector = inspect(workspace.engine)
+    for table in metadata.sorted_tables:
+        on_disk = {c["name"] for c in inspector.get_columns(table.name)}
+        assert on_disk == {c.name for c in table.columns}, table.name
