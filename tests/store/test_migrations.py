@@ -17,7 +17,7 @@ from tests.conftest import PASSPHRASE
 
 
 def write_version_1_workspace(data_dir: Path) -> None:
-    """A workspace as the first release wrote it: schema 1, one HCP, one note, one pending change."""
+    """A workspace as the first release wrote it: schema 1, an HCP, a note, a pending change."""
     data_dir.mkdir(parents=True)
     key = keys.new_key(data_dir, passphrase=PASSPHRASE)
     engine = create_encrypted_engine(Workspace.database_path(data_dir), key)
