@@ -148,6 +148,9 @@ class PullResponse(_Model):
     cursor: int  # pass as ``since`` next time
     has_more: bool
     reset_required: bool = False  # cursor older than tombstone retention: resync from 0
+    # The newest change-log seq the caller may see, when the server knows it cheaply:
+    # lets the client show a real progress fraction. Optional (protocol change 1).
+    head_seq: int | None = None
 
 
 # Field names each entity carries on the wire (create and pull ``data``).

@@ -1,0 +1,123 @@
+"""Commands that talk to the sync server: login, sync, rejected."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import asdict
+
+from fieldrep.cli.context import CommandContext, print_json
+from fieldrep.demo import load_messages, load_segments
+from fieldrep.domain.errors import FieldrepError
+from fieldrep.store import outbox
+from fieldrep.sync.errors import DeviceRevokedError
+from fieldrep.tasks import Progress
+from fieldrep.workspace import Workspace
+
+PASSWORD_ENV = "FIELDREP_PASSWORD"
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("login", help="sign this device in to a sync server")
+    p.add_argument("--server", required=True, help="server URL, e.g. http://127.0.0.1:8000")
+    p.add_argument("--username", required=True)
+    p.set_defaults(handler=cmd_login)
+
+    p = commands.add_parser("sync", help="send local changes and receive the server's")
+    p.add_argument("--json", action="store_true", help="print the sync report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(handler=cmd_sync)
+
+    p = commands.add_parser("rejected", help="changes the server rejected, with reasons")
+    p.add_argument("--discard", type=int, metavar="SEQ", help="drop one rejected change")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rejected)
+
+
+def _password(username: str) -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise FieldrepError(f"No password: set {PASSWORD_ENV} or run this in a terminal.")
+    return getpass.getpass(f"Password for {username}: ")
+
+
+def cmd_login(ctx: CommandContext) -> int:
+    server, username = ctx.args.server, ctx.args.username
+    password = _password(username)
+    with ctx.open_workspace(create=True) as ws:
+        _check_owner(ws, server, username)
+        if not ws.messages.all():
+            # A fresh device needs the bundled catalogues to validate calls offline.
+            ws.segments.replace_catalogue(load_segments())
+            ws.messages.replace_all(load_messages())
+        response = ws.sync.login(server, username, password)
+    territories = ", ".join(response.territories) or "no territory yet"
+    print(f"Signed in to {server} as {response.username} ({response.role}; {territories}).")
+    print("Run 'fieldrep sync' to bring your territory to this device.")
+    return 0
+
+
+def _check_owner(ws: Workspace, server: str, username: str) -> None:
+    """One workspace belongs to one user on one server: never mix two reps' data."""
+    status = ws.status()
+    if status.server_url and (
+        status.server_url != server.rstrip("/") or status.username != username
+    ):
+        raise FieldrepError(
+            f"This workspace belongs to {status.username} on {status.server_url}. "
+            "Use another --data-dir for a different user or server."
+        )
+
+
+def _progress_printer(quiet: bool) -> Progress:
+    last = [""]
+
+    def show(phase: str, fraction: float) -> None:
+        if quiet or phase == last[0]:
+            return
+        last[0] = phase
+        print(f"{phase} ({fraction:.0%})", file=sys.stderr)
+
+    return show
+
+
+def cmd_sync(ctx: CommandContext) -> int:
+    ws = ctx.open_workspace()
+    try:
+        report = ws.sync.run(progress=_progress_printer(ctx.args.quiet or ctx.args.json))
+    except DeviceRevokedError as exc:
+        print(f"fieldrep: {exc}", file=sys.stderr)
+        ws.sync.wipe_revoked_device(announce=lambda line: print(line, file=sys.stderr))
+        print("fieldrep: local data removed.", file=sys.stderr)
+        return 2
+    finally:
+        ws.close()
+    if ctx.args.json:
+        print_json(report.as_dict())
+        return 0
+    print(report.summary())
+    for line in report.rejections:
+        print(f"  rejected: {line}")
+    if report.rejections:
+        print("  See 'fieldrep rejected' to review or discard them.")
+    return 0
+
+
+def cmd_rejected(ctx: CommandContext) -> int:
+    with ctx.open_workspace() as ws:
+        if ctx.args.discard is not None:
+            with ws.store.write() as conn:
+                outbox.discard(conn, ctx.args.discard)
+        entries = ws.rejected_mutations()
+    if ctx.args.json:
+        print_json([asdict(e) for e in entries])
+        return 0
+    if not entries:
+        print("No rejected changes.")
+    for e in entries:
+        print(f"{e.seq}: {e.op} {e.entity} {e.entity_id} ({e.created_at}): {e.reason}")
+    return 0

@@ -1,0 +1,211 @@
+"""Apply pulled changes to the local store in bulk, one page per transaction.
+
+The caller owns the transaction (the page and its cursor commit together). Each page
+is collapsed to the last change per record, then written with one `executemany` per
+table and column set: no per-row ORM work, so a first sync of a large territory runs
+near the speed of a bare insert.
+
+Rules (DESIGN.md section 4): a record with pending local mutations is never
+overwritten (the server's merged state arrives after our push); tombstones delete; an
+HCP tombstone (deleted, or moved out of the territory) also removes its plans, notes,
+feedback and segment mix. Pending mutations about it stay in the outbox and still go up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Float, Integer, Table
+
+from fieldrep.store import outbox
+from fieldrep.store.schema import (
+    JsonText,
+    call_notes,
+    hcp_segment_mix,
+    hcps,
+    metadata,
+    suggestion_feedback,
+    visit_plans,
+)
+from fieldrep.sync.protocol import Change, Entity, Op
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EntityTable:
+    table: Table
+    key: str  # the column the wire's entity_id names
+
+    @property
+    def has_version(self) -> bool:
+        return "version" in self.table.c
+
+
+ENTITY_TABLES: dict[Entity, EntityTable] = {
+    Entity.HCP: EntityTable(hcps, "id"),
+    Entity.CALL_NOTE: EntityTable(call_notes, "id"),
+    Entity.VISIT_PLAN: EntityTable(visit_plans, "id"),
+    Entity.SUGGESTION_FEEDBACK: EntityTable(suggestion_feedback, "id"),
+    Entity.SEGMENT_MIX: EntityTable(hcp_segment_mix, "hcp_id"),
+}
+if "coaching_comments" in metadata.tables:  # present once the manager-review schema lands
+    ENTITY_TABLES[Entity.COACHING_COMMENT] = EntityTable(metadata.tables["coaching_comments"], "id")
+
+# Records that hang off an HCP and leave the device with it.
+HCP_DEPENDENTS = (call_notes, visit_plans, suggestion_feedback, hcp_segment_mix)
+
+
+@dataclass
+class PageResult:
+    upserted: int = 0
+    deleted: int = 0
+    skipped_pending: int = 0
+    ignored: int = 0
+    conflict_copies: list[str] = field(default_factory=list)
+
+
+def _fallback(column: Any) -> Any:
+    """The value a NOT NULL column gets when the wire leaves it out."""
+    if column.nullable:
+        return None
+    if isinstance(column.type, JsonText):
+        return {} if column.name in ("consents", "weights") else []
+    if isinstance(column.type, Integer):
+        return 0
+    if isinstance(column.type, Float):
+        return 0.0
+    return ""
+
+
+def _db_value(column: Any, value: Any) -> Any:
+    if isinstance(column.type, JsonText):
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def pending_keys(conn: Connection) -> set[tuple[str, str]]:
+    rows = conn.exec_driver_sql(
+        "SELECT DISTINCT entity, entity_id FROM outbox WHERE state = ?", (outbox.PENDING,)
+    )
+    return {(row[0], row[1]) for row in rows}
+
+
+def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
+    """Write one page of changes; the caller commits it with the new cursor."""
+    result = PageResult()
+    latest: dict[tuple[Entity, str], Change] = {}
+    for change in changes:  # seq order: the last change of a record is its state
+        latest[(change.entity, change.entity_id)] = change
+    pending = pending_keys(conn) if latest else set()
+    upserts: dict[Entity, list[Change]] = {}
+    deletes: dict[Entity, list[str]] = {}
+    for (entity, entity_id), change in latest.items():
+        if entity not in ENTITY_TABLES:
+            result.ignored += 1
+            continue
+        if change.op == Op.DELETE or change.data is None:
+            # Scope removal of an HCP wins even over pending edits: the rep no longer
+            # sees it, and the outbox still carries those edits up.
+            if entity != Entity.HCP and (entity.value, entity_id) in pending:
+                result.skipped_pending += 1
+                continue
+            deletes.setdefault(entity, []).append(entity_id)
+        elif (entity.value, entity_id) in pending:
+            result.skipped_pending += 1
+        else:
+            upserts.setdefault(entity, []).append(change)
+            if entity == Entity.CALL_NOTE and change.data.get("conflict_of"):
+                result.conflict_copies.append(entity_id)
+    for entity, ids in deletes.items():
+        result.deleted += _delete(conn, ENTITY_TABLES[entity], ids)
+        if entity == Entity.HCP:
+            _delete_dependents(conn, ids)
+    for entity, items in upserts.items():
+        result.upserted += _upsert(conn, ENTITY_TABLES[entity], items)
+    return result
+
+
+def _delete(conn: Connection, target: EntityTable, ids: Sequence[str]) -> int:
+    sql = f"DELETE FROM {target.table.name} WHERE {target.key} = ?"
+    conn.exec_driver_sql(sql, [(i,) for i in ids])
+    return len(ids)
+
+
+def _delete_dependents(conn: Connection, hcp_ids: Sequence[str]) -> None:
+    params = [(i,) for i in hcp_ids]
+    for table in HCP_DEPENDENTS:
+        conn.exec_driver_sql(f"DELETE FROM {table.name} WHERE hcp_id = ?", params)
+
+
+def _upsert(conn: Connection, target: EntityTable, items: Iterable[Change]) -> int:
+    # Group by the set of fields present, so a partial record never blanks the rest.
+    groups: dict[frozenset[str], list[Change]] = {}
+    for change in items:
+        assert change.data is not None
+        groups.setdefault(frozenset(change.data), []).append(change)
+    columns = list(target.table.columns)
+    names = [c.name for c in columns]
+    count = 0
+    for present, group in groups.items():
+        updated = [n for n in names if n != target.key and (n in present or n == "version")]
+        if not target.has_version:
+            updated = [n for n in updated if n != "version"]
+        sql = (
+            f"INSERT INTO {target.table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT({target.key}) DO "
+            + (
+                "UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in updated)
+                if updated
+                else "NOTHING"
+            )
+        )
+        rows = [_row(columns, target, change) for change in group]
+        conn.exec_driver_sql(sql, rows)
+        count += len(rows)
+    return count
+
+
+def _row(columns: Sequence[Any], target: EntityTable, change: Change) -> tuple[Any, ...]:
+    data = change.data or {}
+    values: list[Any] = []
+    for column in columns:
+        if column.name == target.key:
+            values.append(change.entity_id)
+        elif column.name == "version":
+            values.append(change.version)
+        elif column.name in data:
+            values.append(_db_value(column, data[column.name]))
+        else:
+            values.append(_db_value(column, _fallback(column)))
+    return tuple(values)
+
+
+def set_version(conn: Connection, entity: str, entity_id: str, version: int) -> None:
+    """Record the server's version of a record after the server applied our change."""
+    try:
+        target = ENTITY_TABLES[Entity(entity)]
+    except (KeyError, ValueError):
+        return
+    if target.has_version:
+        conn.exec_driver_sql(
+            f"UPDATE {target.table.name} SET version = ? WHERE {target.key} = ?",
+            (version, entity_id),
+        )
+
+
+def clear_synced(conn: Connection) -> None:
+    """Before a full resync: drop every synced record the outbox does not mention."""
+    for entity, target in ENTITY_TABLES.items():
+        conn.exec_driver_sql(
+            f"DELETE FROM {target.table.name} WHERE {target.key} NOT IN "
+            "(SELECT entity_id FROM outbox WHERE entity = ?)",
+            (entity.value,),
+        )

@@ -1,0 +1,254 @@
+"""The sync engine: handshake, push the outbox, pull the change log. No Qt.
+
+`SyncEngine(workspace, client).run(progress=..., cancel=...)` may run on any thread:
+it uses its own pooled database connections and short write transactions, so the UI
+(or the CLI) keeps working while it runs. One sync at a time per device (`sync_lock`).
+
+Crash safety: every push batch's results commit in one transaction, and every pulled
+page commits with its cursor; a process killed at any point resumes where it stopped.
+Replayed pushes are acknowledged by the server as duplicates, never applied twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+
+from fieldrep import __version__
+from fieldrep.store import outbox, sync_state
+from fieldrep.store.migrations import SCHEMA_VERSION
+from fieldrep.store.schema import outbox as outbox_table
+from fieldrep.sync import protocol as p
+from fieldrep.sync.apply import apply_page, clear_synced, set_version
+from fieldrep.sync.client import SyncClient
+from fieldrep.sync.errors import SyncError
+from fieldrep.sync.lock import sync_lock
+from fieldrep.tasks import CancelToken, Progress
+
+if TYPE_CHECKING:
+    from fieldrep.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+PULL_PAGE = 2000
+
+
+def _no_progress(_phase: str, _fraction: float) -> None:
+    pass
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0  # mutations sent
+    applied: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    pulled: int = 0  # changes received
+    deleted: int = 0  # local records removed by tombstones
+    skipped_pending: int = 0  # pulled changes held back by pending local edits
+    conflicts: list[str] = field(default_factory=list)  # ids of conflict copies
+    rejections: list[str] = field(default_factory=list)  # "entity id: reason"
+    full_resync: bool = False
+    cursor: int = 0
+    duration_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        text = (
+            f"Sent {self.pushed} change(s) ({self.applied} applied, {self.duplicates} already "
+            f"there, {self.rejected} rejected); received {self.pulled} change(s) "
+            f"in {self.duration_s:.1f} s."
+        )
+        if self.conflicts:
+            text += f" {len(self.conflicts)} conflict copy(ies) to review."
+        return text
+
+
+class SyncEngine:
+    def __init__(self, workspace: Workspace, client: SyncClient, *, page_size: int = PULL_PAGE):
+        self.workspace = workspace
+        self.client = client
+        self.page_size = min(page_size, p.MAX_PULL_LIMIT)
+
+    def run(
+        self, progress: Progress | None = None, cancel: CancelToken | None = None
+    ) -> SyncReport:
+        """Sync once; raises a SyncError subclass (message for the rep) or Cancelled.
+
+        The outcome (last_sync or last_error) is recorded in sync_state either way.
+        """
+        report_progress = progress or _no_progress
+        token = cancel or CancelToken()
+        self.client.cancel = token
+        with sync_lock(self.workspace.data_dir):
+            started = time.perf_counter()
+            report = SyncReport()
+            try:
+                self._run(report, report_progress, token)
+            except SyncError as exc:
+                self._record_error(str(exc))
+                raise
+            report.duration_s = time.perf_counter() - started
+            with self.workspace.store.write() as conn:
+                sync_state.put(conn, sync_state.LAST_SYNC, datetime.now(UTC).isoformat())
+                sync_state.delete(conn, sync_state.LAST_ERROR)
+            report_progress("Done", 1.0)
+            log.info("sync finished: %s", report.summary())
+            return report
+
+    def _record_error(self, message: str) -> None:
+        try:
+            self.workspace.set_state(sync_state.LAST_ERROR, message)
+        except Exception:  # the error itself matters more than recording it
+            log.exception("could not record the sync error")
+
+    def _run(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
+        progress("Connecting", 0.0)
+        self.handshake()
+        cancel.raise_if_cancelled()
+        self.push(report, progress, cancel)
+        self.pull(report, progress, cancel)
+
+    # -- handshake ---------------------------------------------------------------
+
+    def handshake(self) -> p.HandshakeResult:
+        """Raises UpdateRequiredError before any data moves when versions do not match."""
+        return self.client.handshake(
+            p.Handshake(
+                protocol_version=p.PROTOCOL_VERSION,
+                schema_version=SCHEMA_VERSION,
+                client_version=__version__,
+                device_id=self.workspace.device_id,
+            )
+        )
+
+    # -- push --------------------------------------------------------------------
+
+    def push(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
+        store = self.workspace.store
+        device_id = self.workspace.device_id
+        with store.read() as conn:
+            total = outbox.count(conn, outbox.PENDING)
+        after = 0  # rows changed during the sync are sent by this loop too, in order
+        while True:
+            cancel.raise_if_cancelled()
+            with store.read() as conn:
+                batch = _pending_after(conn, after, p.MAX_PUSH_BATCH)
+            if not batch:
+                return
+            progress("Sending changes", 0.4 * min(1.0, report.pushed / max(total, 1)))
+            response = self.client.push(
+                p.PushRequest(device_id=device_id, mutations=[_mutation(e) for e in batch])
+            )
+            self._record_push(batch, response, report)
+            after = batch[-1].seq
+
+    def _record_push(
+        self, batch: list[outbox.OutboxEntry], response: p.PushResponse, report: SyncReport
+    ) -> None:
+        by_seq = {e.seq: e for e in batch}
+        acknowledged: list[int] = []
+        with self.workspace.store.write() as conn:
+            for result in response.results:
+                entry = by_seq.get(result.mutation_seq)
+                if entry is None:
+                    continue
+                if result.status == p.MutationStatus.REJECTED:
+                    reason = result.reason or "rejected by the server"
+                    outbox.mark_rejected(conn, entry.seq, reason)
+                    report.rejected += 1
+                    report.rejections.append(f"{entry.entity} {entry.entity_id}: {reason}")
+                    continue
+                acknowledged.append(entry.seq)
+                if result.status == p.MutationStatus.DUPLICATE:
+                    report.duplicates += 1
+                else:
+                    report.applied += 1
+                if result.version is not None:
+                    set_version(conn, entry.entity, entry.entity_id, result.version)
+                if result.conflict_copy_id:
+                    report.conflicts.append(result.conflict_copy_id)
+            outbox.acknowledge(conn, acknowledged)
+        report.pushed += len(batch)
+        missing = (
+            len(batch)
+            - len(acknowledged)
+            - sum(1 for r in response.results if r.status == p.MutationStatus.REJECTED)
+        )
+        if missing:
+            # Unanswered mutations stay pending; the next sync sends them again.
+            log.warning("server answered %d of %d mutations", len(batch) - missing, len(batch))
+
+    # -- pull --------------------------------------------------------------------
+
+    def pull(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
+        store = self.workspace.store
+        with store.read() as conn:
+            cursor = int(sync_state.get(conn, sync_state.CURSOR) or 0)
+        resets = 0
+        first_cursor = cursor
+        while True:
+            cancel.raise_if_cancelled()
+            page = self.client.pull(since=cursor, limit=self.page_size)
+            if page.reset_required:
+                if resets:
+                    raise SyncError("The server keeps asking for a full resync; try again later.")
+                resets += 1
+                report.full_resync = True
+                log.info("cursor %d is older than the server's tombstones: full resync", cursor)
+                with store.write() as conn:
+                    clear_synced(conn)
+                    sync_state.put(conn, sync_state.CURSOR, "0")
+                cursor = first_cursor = 0
+                continue
+            with store.write() as conn:
+                result = apply_page(conn, page.changes)
+                sync_state.put(conn, sync_state.CURSOR, str(page.cursor))
+            cursor = page.cursor
+            report.pulled += len(page.changes)
+            report.deleted += result.deleted
+            report.skipped_pending += result.skipped_pending
+            report.conflicts.extend(result.conflict_copies)
+            report.cursor = cursor
+            if not page.has_more:
+                return
+            # The server's cursor is a sequence number, not a row count: use it only
+            # for a rough fraction when the first page tells us nothing better.
+            progress("Receiving changes", 0.4 + 0.6 * _fraction(first_cursor, cursor, page))
+
+
+def _fraction(first: int, cursor: int, page: p.PullResponse) -> float:
+    head = page.head_seq
+    if head is None or head <= first:
+        return 0.5  # an older server does not say how far the log goes
+    return max(0.0, min(1.0, (cursor - first) / (head - first)))
+
+
+def _pending_after(conn: Connection, after: int, limit: int) -> list[outbox.OutboxEntry]:
+    query = (
+        select(outbox_table)
+        .where(outbox_table.c.state == outbox.PENDING, outbox_table.c.seq > after)
+        .order_by(outbox_table.c.seq)
+        .limit(limit)
+    )
+    return [outbox.OutboxEntry(**row._mapping) for row in conn.execute(query)]
+
+
+def _mutation(entry: outbox.OutboxEntry) -> p.Mutation:
+    return p.Mutation(
+        mutation_seq=entry.seq,
+        mutation_id=entry.mutation_id,
+        entity=p.Entity(entry.entity),
+        entity_id=entry.entity_id,
+        op=p.Op(entry.op),
+        fields=entry.fields,
+        base_version=entry.base_version,
+        client_time=datetime.fromisoformat(entry.created_at),
+    )

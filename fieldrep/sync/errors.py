@@ -1,0 +1,37 @@
+"""What can go wrong in a sync, each with a sentence the rep can act on."""
+
+from __future__ import annotations
+
+from fieldrep.domain.errors import FieldrepError
+
+
+class SyncError(FieldrepError):
+    """A sync did not finish; nothing local was lost and the next sync resumes."""
+
+
+class NotSignedInError(SyncError):
+    """This workspace has no server, user or token yet."""
+
+
+class SignInRequiredError(SyncError):
+    """The server no longer accepts the stored token (expired, wrong password ...)."""
+
+
+class DeviceRevokedError(SyncError):
+    """The server revoked this device: the local data must be wiped."""
+
+
+class UpdateRequiredError(SyncError):
+    """The server does not accept this client's protocol or schema version."""
+
+
+class ServerUnreachableError(SyncError):
+    """Network errors, timeouts or 5xx answers outlasted every retry."""
+
+
+class ServerRefusedError(SyncError):
+    """A 4xx answer other than the ones above (forbidden, invalid, rate limited)."""
+
+
+class SyncBusyError(SyncError):
+    """Another sync of this workspace is running (in this process or another)."""

@@ -1,0 +1,100 @@
+"""`SyncService`: what the UI and the CLI call to sync a workspace.
+
+`Workspace.sync` is one of these. `run()` blocks until the sync ends, so call it from a
+worker thread (never the UI thread); it opens its own HTTP session and uses pooled
+database connections of its own. Progress and cancel work from any thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from fieldrep.store import sync_state
+from fieldrep.sync import credentials
+from fieldrep.sync import protocol as p
+from fieldrep.sync.client import RetryPolicy, SyncClient
+from fieldrep.sync.engine import SyncEngine, SyncReport
+from fieldrep.sync.errors import NotSignedInError
+from fieldrep.sync.lock import LOCK_FILENAME
+from fieldrep.tasks import CancelToken, Progress
+
+if TYPE_CHECKING:
+    from fieldrep.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class SyncService:
+    def __init__(self, workspace: Workspace, *, policy: RetryPolicy | None = None) -> None:
+        self._workspace = workspace
+        self.policy = policy
+
+    def server_url(self) -> str | None:
+        return self._workspace.state(sync_state.SERVER_URL)
+
+    def is_configured(self) -> bool:
+        """True once `login` stored a server, a user and a token."""
+        return bool(self.server_url()) and credentials.load_token(self._workspace) is not None
+
+    def last_error(self) -> str | None:
+        return self._workspace.state(sync_state.LAST_ERROR)
+
+    def last_sync(self) -> str | None:
+        return self._workspace.state(sync_state.LAST_SYNC)
+
+    def client(self) -> SyncClient:
+        url = self.server_url()
+        token = credentials.load_token(self._workspace)
+        if not url or not token:
+            raise NotSignedInError(
+                "This workspace is not signed in to a sync server yet. "
+                "Run 'fieldrep login --server URL --username NAME'."
+            )
+        return SyncClient(url, token=token, policy=self.policy)
+
+    def run(
+        self, progress: Progress | None = None, cancel: CancelToken | None = None
+    ) -> SyncReport:
+        """Sync now (blocking). Raises SyncError subclasses with a message for the rep,
+        `Cancelled` when cancelled, and DeviceRevokedError when the server revoked this
+        device: the caller then tells the rep and calls `wipe_revoked_device()`."""
+        client = self.client()
+        try:
+            return SyncEngine(self._workspace, client).run(progress=progress, cancel=cancel)
+        finally:
+            client.close()
+
+    def login(self, server_url: str, username: str, password: str) -> p.LoginResponse:
+        """Sign this device in; stores server, user and token (token never in plaintext)."""
+        client = SyncClient(server_url, policy=self.policy)
+        try:
+            response = client.login(
+                p.LoginRequest(
+                    username=username,
+                    password=password,
+                    device_id=self._workspace.device_id,
+                    device_name=socket.gethostname()[:200],
+                )
+            )
+        finally:
+            client.close()
+        credentials.save_token(self._workspace, response.token)
+        self._workspace.set_state(sync_state.SERVER_URL, server_url.rstrip("/"))
+        self._workspace.set_username(response.username)
+        return response
+
+    def wipe_revoked_device(self, announce: Callable[[str], None] | None = None) -> None:
+        """Close the workspace and remove every local trace of it (revoked device)."""
+        from fieldrep.workspace import wipe
+
+        data_dir = self._workspace.data_dir
+        if announce is not None:
+            announce(f"Removing all Fieldrep data from {data_dir} ...")
+        self._workspace.close()
+        credentials.forget_token(data_dir)
+        (data_dir / LOCK_FILENAME).unlink(missing_ok=True)
+        wipe(data_dir)
+        log.warning("device revoked by the server: local workspace wiped")
