@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from dataclasses import asdict
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from fieldrep.cli.context import CommandContext, print_json
+from fieldrep.cli.context import CommandContext, print_json, prompt_passphrase
 from fieldrep.demo import import_demo
 from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel, parse_enum
+from fieldrep.security.keys import KeyUnavailableError
+
+NEW_PASSPHRASE_ENV = "FIELDREP_NEW_PASSPHRASE"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +43,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--submit", action="store_true", help="submit and lock the note")
     p.add_argument("--json", action="store_true", help="print the stored note as JSON")
     p.set_defaults(handler=cmd_log_call)
+
+    p = commands.add_parser(
+        "change-passphrase",
+        help="re-encrypt the workspace under a new passphrase "
+        "(from FIELDREP_NEW_PASSPHRASE or a prompt)",
+    )
+    p.set_defaults(handler=cmd_change_passphrase)
 
 
 def cmd_import_demo(ctx: CommandContext) -> int:
@@ -108,4 +119,17 @@ def cmd_log_call(ctx: CommandContext) -> int:
         print_json({k: _plain(v) for k, v in asdict(note).items()})
     else:
         print(f"Logged call {note.id} ({note.status.value}).")
+    return 0
+
+
+def cmd_change_passphrase(ctx: CommandContext) -> int:
+    new = os.environ.get(NEW_PASSPHRASE_ENV) or prompt_passphrase(True)
+    if not new:
+        raise KeyUnavailableError(
+            f"Give the new passphrase in {NEW_PASSPHRASE_ENV} or at the prompt "
+            "(both entries must match)."
+        )
+    with ctx.open_workspace() as ws:
+        ws.change_passphrase(new)
+    print("The workspace is now encrypted under the new passphrase.")
     return 0

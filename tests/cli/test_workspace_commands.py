@@ -131,3 +131,13 @@ def test_version_and_data_dir_from_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "workspace.db").exists()
+
+
+def test_change_passphrase_then_only_the_new_one_opens(tmp_path: Path) -> None:
+    data_dir = tmp_path / "ws"
+    assert fieldrep(data_dir, "import-demo").returncode == 0
+    new = "a much better passphrase"
+    changed = fieldrep(data_dir, "change-passphrase", env={"FIELDREP_NEW_PASSPHRASE": new})
+    assert changed.returncode == 0, changed.stderr
+    assert fieldrep(data_dir, "status").returncode == 1
+    assert fieldrep(data_dir, "status", env={"FIELDREP_PASSPHRASE": new}).returncode == 0
