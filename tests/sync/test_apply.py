@@ -1,0 +1,147 @@
+"""Pulled pages land in the local store by the rules of DESIGN.md section 4."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from fieldrep.domain.calls import CallDraft
+from fieldrep.domain.enums import Channel
+from fieldrep.store import outbox
+from fieldrep.sync.apply import apply_page, clear_synced, set_version
+from fieldrep.sync.protocol import Change, Entity, Op
+from fieldrep.workspace import Workspace
+
+
+def hcp_data(name: str = "Dr Ada Lovelace", **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "external_id": "X1", "npi": None, "name": name, "title": "MD",
+        "specialty": "Cardiology", "organisation": "Mass General", "address": "1 Main St",
+        "city": "Boston", "postcode": "02114", "latitude": 42.36, "longitude": -71.06,
+        "tier": "A", "decile": 9, "patient_volume": 120, "consents": {"email": True},
+        "preferred_channel": None, "do_not_contact": False, "territory_id": "BOS-NORTH",
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def note_data(hcp_id: str, insights: str, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "hcp_id": hcp_id, "author": "rep1", "channel": "visit",
+        "started_at": "2026-01-05T10:00:00+00:00", "duration_minutes": 20, "status": "submitted",
+        "products": ["Cardiovex"], "key_messages": [], "attendees": [], "outcome": None,
+        "sentiment": None, "insights": insights, "follow_ups": [], "suggestion_id": None,
+        "submitted_at": "2026-01-05T10:20:00+00:00", "conflict_of": None,
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def change(seq: int, entity: Entity, entity_id: str, data: dict[str, Any] | None) -> Change:
+    op = Op.DELETE if data is None else Op.UPDATE
+    return Change(seq=seq, entity=entity, entity_id=entity_id, op=op, version=seq, data=data)
+
+
+def apply(ws: Workspace, changes: list[Change]) -> Any:
+    with ws.store.write() as conn:
+        return apply_page(conn, changes)
+
+
+def test_a_page_creates_and_updates_records_with_the_server_version(workspace: Workspace) -> None:
+    result = apply(
+        workspace,
+        [
+            change(1, Entity.HCP, "h1", hcp_data()),
+            change(2, Entity.CALL_NOTE, "n1", note_data("h1", "asked about renal dosing")),
+            change(3, Entity.HCP, "h1", hcp_data(name="Dr Ada King")),
+        ],
+    )
+    assert result.upserted == 2
+    hcp = workspace.hcps.get("h1")
+    assert (hcp.name, hcp.version, hcp.consents) == ("Dr Ada King", 3, {"email": True})
+    assert workspace.calls.get("n1").insights == "asked about renal dosing"
+    assert [s.id for s in workspace.hcps.search("renal")] == ["h1"]  # FTS follows
+
+
+def test_a_record_with_pending_local_edits_is_not_overwritten(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    workspace.hcps.set_preferred_channel("h1", Channel.EMAIL)
+    result = apply(workspace, [change(2, Entity.HCP, "h1", hcp_data(name="Renamed"))])
+    assert result.skipped_pending == 1
+    hcp = workspace.hcps.get("h1")
+    assert (hcp.name, hcp.preferred_channel) == ("Dr Ada Lovelace", Channel.EMAIL)
+
+
+def test_an_hcp_tombstone_removes_it_with_its_plans_and_notes_but_not_the_outbox(
+    workspace: Workspace,
+) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.HCP, "h2", {
+        **hcp_data(name="Dr Other")})])  # fmt: skip
+    workspace.plans.add("h1", datetime.now().date() + timedelta(days=1))
+    draft = CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=datetime.now())
+    workspace.calls.log(draft)
+    pending_before = len(workspace.pending_mutations())
+    result = apply(workspace, [change(3, Entity.HCP, "h1", None)])
+    assert result.deleted == 1
+    assert [h.id for h in workspace.hcps.all()] == ["h2"]
+    assert workspace.calls.all() == []
+    assert workspace.plans.for_week(datetime.now().date() + timedelta(days=1)) == []
+    # The note and plan written about h1 still go up: the outbox holds full mutations.
+    assert len(workspace.pending_mutations()) == pending_before
+
+
+def test_a_tombstone_for_a_locally_edited_note_waits_for_the_push(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    note = workspace.calls.log(
+        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=datetime.now())
+    )
+    result = apply(workspace, [change(2, Entity.CALL_NOTE, note.id, None)])
+    assert result.skipped_pending == 1
+    assert workspace.calls.get(note.id).id == note.id
+
+
+def test_conflict_copies_arrive_as_notes_pointing_at_their_original(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    result = apply(
+        workspace,
+        [
+            change(2, Entity.CALL_NOTE, "n1", note_data("h1", "server wins")),
+            change(3, Entity.CALL_NOTE, "n1c", note_data("h1", "my words", conflict_of="n1")),
+        ],
+    )
+    assert result.conflict_copies == ["n1c"]
+    assert workspace.calls.get("n1c").conflict_of == "n1"
+
+
+def test_a_partial_record_updates_only_the_fields_it_carries(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    apply(workspace, [change(2, Entity.HCP, "h1", {"preferred_channel": "email"})])
+    hcp = workspace.hcps.get("h1")
+    assert (hcp.name, hcp.preferred_channel, hcp.version) == ("Dr Ada Lovelace", Channel.EMAIL, 2)
+
+
+def test_unknown_entities_are_ignored_not_fatal(workspace: Workspace) -> None:
+    result = apply(
+        workspace,
+        [
+            Change(
+                seq=1,
+                entity=Entity.COACHING_COMMENT,
+                entity_id="c1",
+                op=Op.CREATE,
+                version=1,
+                data={"text": "Nice call"},
+            )
+        ],  # fmt: skip
+    )
+    assert result.upserted + result.ignored == 1
+
+
+def test_full_resync_keeps_only_records_the_outbox_still_needs(workspace: Workspace) -> None:
+    apply(workspace, [change(i, Entity.HCP, f"h{i}", hcp_data(name=f"Dr {i}")) for i in range(3)])
+    workspace.hcps.set_preferred_channel("h1", Channel.PHONE)
+    with workspace.store.write() as conn:
+        clear_synced(conn)
+        set_version(conn, "hcp", "h1", 9)
+        assert outbox.count(conn) == 1
+    assert [(h.id, h.version) for h in workspace.hcps.all()] == [("h1", 9)]
