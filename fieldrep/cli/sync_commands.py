@@ -12,7 +12,9 @@ from fieldrep.cli.context import CommandContext, print_json
 from fieldrep.demo import load_messages, load_segments
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.store import outbox
+from fieldrep.sync.engine import PULL_PAGE
 from fieldrep.sync.errors import DeviceRevokedError
+from fieldrep.sync.protocol import MAX_PUSH_BATCH
 from fieldrep.tasks import Progress
 from fieldrep.workspace import Workspace
 
@@ -28,6 +30,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = commands.add_parser("sync", help="send local changes and receive the server's")
     p.add_argument("--json", action="store_true", help="print the sync report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--page-size", type=int, default=PULL_PAGE, help="changes per pulled page")
+    p.add_argument("--push-batch", type=int, default=MAX_PUSH_BATCH, help="mutations per push")
     p.set_defaults(handler=cmd_sync)
 
     p = commands.add_parser("rejected", help="changes the server rejected, with reasons")
@@ -88,7 +92,11 @@ def _progress_printer(quiet: bool) -> Progress:
 def cmd_sync(ctx: CommandContext) -> int:
     ws = ctx.open_workspace()
     try:
-        report = ws.sync.run(progress=_progress_printer(ctx.args.quiet or ctx.args.json))
+        report = ws.sync.run(
+            progress=_progress_printer(ctx.args.quiet or ctx.args.json),
+            page_size=ctx.args.page_size,
+            push_batch=ctx.args.push_batch,
+        )
     except DeviceRevokedError as exc:
         print(f"fieldrep: {exc}", file=sys.stderr)
         ws.sync.wipe_revoked_device(announce=lambda line: print(line, file=sys.stderr))

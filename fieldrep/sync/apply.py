@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Float, Integer, Table
 
-from fieldrep.store import outbox
+from fieldrep.store import outbox, sync_state
 from fieldrep.store.schema import (
     JsonText,
     call_notes,
@@ -115,10 +115,12 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
             # sees it, and the outbox still carries those edits up.
             if entity != Entity.HCP and (entity.value, entity_id) in pending:
                 result.skipped_pending += 1
+                hold(conn, change)
                 continue
             deletes.setdefault(entity, []).append(entity_id)
         elif (entity.value, entity_id) in pending:
             result.skipped_pending += 1
+            hold(conn, change)
         else:
             upserts.setdefault(entity, []).append(change)
             if entity == Entity.CALL_NOTE and change.data.get("conflict_of"):
@@ -203,9 +205,52 @@ def set_version(conn: Connection, entity: str, entity_id: str, version: int) -> 
 
 def clear_synced(conn: Connection) -> None:
     """Before a full resync: drop every synced record the outbox does not mention."""
+    conn.exec_driver_sql("DELETE FROM sync_state WHERE key LIKE ?", (f"{HELD_PREFIX}%",))
     for entity, target in ENTITY_TABLES.items():
         conn.exec_driver_sql(
             f"DELETE FROM {target.table.name} WHERE {target.key} NOT IN "
             "(SELECT entity_id FROM outbox WHERE entity = ?)",
             (entity.value,),
         )
+
+
+HELD_PREFIX = "held:"
+
+
+def hold(conn: Connection, change: Change) -> None:
+    """Keep a change skipped for pending local edits, in case the server rejects them.
+
+    If our edit is applied, the server logs a newer change that supersedes this one; if
+    it is rejected, nothing newer comes, and this held change restores the server's state.
+    """
+    sync_state.put(
+        conn, f"{HELD_PREFIX}{change.entity.value}:{change.entity_id}", change.model_dump_json()
+    )
+
+
+def release_held(conn: Connection) -> int:
+    """After a push: apply held changes whose records have no pending mutations left."""
+    rows = conn.exec_driver_sql(
+        "SELECT key, value FROM sync_state WHERE key LIKE ?", (f"{HELD_PREFIX}%",)
+    ).fetchall()
+    if not rows:
+        return 0
+    pending = pending_keys(conn)
+    ready = [Change.model_validate_json(value) for _key, value in rows]
+    ready = [c for c in ready if (c.entity.value, c.entity_id) not in pending]
+    for c in ready:
+        sync_state.delete(conn, f"{HELD_PREFIX}{c.entity.value}:{c.entity_id}")
+    # A record our push updated already carries a newer server version: skip its held one.
+    newer = [c for c in ready if _local_version(conn, c) < c.version]
+    apply_page(conn, newer)
+    return len(newer)
+
+
+def _local_version(conn: Connection, change: Change) -> int:
+    target = ENTITY_TABLES.get(change.entity)
+    if target is None or not target.has_version:
+        return -1
+    row = conn.exec_driver_sql(
+        f"SELECT version FROM {target.table.name} WHERE {target.key} = ?", (change.entity_id,)
+    ).first()
+    return -1 if row is None else int(row[0])

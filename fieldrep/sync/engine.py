@@ -24,7 +24,7 @@ from fieldrep.store import outbox, sync_state
 from fieldrep.store.migrations import SCHEMA_VERSION
 from fieldrep.store.schema import outbox as outbox_table
 from fieldrep.sync import protocol as p
-from fieldrep.sync.apply import apply_page, clear_synced, set_version
+from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
 from fieldrep.sync.client import SyncClient
 from fieldrep.sync.errors import SyncError
 from fieldrep.sync.lock import sync_lock
@@ -72,10 +72,19 @@ class SyncReport:
 
 
 class SyncEngine:
-    def __init__(self, workspace: Workspace, client: SyncClient, *, page_size: int = PULL_PAGE):
+    def __init__(
+        self,
+        workspace: Workspace,
+        client: SyncClient,
+        *,
+        page_size: int = PULL_PAGE,
+        push_batch: int = p.MAX_PUSH_BATCH,
+    ) -> None:
         self.workspace = workspace
         self.client = client
-        self.page_size = min(page_size, p.MAX_PULL_LIMIT)
+        # Smaller pages and batches mean less work redone after a cut on a slow link.
+        self.page_size = max(1, min(page_size, p.MAX_PULL_LIMIT))
+        self.push_batch = max(1, min(push_batch, p.MAX_PUSH_BATCH))
 
     def run(
         self, progress: Progress | None = None, cancel: CancelToken | None = None
@@ -114,6 +123,8 @@ class SyncEngine:
         self.handshake()
         cancel.raise_if_cancelled()
         self.push(report, progress, cancel)
+        with self.workspace.store.write() as conn:
+            release_held(conn)
         self.pull(report, progress, cancel)
 
     # -- handshake ---------------------------------------------------------------
@@ -140,7 +151,7 @@ class SyncEngine:
         while True:
             cancel.raise_if_cancelled()
             with store.read() as conn:
-                batch = _pending_after(conn, after, p.MAX_PUSH_BATCH)
+                batch = _pending_after(conn, after, self.push_batch)
             if not batch:
                 return
             progress("Sending changes", 0.4 * min(1.0, report.pushed / max(total, 1)))

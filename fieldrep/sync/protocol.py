@@ -30,6 +30,10 @@ MIN_CLIENT_SCHEMA = 1
 MAX_CLIENT_SCHEMA = 100
 MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 1000
+# Push and pull carry the client's protocol version in this header; one below
+# MIN_PROTOCOL_VERSION is answered 426 ``update_required`` before any data moves.
+PROTOCOL_HEADER = "X-Fieldrep-Protocol"
 
 
 class Entity(StrEnum):
@@ -125,6 +129,8 @@ class MutationResult(_Model):
     reason: str | None = None
     version: int | None = None
     conflict_copy_id: str | None = None
+    # For a ``duplicate``: what became of the mutation the first time (applied/rejected).
+    original_status: MutationStatus | None = None
 
 
 class PushResponse(_Model):

@@ -16,7 +16,7 @@ from fieldrep.store import sync_state
 from fieldrep.sync import credentials
 from fieldrep.sync import protocol as p
 from fieldrep.sync.client import RetryPolicy, SyncClient
-from fieldrep.sync.engine import SyncEngine, SyncReport
+from fieldrep.sync.engine import PULL_PAGE, SyncEngine, SyncReport
 from fieldrep.sync.errors import NotSignedInError
 from fieldrep.sync.lock import LOCK_FILENAME
 from fieldrep.tasks import CancelToken, Progress
@@ -56,14 +56,20 @@ class SyncService:
         return SyncClient(url, token=token, policy=self.policy)
 
     def run(
-        self, progress: Progress | None = None, cancel: CancelToken | None = None
+        self,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        page_size: int = PULL_PAGE,
+        push_batch: int = p.MAX_PUSH_BATCH,
     ) -> SyncReport:
         """Sync now (blocking). Raises SyncError subclasses with a message for the rep,
-        `Cancelled` when cancelled, and DeviceRevokedError when the server revoked this
-        device: the caller then tells the rep and calls `wipe_revoked_device()`."""
+        the CancelToken's exception when cancelled, and DeviceRevokedError when the server
+        revoked this device: the caller then tells the rep and calls `wipe_revoked_device()`."""
         client = self.client()
         try:
-            return SyncEngine(self._workspace, client).run(progress=progress, cancel=cancel)
+            engine = SyncEngine(self._workspace, client, page_size=page_size, push_batch=push_batch)
+            return engine.run(progress=progress, cancel=cancel)
         finally:
             client.close()
 

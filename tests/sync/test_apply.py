@@ -8,7 +8,7 @@ from typing import Any
 from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel
 from fieldrep.store import outbox
-from fieldrep.sync.apply import apply_page, clear_synced, set_version
+from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
 
@@ -145,3 +145,28 @@ def test_full_resync_keeps_only_records_the_outbox_still_needs(workspace: Worksp
         set_version(conn, "hcp", "h1", 9)
         assert outbox.count(conn) == 1
     assert [(h.id, h.version) for h in workspace.hcps.all()] == [("h1", 9)]
+
+
+def test_a_change_held_for_a_rejected_edit_restores_the_server_state(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    workspace.hcps.set_preferred_channel("h1", Channel.EMAIL)
+    apply(workspace, [change(2, Entity.HCP, "h1", hcp_data(name="Renamed"))])  # held back
+    with workspace.store.write() as conn:
+        assert release_held(conn) == 0  # our edit is still pending
+        (entry,) = outbox.pending(conn)
+        outbox.mark_rejected(conn, entry.seq, "not allowed")
+        assert release_held(conn) == 1
+    hcp = workspace.hcps.get("h1")
+    assert (hcp.name, hcp.preferred_channel, hcp.version) == ("Renamed", None, 2)
+
+
+def test_a_held_change_older_than_our_applied_edit_is_dropped(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    workspace.hcps.set_preferred_channel("h1", Channel.EMAIL)
+    apply(workspace, [change(2, Entity.HCP, "h1", hcp_data(name="Renamed"))])
+    with workspace.store.write() as conn:
+        (entry,) = outbox.pending(conn)
+        outbox.acknowledge(conn, [entry.seq])
+        set_version(conn, "hcp", "h1", 3)  # the server applied it as version 3
+        assert release_held(conn) == 0
+    assert workspace.hcps.get("h1").preferred_channel == Channel.EMAIL
