@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from fieldrep.domain.errors import FieldrepError
+from fieldrep.nba.service import SuggestionService
 from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
 from fieldrep.security import keys
+from fieldrep.segments.service import SegmentHintService
 from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.catalogue import MessageCatalogue
@@ -72,6 +74,10 @@ class Workspace:
         self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
+        self.segment_hints = SegmentHintService(self.store, self.segments)
+        self.suggestions = SuggestionService(
+            self.store, feedback=self.feedback, segments=self.segments, messages=self.messages
+        )
         self.sync = SyncService(self)
 
     # -- opening -----------------------------------------------------------------

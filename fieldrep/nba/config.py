@@ -1,0 +1,100 @@
+"""Every tunable of the next-best-action engine in one place: rules, priors, costs.
+
+Units: scores are "expected value of a good outcome with a decile-10 HCP" (1.0), so a
+channel cost of 0.05 means a contact must be at least 5% likely to go well with a top
+HCP to be worth suggesting at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from fieldrep.domain.enums import Channel
+
+C = Channel
+
+
+@dataclass(frozen=True)
+class QuietPeriod:
+    """No promotional contact of any kind from `start` to `end` inclusive."""
+
+    start: date
+    end: date
+    label: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def year_end_quiet_periods(years: range) -> tuple[QuietPeriod, ...]:
+    return tuple(
+        QuietPeriod(date(y, 12, 24), date(y + 1, 1, 1), "year-end holidays") for y in years
+    )
+
+
+@dataclass(frozen=True)
+class NbaConfig:
+    # -- hard rules --------------------------------------------------------------
+    monthly_cap: int = 4  # contacts per HCP per calendar month, all channels
+    monthly_channel_cap: dict[Channel, int] = field(
+        default_factory=lambda: {C.EMAIL: 2, C.EVENT: 1}
+    )
+    min_gap_days: dict[Channel, int] = field(
+        default_factory=lambda: {C.VISIT: 14, C.REMOTE: 7, C.PHONE: 7, C.EMAIL: 7, C.EVENT: 30}
+    )
+    # Email and event invitations are content: without an approved message there is none.
+    needs_message: frozenset[Channel] = frozenset({C.EMAIL, C.EVENT})
+    quiet_periods: tuple[QuietPeriod, ...] = year_end_quiet_periods(range(2024, 2036))
+    planned_horizon_days: int = 7  # an HCP with a plan this soon is not suggested
+    accepted_hold_days: int = 7  # an accepted suggestion holds the HCP while it is done
+
+    # -- scoring priors ------------------------------------------------------------
+    base_rate: dict[Channel, float] = field(
+        default_factory=lambda: {
+            C.VISIT: 0.40,
+            C.REMOTE: 0.33,
+            C.PHONE: 0.25,
+            C.EMAIL: 0.20,
+            C.EVENT: 0.30,
+        }
+    )
+    base_strength: float = 20.0  # pseudo-contacts behind each territory-wide base rate
+    theme_base_rate: float = 0.30
+    prior_strength: float = 4.0  # pseudo-contacts behind each HCP-level prior
+    segment_channel_gain: float = 0.9  # logit per unit log-ratio of segment channel share
+    segment_theme_gain: float = 0.7
+    # The same outcome updates both the channel and the theme posterior; weighting the
+    # theme part below 1 keeps that double count from saturating P(good).
+    theme_weight: float = 0.5
+    preferred_channel_bonus: float = 0.5  # logit, when the rep marked a preferred channel
+    recency_gain: float = 0.9  # logit added at 120 days without contact (0 at 30 days)
+    fatigue_per_contact: float = 0.45  # logit removed per contact in the last 14 days
+    cost: dict[Channel, float] = field(
+        default_factory=lambda: {
+            C.VISIT: 0.08,
+            C.REMOTE: 0.04,
+            C.PHONE: 0.03,
+            C.EMAIL: 0.01,
+            C.EVENT: 0.06,
+        }
+    )
+
+    # -- learning from the rep -------------------------------------------------------
+    wrong_channel_failures: float = 4.0  # pseudo-failures on (HCP, channel)
+    wrong_message_failures: float = 2.0  # pseudo-failures on (HCP, theme)
+    not_relevant_failures: float = 1.0  # on (HCP, theme)
+    accept_successes: float = 0.5  # on (HCP, channel): the rep agreed it fits
+    hold_days: dict[str, int] = field(
+        default_factory=lambda: {"wrong_timing": 7, "hcp_unavailable": 14}
+    )
+
+    # -- the daily list ----------------------------------------------------------------
+    capacity_minutes: int = 360
+    minutes: dict[Channel, int] = field(
+        default_factory=lambda: {C.VISIT: 45, C.REMOTE: 20, C.PHONE: 10, C.EMAIL: 5, C.EVENT: 10}
+    )
+    exploration_share: float = 0.15  # at most this share of a list is exploratory
+    expiry_days: dict[Channel, int] = field(
+        default_factory=lambda: {C.VISIT: 7, C.REMOTE: 7, C.PHONE: 5, C.EMAIL: 3, C.EVENT: 14}
+    )

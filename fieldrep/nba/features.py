@@ -1,0 +1,249 @@
+"""The territory as arrays: everything the rules and the scorer read, for every HCP at once.
+
+`load_territory` fills it from the workspace with a handful of set-wise queries (HCPs,
+call aggregates by channel and by theme, feedback, plans, stored segment mixes); the
+simulator in `nba.evaluation` builds and updates the same structure in memory, so both
+run the very same rules, scoring and learning code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import Connection, text
+
+from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
+from fieldrep.domain.segments import ApprovedMessage, Segment
+from fieldrep.nba.config import NbaConfig
+from fieldrep.segments.history import ContactHistory, load_history
+from fieldrep.segments.mixture import estimate_weights
+from fieldrep.segments.profiles import CHANNELS, THEMES, FloatArray, SegmentProfiles, theme_index
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class MessageTable:
+    """Approved messages and where each may be used: allowed[specialty, channel, message]."""
+
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    theme: IntArray  # M
+    specialties: tuple[str, ...]
+    allowed: BoolArray  # S x C x M
+
+    @classmethod
+    def build(cls, messages: list[ApprovedMessage], specialties: list[str]) -> MessageTable:
+        allowed = np.zeros((len(specialties), len(CHANNELS), len(messages)), dtype=bool)
+        for m, message in enumerate(messages):
+            for s, specialty in enumerate(specialties):
+                if specialty not in message.specialties:
+                    continue
+                for c, channel in enumerate(CHANNELS):
+                    allowed[s, c, m] = channel.value in message.channels
+        return cls(
+            ids=tuple(m.id for m in messages),
+            titles=tuple(m.title for m in messages),
+            theme=np.array([theme_index(m.theme) for m in messages], dtype=np.int64),
+            specialties=tuple(specialties),
+            allowed=allowed,
+        )
+
+
+@dataclass
+class Territory:
+    hcp_ids: list[str]
+    names: list[str]
+    specialty: IntArray  # N, index into messages.specialties
+    decile: FloatArray  # N, 1..10
+    tier: list[str]
+    consent: BoolArray  # N x C, already False for do-not-contact HCPs' channels? no: raw
+    do_not_contact: BoolArray  # N
+    preferred: IntArray  # N, channel index the rep marked as preferred, -1 if none
+    history: ContactHistory
+    segment_weights: FloatArray  # N x K in `profiles` order
+    profiles: SegmentProfiles
+    segment_names: list[str]
+    messages: MessageTable
+    data_as_of: date
+    fb_channel_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    fb_channel_ok: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    fb_theme_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    hold_until: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    hold_reason: list[str] = field(default_factory=list)
+    planned_on: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        n = len(self.hcp_ids)
+        if self.fb_channel_fail.shape != (n, len(CHANNELS)):
+            self.fb_channel_fail = np.zeros((n, len(CHANNELS)))
+            self.fb_channel_ok = np.zeros((n, len(CHANNELS)))
+            self.fb_theme_fail = np.zeros((n, len(THEMES)))
+            self.hold_until = np.zeros(n, dtype=np.int64)
+            self.hold_reason = [""] * n
+            self.planned_on = np.zeros(n, dtype=np.int64)
+
+    @property
+    def n(self) -> int:
+        return len(self.hcp_ids)
+
+    def row(self, hcp_id: str) -> int:
+        try:
+            return self.hcp_ids.index(hcp_id)
+        except ValueError:
+            raise KeyError(hcp_id) from None
+
+
+def apply_feedback(
+    t: Territory,
+    i: int,
+    *,
+    channel: Channel | None,
+    message_id: str | None,
+    action: FeedbackAction,
+    reason: DismissReason | None,
+    on: date,
+    snooze_until: date | None,
+    config: NbaConfig,
+) -> None:
+    """Teach the territory one piece of rep feedback; each dismiss reason its own lesson.
+
+    wrong_channel lowers that channel for this HCP only; wrong_message / not_relevant
+    lower the message's theme for this HCP; wrong_timing and hcp_unavailable hold the HCP
+    for a while; already_planned and other teach nothing; a snooze holds until its date.
+    """
+    c = CHANNELS.index(channel) if channel is not None else None
+    theme = None
+    if message_id is not None and message_id in t.messages.ids:
+        theme = int(t.messages.theme[t.messages.ids.index(message_id)])
+
+    def hold(until: date, why: str) -> None:
+        if until.toordinal() > t.hold_until[i]:
+            t.hold_until[i] = until.toordinal()
+            t.hold_reason[i] = why
+
+    if action is FeedbackAction.ACCEPTED:
+        if c is not None:
+            t.fb_channel_ok[i, c] += config.accept_successes
+        hold(on + timedelta(days=config.accepted_hold_days), "accepted")
+    elif action is FeedbackAction.SNOOZED and snooze_until is not None:
+        hold(snooze_until, "snoozed")
+    elif action is FeedbackAction.DISMISSED:
+        if reason is DismissReason.WRONG_CHANNEL and c is not None:
+            t.fb_channel_fail[i, c] += config.wrong_channel_failures
+        elif reason is DismissReason.WRONG_MESSAGE and theme is not None:
+            t.fb_theme_fail[i, theme] += config.wrong_message_failures
+        elif reason is DismissReason.NOT_RELEVANT and theme is not None:
+            t.fb_theme_fail[i, theme] += config.not_relevant_failures
+        elif reason is not None and reason.value in config.hold_days:
+            hold(on + timedelta(days=config.hold_days[reason.value]), reason.value)
+
+
+_HCPS = text(
+    "SELECT id, name, title, specialty, tier, decile, do_not_contact, preferred_channel, "
+    + ", ".join(f"json_extract(consents, '$.{c.value}')" for c in CHANNELS)
+    + " FROM hcps ORDER BY id"
+)
+_FEEDBACK = text(
+    "SELECT hcp_id, action, channel, message_id, reason, snooze_until, "
+    "substr(created_at, 1, 10) FROM suggestion_feedback ORDER BY created_at"
+)
+_PLANS = text(
+    "SELECT hcp_id, min(planned_date) FROM visit_plans "
+    "WHERE status = 'planned' AND planned_date >= :today AND planned_date <= :until "
+    "GROUP BY hcp_id"
+)
+_MIXES = text("SELECT hcp_id, weights FROM hcp_segment_mix")
+
+
+def load_territory(
+    conn: Connection,
+    today: date,
+    config: NbaConfig,
+    *,
+    segments: list[Segment],
+    messages: list[ApprovedMessage],
+    profiles: SegmentProfiles,
+) -> Territory:
+    """Everything the engine needs, as arrays, in about six queries."""
+    import json
+
+    rows = conn.execute(_HCPS).all()
+    hcp_ids = [r[0] for r in rows]
+    index = {h: i for i, h in enumerate(hcp_ids)}
+    specialties = sorted({r[3] for r in rows})
+    spec_index = {s: i for i, s in enumerate(specialties)}
+    channel_index = {c.value: j for j, c in enumerate(CHANNELS)}
+    consent = np.array(
+        [
+            [
+                bool(v) if v is not None else c is Channel.VISIT
+                for v, c in zip(r[8:], CHANNELS, strict=True)
+            ]
+            for r in rows
+        ],
+        dtype=bool,
+    ).reshape(len(rows), len(CHANNELS))
+    history = load_history(conn, hcp_ids, today)
+
+    weights = np.full((len(rows), profiles.k), np.nan)
+    for hcp_id, raw in conn.execute(_MIXES):
+        i = index.get(hcp_id)
+        if i is not None:
+            stored = json.loads(raw)
+            weights[i] = [stored.get(s, 0.0) for s in profiles.segment_ids]
+    missing = np.isnan(weights).any(axis=1)
+    if missing.any():
+        est = estimate_weights(
+            history.contacts[missing],
+            history.theme_contacts[missing],
+            profiles.channels,
+            profiles.themes,
+        )
+        weights[missing] = est.weights
+    weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+
+    names = {s.id: s.name for s in segments}
+    t = Territory(
+        hcp_ids=hcp_ids,
+        names=[f"{r[2]} {r[1]}".strip() for r in rows],
+        specialty=np.array([spec_index[r[3]] for r in rows], dtype=np.int64),
+        decile=np.array([r[5] for r in rows], dtype=np.float64),
+        tier=[r[4] for r in rows],
+        consent=consent,
+        do_not_contact=np.array([bool(r[6]) for r in rows], dtype=bool),
+        preferred=np.array([channel_index.get(r[7] or "", -1) for r in rows], dtype=np.int64),
+        history=history,
+        segment_weights=weights,
+        profiles=profiles,
+        segment_names=[names.get(s, s) for s in profiles.segment_ids],
+        messages=MessageTable.build(messages, specialties),
+        data_as_of=history.data_as_of or today,
+    )
+    for hcp_id, action, channel, message_id, reason, snooze, created in conn.execute(_FEEDBACK):
+        i = index.get(hcp_id)
+        if i is None:
+            continue
+        apply_feedback(
+            t,
+            i,
+            channel=Channel(channel) if channel else None,
+            message_id=message_id,
+            action=FeedbackAction(action),
+            reason=DismissReason(reason) if reason else None,
+            on=date.fromisoformat(created),
+            snooze_until=date.fromisoformat(snooze) if snooze else None,
+            config=config,
+        )
+    until = today + timedelta(days=config.planned_horizon_days)
+    for hcp_id, first in conn.execute(
+        _PLANS, {"today": today.isoformat(), "until": until.isoformat()}
+    ):
+        i = index.get(hcp_id)
+        if i is not None:
+            t.planned_on[i] = date.fromisoformat(first).toordinal()
+    return t

@@ -1,0 +1,113 @@
+"""Bayesian learning: Beta posteriors per (HCP, channel) and (HCP, message theme).
+
+Each HCP-level Beta starts from a prior whose mean comes from the territory's learned
+channel (or theme) rate shifted by the HCP's segment mix and the rep's marked preferred
+channel, with `prior_strength` pseudo-contacts behind it. Call outcomes (positive =
+success) and the rep's feedback lessons (see `features.apply_feedback`) update it.
+Thompson sampling draws from these posteriors for the exploratory share of the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fieldrep.nba.config import NbaConfig
+from fieldrep.nba.features import Territory
+from fieldrep.segments.profiles import CHANNELS, FloatArray
+
+CLIP = 1e-4
+
+
+def logit(p: FloatArray) -> FloatArray:
+    q = np.clip(p, CLIP, 1 - CLIP)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def sigmoid(x: FloatArray) -> FloatArray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+@dataclass(frozen=True)
+class Posteriors:
+    """Logit-space parts of the channel and theme effects, plus the Beta parameters."""
+
+    base: FloatArray  # C: logit of the territory's rate per channel
+    segment_channel: FloatArray  # N x C: shift implied by the segment mix
+    preferred: FloatArray  # N x C: the rep's marked preferred channel
+    channel_alpha: FloatArray  # N x C
+    channel_beta: FloatArray
+    channel_prior: FloatArray  # N x C: prior mean (logit) = base + segment + preferred
+    theme_global: FloatArray  # T: learned theme rate vs the configured base (logit)
+    segment_theme: FloatArray  # N x T
+    theme_alpha: FloatArray  # N x T
+    theme_beta: FloatArray
+    theme_prior: FloatArray  # N x T (logit)
+
+    def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
+        """What the HCP's own outcomes and feedback add to the prior (logit, N x C)."""
+        a, b = self.channel_alpha, self.channel_beta
+        p = rng.beta(a, b) if rng is not None else a / (a + b)
+        return logit(p) - self.channel_prior
+
+    def theme_history(self, rng: np.random.Generator | None = None) -> FloatArray:
+        a, b = self.theme_alpha, self.theme_beta
+        p = rng.beta(a, b) if rng is not None else a / (a + b)
+        return logit(p) - self.theme_prior
+
+
+def _relative_share(weights: FloatArray, profile: FloatArray) -> FloatArray:
+    """How much more than a typical HCP this mix uses each column (1 = typical)."""
+    share = weights @ profile
+    return np.asarray(share / profile.mean(axis=0)[None, :])
+
+
+def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
+    """Posteriors from priors plus (when `learn`) outcomes and rep feedback."""
+    h = t.history
+    s, n0 = config.base_strength, config.prior_strength
+    base_rate = np.array([config.base_rate[c] for c in CHANNELS])
+    if learn:
+        rate = (s * base_rate + h.channel_pos.sum(axis=0)) / (s + h.channel_n.sum(axis=0))
+        theme_rate = (s * config.theme_base_rate + h.theme_pos.sum(axis=0)) / (
+            s + h.theme_n.sum(axis=0)
+        )
+    else:
+        rate = base_rate
+        theme_rate = np.full(h.theme_n.shape[1], config.theme_base_rate)
+    base = logit(rate)
+    seg_c = config.segment_channel_gain * np.log(
+        _relative_share(t.segment_weights, t.profiles.channels)
+    )
+    preferred = np.zeros_like(seg_c)
+    marked = t.preferred >= 0
+    preferred[np.flatnonzero(marked), t.preferred[marked]] = config.preferred_channel_bonus
+    prior_c = base[None, :] + seg_c + preferred
+    mu = sigmoid(prior_c)
+    theme_global = logit(theme_rate) - logit(np.array(config.theme_base_rate))
+    seg_t = config.segment_theme_gain * np.log(
+        _relative_share(t.segment_weights, t.profiles.themes)
+    )
+    prior_t = logit(np.array(config.theme_base_rate)) + theme_global[None, :] + seg_t
+    nu = sigmoid(prior_t)
+    if learn:
+        ca = n0 * mu + h.channel_pos + t.fb_channel_ok
+        cb = n0 * (1 - mu) + (h.channel_n - h.channel_pos) + t.fb_channel_fail
+        ta = n0 * nu + h.theme_pos
+        tb = n0 * (1 - nu) + (h.theme_n - h.theme_pos) + t.fb_theme_fail
+    else:
+        ca, cb, ta, tb = n0 * mu, n0 * (1 - mu), n0 * nu, n0 * (1 - nu)
+    return Posteriors(
+        base=base,
+        segment_channel=seg_c,
+        preferred=preferred,
+        channel_alpha=ca,
+        channel_beta=cb,
+        channel_prior=prior_c,
+        theme_global=theme_global,
+        segment_theme=seg_t,
+        theme_alpha=ta,
+        theme_beta=tb,
+        theme_prior=prior_t,
+    )

@@ -1,0 +1,203 @@
+"""SuggestionService: next best actions for the Workspace (UI, CLI, tests).
+
+Every call reads the current data (so a withdrawn consent or a dismiss counts at once),
+scores the whole territory with numpy and returns plain dataclasses. Feedback goes
+through `FeedbackService` (append-only, one outbox row each) and becomes a lesson the
+next time the territory is loaded. Safe to call from a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
+from fieldrep.domain.errors import NotFoundError, ValidationError
+from fieldrep.nba.config import NbaConfig
+from fieldrep.nba.daily import Pick, choose_daily
+from fieldrep.nba.explain import reasons_for
+from fieldrep.nba.features import Territory, load_territory
+from fieldrep.nba.ids import SuggestionKey, parse_suggestion_id, suggestion_id
+from fieldrep.nba.model import RuleBlock, Suggestion
+from fieldrep.nba.rules import explain_blocks
+from fieldrep.nba.scoring import ScoreTable, score_territory
+from fieldrep.segments.profiles import CHANNELS
+from fieldrep.segments.service import profiles_for
+from fieldrep.services.base import Store
+from fieldrep.services.catalogue import MessageCatalogue
+from fieldrep.services.feedback import FeedbackService
+from fieldrep.services.segment_mixes import SegmentStore
+
+EXPLORING = "exploring: trying {channel} to learn whether it suits this HCP"
+
+
+@dataclass(frozen=True)
+class Scored:
+    territory: Territory
+    table: ScoreTable
+    today: date
+
+
+def build_suggestion(s: Scored, pick: Pick, config: NbaConfig) -> Suggestion:
+    t, i, c = s.territory, pick.row, pick.channel
+    channel = CHANNELS[c]
+    m = int(s.table.message[i, c])
+    message_id = t.messages.ids[m] if m >= 0 else None
+    reasons = [r.text for r in reasons_for(t, s.table, i, c, float(s.table.value.mean()))]
+    if pick.exploratory:
+        reasons.insert(0, EXPLORING.format(channel=channel.label.lower()))
+    key = SuggestionKey(t.hcp_ids[i], channel, message_id, s.today, t.data_as_of)
+    return Suggestion(
+        id=suggestion_id(key),
+        hcp_id=t.hcp_ids[i],
+        hcp_name=t.names[i],
+        channel=channel,
+        message_id=message_id,
+        message_title=t.messages.titles[m] if m >= 0 else None,
+        due=s.today,
+        expires=s.today + timedelta(days=config.expiry_days[channel]),
+        score=round(float(pick.score), 4) if np.isfinite(pick.score) else 0.0,
+        reasons=tuple(reasons),
+        exploratory=pick.exploratory,
+        data_as_of=t.data_as_of,
+    )
+
+
+class SuggestionService:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        feedback: FeedbackService,
+        segments: SegmentStore,
+        messages: MessageCatalogue,
+        config: NbaConfig | None = None,
+    ) -> None:
+        self._store = store
+        self._feedback = feedback
+        self._segments = segments
+        self._messages = messages
+        self.config = config or NbaConfig()
+
+    # -- reading -----------------------------------------------------------------
+
+    def territory(self, today: date) -> Territory:
+        catalogue = self._segments.catalogue()
+        messages = self._messages.all()
+        with self._store.read() as conn:
+            return load_territory(
+                conn,
+                today,
+                self.config,
+                segments=catalogue,
+                messages=messages,
+                profiles=profiles_for(catalogue),
+            )
+
+    def _scored(self, today: date | None) -> Scored:
+        day = today or date.today()
+        t = self.territory(day)
+        return Scored(t, score_territory(t, day, self.config), day)
+
+    def _rng(self, s: Scored) -> np.random.Generator:
+        # Same day, same data -> same exploratory picks, so a list is stable while open.
+        return np.random.default_rng(
+            s.today.toordinal() * 1_000_003 + s.territory.data_as_of.toordinal()
+        )
+
+    def daily_list(self, limit: int = 10, today: date | None = None) -> list[Suggestion]:
+        """Today's top `limit` actions across the territory, one per HCP, within capacity."""
+        if limit <= 0:
+            return []
+        s = self._scored(today)
+        sampled = score_territory(s.territory, s.today, self.config, rng=self._rng(s))
+        picks = choose_daily(s.table, self.config, limit, sampled=sampled)
+        return [build_suggestion(s, p, self.config) for p in picks]
+
+    def _row(self, s: Scored, hcp_id: str) -> int:
+        try:
+            return s.territory.row(hcp_id)
+        except KeyError:
+            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+
+    def for_hcp(self, hcp_id: str, today: date | None = None) -> Suggestion | None:
+        """The best allowed action for one HCP, or None when every channel is blocked."""
+        s = self._scored(today)
+        i = self._row(s, hcp_id)
+        c = int(s.table.score[i].argmax())
+        score = float(s.table.score[i, c])
+        if not np.isfinite(score):
+            return None
+        return build_suggestion(
+            s, Pick(i, c, int(s.table.message[i, c]), score, False), self.config
+        )
+
+    def blocked_for_hcp(self, hcp_id: str, today: date | None = None) -> list[RuleBlock]:
+        """Every candidate channel a hard rule removed for this HCP, with the rule in words."""
+        s = self._scored(today)
+        i = self._row(s, hcp_id)
+        return explain_blocks(s.territory, i, s.table.bits, s.today, self.config)
+
+    def resolve(self, suggestion_id_text: str, today: date | None = None) -> Suggestion:
+        """Turn an id (from `fieldrep suggest`) back into its suggestion, scored on today's data."""
+        key = parse_suggestion_id(suggestion_id_text)
+        s = self._scored(today)
+        i = self._row(s, key.hcp_id)
+        expires = key.due + timedelta(days=self.config.expiry_days[key.channel])
+        if s.today > expires:
+            raise ValidationError(
+                f"This suggestion expired on {expires.isoformat()}; "
+                "run 'fieldrep suggest' for today's list."
+            )
+        t = s.territory
+        if key.message_id is not None and key.message_id not in t.messages.ids:
+            raise ValidationError(f"Message '{key.message_id}' is not in the approved catalogue.")
+        c = CHANNELS.index(key.channel)
+        score = float(s.table.score[i, c])
+        reasons = tuple(r.text for r in reasons_for(t, s.table, i, c, float(s.table.value.mean())))
+        m = t.messages.ids.index(key.message_id) if key.message_id else -1
+        return Suggestion(
+            id=suggestion_id_text.strip(),
+            hcp_id=key.hcp_id,
+            hcp_name=t.names[i],
+            channel=key.channel,
+            message_id=key.message_id,
+            message_title=t.messages.titles[m] if m >= 0 else None,
+            due=key.due,
+            expires=expires,
+            score=round(score, 4) if np.isfinite(score) else 0.0,
+            reasons=reasons if np.isfinite(score) else (),
+            exploratory=False,
+            data_as_of=key.data_as_of,
+        )
+
+    # -- the rep's reactions --------------------------------------------------------
+
+    def _record(
+        self,
+        s: Suggestion,
+        action: FeedbackAction,
+        *,
+        reason: DismissReason | None = None,
+        until: date | None = None,
+    ) -> None:
+        self._feedback.record(
+            suggestion_id=s.id,
+            hcp_id=s.hcp_id,
+            action=action,
+            channel=Channel(s.channel),
+            message_id=s.message_id,
+            reason=reason,
+            snooze_until=until,
+        )
+
+    def accept(self, s: Suggestion) -> None:
+        self._record(s, FeedbackAction.ACCEPTED)
+
+    def dismiss(self, s: Suggestion, reason: DismissReason) -> None:
+        self._record(s, FeedbackAction.DISMISSED, reason=reason)
+
+    def snooze(self, s: Suggestion, until: date) -> None:
+        self._record(s, FeedbackAction.SNOOZED, until=until)

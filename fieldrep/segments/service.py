@@ -1,0 +1,135 @@
+"""SegmentHintService: the Workspace's door to segment hints, corrections and refits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from sqlalchemy import select
+
+from fieldrep.domain.errors import NotFoundError
+from fieldrep.domain.segments import Segment, SegmentMix
+from fieldrep.segments.hints import SegmentHint, describe_evidence, hint_from_mix
+from fieldrep.segments.history import ContactHistory, load_history
+from fieldrep.segments.mixture import estimate_weights, refit_profiles
+from fieldrep.segments.profiles import SegmentProfiles, catalogue_profiles
+from fieldrep.segments.progress import check, report
+from fieldrep.services.base import Store
+from fieldrep.services.segment_mixes import SegmentStore
+from fieldrep.store.schema import hcps
+from fieldrep.tasks import CancelToken, Progress
+
+ESTIMATE = "estimate"
+
+
+def profiles_for(catalogue: list[Segment]) -> SegmentProfiles:
+    """Catalogue profiles restricted to (and ordered like) the segments in the workspace."""
+    base = catalogue_profiles()
+    ids = [s.id for s in catalogue if s.id in base.segment_ids]
+    rows = [base.index(i) for i in ids]
+    return SegmentProfiles(tuple(ids), base.channels[rows], base.themes[rows])
+
+
+def estimate_mixes(
+    hcp_ids: list[str],
+    history: ContactHistory,
+    catalogue: list[Segment],
+    profiles: SegmentProfiles,
+) -> list[SegmentMix]:
+    est = estimate_weights(
+        history.contacts, history.theme_contacts, profiles.channels, profiles.themes
+    )
+    names = {s.id: s.name for s in catalogue}
+    label = [names[i] for i in profiles.segment_ids]
+    mixes = []
+    for n, hcp_id in enumerate(hcp_ids):
+        weights = {
+            sid: round(float(w), 4)
+            for sid, w in zip(profiles.segment_ids, est.weights[n], strict=True)
+        }
+        evidence = describe_evidence(
+            est.weights[n],
+            history.contacts[n],
+            themes=history.theme_contacts[n],
+            channel_profile=profiles.channels,
+            theme_profile=profiles.themes,
+            names=label,
+        )
+        mixes.append(
+            SegmentMix(hcp_id, weights, round(float(est.confidence[n]), 3), ESTIMATE, evidence)
+        )
+    return mixes
+
+
+class SegmentHintService:
+    def __init__(self, store: Store, segments: SegmentStore) -> None:
+        self._store = store
+        self._segments = segments
+
+    def for_hcp(self, hcp_id: str, today: date | None = None) -> SegmentHint:
+        """The stored mix (rep correction, server value or last refit), else a fresh estimate."""
+        catalogue = self._segments.catalogue()
+        stored = self._segments.mix(hcp_id)
+        if stored is not None:
+            return hint_from_mix(stored, catalogue)
+        with self._store.read() as conn:
+            if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
+                raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
+            history = load_history(conn, [hcp_id], today or date.today(), only=hcp_id)
+        mix = estimate_mixes([hcp_id], history, catalogue, profiles_for(catalogue))[0]
+        return hint_from_mix(mix, catalogue)
+
+    def correct(self, hcp_id: str, weights: dict[str, float]) -> SegmentHint:
+        """The rep's correction: wins locally over any refit and syncs through the outbox."""
+        with self._store.read() as conn:
+            if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
+                raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
+        mix = self._segments.correct(hcp_id, weights)
+        return hint_from_mix(mix, self._segments.catalogue())
+
+    def refit(
+        self,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        today: date | None = None,
+    ) -> int:
+        """Re-estimate every HCP's mix; rep corrections and server mixes are left alone.
+
+        Returns the number of HCPs whose stored estimate was written.
+        """
+        report(progress, "Reading contact history", 0.0)
+        catalogue = self._segments.catalogue()
+        with self._store.read() as conn:
+            hcp_ids = list(conn.execute(select(hcps.c.id).order_by(hcps.c.id)).scalars())
+            history = load_history(conn, hcp_ids, today or date.today())
+        check(cancel)
+        anchors = profiles_for(catalogue)
+        fitted = refit_profiles(
+            history.contacts,
+            history.theme_contacts,
+            anchors,
+            progress=lambda msg, f: report(progress, msg, 0.1 + 0.6 * f),
+            cancel=cancel,
+        )
+        check(cancel)
+        report(progress, "Estimating each HCP's mix", 0.75)
+        mixes = estimate_mixes(hcp_ids, history, catalogue, fitted)
+        kept = {h for h, m in self._segments.all_mixes().items() if m.source != ESTIMATE}
+        fresh = [m for m in mixes if m.hcp_id not in kept]
+        check(cancel)
+        report(progress, "Saving", 0.9)
+        self._segments.save_estimates(fresh)
+        report(progress, "Done", 1.0)
+        return len(fresh)
+
+    def weights_matrix(self, hcp_ids: list[str]) -> np.ndarray:
+        """Stored weights as an N x K array in catalogue-profile order (NaN rows if none)."""
+        profiles = profiles_for(self._segments.catalogue())
+        stored = self._segments.all_mixes()
+        out = np.full((len(hcp_ids), profiles.k), np.nan)
+        for n, hcp_id in enumerate(hcp_ids):
+            mix = stored.get(hcp_id)
+            if mix is not None:
+                out[n] = [mix.weights.get(s, 0.0) for s in profiles.segment_ids]
+        return out
