@@ -1,0 +1,1 @@
+"""The HTTP layer: routes per resource, dependencies, error mapping."""

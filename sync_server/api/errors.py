@@ -1,0 +1,64 @@
+"""One error boundary: every failure leaves the server as an ErrorBody."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from fieldrep.sync.protocol import ErrorBody, ErrorCode
+from sync_server.errors import RateLimited, ServerError
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_CODE = {
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.DEVICE_REVOKED: 401,
+    ErrorCode.UPDATE_REQUIRED: 426,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.INVALID: 422,
+    ErrorCode.RATE_LIMITED: 429,
+}
+
+
+def _error(
+    status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(code=code, message=message).model_dump(mode="json")
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _describe(errors: Any) -> str:
+    parts = []
+    for item in list(errors)[:3]:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "request"
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(parts) + "."
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ServerError)
+    async def _server_error(_request: Request, error: ServerError) -> JSONResponse:
+        headers = None
+        if isinstance(error, RateLimited):
+            headers = {"Retry-After": str(int(error.retry_after) + 1)}
+        return _error(STATUS_BY_CODE[error.code], error.code, error.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return _error(422, ErrorCode.INVALID, _describe(error.errors()))
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers a route can give (all ErrorBody)."""
+    words = {
+        401: "No, malformed, unknown or revoked token (code `unauthorized` or `device_revoked`)",
+        403: "The token belongs to another device or user",
+        422: "The request does not match the protocol",
+        426: "Client too old or too new: `update_required`",
+        429: "Too many failed logins: wait `Retry-After` seconds",
+    }
+    return {s: {"model": ErrorBody, "description": words[s]} for s in statuses}

@@ -1,0 +1,22 @@
+"""POST /api/v1/auth/login: password in, per-device token out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from fieldrep.sync.protocol import LoginRequest, LoginResponse
+from sync_server.api.deps import SessionDep, SettingsDep
+from sync_server.api.errors import responses
+from sync_server.services import auth
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=LoginResponse, responses=responses(401, 403, 422, 429))
+def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> LoginResponse:
+    """Check the password; register (or refresh) the device; return a new token.
+
+    The token is shown once and stored only as a SHA-256 hash. A revoked device gets
+    401 `device_revoked`; repeated failures for a username get 429 with Retry-After.
+    """
+    return auth.login(session, request=body, settings=settings)

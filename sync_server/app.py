@@ -1,0 +1,46 @@
+"""The FastAPI application factory.
+
+The app holds no state that matters across processes: everything (devices, ledger,
+failed-login counts, the change log) lives in the database, so several server
+processes can share one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from fieldrep.sync.protocol import PROTOCOL_VERSION
+from sync_server import db
+from sync_server.api import errors
+from sync_server.api.routes import auth, health, sync
+from sync_server.config import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    database_url: str | None = None, *, settings: Settings | None = None, migrate: bool = False
+) -> FastAPI:
+    """Build the app on `database_url` (default: FIELDREP_DATABASE_URL or a SQLite file).
+
+    `migrate=True` upgrades the schema first (the `serve` command does this).
+    """
+    settings = settings or Settings.from_env(database_url)
+    engine = db.make_engine(settings.database_url)
+    if migrate:
+        db.upgrade(engine)
+    app = FastAPI(
+        title="Fieldrep sync server",
+        version=f"protocol {PROTOCOL_VERSION}",
+        description="Territory-scoped, idempotent push/pull sync for Fieldrep clients.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = db.session_factory(engine)
+    errors.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(health.router)
+    api.include_router(auth.router)
+    api.include_router(sync.router)
+    app.include_router(api)
+    return app

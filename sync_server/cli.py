@@ -1,0 +1,229 @@
+"""`fieldrep-server`: the admin command line (init-db, users, CSV imports, demo, devices,
+serve). Errors print one line on stderr and exit non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from sync_server import db
+from sync_server.config import default_database_url
+from sync_server.errors import Invalid, ServerError
+from sync_server.security import new_password
+from sync_server.services import auth, changelog, demo, hcp_import, hcps, users
+from sync_server.services.callers import ROLES
+from sync_server.services.device_report import device_rows
+
+PASSWORD_ENV = "FIELDREP_PASSWORD"
+Handler = Callable[[argparse.Namespace, Engine], int]
+
+
+def _password(prompt_for: str) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise Invalid(f"No password: set {PASSWORD_ENV} or run from a terminal to be asked.")
+    first = getpass.getpass(f"Password for {prompt_for}: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise Invalid("The two passwords differ.")
+    return first
+
+
+def _session(engine: Engine) -> Session:
+    return db.session_factory(engine)()
+
+
+def cmd_init_db(_args: argparse.Namespace, engine: Engine) -> int:
+    print(f"Database ready at {make_url(str(engine.url)).render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace, engine: Engine) -> int:
+    password = _password(args.username)
+    with _session(engine) as session, session.begin():
+        users.create_user(
+            session, username=args.username, role=args.role, password=password,
+            territories=args.territory or [], manager=args.manager,
+        )  # fmt: skip
+    where = f" in {', '.join(args.territory)}" if args.territory else ""
+    print(f"Created {args.role} '{args.username}'{where}.")
+    return 0
+
+
+def _report_bad_rows(bad_rows: Sequence[hcp_import.BadRow]) -> None:
+    for bad in bad_rows:
+        print(f"{bad}", file=sys.stderr)
+
+
+def cmd_import_hcps(args: argparse.Namespace, engine: Engine) -> int:
+    mapping = hcp_import.load_mapping(args.mapping)
+    with _session(engine) as session, session.begin():
+        counts, bad = hcp_import.import_hcps(
+            session, path=args.file, mapping=mapping, skip_bad_rows=args.skip_bad_rows
+        )
+    _report_bad_rows(bad)
+    if bad and not args.skip_bad_rows:
+        print(
+            f"error: nothing imported: {len(bad)} bad row(s) in {args.file.name}; fix them or "
+            "pass --skip-bad-rows",
+            file=sys.stderr,
+        )
+        return 1
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    skipped = f"; skipped {len(bad)} bad row(s)" if bad else ""
+    print(f"Imported HCPs from {args.file.name}: {summary}{skipped}.")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        if args.file:
+            moved, bad = hcp_import.assign_from_csv(session, path=args.file)
+            if bad:
+                _report_bad_rows(bad)
+                print(f"error: nothing assigned: {len(bad)} bad row(s)", file=sys.stderr)
+                return 1
+        else:
+            if not (args.hcp and args.territory):
+                raise Invalid("Give --hcp ID --territory T, or --file assignments.csv.")
+            moved = hcps.assign(session, assignments=[(args.hcp, args.territory)])
+    print(f"Moved {moved} HCP(s).")
+    return 0
+
+
+def cmd_seed_demo(_args: argparse.Namespace, engine: Engine) -> int:
+    started = time.perf_counter()
+    password = os.environ.get(PASSWORD_ENV) or new_password()
+    with _session(engine) as session, session.begin():
+        result = demo.seed_demo(session, password=password)
+    seconds = time.perf_counter() - started
+    print(
+        f"Demo loaded in {seconds:.1f} s: {result['hcps']} HCPs ({result['hcps_created']} new), "
+        f"{result['call_notes']} call notes ({result['call_notes_created']} new)."
+    )
+    if result["users_created"]:
+        names = ", ".join(result["users_created"])
+        if os.environ.get(PASSWORD_ENV):
+            print(f"Created users {names} with the password from {PASSWORD_ENV}.")
+        else:
+            # Shown once, on purpose: it is stored only as an argon2 hash.
+            print(f"Created users {names}; their password (shown once): {password}")
+    return 0
+
+
+def cmd_devices(_args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session:
+        rows = device_rows(session)
+    if not rows:
+        print("No devices have logged in yet.")
+        return 0
+    headers = list(rows[0])
+    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(row[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
+    return 0
+
+
+def cmd_revoke_device(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        device = auth.revoke_device(session, device_id=args.device_id)
+        owner = device.username
+    print(f"Revoked device {args.device_id} of {owner}; it will wipe its data at its next sync.")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        removed = changelog.prune(session, retention_days=args.retention_days)
+    print(f"Pruned {removed} change-log row(s) older than {args.retention_days} days.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
+    import uvicorn
+
+    from sync_server.app import create_app
+
+    engine.dispose()
+    app = create_app(args.database_url, migrate=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldrep-server", description=__doc__)
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: FIELDREP_DATABASE_URL, else ./fieldrep-server.db)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("init-db", cmd_init_db, "create or upgrade the database schema")
+    p = add("create-user", cmd_create_user, "create a user (password: FIELDREP_PASSWORD or prompt)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--territory", action="append", help="a rep's territory (repeatable)")
+    p.add_argument("--manager", help="the rep's manager (an existing manager)")
+    p = add("import-hcps", cmd_import_hcps, "import or update HCPs from a CSV file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--mapping", type=Path, help='JSON {"CSV column": "field"}')
+    p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows anyway")
+    p = add("assign", cmd_assign, "move HCPs to territories")
+    p.add_argument("--hcp")
+    p.add_argument("--territory")
+    p.add_argument("--file", type=Path, help="CSV with columns hcp_id,territory_id")
+    add("seed-demo", cmd_seed_demo, "load the demo territories, history and users")
+    add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
+    p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")
+    p.add_argument("device_id")
+    p = add("prune", cmd_prune, "drop old tombstones; older cursors get reset_required")
+    p.add_argument("--retention-days", type=int, default=90)
+    p = add("serve", cmd_serve, "run the HTTP server (migrates the schema first)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--log-level", default="info")
+    p.add_argument(
+        "--database-url", dest="serve_database_url", default=None, help=argparse.SUPPRESS
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "serve_database_url", None):
+        args.database_url = args.serve_database_url
+    args.database_url = args.database_url or default_database_url()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        engine = db.make_engine(args.database_url)
+        db.upgrade(engine)
+        handler: Handler = args.handler
+        return handler(args, engine)
+    except ServerError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        where = make_url(args.database_url).render_as_string(hide_password=True)
+        print(f"error: cannot use the database {where}: {error.orig}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

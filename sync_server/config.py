@@ -1,0 +1,39 @@
+"""Server settings: one frozen object, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATABASE_URL_ENV = "FIELDREP_DATABASE_URL"
+DEFAULT_DATABASE_FILE = "fieldrep-server.db"
+
+
+def default_database_url() -> str:
+    """`FIELDREP_DATABASE_URL` if set, else a SQLite file in the current directory."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    return f"sqlite:///{Path(DEFAULT_DATABASE_FILE).resolve()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    # Failed logins per username allowed before each further attempt must wait.
+    login_free_failures: int = 5
+    # The wait after the first extra failure, doubling with each further one (seconds).
+    login_base_delay: float = 2.0
+    login_max_delay: float = 900.0
+    # Tombstones (and superseded change-log rows) older than this may be pruned.
+    tombstone_retention_days: int = 90
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None) -> Settings:
+        return cls(
+            database_url=database_url or default_database_url(),
+            login_free_failures=int(os.environ.get("FIELDREP_LOGIN_FREE_FAILURES", "5")),
+            login_base_delay=float(os.environ.get("FIELDREP_LOGIN_BASE_DELAY", "2.0")),
+            tombstone_retention_days=int(os.environ.get("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90")),
+        )

@@ -1,0 +1,65 @@
+"""Who is calling: the user behind a device token, with what they may see and touch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.models import User, UserTerritory
+
+REP = "rep"
+MANAGER = "manager"
+ADMIN = "admin"
+ROLES = (REP, MANAGER, ADMIN)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    username: str
+    role: str
+    device_id: str
+    territories: frozenset[str]  # a rep's own; a manager's: their team's
+    team: frozenset[str]  # the reps a manager manages (empty for a rep)
+
+    def scopes(self) -> list[str] | None:
+        """The change-log scopes this caller may pull now; None means everything (admin)."""
+        if self.role == ADMIN:
+            return None
+        users = {self.username, *self.team}
+        return sorted([f"territory:{t}" for t in self.territories] + [f"user:{u}" for u in users])
+
+
+def territories_of(session: Session, usernames: list[str]) -> list[str]:
+    query = select(UserTerritory.territory_id).where(UserTerritory.username.in_(usernames))
+    return sorted(set(session.scalars(query)))
+
+
+def team_of(session: Session, manager: str) -> list[str]:
+    query = select(User.username).where(User.manager_username == manager)
+    return sorted(session.scalars(query))
+
+
+def load_caller(session: Session, *, user: User, device_id: str) -> Caller:
+    team = team_of(session, user.username) if user.role == MANAGER else []
+    return Caller(
+        username=user.username,
+        role=user.role,
+        device_id=device_id,
+        territories=frozenset(territories_of(session, [user.username, *team])),
+        team=frozenset(team),
+    )
+
+
+def user_scope(username: str) -> str:
+    return f"user:{username}"
+
+
+def territory_scope(territory_id: str) -> str:
+    return f"territory:{territory_id}"

@@ -1,0 +1,156 @@
+"""The change log: every write appended in its own transaction, pulled by cursor.
+
+Ordering on PostgreSQL: a cursor must never pass a seq that commits later. Sequence
+values are handed out at INSERT time but become visible at COMMIT, so two concurrent
+writers could commit seq 11 before seq 10, and a pull in between would move its cursor
+past 10 for good. Every transaction that appends therefore first takes one
+transaction-scoped advisory lock (`pg_advisory_xact_lock`), held until it commits or
+rolls back: seqs are allocated and committed strictly one writer after another. On
+SQLite the database-wide write lock (BEGIN IMMEDIATE) gives the same guarantee.
+A pull reads `max(seq)` first and then only rows up to it, so it never returns a
+cursor beyond what it has actually seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, select, text
+from sqlalchemy.orm import Session, aliased
+
+from fieldrep.sync.protocol import Change, Entity, Op, PullResponse
+from sync_server.models import ChangeLogEntry, ServerMeta
+from sync_server.services.callers import utcnow
+
+CHANGE_LOG_LOCK_KEY = 7_346_202
+PRUNED_THROUGH = "pruned_through_seq"
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    entity: Entity
+    entity_id: str
+    op: Op
+    scope: str
+    version: int
+    data: dict[str, Any] | None
+
+
+def lock_change_log(session: Session) -> None:
+    """Serialise change-log writers until this transaction ends (PostgreSQL only)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+
+
+def append(session: Session, rows: Iterable[LogRow], *, now: datetime | None = None) -> None:
+    """Append rows in this transaction; they commit (or vanish) with the write itself."""
+    stamp = now or utcnow()
+    values = [
+        {
+            "entity": r.entity.value,
+            "entity_id": r.entity_id,
+            "op": r.op.value,
+            "scope": r.scope,
+            "version": r.version,
+            "data": r.data,
+            "created_at": stamp,
+        }
+        for r in rows
+    ]
+    if not values:
+        return
+    lock_change_log(session)
+    session.execute(insert(ChangeLogEntry), values)
+
+
+def record(
+    session: Session,
+    *,
+    entity: Entity,
+    entity_id: str,
+    op: Op,
+    scope: str,
+    version: int,
+    data: dict[str, Any] | None,
+) -> None:
+    append(session, [LogRow(entity, entity_id, op, scope, version, data)])
+
+
+def _meta_int(session: Session, key: str) -> int:
+    row = session.get(ServerMeta, key)
+    return int(row.value) if row else 0
+
+
+def pull_page(
+    session: Session, *, scopes: list[str] | None, since: int, limit: int
+) -> PullResponse:
+    """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order."""
+    table = ChangeLogEntry.__table__
+    high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
+    pruned = _meta_int(session, PRUNED_THROUGH)
+    if since > high or (0 < since < pruned):
+        # The cursor is older than tombstone retention, or from another database.
+        return PullResponse(changes=[], cursor=0, has_more=True, reset_required=True)
+    query = select(
+        table.c.seq, table.c.entity, table.c.entity_id, table.c.op, table.c.version, table.c.data
+    ).where(table.c.seq > since, table.c.seq <= high)
+    if scopes is not None:
+        query = query.where(table.c.scope.in_(scopes))
+    rows = session.execute(query.order_by(table.c.seq).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [
+        Change.model_construct(
+            seq=r.seq,
+            entity=Entity(r.entity),
+            entity_id=r.entity_id,
+            op=Op(r.op),
+            version=r.version,
+            data=r.data,
+        )  # fmt: skip
+        for r in rows
+    ]
+    cursor = rows[-1].seq if has_more else high
+    return PullResponse(changes=changes, cursor=cursor, has_more=has_more)
+
+
+def prune(session: Session, *, retention_days: int, now: datetime | None = None) -> int:
+    """Drop tombstones and superseded rows older than the retention; returns rows removed.
+
+    Cursors older than the newest pruned seq are answered `reset_required` from then on.
+    The newest row is always kept so `max(seq)` never goes backwards.
+    """
+    table = ChangeLogEntry.__table__
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    lock_change_log(session)
+    high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
+    boundary = session.execute(
+        select(func.coalesce(func.max(table.c.seq), 0)).where(table.c.created_at < cutoff)
+    ).scalar_one()
+    boundary = min(boundary, high - 1)
+    if boundary <= 0:
+        return 0
+    later = aliased(ChangeLogEntry)
+    superseded = exists().where(
+        and_(
+            later.entity == table.c.entity,
+            later.entity_id == table.c.entity_id,
+            later.scope == table.c.scope,
+            later.seq > table.c.seq,
+        )
+    )
+    removed = session.execute(
+        delete(ChangeLogEntry).where(
+            table.c.seq <= boundary, (table.c.op == Op.DELETE.value) | superseded
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    meta = session.get(ServerMeta, PRUNED_THROUGH)
+    if meta is None:
+        session.add(ServerMeta(key=PRUNED_THROUGH, value=str(boundary)))
+    else:
+        meta.value = str(max(int(meta.value), boundary))
+    session.flush()
+    return int(removed)

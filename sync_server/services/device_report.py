@@ -1,0 +1,35 @@
+"""The `devices` report: per device, who, when it last synced, how long, what moved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.models import Device
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "never"
+
+
+def device_rows(session: Session) -> list[dict[str, str]]:
+    rows = []
+    for d in session.scalars(select(Device).order_by(Device.username, Device.id)):
+        rows.append(
+            {
+                "device": d.id,
+                "user": d.username,
+                "name": d.name or "-",
+                "last_sync": _when(d.last_sync_at),
+                "duration_ms": str(d.last_sync_ms) if d.last_sync_ms is not None else "-",
+                "applied": str(d.mutations_applied),
+                "rejected": str(d.mutations_rejected),
+                "duplicates": str(d.mutations_duplicate),
+                "pulled": str(d.changes_pulled),
+                "status": "revoked" if d.revoked_at else "active",
+                "last_error": (d.last_error or "-")[:80],
+            }
+        )
+    return rows

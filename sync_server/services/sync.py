@@ -1,0 +1,207 @@
+"""Handshake, push and pull: the three sync calls, with the device's bookkeeping.
+
+Push applies each mutation exactly once. The device's `last_applied_seq` and each
+mutation's outcome are written in the same transaction as the mutation's effects, so a
+crash either keeps all three or none; a replayed mutation (seq <= last applied) is
+answered `duplicate` with its original outcome and is not applied again. Each mutation
+runs in a savepoint: a rejection rolls back only that mutation and never blocks the
+ones after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from fieldrep.sync.protocol import (
+    MAX_CLIENT_SCHEMA,
+    MIN_CLIENT_SCHEMA,
+    MIN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
+    Entity,
+    Handshake,
+    HandshakeResult,
+    Mutation,
+    MutationResult,
+    MutationStatus,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync_server.errors import Forbidden, Rejected, UpdateRequired
+from sync_server.models import Device, MutationOutcome
+from sync_server.services import call_notes, changelog, hcps, personal
+from sync_server.services.callers import Caller, utcnow
+from sync_server.services.outcome import Outcome
+
+log = logging.getLogger(__name__)
+
+Applier = Callable[[Session, Caller, Mutation], Outcome]
+
+
+def _apply_hcp(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
+    version = hcps.apply_rep_change(
+        session, caller, mutation.entity_id, mutation.op, mutation.fields
+    )
+    return Outcome(version)
+
+
+APPLIERS: dict[Entity, Applier] = {
+    Entity.HCP: _apply_hcp,
+    Entity.CALL_NOTE: call_notes.apply,
+    Entity.VISIT_PLAN: personal.apply_visit_plan,
+    Entity.SUGGESTION_FEEDBACK: personal.apply_feedback,
+    Entity.SEGMENT_MIX: personal.apply_segment_mix,
+    Entity.COACHING_COMMENT: personal.apply_coaching_comment,
+}
+
+
+def check_versions(protocol_version: int, schema_version: int | None = None) -> None:
+    """UpdateRequired when the client is outside what this server speaks."""
+    if protocol_version < MIN_PROTOCOL_VERSION:
+        raise UpdateRequired(
+            f"This version of Fieldrep is too old for the server (protocol {protocol_version}, "
+            f"needs {MIN_PROTOCOL_VERSION} or newer). Update the app; your unsynced changes "
+            "are kept and will sync after the update."
+        )
+    if protocol_version > PROTOCOL_VERSION:
+        raise UpdateRequired(
+            f"The server is older than this app (protocol {protocol_version}, server speaks "
+            f"up to {PROTOCOL_VERSION}). Ask your administrator to update the server."
+        )
+    if schema_version is not None and not MIN_CLIENT_SCHEMA <= schema_version <= MAX_CLIENT_SCHEMA:
+        raise UpdateRequired(
+            f"This app's database version ({schema_version}) is not supported by the server "
+            f"({MIN_CLIENT_SCHEMA}-{MAX_CLIENT_SCHEMA}). Update the app; your unsynced "
+            "changes are kept."
+        )
+
+
+def _device(session: Session, caller: Caller, device_id: str, *, lock: bool = False) -> Device:
+    if device_id != caller.device_id:
+        raise Forbidden("This token belongs to another device; log in again on this device.")
+    device = session.get(Device, caller.device_id, with_for_update=lock)
+    assert device is not None  # the token was just looked up through it
+    return device
+
+
+def handshake(session: Session, *, caller: Caller, request: Handshake) -> HandshakeResult:
+    """Marks the start of a sync for this device (the `devices` report times it)."""
+    check_versions(request.protocol_version, request.schema_version)
+    device = _device(session, caller, request.device_id)
+    now = utcnow()
+    device.protocol_version = request.protocol_version
+    device.schema_version = request.schema_version
+    device.client_version = request.client_version[:50]
+    device.sync_started_at = now
+    device.last_seen_at = now
+    session.commit()
+    return HandshakeResult(
+        protocol_version=PROTOCOL_VERSION,
+        username=caller.username,
+        role=caller.role,
+        territories=sorted(caller.territories),
+        last_applied_seq=device.last_applied_seq,
+    )
+
+
+def _replayed(session: Session, device_id: str, mutation: Mutation) -> MutationResult:
+    prior = session.get(MutationOutcome, (device_id, mutation.mutation_seq))
+    return MutationResult(
+        mutation_seq=mutation.mutation_seq,
+        status=MutationStatus.DUPLICATE,
+        reason=prior.reason if prior else None,
+        version=prior.version if prior else None,
+        conflict_copy_id=prior.conflict_copy_id if prior else None,
+        original_status=MutationStatus(prior.status) if prior else None,
+    )
+
+
+def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> MutationResult:
+    try:
+        with session.begin_nested():
+            outcome = APPLIERS[mutation.entity](session, caller, mutation)
+    except Rejected as rejected:
+        return MutationResult(
+            mutation_seq=mutation.mutation_seq,
+            status=MutationStatus.REJECTED,
+            reason=rejected.reason,
+        )
+    except (IntegrityError, DataError):
+        # A value the database refuses (e.g. a reference to a user that does not exist).
+        log.warning("mutation %s of device %s refused by the database", mutation.mutation_seq,
+                    caller.device_id, exc_info=True)  # fmt: skip
+        return MutationResult(
+            mutation_seq=mutation.mutation_seq,
+            status=MutationStatus.REJECTED,
+            reason="The server could not store this change (it refers to something unknown).",
+        )
+    return MutationResult(
+        mutation_seq=mutation.mutation_seq,
+        status=MutationStatus.APPLIED,
+        reason=outcome.reason,
+        version=outcome.version,
+        conflict_copy_id=outcome.conflict_copy_id,
+    )
+
+
+def push(session: Session, *, caller: Caller, request: PushRequest) -> PushResponse:
+    """Apply a batch in order; one transaction for effects, ledger and device counters."""
+    changelog.lock_change_log(session)  # before any row lock: one lock order for all writers
+    device = _device(session, caller, request.device_id, lock=True)
+    now = utcnow()
+    last = device.last_applied_seq
+    results: list[MutationResult] = []
+    outcomes: list[dict[str, object]] = []
+    for mutation in request.mutations:
+        if mutation.mutation_seq <= last:
+            results.append(_replayed(session, device.id, mutation))
+            device.mutations_duplicate += 1
+            continue
+        result = _apply_one(session, caller, mutation)
+        results.append(result)
+        last = mutation.mutation_seq
+        outcomes.append(
+            {
+                "device_id": device.id, "mutation_seq": mutation.mutation_seq,
+                "mutation_id": mutation.mutation_id, "status": result.status.value,
+                "reason": result.reason, "version": result.version,
+                "conflict_copy_id": result.conflict_copy_id, "applied_at": now,
+            }
+        )  # fmt: skip
+        if result.status == MutationStatus.REJECTED:
+            device.mutations_rejected += 1
+            device.last_error = f"mutation {mutation.mutation_seq} rejected: {result.reason}"
+        else:
+            device.mutations_applied += 1
+    if outcomes:
+        session.execute(insert(MutationOutcome), outcomes)
+    device.last_applied_seq = last
+    device.last_seen_at = now
+    session.commit()
+    return PushResponse(results=results, last_applied_seq=last)
+
+
+def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullResponse:
+    page = changelog.pull_page(session, scopes=caller.scopes(), since=since, limit=limit)
+    device = session.get(Device, caller.device_id)
+    assert device is not None
+    now = utcnow()
+    device.changes_pulled += len(page.changes)
+    device.last_seen_at = now
+    if not page.has_more:
+        device.last_sync_at = now
+        if device.sync_started_at is not None:
+            started = _aware(device.sync_started_at)
+            device.last_sync_ms = int((now - started).total_seconds() * 1000)
+    session.commit()
+    return page
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)

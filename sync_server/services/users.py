@@ -1,0 +1,75 @@
+"""Users, roles, territories and teams (admin functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.errors import Invalid
+from sync_server.models import Territory, User, UserTerritory
+from sync_server.security import hash_password
+from sync_server.services.callers import MANAGER, REP, ROLES, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def ensure_territories(session: Session, territory_ids: Sequence[str]) -> None:
+    """Create any territory not yet known (territories are named by the CSVs that use them)."""
+    wanted = {t for t in territory_ids if t}
+    if not wanted:
+        return
+    known = set(session.scalars(select(Territory.id).where(Territory.id.in_(wanted))))
+    session.add_all(Territory(id=t, name=t) for t in sorted(wanted - known))
+    session.flush()
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    territories: Sequence[str] = (),
+    manager: str | None = None,
+) -> User:
+    username = username.strip()
+    if not username:
+        raise Invalid("A username cannot be empty.")
+    if role not in ROLES:
+        raise Invalid(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if session.get(User, username) is not None:
+        raise Invalid(f"User '{username}' already exists.")
+    if territories and role != REP:
+        raise Invalid("Only reps have territories; a manager sees their team's territories.")
+    if manager is not None:
+        boss = session.get(User, manager)
+        if boss is None or boss.role != MANAGER:
+            raise Invalid(f"'{manager}' is not a manager; create the manager first.")
+        if role != REP:
+            raise Invalid("Only reps have a manager.")
+    user = User(
+        username=username,
+        role=role,
+        password_hash=hash_password(password),
+        manager_username=manager,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    ensure_territories(session, territories)
+    session.add_all(UserTerritory(username=username, territory_id=t) for t in set(territories))
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[tuple[User, list[str]]]:
+    users = list(session.scalars(select(User).order_by(User.username)))
+    links = session.execute(select(UserTerritory.username, UserTerritory.territory_id)).all()
+    by_user: dict[str, list[str]] = {}
+    for username, territory in links:
+        by_user.setdefault(username, []).append(territory)
+    return [(u, sorted(by_user.get(u.username, []))) for u in users]
