@@ -82,6 +82,7 @@ class SyncEngine:
     ) -> None:
         self.workspace = workspace
         self.client = client
+        self.protocol_version = p.PROTOCOL_VERSION  # what the handshake announces
         # Smaller pages and batches mean less work redone after a cut on a slow link.
         self.page_size = max(1, min(page_size, p.MAX_PULL_LIMIT))
         self.push_batch = max(1, min(push_batch, p.MAX_PUSH_BATCH))
@@ -133,7 +134,7 @@ class SyncEngine:
         """Raises UpdateRequiredError before any data moves when versions do not match."""
         return self.client.handshake(
             p.Handshake(
-                protocol_version=p.PROTOCOL_VERSION,
+                protocol_version=self.protocol_version,
                 schema_version=SCHEMA_VERSION,
                 client_version=__version__,
                 device_id=self.workspace.device_id,

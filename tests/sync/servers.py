@@ -67,6 +67,7 @@ class ServerProcess:
             [
                 str(BIN / "fieldrep-server"), "serve", "--host", "127.0.0.1",
                 "--port", str(self.port), "--database-url", self.database_url,
+                "--log-level", "warning",
             ],
             env=self.env(),
             cwd=self.workdir,
