@@ -206,6 +206,7 @@ class SyncEngine:
             cursor = int(sync_state.get(conn, sync_state.CURSOR) or 0)
         resets = 0
         first_cursor = cursor
+        progress("Receiving changes", 0.4)
         while True:
             cancel.raise_if_cancelled()
             page = self.client.pull(since=cursor, limit=self.page_size)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldrep.sync.client import RetryPolicy
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.sync.servers import SERVER_PASSWORD, ServerProcess
@@ -42,7 +43,7 @@ def new_rep(sync_server: ServerProcess) -> Callable[..., str]:
     return create
 
 
-Device = Callable[[str], Workspace]
+Device = Callable[..., Workspace]
 
 
 @pytest.fixture
@@ -51,12 +52,15 @@ def device(tmp_path: Path, sync_server: ServerProcess) -> Iterator[Device]:
     opened: list[Workspace] = []
     names = itertools.count(1)
 
-    def make(username: str, server_url: str | None = None) -> Workspace:
+    def make(
+        username: str, server_url: str | None = None, policy: RetryPolicy | None = None
+    ) -> Workspace:
         from fieldrep.demo import load_messages, load_segments
 
         ws = Workspace.open(tmp_path / f"device{next(names)}", passphrase=PASSPHRASE)
         ws.segments.replace_catalogue(load_segments())
         ws.messages.replace_all(load_messages())
+        ws.sync.policy = policy
         ws.sync.login(server_url or sync_server.url, username, SERVER_PASSWORD)
         opened.append(ws)
         return ws
