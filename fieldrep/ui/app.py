@@ -1,61 +1,114 @@
-"""The composition root of the desktop app: unlock the workspace, open the main window."""
+"""The composition root of the desktop app: first run, unlock, the main window.
+
+`run_app(data_dir, demo=...)` is what `fieldrep` (no command) and `fieldrep --demo`
+call. The demo opens (creating on first use) the demo territory's workspace.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from fieldrep.demo import import_demo
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.security.keys import WrongKeyError
+from fieldrep.paths import demo_data_dir
+from fieldrep.security.keys import KeyUnavailableError, WrongKeyError
+from fieldrep.ui import errors
+from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
+from fieldrep.ui.theme import apply_theme, prepare_high_dpi
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
-def ask_passphrase(new: bool) -> str | None:
-    label = (
-        "No system keychain is available here.\nChoose a passphrase to encrypt this workspace:"
-        if new
-        else "Enter the passphrase of this workspace:"
-    )
-    text, ok = QInputDialog.getText(None, "Fieldrep", label, QLineEdit.EchoMode.Password)
-    return text if ok and text else None
+def ask_passphrase(new: bool, error: str = "") -> str | None:
+    dialog = PassphraseDialog(new, error)
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def open_workspace(data_dir: Path, *, demo: bool) -> Workspace | None:
+def open_workspace(data_dir: Path, *, create: bool) -> Workspace | None:
     """Unlock (asking for the passphrase until it is right or the user gives up)."""
+    error = ""
     while True:
         try:
-            create = demo or not Workspace.exists(data_dir)
-            ws = Workspace.open(data_dir, prompt=ask_passphrase, create=create)
+            shown_error = error
+            return Workspace.open(
+                data_dir,
+                prompt=lambda new, e=shown_error: ask_passphrase(new, e),  # type: ignore[misc]
+                create=create,
+            )
         except WrongKeyError as exc:
-            QMessageBox.warning(None, "Fieldrep", str(exc))
+            error = str(exc)
             continue
-        except FieldrepError as exc:
-            QMessageBox.critical(None, "Fieldrep", str(exc))
+        except KeyUnavailableError as exc:
+            if "passphrase" in str(exc).lower() and not error:
+                return None  # the rep cancelled the prompt
+            errors.show_message(None, str(exc))
             return None
-        if demo and ws.hcps.count() == 0:
-            import_demo(ws)
-        return ws
+        except FieldrepError as exc:
+            errors.show_message(None, str(exc))
+            return None
+
+
+def open_demo(data_dir: Path) -> Workspace | None:
+    ws = open_workspace(data_dir, create=True)
+    if ws is not None and ws.hcps.count() == 0:
+        import_demo(ws)
+    return ws
+
+
+def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
+    """No workspace yet: sign in to a server, or open the demo. Returns (workspace, is_demo)."""
+    error = ""
+    while True:
+        welcome = WelcomeDialog(error=error)
+        if welcome.exec() != QDialog.DialogCode.Accepted:
+            return None, False
+        if welcome.choice == WelcomeDialog.DEMO:
+            return open_demo(demo_data_dir()), True
+        server, username, password = welcome.credentials()
+        ws = open_workspace(data_dir, create=True)
+        if ws is None:
+            return None, False
+        try:
+            ws.sync.login(server, username, password)
+        except FieldrepError as exc:
+            error = str(exc)
+            ws.close()
+            continue
+        return ws, False
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
     from fieldrep.ui.main_window import MainWindow
+    from fieldrep.ui.taskman import TaskManager
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    prepare_high_dpi()
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv))
     app.setApplicationName("Fieldrep")
     app.setOrganizationName("Fieldrep")
-    workspace = open_workspace(data_dir, demo=demo)
+    app.setDesktopFileName("fieldrep")
+    apply_theme(app)
+    errors.install_excepthook()
+    if demo:
+        workspace = open_demo(data_dir)
+    elif Workspace.exists(data_dir):
+        workspace = open_workspace(data_dir, create=False)
+    else:
+        workspace, demo = first_run(data_dir)
     if workspace is None:
         return 1
-    window = MainWindow(workspace)
+    taskman = TaskManager(workspace)
+    window = MainWindow(workspace, taskman=taskman)
     window.show()
-    log.info("main window shown for %s", data_dir)
+    window.start()
+    log.info("main window shown for %s", workspace.data_dir)
     try:
         return int(app.exec())
     finally:
+        taskman.shutdown(wait=True)
         workspace.close()

@@ -1,88 +1,509 @@
-"""The main window: for now the HCP list with search as you type."""
+"""The main window: navigation, the screens, menus with shortcuts, sync status, idle lock.
+
+It wires screens to each other through signals and runs every core call through the
+task manager; it holds no data of its own beyond what is on screen.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QTableView, QVBoxLayout, QWidget
+import logging
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, cast
 
-from fieldrep.services.hcps import HcpSummary
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from fieldrep.domain.enums import Channel
+from fieldrep.security import keys
+from fieldrep.store.engine import verify_key
+from fieldrep.ui import errors, features
+from fieldrep.ui.dialogs.call_log import CallLogDialog
+from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
+from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
+from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from fieldrep.ui.pages.hcp_detail import HcpDetailPage
+from fieldrep.ui.pages.hcps import HcpListPage
+from fieldrep.ui.pages.inbox import InboxPage
+from fieldrep.ui.pages.planner import PlannerPage
+from fieldrep.ui.pages.suggestions import SuggestionsPage
+from fieldrep.ui.pages.today import TodayPage
+from fieldrep.ui.settings import UiSettings
+from fieldrep.ui.shortcuts import SHORTCUTS
+from fieldrep.ui.sync_controller import SyncController
+from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.ui.widgets.lock_screen import LockScreen
+from fieldrep.ui.widgets.sync_status import SyncStatusWidget
 from fieldrep.workspace import Workspace
 
-Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
+
+PAGES = ("Today", "HCPs", "Planner", "Suggestions", "Sync inbox")
+TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
+DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
 
 
-class HcpTableModel(QAbstractTableModel):
-    """Rows are frozen HcpSummary dataclasses from the core; columns by constant."""
+def _app() -> QApplication:
+    return cast(QApplication, QApplication.instance())
 
-    COLUMNS = (
-        ("Name", "name"),
-        ("Specialty", "specialty"),
-        ("Organisation", "organisation"),
-        ("City", "city"),
-        ("Tier", "tier"),
-        ("Last contact", "last_contact"),
-    )
+
+class IdleWatcher(QObject):
+    """Notes the time of the last keyboard or mouse input anywhere in the app."""
+
+    INPUT = {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    }
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[HcpSummary] = []
+        self.last_input = time.monotonic()
 
-    def set_rows(self, rows: list[HcpSummary]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> HcpSummary:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        value = getattr(self._rows[index.row()], self.COLUMNS[index.column()][1])
-        if index.column() == 5 and value:
-            return str(value)[:10]
-        return value if value is not None else ""
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][0]
-        return None
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self.INPUT:
+            self.last_input = time.monotonic()
+        return False
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace) -> None:
+    locked_changed = Signal(bool)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        taskman: TaskManager | None = None,
+        settings: UiSettings | None = None,
+    ):
         super().__init__()
         self.workspace = workspace
-        self.setWindowTitle("Fieldrep")
-        self.resize(1200, 760)
-        self.search = QLineEdit(placeholderText="Search HCPs, practices, cities, notes…")
-        self.search.setClearButtonEnabled(True)
-        self.model = HcpTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
-        self.setCentralWidget(central)
-        self.search.textChanged.connect(self.refresh)
-        self.refresh()
+        self.taskman = taskman or TaskManager(workspace, self)
+        self.settings = settings or UiSettings(workspace.data_dir)
+        self.setWindowTitle(f"Fieldrep — {workspace.username}")
+        self.resize(1280, 760)
+        self.call_dialog: CallLogDialog | None = None
+        self.plan_dialog: PlanVisitDialog | None = None
+        self._return_page = HCPS
 
-    def refresh(self) -> None:
-        text = self.search.text().strip()
-        rows = self.workspace.hcps.search(text) if text else self.workspace.hcps.summaries()
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        self.statusBar().showMessage(f"{len(rows)} HCPs")
+        self.today = TodayPage(self.taskman)
+        self.hcps = HcpListPage(self.taskman, self.settings)
+        self.planner = PlannerPage(self.taskman, route_start=lambda: self.settings.route_start)
+        self.suggestions = SuggestionsPage(self.taskman)
+        self.inbox = InboxPage(self.taskman)
+        self.detail = HcpDetailPage(self.taskman)
+        self.pages = QStackedWidget()
+        for page in (
+            self.today,
+            self.hcps,
+            self.planner,
+            self.suggestions,
+            self.inbox,
+            self.detail,
+        ):
+            self.pages.addWidget(page)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.addItems(list(PAGES))
+        self.nav.setFixedWidth(170)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.lock_screen = LockScreen(self._check_passphrase, self._needs_passphrase())
+        self.root = QStackedWidget()
+        self.root.addWidget(body)
+        self.root.addWidget(self.lock_screen)
+        self.setCentralWidget(self.root)
+
+        self.sync = SyncController(self.taskman, self.settings.auto_sync_minutes, self)
+        self.sync_status = SyncStatusWidget()
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.sync_status.sync_clicked.connect(lambda: self.sync.sync_now())  # noqa: PLW0108
+        self.sync.status_changed.connect(self._status_changed)
+        self.sync.progress.connect(self.sync_status.show_progress)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync.device_revoked.connect(self._device_revoked)
+
+        self._build_actions()
+        self._wire()
+        self._idle = IdleWatcher()
+        _app().installEventFilter(self._idle)
+        self._idle_timer = QTimer(self, interval=15_000)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start()
+        self._restore()
+
+    # -- construction ----------------------------------------------------------------
+    def _build_actions(self) -> None:
+        handlers = {
+            "go_today": lambda: self.go(TODAY),
+            "go_hcps": lambda: self.go(HCPS),
+            "go_planner": lambda: self.go(PLANNER),
+            "go_suggestions": lambda: self.go(SUGGESTIONS),
+            "go_inbox": lambda: self.go(INBOX),
+            "find_hcp": self.find_hcp,
+            "log_call": lambda: self._with_current_hcp(self.log_call),
+            "plan_visit": lambda: self._with_current_hcp(self.plan_visit),
+            "back": self.back,
+            "sync_now": lambda: self.sync.sync_now(),  # noqa: PLW0108 - drop `checked`
+            "export_week": self._export_week,
+            "order_route": lambda: self.planner.order_route(),  # noqa: PLW0108
+            "lock": self.lock,
+            "shortcuts": self.show_shortcuts,
+            "quit": self.close,
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        for s in SHORTCUTS:
+            action = QAction(s.label, self)
+            action.setObjectName(s.action)
+            action.setShortcut(s.sequence())
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(handlers[s.action])
+            self.actions_by_name[s.action] = action
+        a = self.actions_by_name
+        menus: dict[str, list[str | None]] = {
+            "&File": ["sync_now", "export_week", None, "lock", "quit"],
+            "&Go": [
+                "go_today",
+                "go_hcps",
+                "go_planner",
+                "go_suggestions",
+                "go_inbox",
+                None,
+                "back",
+            ],
+            "&Actions": ["find_hcp", "log_call", "plan_visit", "order_route"],
+            "&Help": ["shortcuts"],
+        }
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(a[name])
+                    self.addAction(a[name])  # shortcuts work even with the menu bar hidden
+
+    def _wire(self) -> None:
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.hcps.open_hcp.connect(self.open_hcp)
+        self.today.open_hcp.connect(self.open_hcp)
+        self.today.open_draft.connect(self.open_note)
+        self.planner.open_hcp.connect(self.open_hcp)
+        self.planner.add_visit.connect(self._planner_add)
+        self.planner.exported.connect(
+            lambda path, n: self.statusBar().showMessage(f"Exported {n} visit(s) to {path}", 8000)
+        )
+        self.suggestions.open_hcp.connect(self.open_hcp)
+        self.suggestions.accepted.connect(self._suggestion_accepted)
+        self.inbox.open_note.connect(self.open_note)
+        self.detail.back.connect(self.back)
+        self.detail.log_call.connect(self.log_call)
+        self.detail.plan_visit.connect(self.plan_visit)
+        self.detail.correct_segment.connect(self.correct_segment)
+        self.detail.open_draft.connect(self.open_note)
+        self.lock_screen.unlocked.connect(self.unlock)
+
+    def _restore(self) -> None:
+        geometry, state = self.settings.window_geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        page = self.settings.last_page
+        self.nav.setCurrentRow(page if 0 <= page < len(PAGES) else TODAY)
+
+    def start(self) -> None:
+        """Load the screens and begin syncing; call once the window is shown."""
+        self.hcps.reload()
+        self.today.reload()
+        self.planner.reload()
+        self.suggestions.reload()
+        self.inbox.reload()
+        self.sync.start()
+        QTimer.singleShot(2000, self._estimate_segments_once)
+
+    def _estimate_segments_once(self) -> None:
+        """A workspace without stored segment mixes gets estimates in the background."""
+
+        def work(ws: Workspace, ctx: Any) -> int:
+            hints = features.segment_hints(ws)
+            if hints is None or not hasattr(hints, "refit") or ws.segments.all_mixes():
+                return 0
+            return int(hints.refit(progress=ctx.progress, cancel=ctx.token))
+
+        Op(work, parent=self).on_lane(SYNC).with_progress(
+            "Estimating segments", dialog=False
+        ).success(self._segments_estimated).run(self.taskman)
+
+    def _segments_estimated(self, count: int) -> None:
+        if count:
+            self.taskman.notify({"segments"})
+
+    # -- navigation --------------------------------------------------------------------
+    def go(self, page: int) -> None:
+        self.nav.setCurrentRow(page)
+        self._nav_changed(page)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        self.settings.last_page = row
+        if row == HCPS:
+            self.hcps.table.setFocus()
+
+    def find_hcp(self) -> None:
+        self.go(HCPS)
+        self.hcps.focus_search()
+
+    def open_hcp(self, hcp_id: str) -> None:
+        current = self.pages.currentIndex()
+        if current != DETAIL:
+            self._return_page = current
+        self.detail.show_hcp(hcp_id)
+        self.pages.setCurrentIndex(DETAIL)
+        self.nav.blockSignals(True)
+        self.nav.clearSelection()
+        self.nav.setCurrentRow(-1)
+        self.nav.blockSignals(False)
+        self.detail.log_button.setFocus()
+
+    def back(self) -> None:
+        if self.pages.currentIndex() == DETAIL:
+            self.go(self._return_page)
+
+    def current_hcp_id(self) -> str | None:
+        page = self.pages.currentIndex()
+        if page == DETAIL:
+            return self.detail.hcp_id
+        if page == HCPS:
+            return self.hcps.current_hcp_id()
+        if page == TODAY:
+            index = self.today.visit_view.currentIndex()
+            return self.today.visits.row_at(index.row()).plan.hcp_id if index.isValid() else None
+        if page == SUGGESTIONS:
+            s = self.suggestions.selected()
+            return s.hcp_id if s else None
+        return None
+
+    def _with_current_hcp(self, action: Callable[[str], Any]) -> None:
+        hcp_id = self.current_hcp_id()
+        if hcp_id is None:
+            self.statusBar().showMessage("Open or select an HCP first (Ctrl+F finds one).", 6000)
+            return
+        action(hcp_id)
+
+    def _planner_add(self) -> None:
+        self.go(HCPS)
+        self.hcps.focus_search()
+        self.statusBar().showMessage("Find the HCP, then press Ctrl+P to plan the visit.", 8000)
+
+    # -- actions -----------------------------------------------------------------------
+    def log_call(self, hcp_id: str, suggestion: Any | None = None) -> None:
+        def load(ws: Workspace) -> Any:
+            return ws.hcps.get(hcp_id), ws.messages.all()
+
+        Op(load, parent=self).success(
+            lambda r: self._open_call_dialog(r[0], r[1], None, suggestion)
+        ).run(self.taskman)
+
+    def open_note(self, note_id: str) -> None:
+        def load(ws: Workspace) -> Any:
+            note = ws.calls.get(note_id)
+            return ws.hcps.get(note.hcp_id), ws.messages.all(), note
+
+        Op(load, parent=self).success(lambda r: self._open_call_dialog(r[0], r[1], r[2], None)).run(
+            self.taskman
+        )
+
+    def _open_call_dialog(self, hcp: Any, messages: Any, note: Any, suggestion: Any) -> None:
+        if self.call_dialog is not None and self.call_dialog.isVisible():
+            self.call_dialog.raise_()
+            self.call_dialog.activateWindow()
+            return
+        dialog = CallLogDialog(
+            self.taskman, hcp, messages, note=note, suggestion=suggestion, parent=self
+        )
+        dialog.submitted.connect(
+            lambda _n: self.statusBar().showMessage(
+                f"Call with {hcp.display_name} submitted.", 6000
+            )
+        )
+        self.call_dialog = dialog
+        dialog.open()
+
+    def plan_visit(self, hcp_id: str, suggestion: Any | None = None) -> None:
+        Op(lambda ws: ws.hcps.get(hcp_id), parent=self).success(
+            lambda hcp: self._open_plan_dialog(hcp, suggestion)
+        ).run(self.taskman)
+
+    def _open_plan_dialog(self, hcp: Any, suggestion: Any) -> None:
+        day = getattr(suggestion, "due", None) if suggestion is not None else None
+        if not isinstance(day, date) or day < date.today():
+            day = date.today() + timedelta(days=1)
+        channel = Channel.VISIT
+        if suggestion is not None:
+            try:
+                channel = Channel(getattr(suggestion.channel, "value", suggestion.channel))
+            except ValueError:
+                pass
+        dialog = PlanVisitDialog(hcp.display_name, day=day, channel=channel, parent=self)
+        suggestion_id = getattr(suggestion, "id", None)
+
+        def planned() -> None:
+            when, at, ch, minutes, notes = dialog.values()
+            Op(
+                lambda ws: ws.plans.add(
+                    hcp.id,
+                    when,
+                    at,
+                    duration_minutes=minutes,
+                    channel=ch,
+                    notes=notes,
+                    suggestion_id=suggestion_id,
+                ),
+                parent=self,
+            ).changing("plans", "outbox").success(
+                lambda p: self.statusBar().showMessage(
+                    f"Visit with {hcp.display_name} planned for {p.planned_date:%a %d %b}.", 6000
+                )
+            ).run(self.taskman)
+
+        dialog.accepted.connect(planned)
+        self.plan_dialog = dialog
+        dialog.open()
+
+    def _suggestion_accepted(self, s: Any) -> None:
+        channel = getattr(s.channel, "value", s.channel)
+        if channel == Channel.VISIT.value:
+            self.plan_visit(s.hcp_id, s)
+        else:
+            self.log_call(s.hcp_id, s)
+
+    def correct_segment(self, hcp_id: str) -> None:
+        def load(ws: Workspace) -> Any:
+            mix = ws.segments.mix(hcp_id)
+            return ws.hcps.get(hcp_id), ws.segments.catalogue(), (mix.weights if mix else {})
+
+        def show(result: Any) -> None:
+            hcp, catalogue, weights = result
+            if not catalogue:
+                errors.show_message(self, "There is no segment catalogue in this workspace yet.")
+                return
+            dialog = SegmentCorrectionDialog(hcp.display_name, catalogue, weights, parent=self)
+
+            def save() -> None:
+                new = dialog.weights()
+
+                def apply(ws: Workspace) -> Any:
+                    hints = features.segment_hints(ws)
+                    if hints is not None and hasattr(hints, "correct"):
+                        return hints.correct(hcp_id, new)
+                    return ws.segments.correct(hcp_id, new)
+
+                Op(apply, parent=self).changing("segments", "outbox", "suggestions").run(
+                    self.taskman
+                )
+
+            dialog.accepted.connect(save)
+            dialog.open()
+
+        Op(load, parent=self).success(show).run(self.taskman)
+
+    def _export_week(self) -> None:
+        self.go(PLANNER)
+        self.planner.choose_export_file()
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- sync status ---------------------------------------------------------------------
+    def _status_changed(self, view: Any) -> None:
+        self.sync_status.show_status(view)
+        review = view.rejected + view.conflicts
+        self.nav.item(INBOX).setText(f"Sync inbox ({review})" if review else "Sync inbox")
+
+    def _sync_finished(self, result: Any) -> None:
+        if isinstance(result, BaseException):
+            return
+        self.statusBar().showMessage(
+            result.summary() if hasattr(result, "summary") else "Synced", 8000
+        )
+
+    def _device_revoked(self, message: str) -> None:
+        errors.show_message(self, message + " All local Fieldrep data is being removed.")
+        self.taskman.shutdown(wait=True)
+        self.workspace.sync.wipe_revoked_device()
+        QTimer.singleShot(3000, _app().quit)
+
+    # -- locking -------------------------------------------------------------------------
+    def _needs_passphrase(self) -> bool:
+        info = keys.KeyInfo.load(self.workspace.data_dir)
+        return info is not None and info.mode == "passphrase"
+
+    def _check_passphrase(self, passphrase: str) -> bool:
+        try:
+            key = keys.existing_key(self.workspace.data_dir, passphrase=passphrase)
+            verify_key(Workspace.database_path(self.workspace.data_dir), key)
+        except Exception:
+            return False
+        return True
+
+    def _check_idle(self) -> None:
+        minutes = self.settings.idle_lock_minutes
+        if (
+            minutes
+            and not self.is_locked
+            and time.monotonic() - self._idle.last_input > minutes * 60
+        ):
+            self.lock()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.root.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        if self.call_dialog is not None and self.call_dialog.isVisible():
+            self.call_dialog.reject()  # keeps the draft
+        self.menuBar().setEnabled(False)
+        for action in self.actions_by_name.values():
+            action.setEnabled(action.objectName() == "quit")
+        self.root.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare()
+        self.locked_changed.emit(True)
+
+    def unlock(self) -> None:
+        self.menuBar().setEnabled(True)
+        for action in self.actions_by_name.values():
+            action.setEnabled(True)
+        self._idle.last_input = time.monotonic()
+        self.root.setCurrentIndex(0)
+        self.locked_changed.emit(False)
+
+    # -- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.call_dialog is not None and self.call_dialog.isVisible():
+            self.call_dialog.reject()  # queue the draft's last save before the workers stop
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.sync.stop()
+        self.taskman.shutdown(wait=True)
+        _app().removeEventFilter(self._idle)
+        super().closeEvent(event)

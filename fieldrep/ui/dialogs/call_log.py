@@ -1,0 +1,441 @@
+"""Log a call: prefilled, keyboard-first, autosaved; submitted notes are read-only.
+
+The first save creates the draft (`calls.log`), later saves update it
+(`calls.update_draft`). Which of the two applies is decided on the serial worker (the
+`_DraftSlot` is only touched there), so a save queued before the previous one answered
+never creates a second draft. Ctrl+Return submits; Esc closes and keeps the draft.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.domain.calls import CallDraft, CallNote, FollowUp
+from fieldrep.domain.enums import Channel, Outcome, Sentiment
+from fieldrep.domain.errors import FieldrepError
+from fieldrep.domain.hcp import Hcp
+from fieldrep.domain.segments import ApprovedMessage
+from fieldrep.ui.errors import message_for, show_error
+from fieldrep.ui.taskman import Op, TaskManager
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 3000
+FOLLOW_UP_DAYS = 14
+
+
+class _DraftSlot:
+    """The id of this dialog's draft; read and written on the worker thread only."""
+
+    def __init__(self, note_id: str | None) -> None:
+        self.note_id = note_id
+
+    def save(self, ws: Any, draft: CallDraft) -> CallNote:
+        if self.note_id is None:
+            note = ws.calls.log(draft)
+            self.note_id = note.id
+            return note
+        return ws.calls.update_draft(self.note_id, draft)
+
+    def submit(self, ws: Any, draft: CallDraft) -> CallNote:
+        if self.note_id is None:
+            note = ws.calls.log(draft, submit=True)
+            self.note_id = note.id
+            return note
+        ws.calls.update_draft(self.note_id, draft)
+        return ws.calls.submit(self.note_id)
+
+
+def hcp_name_html(hcp: Hcp) -> str:
+    return html.escape(f"{hcp.display_name} · {hcp.specialty} · {hcp.city}")
+
+
+def _checkable(text: str, data: str, checked: bool) -> QListWidgetItem:
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, data)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    return item
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [
+        widget.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+class CallLogDialog(QDialog):
+    saved = Signal(object)  # CallNote after each save
+    submitted = Signal(object)  # CallNote once submitted
+
+    def __init__(
+        self,
+        taskman: TaskManager,
+        hcp: Hcp,
+        messages: list[ApprovedMessage],
+        *,
+        note: CallNote | None = None,
+        suggestion: Any | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("call_log")
+        self.taskman = taskman
+        self.hcp = hcp
+        self.messages = messages
+        self.suggestion = suggestion
+        self.note = note
+        self.read_only = bool(note and note.is_locked)
+        self._slot = _DraftSlot(note.id if note else None)
+        self._dirty = False
+        self._closing = False
+        self._saves_in_flight = 0
+        self.setWindowTitle(
+            f"Call with {hcp.display_name}" + (" — submitted, read-only" if self.read_only else "")
+        )
+        self.setMinimumWidth(620)
+        self._build()
+        self._prefill()
+        self._connect_dirty()
+        self._autosave = QTimer(self, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_if_dirty)
+        if not self.read_only:
+            self._autosave.start()
+
+    # -- layout --------------------------------------------------------------------
+    def _build(self) -> None:
+        self.started = QDateTimeEdit()
+        self.started.setCalendarPopup(True)
+        self.started.setDisplayFormat("ddd dd MMM yyyy  HH:mm")
+        self.duration = QSpinBox()
+        self.duration.setRange(1, 480)
+        self.duration.setSuffix(" min")
+        self.channel = QComboBox()
+        for channel in Channel:
+            self.channel.addItem(channel.label, channel.value)
+        self.products = QListWidget()
+        self.products.setObjectName("products")
+        self.key_messages = QListWidget()
+        self.key_messages.setObjectName("key_messages")
+        for lst, rows in ((self.products, 3), (self.key_messages, 4)):
+            lst.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            lst.setMaximumHeight(rows * 24 + 8)
+        self.attendees = QLineEdit(placeholderText="Other people present, comma-separated")
+        self.outcome = QComboBox()
+        self.outcome.addItem("—", None)
+        for o in Outcome:
+            self.outcome.addItem(o.value.replace("_", " ").capitalize(), o.value)
+        self.sentiment = QComboBox()
+        self.sentiment.addItem("—", None)
+        for s in Sentiment:
+            self.sentiment.addItem(s.value.capitalize(), s.value)
+        self.insights = QPlainTextEdit()
+        self.insights.setObjectName("insights")
+        self.insights.setTabChangesFocus(True)  # Tab leaves the box: keyboard-only use
+        self.insights.setPlaceholderText("What did you learn? Objections, questions, commitments…")
+        self.insights.setMinimumHeight(90)
+        self.follow_up = QLineEdit(placeholderText="Follow-up (optional), e.g. send renal data")
+        self.follow_up_due = QDateEdit()
+        self.follow_up_due.setCalendarPopup(True)
+        self.follow_up_due.setDisplayFormat("ddd dd MMM yyyy")
+
+        when = QHBoxLayout()
+        when.addWidget(self.started, 1)
+        when.addWidget(QLabel("Duration"))
+        when.addWidget(self.duration)
+        rating = QHBoxLayout()
+        rating.addWidget(self.outcome, 1)
+        rating.addWidget(QLabel("Sentiment"))
+        rating.addWidget(self.sentiment, 1)
+        follow = QHBoxLayout()
+        follow.addWidget(self.follow_up, 1)
+        follow.addWidget(QLabel("due"))
+        follow.addWidget(self.follow_up_due)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Labels with mnemonics (Alt+letter) jump to their field: keyboard-only use.
+        for text, field, buddy in (
+            ("&Start", when, self.started),
+            ("C&hannel", self.channel, self.channel),
+            ("&Products", self.products, self.products),
+            ("&Key messages", self.key_messages, self.key_messages),
+            ("&Attendees", self.attendees, self.attendees),
+            ("&Outcome", rating, self.outcome),
+            ("&Insights", self.insights, self.insights),
+            ("&Follow-up", follow, self.follow_up),
+        ):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, field)
+
+        self.header = QLabel(f"Call with <b>{hcp_name_html(self.hcp)}</b>")
+        self.header.setObjectName("subtitle")
+        self.status = QLabel("")
+        self.status.setObjectName("muted")
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.save_button = QPushButton("Save draft")
+        self.submit_button = QPushButton("Submit  (Ctrl+Enter)")
+        self.submit_button.setObjectName("primary")
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for b in (self.save_button, self.submit_button, self.close_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+        self.products.itemChanged.connect(lambda _i: self._refill_messages())
+        self.save_button.clicked.connect(self.save_now)
+        self.submit_button.clicked.connect(self.submit)
+        self.close_button.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_now)
+
+    def _prefill(self) -> None:
+        note, s = self.note, self.suggestion
+        products = sorted({m.product for m in self.messages})
+        if note is not None:
+            start = note.started_at.astimezone()
+            duration, channel = note.duration_minutes, note.channel
+            chosen_products, chosen_messages = set(note.products), set(note.key_messages)
+        else:
+            start = datetime.now().astimezone().replace(second=0, microsecond=0)
+            duration, channel = 15, self._default_channel()
+            chosen_products, chosen_messages = set(), set()
+            if s is not None and s.message_id:
+                chosen_messages.add(s.message_id)
+                chosen_products |= {m.product for m in self.messages if m.id == s.message_id}
+        self.started.setDateTime(QDateTime(start.replace(tzinfo=None)))
+        self.duration.setValue(duration)
+        self.channel.setCurrentIndex(max(self.channel.findData(channel.value), 0))
+        for product in products:
+            self.products.addItem(_checkable(product, product, product in chosen_products))
+        self._chosen_messages = chosen_messages
+        self._refill_messages()
+        due = date.today() + timedelta(days=FOLLOW_UP_DAYS)
+        if note is not None:
+            self.attendees.setText(", ".join(note.attendees))
+            self.outcome.setCurrentIndex(
+                max(self.outcome.findData(note.outcome and note.outcome.value), 0)
+            )
+            self.sentiment.setCurrentIndex(
+                max(self.sentiment.findData(note.sentiment and note.sentiment.value), 0)
+            )
+            self.insights.setPlainText(note.insights)
+            if note.follow_ups:
+                self.follow_up.setText(note.follow_ups[0].description)
+                due = note.follow_ups[0].due
+        self.follow_up_due.setDate(QDate(due.year, due.month, due.day))
+        if self.read_only:
+            self._make_read_only()
+        else:
+            self.insights.setFocus()
+
+    def _default_channel(self) -> Channel:
+        if self.suggestion is not None:
+            try:
+                return Channel(getattr(self.suggestion.channel, "value", self.suggestion.channel))
+            except ValueError:
+                pass
+        preferred = self.hcp.preferred_channel
+        if preferred is not None and self.hcp.has_consent(preferred):
+            return preferred
+        return Channel.VISIT
+
+    def _refill_messages(self) -> None:
+        # Keep ticks across product changes; show only messages of ticked products.
+        if self.key_messages.count():
+            shown = {
+                self.key_messages.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.key_messages.count())
+            }
+            self._chosen_messages = (self._chosen_messages - shown) | set(
+                _checked(self.key_messages)
+            )
+        products = set(_checked(self.products))
+        self.key_messages.blockSignals(True)
+        self.key_messages.clear()
+        for m in self.messages:
+            if m.product in products:
+                self.key_messages.addItem(
+                    _checkable(f"{m.product}: {m.title}", m.id, m.id in self._chosen_messages)
+                )
+        if not products:
+            placeholder = QListWidgetItem("Tick a product to see its approved messages")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.key_messages.addItem(placeholder)
+        self.key_messages.blockSignals(False)
+
+    def _make_read_only(self) -> None:
+        for editor in (self.started, self.duration, self.follow_up_due):
+            editor.setReadOnly(True)
+        for w in (self.channel, self.outcome, self.sentiment, self.products, self.key_messages):
+            w.setEnabled(False)
+        self.attendees.setReadOnly(True)
+        self.insights.setReadOnly(True)
+        self.follow_up.setReadOnly(True)
+        self.save_button.hide()
+        self.submit_button.hide()
+        submitted = self.note.submitted_at if self.note else None
+        when = submitted.astimezone().strftime("%d %b %Y %H:%M") if submitted else ""
+        self.status.setText(f"Submitted {when}. Locked: log a new call to add to it.")
+
+    def _connect_dirty(self) -> None:
+        mark = self._mark_dirty
+        self.started.dateTimeChanged.connect(mark)
+        self.duration.valueChanged.connect(mark)
+        self.channel.currentIndexChanged.connect(mark)
+        self.products.itemChanged.connect(mark)
+        self.key_messages.itemChanged.connect(mark)
+        self.attendees.textChanged.connect(mark)
+        self.outcome.currentIndexChanged.connect(mark)
+        self.sentiment.currentIndexChanged.connect(mark)
+        self.insights.textChanged.connect(mark)
+        self.follow_up.textChanged.connect(mark)
+        self.follow_up_due.dateChanged.connect(mark)
+
+    def _mark_dirty(self, *_args: object) -> None:
+        if not self.read_only:
+            self._dirty = True
+            self.status.setText("Unsaved changes")
+
+    # -- the draft -----------------------------------------------------------------
+    def draft(self) -> CallDraft:
+        started = cast(datetime, self.started.dateTime().toPython()).astimezone()
+        follow_ups: tuple[FollowUp, ...] = ()
+        if self.follow_up.text().strip():
+            follow_ups = (
+                FollowUp(
+                    self.follow_up.text().strip(), cast(date, self.follow_up_due.date().toPython())
+                ),
+            )
+        outcome, sentiment = self.outcome.currentData(), self.sentiment.currentData()
+        return CallDraft(
+            hcp_id=self.hcp.id,
+            channel=Channel(self.channel.currentData()),
+            started_at=started,
+            duration_minutes=self.duration.value(),
+            products=tuple(_checked(self.products)),
+            key_messages=tuple(
+                sorted(
+                    set(_checked(self.key_messages))
+                    | (
+                        self._chosen_messages
+                        & {m.id for m in self.messages if m.product in set(_checked(self.products))}
+                    )
+                )
+            ),
+            attendees=tuple(a.strip() for a in self.attendees.text().split(",") if a.strip()),
+            outcome=Outcome(outcome) if outcome else None,
+            sentiment=Sentiment(sentiment) if sentiment else None,
+            insights=self.insights.toPlainText(),
+            follow_ups=follow_ups,
+            suggestion_id=getattr(self.suggestion, "id", None)
+            or (self.note.suggestion_id if self.note else None),
+        )
+
+    def save_if_dirty(self) -> None:
+        if self._dirty and not self.read_only:
+            self.save_now()
+
+    def save_now(self) -> None:
+        if self.read_only:
+            return
+        draft, slot = self.draft(), self._slot
+        self._dirty = False
+        self._saves_in_flight += 1
+        self.status.setText("Saving…")
+
+        def saved(note: CallNote) -> None:
+            self.note = note
+            self.error.setText("")
+            self.status.setText(f"Draft saved {datetime.now():%H:%M:%S}")
+            self.saved.emit(note)
+
+        def failed(exc: BaseException) -> None:
+            self._dirty = True  # try again at the next tick
+            if isinstance(exc, FieldrepError):
+                self.error.setText(f"Draft not saved yet: {exc}")
+                self.status.setText("")
+            else:
+                show_error(self, exc)
+
+        def done() -> None:
+            self._saves_in_flight -= 1
+
+        Op(lambda ws: slot.save(ws, draft), parent=self).changing("calls", "outbox").success(
+            saved
+        ).failure(failed).finally_(done).run(self.taskman)
+
+    def submit(self) -> None:
+        if self.read_only:
+            return
+        self._autosave.stop()
+        draft, slot = self.draft(), self._slot
+        self._dirty = False
+        self.submit_button.setEnabled(False)
+        self.status.setText("Submitting…")
+
+        def done(note: CallNote) -> None:
+            self.note = note
+            self.read_only = True
+            self.submitted.emit(note)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.submit_button.setEnabled(True)
+            self._dirty = True
+            self._autosave.start()
+            self.status.setText("")
+            text = message_for(exc)
+            if isinstance(exc, FieldrepError):
+                self.error.setText(text or "")
+            else:
+                show_error(self, exc)
+
+        Op(lambda ws: slot.submit(ws, draft), parent=self).changing(
+            "calls", "outbox", "suggestions"
+        ).success(done).failure(failed).run(self.taskman)
+
+    # -- closing keeps the draft -----------------------------------------------------
+    def reject(self) -> None:
+        """Esc, Close and the window's close button all end here: keep what was typed."""
+        self._autosave.stop()
+        if self._dirty and not self.read_only:
+            self.save_now()  # queued on the worker; it completes after the window closes
+        super().reject()

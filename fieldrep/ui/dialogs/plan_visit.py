@@ -1,0 +1,83 @@
+"""Plan (or move) a visit: day, time, channel, duration, note."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import cast
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
+
+from fieldrep.domain.enums import Channel
+
+
+class PlanVisitDialog(QDialog):
+    def __init__(
+        self,
+        hcp_name: str,
+        *,
+        day: date | None = None,
+        at: time | None = None,
+        channel: Channel = Channel.VISIT,
+        duration: int = 30,
+        moving: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(("Move visit with " if moving else "Plan visit with ") + hcp_name)
+        day = day or date.today() + timedelta(days=1)
+        self.day = QDateEdit(QDate(day.year, day.month, day.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("ddd dd MMM yyyy")
+        self.timed = QCheckBox("at a set time")
+        self.time = QTimeEdit(QTime(9, 0) if at is None else QTime(at.hour, at.minute))
+        self.time.setDisplayFormat("HH:mm")
+        self.timed.setChecked(at is not None)
+        self.time.setEnabled(at is not None)
+        self.timed.toggled.connect(self.time.setEnabled)
+        self.channel = QComboBox()
+        for c in Channel:
+            self.channel.addItem(c.label, c.value)
+        self.channel.setCurrentIndex(self.channel.findData(channel.value))
+        self.channel.setEnabled(not moving)
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 480)
+        self.duration.setSingleStep(15)
+        self.duration.setSuffix(" min")
+        self.duration.setValue(duration)
+        self.duration.setEnabled(not moving)
+        self.notes = QLineEdit(placeholderText="Optional note for the visit")
+        self.notes.setEnabled(not moving)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Day", self.day)
+        form.addRow(self.timed, self.time)
+        form.addRow("&Channel", self.channel)
+        form.addRow("D&uration", self.duration)
+        form.addRow("&Note", self.notes)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[date, time | None, Channel, int, str]:
+        at = cast(time, self.time.time().toPython()) if self.timed.isChecked() else None
+        return (
+            cast(date, self.day.date().toPython()),
+            at,
+            Channel(self.channel.currentData()),
+            self.duration.value(),
+            self.notes.text().strip(),
+        )

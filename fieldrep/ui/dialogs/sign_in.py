@@ -1,0 +1,142 @@
+"""First run (sign in to a server, or open the demo) and the passphrase prompt."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.security.keys import MIN_PASSPHRASE_CHARS
+
+
+class PassphraseDialog(QDialog):
+    """Asks for the workspace passphrase; `new` asks twice and checks the length."""
+
+    def __init__(self, new: bool, error: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.new = new
+        self.setWindowTitle("Fieldrep — " + ("choose a passphrase" if new else "unlock"))
+        intro = QLabel(
+            "No system keychain is available here, so your workspace is encrypted with a "
+            f"passphrase. Choose one of at least {MIN_PASSPHRASE_CHARS} characters; it cannot "
+            "be recovered, but your data can always be synced down again."
+            if new
+            else "Enter the passphrase of this workspace."
+        )
+        intro.setWordWrap(True)
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setObjectName("passphrase")
+        self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.error = QLabel(error)
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock" if not new else "Set")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(intro)
+        form.addRow("&Passphrase", self.passphrase)
+        if new:
+            form.addRow("&Repeat", self.confirm)
+        else:
+            self.confirm.hide()
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.setMinimumWidth(420)
+
+    def _check(self) -> None:
+        text = self.passphrase.text()
+        if self.new and len(text) < MIN_PASSPHRASE_CHARS:
+            self.error.setText(f"Use at least {MIN_PASSPHRASE_CHARS} characters.")
+            return
+        if self.new and text != self.confirm.text():
+            self.error.setText("The two passphrases differ.")
+            return
+        if not text:
+            self.error.setText("Enter the passphrase.")
+            return
+        self.accept()
+
+    def value(self) -> str:
+        return self.passphrase.text()
+
+
+class WelcomeDialog(QDialog):
+    """First run: sign in to the company's sync server, or try the demo territory."""
+
+    SIGN_IN, DEMO = 1, 2
+
+    def __init__(self, parent: QWidget | None = None, error: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Fieldrep")
+        self.choice = 0
+        heading = QLabel("Welcome to Fieldrep")
+        heading.setObjectName("title")
+        intro = QLabel(
+            "Sign in with the account your sales operations team gave you. Your HCPs, "
+            "plans and history download once; after that everything works offline."
+        )
+        intro.setWordWrap(True)
+        self.server = QLineEdit(placeholderText="https://fieldrep.example.com")
+        self.username = QLineEdit()
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.error = QLabel(error)
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        sign_in = QPushButton("Sign in")
+        sign_in.setObjectName("primary")
+        sign_in.setDefault(True)
+        group = QGroupBox("Sign in to a server")
+        form = QFormLayout(group)
+        form.addRow("&Server", self.server)
+        form.addRow("&User", self.username)
+        form.addRow("&Password", self.password)
+        form.addRow(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(sign_in)
+        form.addRow(row)
+        demo = QPushButton("Open the demo workspace")
+        demo_note = QLabel(
+            "400 HCPs north of Boston with 18 months of history; nothing leaves this laptop."
+        )
+        demo_note.setObjectName("muted")
+        demo_note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addWidget(group)
+        layout.addWidget(demo, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(demo_note)
+        sign_in.clicked.connect(self._sign_in)
+        demo.clicked.connect(self._demo)
+        self.setMinimumWidth(480)
+
+    def _sign_in(self) -> None:
+        if not (
+            self.server.text().strip() and self.username.text().strip() and self.password.text()
+        ):
+            self.error.setText("Fill in the server address, your user name and password.")
+            return
+        self.choice = self.SIGN_IN
+        self.accept()
+
+    def _demo(self) -> None:
+        self.choice = self.DEMO
+        self.accept()
+
+    def credentials(self) -> tuple[str, str, str]:
+        return self.server.text().strip(), self.username.text().strip(), self.password.text()

@@ -1,0 +1,91 @@
+"""The UI's one error boundary.
+
+Errors a rep can act on (FieldrepError) are shown as their message; `Cancelled` is
+silent; anything else is logged with its traceback and shown once with where the
+details are. Boxes are opened non-blocking (`open()`), so a worker's failure never
+stalls the event loop and tests can observe the message through `reporter.shown`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fieldrep import tasks
+from fieldrep.domain.errors import FieldrepError
+
+log = logging.getLogger(__name__)
+
+# The cancellation exception of the core's tasks module (named `Cancelled`).
+CANCELLED: tuple[type[BaseException], ...] = tuple(
+    getattr(tasks, name) for name in ("Cancelled", "CancelledError") if hasattr(tasks, name)
+)
+
+
+class ErrorReporter(QObject):
+    shown = Signal(str)  # the message put in front of the rep
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_message: str | None = None
+        self._box: QMessageBox | None = None
+
+
+reporter = ErrorReporter()
+
+
+def message_for(exc: BaseException) -> str | None:
+    """The text to show for `exc`; None when nothing should be shown."""
+    if isinstance(exc, CANCELLED):
+        return None
+    if isinstance(exc, FieldrepError):
+        return str(exc)
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}). Your work is saved; "
+        "the details are in the log file in the data folder's 'logs' directory."
+    )
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    text = message_for(exc)
+    if text is None:
+        return
+    if not isinstance(exc, FieldrepError):
+        log.error(
+            "unexpected error: %s",
+            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        )
+    show_message(parent, text, warning=isinstance(exc, FieldrepError))
+
+
+def show_message(parent: QWidget | None, text: str, *, warning: bool = True) -> None:
+    reporter.last_message = text
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Critical,
+        "Fieldrep",
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    reporter._box = box
+    box.open()
+    reporter.shown.emit(text)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if isinstance(exc, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    exc.__traceback__ = tb
+    show_error(None, exc)
+
+
+def install_excepthook() -> None:
+    """Exceptions escaping a slot on the UI thread reach the same boundary."""
+    sys.excepthook = _excepthook

@@ -1,0 +1,207 @@
+"""Thin Qt table models: rows are frozen dataclasses from the core, columns are constants.
+
+Each model only maps (row, column, role) to a value; loading happens elsewhere, on the
+worker, and arrives through `set_rows`. They are unit-tested without any window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from fieldrep.domain.plans import VisitPlan
+from fieldrep.services.hcps import HcpSummary
+from fieldrep.store.outbox import OutboxEntry
+
+Index = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's dataclass
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    title: str
+    value: Callable[[R], Any]
+    align_right: bool = False
+    tooltip: Callable[[R], str] | None = None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%a %d %b")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    # Empty values sort last in ascending order; mixed types never compare.
+    if value is None or value == "":
+        return (1, "")
+    if isinstance(value, int | float):
+        return (0, value)
+    return (0, str(value).lower())
+
+
+class RowTableModel(QAbstractTableModel, Generic[R]):
+    COLUMNS: Sequence[Column[Any]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _text(column.value(row))
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return column.value(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section].title
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        getter = self.COLUMNS[column].value
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(
+            key=lambda r: _sort_key(getter(r)), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        self.layoutChanged.emit()
+
+
+def _last_contact(row: HcpSummary) -> str:
+    return (row.last_contact or "")[:10]
+
+
+class HcpTableModel(RowTableModel[HcpSummary]):
+    NAME, SPECIALTY, ORGANISATION, CITY, TIER, LAST_CONTACT, FOLLOW_UPS = range(7)
+    COLUMNS = (
+        Column("Name", lambda r: f"{r.title} {r.name}".strip()),
+        Column("Specialty", lambda r: r.specialty),
+        Column("Organisation", lambda r: r.organisation),
+        Column("City", lambda r: r.city),
+        Column("Tier", lambda r: r.tier),
+        Column("Last contact", _last_contact),
+        Column("Follow-ups", lambda r: r.open_follow_ups or "", align_right=True),
+    )
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A planned visit with what the planner shows about its HCP."""
+
+    plan: VisitPlan
+    hcp_name: str
+    city: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def time_text(self) -> str:
+        return self.plan.planned_time.strftime("%H:%M") if self.plan.planned_time else "—"
+
+
+class PlanTableModel(RowTableModel[PlanRow]):
+    ORDER, TIME, HCP, CITY, CHANNEL = range(5)
+    COLUMNS = (
+        Column("#", lambda r: r.plan.route_order or "", align_right=True),
+        Column("Time", lambda r: r.time_text),
+        Column("HCP", lambda r: r.hcp_name),
+        Column("City", lambda r: r.city),
+        Column("Channel", lambda r: r.plan.channel.label),
+    )
+
+
+def _reasons(s: Any) -> str:
+    return "; ".join(s.reasons)
+
+
+class SuggestionTableModel(RowTableModel[Any]):
+    """Rows are the NBA core's frozen `Suggestion` dataclasses."""
+
+    SCORE, HCP, ACTION, MESSAGE, REASONS, DUE, EXPIRES = range(7)
+    COLUMNS = (
+        Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
+        Column("HCP", lambda s: s.hcp_name),
+        Column("Action", lambda s: _channel_label(s.channel)),
+        Column("Message", lambda s: s.message_title or ""),
+        Column("Why", _reasons, tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons)),
+        Column("Due", lambda s: s.due),
+        Column("Expires", lambda s: s.expires),
+    )
+
+
+def _channel_label(channel: Any) -> str:
+    return str(getattr(channel, "label", channel))
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One thing the rep must look at after a sync: a rejected change or a conflict copy."""
+
+    kind: str  # "rejected" | "conflict"
+    title: str
+    detail: str
+    when: str
+    seq: int | None = None  # the outbox entry of a rejected change
+    note_id: str | None = None  # the conflict copy
+
+
+class InboxTableModel(RowTableModel[InboxRow]):
+    KIND, TITLE, DETAIL, WHEN = range(4)
+    COLUMNS = (
+        Column("Kind", lambda r: "Rejected change" if r.kind == "rejected" else "Conflict copy"),
+        Column("What", lambda r: r.title),
+        Column("Why / what to do", lambda r: r.detail, tooltip=lambda r: r.detail),
+        Column("When", lambda r: r.when[:16].replace("T", " ")),
+    )
+
+
+def inbox_row_for_rejected(entry: OutboxEntry) -> InboxRow:
+    return InboxRow(
+        kind="rejected",
+        title=f"{entry.entity.replace('_', ' ')} {entry.op}",
+        detail=str(getattr(entry, "reason", "") or "Rejected by the server"),
+        when=str(getattr(entry, "created_at", "") or ""),
+        seq=entry.seq,
+    )

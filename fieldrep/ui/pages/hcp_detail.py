@@ -1,0 +1,354 @@
+"""HCP detail: who they are, how they like to be engaged, what to say, what happened.
+
+Everything shown is gathered on the worker into one frozen `HcpDetailData`, then laid
+out on the UI thread. Next-best-action and segment hints come from their services when
+the workspace has them; until then the cards say so.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.domain.calls import CallNote
+from fieldrep.domain.enums import Channel
+from fieldrep.domain.hcp import Hcp
+from fieldrep.domain.segments import Segment
+from fieldrep.ui import features
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
+from fieldrep.ui.widgets.segment_bar import SegmentBar
+from fieldrep.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    parts: list[tuple[str, float]]  # (segment name, weight), largest first
+    top: list[tuple[Segment, float]]
+    confidence: float | None
+    evidence: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class HcpDetailData:
+    hcp: Hcp
+    calls: list[CallNote]
+    segments: SegmentView
+    suggestion: Any | None = None
+    blocked: list[str] = field(default_factory=list)
+    nba_available: bool = False
+
+
+def _segment_view(ws: Workspace, hcp_id: str) -> SegmentView:
+    hints = features.segment_hints(ws)
+    if hints is not None:
+        try:
+            hint = hints.for_hcp(hcp_id)
+        except Exception:
+            log.exception("segment hint for %s failed", hcp_id)
+            hint = None
+        if hint is not None:
+            top = [(seg, float(w)) for seg, w in hint.top]
+            weights = getattr(hint.mix, "weights", {}) or {}
+            names = {s.id: s.name for s in ws.segments.catalogue()}
+            parts = sorted(
+                ((names.get(k, k), float(v)) for k, v in weights.items()), key=lambda p: -p[1]
+            )
+            return SegmentView(parts, top[:2], hint.confidence, tuple(hint.evidence), hint.source)
+    catalogue = {s.id: s for s in ws.segments.catalogue()}
+    mix = ws.segments.mix(hcp_id)
+    if mix is None:
+        return SegmentView([], [], None, (), "none")
+    parts = [(catalogue[k].name if k in catalogue else k, w) for k, w in mix.top(len(mix.weights))]
+    top = [(catalogue[k], w) for k, w in mix.top(2) if k in catalogue]
+    return SegmentView(parts, top, mix.confidence, mix.evidence, mix.source)
+
+
+def _block_text(block: Any) -> str:
+    channel = getattr(block, "channel", None)
+    label = getattr(channel, "label", channel)
+    explanation = str(getattr(block, "explanation", block))
+    return f"{label}: {explanation}" if label else explanation
+
+
+def load_detail(ws: Workspace, hcp_id: str) -> HcpDetailData:
+    """Runs on the worker."""
+    hcp = ws.hcps.get(hcp_id)
+    calls = ws.calls.for_hcp(hcp_id)
+    service = features.suggestions(ws)
+    suggestion, blocked = None, []
+    if service is not None:
+        suggestion = service.for_hcp(hcp_id)
+        blocked = [_block_text(b) for b in (service.blocked_for_hcp(hcp_id) or [])]
+    return HcpDetailData(
+        hcp, calls, _segment_view(ws, hcp_id), suggestion, blocked, service is not None
+    )
+
+
+def _clear(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
+def _call_html(note: CallNote) -> str:
+    when = note.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    head = f"<b>{when}</b> · {html.escape(note.channel.label)} · {note.duration_minutes} min"
+    if note.status.value == "draft":
+        head += " · <i>draft</i>"
+    if note.conflict_of:
+        head += " · <i>conflict copy</i>"
+    bits = []
+    if note.products:
+        bits.append("Products: " + html.escape(", ".join(note.products)))
+    if note.outcome:
+        bits.append(f"Outcome: {note.outcome.value.replace('_', ' ')}")
+    if note.sentiment:
+        bits.append(f"Sentiment: {note.sentiment.value}")
+    body = " · ".join(bits)
+    insights = html.escape(note.insights[:280]) + ("…" if len(note.insights) > 280 else "")
+    action = "Continue draft" if note.status.value == "draft" else "Open"
+    link = f" · <a href='note:{note.id}'>{action}</a>"
+    return f"<p>{head}{link}<br>{body}<br>{insights}</p>"
+
+
+class HcpDetailPage(QWidget):
+    log_call = Signal(str, object)  # hcp id, suggestion or None
+    plan_visit = Signal(str, object)
+    correct_segment = Signal(str)
+    open_draft = Signal(str)  # call note id
+    back = Signal()
+    loaded = Signal(str)
+
+    def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.hcp_id: str | None = None
+        self.data: HcpDetailData | None = None
+
+        self.name = title("")
+        self.name.setObjectName("title")
+        self.subtitle = muted()
+        self.back_button = QPushButton("← Back")
+        self.log_button = QPushButton("Log call")
+        self.log_button.setObjectName("primary")
+        self.plan_button = QPushButton("Plan visit")
+        self.segment_button = QPushButton("Correct segment")
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.name)
+        names.addWidget(self.subtitle)
+        header.addLayout(names, 1)
+        for b in (self.log_button, self.plan_button, self.segment_button):
+            header.addWidget(b)
+
+        self.profile = Card("Profile and consents")
+        self.profile_grid = QGridLayout()
+        self.profile_grid.setColumnStretch(1, 1)
+        self.profile.body.addLayout(self.profile_grid)
+        self.consents_row = QHBoxLayout()
+        self.consents_row.setSpacing(4)
+        self.profile.body.addLayout(self.consents_row)
+
+        self.segment_card = Card("Segment mix")
+        self.segment_bar = SegmentBar()
+        self.segment_meta = muted()
+        self.tips = QLabel()
+        self.tips.setWordWrap(True)
+        self.tips.setTextFormat(Qt.TextFormat.RichText)
+        self.segment_card.body.addWidget(self.segment_bar)
+        self.segment_card.body.addWidget(self.segment_meta)
+        self.segment_card.body.addWidget(self.tips)
+
+        self.nba_card = Card("Next best action")
+        self.nba_text = QLabel()
+        self.nba_text.setWordWrap(True)
+        self.nba_text.setTextFormat(Qt.TextFormat.RichText)
+        self.nba_card.body.addWidget(self.nba_text)
+
+        self.history_card = Card("Call history")
+        self.history = QTextBrowser()
+        self.history.setObjectName("timeline")
+        self.history.setOpenLinks(False)
+        self.history_empty = EmptyState("No calls logged yet. Press Ctrl+N to log the first one.")
+        self.history_card.body.addWidget(self.history, 1)
+        self.history_card.body.addWidget(self.history_empty)
+        self.follow_card = Card("Open follow-ups")
+        self.follow_list = QListWidget()
+        self.follow_list.setMaximumHeight(110)
+        self.follow_empty = EmptyState("No open follow-ups.")
+        self.follow_card.body.addWidget(self.follow_list)
+        self.follow_card.body.addWidget(self.follow_empty)
+
+        left = QVBoxLayout()
+        for card in (self.profile, self.segment_card, self.nba_card):
+            left.addWidget(card)
+        left.addStretch(1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left_widget)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        right = QVBoxLayout()
+        right.addWidget(self.follow_card)
+        right.addWidget(self.history_card, 1)
+        body = QHBoxLayout()
+        body.addWidget(scroll, 5)
+        body.addLayout(right, 6)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+
+        self.back_button.clicked.connect(self.back)
+        self.log_button.clicked.connect(
+            lambda: self.hcp_id and self.log_call.emit(self.hcp_id, None)
+        )
+        self.plan_button.clicked.connect(self._plan)
+        self.segment_button.clicked.connect(
+            lambda: self.hcp_id and self.correct_segment.emit(self.hcp_id)
+        )
+        self.history.anchorClicked.connect(self._history_link)
+        taskman.changed.connect(self._on_changed)
+
+    def show_hcp(self, hcp_id: str) -> None:
+        self.hcp_id = hcp_id
+        Op(lambda ws: load_detail(ws, hcp_id), parent=self).success(self._show).run(self.taskman)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if self.hcp_id and kinds & {"calls", "segments", "suggestions", "hcps", "sync"}:
+            self.show_hcp(self.hcp_id)
+
+    def _plan(self) -> None:
+        if self.hcp_id:
+            self.plan_visit.emit(self.hcp_id, self.data.suggestion if self.data else None)
+
+    def _history_link(self, url: QUrl) -> None:
+        # Links are "note:<id>"; drafts reopen for editing, submitted notes read-only.
+        if url.scheme() == "note":
+            self.open_draft.emit(url.path())
+
+    # -- rendering -----------------------------------------------------------------
+    def _show(self, data: HcpDetailData) -> None:
+        if data.hcp.id != self.hcp_id:
+            return  # the rep already moved on to another HCP
+        self.data = data
+        hcp = data.hcp
+        self.name.setText(hcp.display_name)
+        self.subtitle.setText(f"{hcp.specialty} · {hcp.organisation} · {hcp.city}")
+        self._show_profile(hcp)
+        self._show_segments(data.segments)
+        self._show_nba(data)
+        self._show_history(data.calls)
+        self.loaded.emit(hcp.id)
+
+    def _show_profile(self, hcp: Hcp) -> None:
+        _clear(self.profile_grid)
+        facts = [
+            ("Tier / decile", f"{hcp.tier} / {hcp.decile}"),
+            ("Address", ", ".join(p for p in (hcp.address, hcp.postcode, hcp.city) if p)),
+            ("Patients / month", f"{hcp.patient_volume:,}"),
+            ("Prefers", hcp.preferred_channel.label if hcp.preferred_channel else "not known"),
+        ]
+        if hcp.npi:
+            facts.append(("NPI", hcp.npi))
+        for row, (key, value) in enumerate(facts):
+            k = muted(key)
+            v = QLabel(value)
+            v.setWordWrap(True)
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.profile_grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.profile_grid.addWidget(v, row, 1)
+        _clear(self.consents_row)
+        if hcp.do_not_contact:
+            self.consents_row.addWidget(chip("Do not contact", ok=False))
+        else:
+            for channel in Channel:
+                ok = hcp.has_consent(channel)
+                self.consents_row.addWidget(chip(("✓ " if ok else "✗ ") + channel.value, ok=ok))
+        self.consents_row.addStretch(1)
+
+    def _show_segments(self, view: SegmentView) -> None:
+        self.segment_bar.set_parts(view.parts)
+        if view.confidence is None:
+            self.segment_meta.setText("No segment estimate for this HCP yet.")
+            self.tips.setText("")
+            return
+        source = {"rep": "your correction", "server": "from the server", "estimate": "estimated"}
+        meta = f"Confidence {view.confidence:.0%} ({source.get(view.source, view.source)})"
+        if view.evidence:
+            meta += " · " + view.evidence[-1]
+        self.segment_meta.setText(meta)
+        self.segment_meta.setToolTip("\n".join(view.evidence))
+        blocks = []
+        for segment, weight in view.top[:2]:
+            tips = "".join(f"<li>{html.escape(t)}</li>" for t in segment.tips[:3])
+            blocks.append(
+                f"<p style='margin:4px 0'><b>{html.escape(segment.name)}</b> ({weight:.0%}) — "
+                f"tone: {html.escape(segment.tone)}; evidence: {html.escape(segment.evidence_type)}"
+                f"<ul style='margin:2px 0 2px -20px'>{tips}</ul></p>"
+            )
+        self.tips.setText("".join(blocks))
+
+    def _show_nba(self, data: HcpDetailData) -> None:
+        if not data.nba_available:
+            self.nba_text.setText(
+                "<i>Suggestions are not available in this version yet.</i> "
+                "Log calls and plan visits as usual."
+            )
+            return
+        s = data.suggestion
+        if s is None:
+            if data.blocked:
+                why = "".join(f"<li>{html.escape(b)}</li>" for b in data.blocked)
+                self.nba_text.setText(f"No action suggested now:<ul>{why}</ul>")
+            else:
+                self.nba_text.setText("No action suggested for this HCP right now.")
+            return
+        label = getattr(s.channel, "label", str(s.channel))
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
+        message = f" with “{html.escape(s.message_title)}”" if s.message_title else ""
+        due = s.due.strftime("%a %d %b") if isinstance(s.due, date) else str(s.due)
+        self.nba_text.setText(
+            f"<b>{html.escape(label)}</b>{message}, by {due}"
+            f"{' (exploring)' if s.exploratory else ''}<ul>{reasons}</ul>"
+            f"<span style='color:gray'>Based on data as of {s.data_as_of}</span>"
+        )
+
+    def _show_history(self, calls: list[CallNote]) -> None:
+        self.follow_list.clear()
+        today = date.today()
+        self.history.setHtml("<hr>".join(_call_html(n) for n in calls))
+        for note in calls:
+            for f in note.follow_ups:
+                if not f.done:
+                    overdue = " — overdue" if f.due < today else ""
+                    self.follow_list.addItem(f"{f.due:%d %b}: {f.description}{overdue}")
+        self.history.setVisible(bool(calls))
+        self.history_empty.setVisible(not calls)
+        self.follow_list.setVisible(self.follow_list.count() > 0)
+        self.follow_empty.setVisible(self.follow_list.count() == 0)

@@ -1,0 +1,353 @@
+"""The HCP list: search as you type (FTS on the worker), filters, sorting, saved filters.
+
+All rows live in the model (10,000 summaries load in one query); search narrows by id
+and filters run in Python, so typing never waits on the database on the UI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.services.hcps import HcpSummary
+from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
+from fieldrep.ui.models import HcpTableModel
+from fieldrep.ui.settings import UiSettings
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import EmptyState, title
+from fieldrep.workspace import Workspace
+
+SEARCH_DEBOUNCE_MS = 120
+SEARCH_LIMIT = 5000
+COLUMN_WIDTHS = (210, 150, 230, 120, 44, 100)
+ALL = ""
+
+
+@dataclass(frozen=True)
+class HcpListData:
+    rows: list[HcpSummary]
+    segment_of: dict[str, str]  # hcp id -> name of its top segment
+    segments: list[str]
+
+
+def load_list_data(ws: Workspace) -> HcpListData:
+    """Runs on the worker: every summary plus each HCP's top segment."""
+    rows = ws.hcps.summaries()
+    names = {s.id: s.name for s in ws.segments.catalogue()}
+    segment_of = {}
+    for hcp_id, mix in ws.segments.all_mixes().items():
+        top = mix.top(1)
+        if top:
+            segment_of[hcp_id] = names.get(top[0][0], top[0][0])
+    return HcpListData(rows, segment_of, sorted(set(names.values())))
+
+
+class HcpListPage(QWidget):
+    open_hcp = Signal(str)
+    shown_rows = Signal(int)  # after every refresh of what the table shows
+
+    def __init__(self, taskman: TaskManager, settings: UiSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.taskman = taskman
+        self.settings = settings
+        self.data = HcpListData([], {}, [])
+        self._search_ids: set[str] | None = None
+        self._generation = 0
+        self.loaded = False
+
+        self.search = QLineEdit(placeholderText="Search name, specialty, practice, city or notes…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("hcp_search")
+        self.search.installEventFilter(self)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+
+        self.specialty = QComboBox()
+        self.tier = QComboBox()
+        self.segment = QComboBox()
+        self.city = QComboBox()
+        for combo, what in (
+            (self.specialty, "All specialties"),
+            (self.tier, "All tiers"),
+            (self.segment, "All segments"),
+            (self.city, "All cities"),
+        ):
+            combo.addItem(what, ALL)
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        for t in ("A", "B", "C", "D"):
+            self.tier.addItem(f"Tier {t}", t)
+        self.not_contacted = QSpinBox()
+        self.not_contacted.setRange(0, 999)
+        self.not_contacted.setSingleStep(15)
+        self.not_contacted.setSpecialValueText("any time")
+        self.not_contacted.setPrefix("no contact ≥ ")
+        self.not_contacted.setSuffix(" days")
+        self.follow_ups = QCheckBox("Open follow-ups")
+        self.saved = QComboBox()
+        self.saved.setMinimumContentsLength(12)
+        self.save_button = QPushButton("Save filter…")
+        self.clear_button = QPushButton("Clear")
+
+        self.model = HcpTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("hcp_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        # Fixed row heights and column widths: the view never measures 10,000 rows.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setSortIndicator(HcpTableModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.activated.connect(self._activated)
+        self.table.installEventFilter(self)
+
+        self.empty = EmptyState("No HCPs match. Clear the search or the filters.")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        top = QHBoxLayout()
+        top.addWidget(title("HCPs"))
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        filters = QHBoxLayout()
+        for w in (self.specialty, self.tier, self.segment, self.city, self.not_contacted):
+            filters.addWidget(w)
+        filters.addWidget(self.follow_ups)
+        filters.addStretch(1)
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(QLabel("Saved filters:"))
+        saved_row.addWidget(self.saved)
+        saved_row.addWidget(self.save_button)
+        saved_row.addWidget(self.clear_button)
+        saved_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addLayout(saved_row)
+        layout.addWidget(self.stack, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.specialty, self.tier, self.segment, self.city):
+            combo.currentIndexChanged.connect(self.refilter)
+        self.not_contacted.valueChanged.connect(self.refilter)
+        self.follow_ups.toggled.connect(self.refilter)
+        self.saved.activated.connect(self._apply_saved)
+        self.save_button.clicked.connect(self._save_current)
+        self.clear_button.clicked.connect(lambda: self.set_filter(HcpFilter()))
+        self._fill_saved()
+        taskman.changed.connect(self._on_changed)
+
+    # -- loading -----------------------------------------------------------------
+    def reload(self) -> None:
+        Op(load_list_data, parent=self).success(self._loaded).run(self.taskman)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"hcps", "calls", "segments", "sync"}:
+            self.reload()
+
+    def _loaded(self, data: HcpListData) -> None:
+        self.data = data
+        self.loaded = True
+        self._fill_combo(self.specialty, sorted({r.specialty for r in data.rows if r.specialty}))
+        self._fill_combo(self.city, sorted({r.city for r in data.rows if r.city}))
+        self._fill_combo(self.segment, data.segments)
+        self.segment.setEnabled(bool(data.segment_of))
+        if not data.segment_of:
+            self.segment.setToolTip("No segment data in this workspace yet")
+        self.refilter()
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, values: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for value in values:
+            combo.addItem(value, value)
+        index = combo.findData(current)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    # -- search and filters -------------------------------------------------------
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self._generation += 1
+        generation = self._generation
+        if not text:
+            self._search_ids = None
+            self.refilter()
+            return
+
+        def found(rows: list[HcpSummary]) -> None:
+            if generation == self._generation:  # a newer keystroke wins
+                self._search_ids = {r.id for r in rows}
+                self.refilter()
+
+        Op(lambda ws: ws.hcps.search(text, limit=SEARCH_LIMIT), parent=self).success(found).run(
+            self.taskman
+        )
+
+    def current_filter(self) -> HcpFilter:
+        return HcpFilter(
+            specialty=self.specialty.currentData() or ALL,
+            tier=self.tier.currentData() or ALL,
+            segment=self.segment.currentData() or ALL,
+            city=self.city.currentData() or ALL,
+            not_contacted_days=self.not_contacted.value(),
+            open_follow_ups=self.follow_ups.isChecked(),
+        )
+
+    def set_filter(self, f: HcpFilter) -> None:
+        widgets = (
+            self.specialty,
+            self.tier,
+            self.segment,
+            self.city,
+            self.not_contacted,
+            self.follow_ups,
+        )
+        for w in widgets:
+            w.blockSignals(True)
+        for combo, value in (
+            (self.specialty, f.specialty),
+            (self.tier, f.tier),
+            (self.segment, f.segment),
+            (self.city, f.city),
+        ):
+            index = combo.findData(value)
+            if index < 0 and value:
+                combo.addItem(value, value)
+                index = combo.count() - 1
+            combo.setCurrentIndex(max(index, 0))
+        self.not_contacted.setValue(f.not_contacted_days)
+        self.follow_ups.setChecked(f.open_follow_ups)
+        for w in widgets:
+            w.blockSignals(False)
+        self.refilter()
+
+    def refilter(self) -> None:
+        rows = apply_filter(
+            self.data.rows,
+            self.current_filter(),
+            today=date.today(),
+            segment_of=self.data.segment_of,
+            only_ids=self._search_ids,
+        )
+        header = self.table.horizontalHeader()
+        self.model.set_rows(rows)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        total = len(self.data.rows)
+        self.count_label.setText(
+            f"{len(rows):,} of {total:,} HCPs" if len(rows) != total else f"{total:,} HCPs"
+        )
+        if not total and self.loaded:
+            self.empty.setText(
+                "No HCPs in this workspace yet. Sign in and sync, or open the demo workspace."
+            )
+        self.stack.setCurrentWidget(self.table if rows else self.empty)
+        if rows and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self.shown_rows.emit(len(rows))
+
+    # -- saved filters -------------------------------------------------------------
+    def _fill_saved(self) -> None:
+        self.saved.clear()
+        self.saved.addItem("—", None)
+        for name in sorted(self.settings.saved_filters()):
+            self.saved.addItem(name, name)
+
+    def _apply_saved(self, index: int) -> None:
+        name = self.saved.itemData(index)
+        if name:
+            f = self.settings.saved_filters().get(name)
+            if f is not None:
+                self.set_filter(f)
+
+    def save_filter_as(self, name: str) -> None:
+        self.settings.save_filter(name, self.current_filter())
+        self._fill_saved()
+        self.saved.setCurrentIndex(self.saved.findData(name))
+
+    def _save_current(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Save filter", "Name:", text=self.current_filter().describe()
+        )
+        if ok and name.strip():
+            self.save_filter_as(name.strip())
+
+    # -- keyboard ------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current_hcp_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index.row()).id
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_hcp.emit(self.model.row_at(index.row()).id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search:
+                if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.model.rowCount():
+                    self.table.setFocus()
+                    if not self.table.currentIndex().isValid():
+                        self.table.selectRow(0)
+                    return True
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._open_first_when_ready()
+                    return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._activated(self.table.currentIndex())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _open_first_when_ready(self) -> None:
+        """Enter in the search box opens the top match, once the search has answered."""
+        if self._debounce.isActive() or self.taskman.pending:
+            QTimer.singleShot(30, self._open_first_when_ready)
+            return
+        index = self.table.currentIndex()
+        if not index.isValid() and self.model.rowCount():
+            index = self.model.index(0, 0)
+        self._activated(index)

@@ -1,0 +1,141 @@
+"""The sync inbox: changes the server rejected and conflict copies, fixed or discarded knowingly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.store import outbox
+from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import EmptyState, muted, title
+from fieldrep.workspace import Workspace
+
+
+def load_inbox(ws: Workspace) -> list[InboxRow]:
+    rows = [inbox_row_for_rejected(e) for e in ws.rejected_mutations()]
+    for note in ws.calls.all():
+        if note.conflict_of:
+            hcp = ws.hcps.get(note.hcp_id).display_name if note.hcp_id else ""
+            rows.append(
+                InboxRow(
+                    kind="conflict",
+                    title=f"Call with {hcp} on {note.started_at.astimezone():%d %b %H:%M}",
+                    detail="Edited on two devices: the server kept the other version; this copy "
+                    "holds yours. Open both, copy what matters into a new note.",
+                    when=note.started_at.isoformat(),
+                    note_id=note.id,
+                )
+            )
+    return rows
+
+
+def discard_rejected(ws: Workspace, seq: int) -> None:
+    """Drop a rejected change the rep has read and decided to let go."""
+    method = getattr(ws, "discard_rejected", None)
+    if method is not None:
+        method(seq)
+        return
+    with ws.store.write() as conn:
+        outbox.discard(conn, seq)
+
+
+class InboxPage(QWidget):
+    open_note = Signal(str)
+    loaded = Signal(int)
+
+    def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.model = InboxTableModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        for column, width in ((0, 130), (1, 300), (2, 520)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.empty = EmptyState(
+            "Nothing to review. Changes the server rejects and copies kept after an edit "
+            "conflict appear here; nothing is ever dropped silently."
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        self.open_button = QPushButton("Open")
+        self.discard_button = QPushButton("Discard change…")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.discard_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title("Sync inbox"))
+        layout.addWidget(
+            muted("Review what did not go through as you wrote it, then fix or discard it.")
+        )
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.open_button.clicked.connect(self._open)
+        self.view.activated.connect(lambda _i: self._open())
+        self.discard_button.clicked.connect(self._discard)
+        taskman.changed.connect(self._on_changed)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"sync", "outbox", "calls"}:
+            self.reload()
+
+    def reload(self) -> None:
+        Op(load_inbox, parent=self).success(self._show).run(self.taskman)
+
+    def _show(self, rows: list[InboxRow]) -> None:
+        self.model.set_rows(rows)
+        self.stack.setCurrentIndex(0 if rows else 1)
+        self.open_button.setEnabled(bool(rows))
+        self.discard_button.setEnabled(bool(rows))
+        self.loaded.emit(len(rows))
+
+    def selected(self) -> InboxRow | None:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _open(self) -> None:
+        row = self.selected()
+        if row is not None and row.note_id:
+            self.open_note.emit(row.note_id)
+
+    def _discard(self) -> None:
+        row = self.selected()
+        if row is None or row.seq is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard rejected change",
+            f"Discard “{row.title}”? The server refused it ({row.detail}); "
+            "it will not be sent again.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        seq = row.seq
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Discard:
+                Op(lambda ws: discard_rejected(ws, seq), parent=self).changing("outbox").run(
+                    self.taskman
+                )
+
+        box.finished.connect(answered)
+        box.open()

@@ -1,0 +1,274 @@
+"""The planner: a working week of visits; add, move, cancel, order a day's route, export .ics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.domain.enums import PlanStatus
+from fieldrep.planning.calendar_export import export_week
+from fieldrep.planning.route import Stop, order_route
+from fieldrep.planning.week import week_days, week_label, week_start
+from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
+from fieldrep.ui.models import PlanRow, PlanTableModel
+from fieldrep.ui.pages.today import plan_rows
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import title
+from fieldrep.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class WeekData:
+    monday: date
+    rows: list[PlanRow]
+
+
+def load_week(ws: Workspace, monday: date) -> WeekData:
+    return WeekData(monday, plan_rows(ws, ws.plans.between(monday, monday + timedelta(days=6))))
+
+
+def order_day(
+    ws: Workspace, day: date, start: tuple[float, float] | None, ctx: Any = None
+) -> list[str]:
+    """Runs on the worker: store the shortest-drive order of the day's visits."""
+    rows = plan_rows(ws, ws.plans.for_day(day))
+    stops = [Stop(r.plan.id, r.latitude, r.longitude) for r in rows]
+    ordered = order_route(stops, start=start, cancel=ctx.token if ctx else None)
+    ws.plans.set_route(ordered)
+    return ordered
+
+
+def export_week_file(ws: Workspace, monday: date, path: Path) -> int:
+    plans = ws.plans.between(monday, monday + timedelta(days=6))
+    hcps = {p.hcp_id: ws.hcps.get(p.hcp_id) for p in plans}
+    return export_week(path, plans, hcps)
+
+
+class DayColumn(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.day = date.today()
+        self.label = QLabel()
+        self.label.setObjectName("subtitle")
+        self.model = PlanTableModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.hideColumn(PlanTableModel.CITY)
+        self.view.hideColumn(PlanTableModel.CHANNEL)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(PlanTableModel.ORDER, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PlanTableModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.order_button = QPushButton("Order route")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.order_button)
+
+    def set_day(self, day: date, rows: list[PlanRow]) -> None:
+        self.day = day
+        self.model.set_rows(rows)
+        today = " (today)" if day == date.today() else ""
+        self.label.setText(f"{day:%a %d %b}{today} · {len(rows)}")
+        self.order_button.setEnabled(len(rows) > 1)
+
+    def selected(self) -> PlanRow | None:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+
+class PlannerPage(QWidget):
+    open_hcp = Signal(str)
+    add_visit = Signal()  # ask the window for an HCP to plan
+    loaded = Signal()
+    exported = Signal(str, int)
+
+    def __init__(
+        self,
+        taskman: TaskManager,
+        route_start: Callable[[], tuple[float, float] | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.route_start = route_start  # callable -> (lat, lon) | None
+        self.monday = week_start(date.today())
+        self.heading = title("")
+        prev_b, next_b, this_b = (
+            QPushButton("◀ Previous"),
+            QPushButton("Next ▶"),
+            QPushButton("This week"),
+        )
+        self.add_button = QPushButton("Add visit…")
+        self.move_button = QPushButton("Move…")
+        self.cancel_button = QPushButton("Cancel visit")
+        self.export_button = QPushButton("Export week (.ics)…")
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        for b in (prev_b, this_b, next_b):
+            top.addWidget(b)
+        actions = QHBoxLayout()
+        for b in (self.add_button, self.move_button, self.cancel_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.export_button)
+        self.columns = [DayColumn() for _ in range(5)]
+        days = QHBoxLayout()
+        for i, column in enumerate(self.columns):
+            days.addWidget(column, 1)
+            column.order_button.clicked.connect(
+                lambda _c=False, i=i: self.order_route(self.columns[i].day)
+            )
+            column.view.activated.connect(
+                lambda idx, c=column: self.open_hcp.emit(c.model.row_at(idx.row()).plan.hcp_id)
+            )
+            column.view.clicked.connect(lambda _i, c=column: self._focus_column(c))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addLayout(days, 1)
+        self.hint = QLabel(
+            "Enter opens the HCP · Ctrl+R orders the selected day's route · "
+            "Ctrl+Shift+←/→ moves a visit a day · Del cancels it"
+        )
+        self.hint.setObjectName("muted")
+        layout.addWidget(self.hint)
+
+        prev_b.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
+        next_b.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
+        this_b.clicked.connect(lambda: self.show_week(date.today()))
+        self.add_button.clicked.connect(self.add_visit)
+        self.move_button.clicked.connect(self.move_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.export_button.clicked.connect(self.choose_export_file)
+        QShortcut(QKeySequence("Ctrl+Shift+Left"), self, lambda: self.shift_selected(-1))
+        QShortcut(QKeySequence("Ctrl+Shift+Right"), self, lambda: self.shift_selected(1))
+        QShortcut(QKeySequence.StandardKey.Delete, self, self.cancel_selected)
+        self._current_column = self.columns[0]
+        taskman.changed.connect(self._on_changed)
+
+    # -- data ------------------------------------------------------------------------
+    def show_week(self, any_day: date) -> None:
+        self.monday = week_start(any_day)
+        self.reload()
+
+    def reload(self) -> None:
+        monday = self.monday
+        Op(lambda ws: load_week(ws, monday), parent=self).success(self._show).run(self.taskman)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"plans", "sync"}:
+            self.reload()
+
+    def _show(self, data: WeekData) -> None:
+        if data.monday != self.monday:
+            return
+        self.heading.setText(week_label(data.monday))
+        for column, day in zip(self.columns, week_days(data.monday), strict=True):
+            column.set_day(day, [r for r in data.rows if r.plan.planned_date == day])
+        self.loaded.emit()
+
+    def rows_for(self, day: date) -> list[PlanRow]:
+        for column in self.columns:
+            if column.day == day:
+                return column.model.rows()
+        return []
+
+    # -- actions ---------------------------------------------------------------------
+    def _focus_column(self, column: DayColumn) -> None:
+        self._current_column = column
+
+    def selected(self) -> PlanRow | None:
+        for column in [self._current_column, *self.columns]:
+            if column.view.hasFocus() or column is self._current_column:
+                row = column.selected()
+                if row is not None:
+                    return row
+        return None
+
+    def selected_day(self) -> date:
+        for column in self.columns:
+            if column.view.hasFocus():
+                return column.day
+        return self._current_column.day
+
+    def order_route(self, day: date | None = None) -> None:
+        day = day or self.selected_day()
+        start = self.route_start() if self.route_start else None
+        Op(lambda ws, ctx: order_day(ws, day, start, ctx), parent=self).with_progress(
+            "Ordering the route…"
+        ).changing("plans").run(self.taskman)
+
+    def shift_selected(self, days: int) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        plan = row.plan
+        target = plan.planned_date + timedelta(days=days)
+        Op(lambda ws: ws.plans.move(plan.id, target, plan.planned_time), parent=self).changing(
+            "plans"
+        ).run(self.taskman)
+
+    def move_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = PlanVisitDialog(
+            row.hcp_name,
+            day=row.plan.planned_date,
+            at=row.plan.planned_time,
+            moving=True,
+            parent=self,
+        )
+
+        def moved() -> None:
+            day, at, *_ = dialog.values()
+            Op(lambda ws: ws.plans.move(row.plan.id, day, at), parent=self).changing("plans").run(
+                self.taskman
+            )
+
+        dialog.accepted.connect(moved)
+        dialog.open()
+
+    def cancel_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        Op(lambda ws: ws.plans.set_status(row.plan.id, PlanStatus.CANCELLED), parent=self).changing(
+            "plans"
+        ).run(self.taskman)
+
+    def choose_export_file(self) -> None:
+        default = str(Path.home() / f"fieldrep-week-{self.monday:%Y-%m-%d}.ics")
+        path, _ = QFileDialog.getSaveFileName(self, "Export week", default, "Calendar (*.ics)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        monday = self.monday
+        Op(lambda ws: export_week_file(ws, monday, path), parent=self).success(
+            lambda n: self.exported.emit(str(path), n)
+        ).run(self.taskman)

@@ -1,0 +1,202 @@
+"""Suggestions: the ranked list with reasons, expiry and data date; accept, dismiss, snooze."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.ui import features
+from fieldrep.ui.dialogs.suggestion_feedback import DismissDialog, SnoozeDialog
+from fieldrep.ui.models import SuggestionTableModel
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
+
+DAILY_LIMIT = 40
+
+
+def _service(ws: Any) -> Any:
+    service = features.suggestions(ws)
+    assert service is not None  # the buttons are only enabled when suggestions exist
+    return service
+
+
+class SuggestionsPage(QWidget):
+    accepted = Signal(object)  # the Suggestion: the window plans a visit or opens the call log
+    open_hcp = Signal(str)
+    loaded = Signal(int)
+
+    def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.available = False
+        self.model = SuggestionTableModel()
+        self.view = QTableView()
+        self.view.setObjectName("suggestion_table")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        for column, width in ((0, 56), (1, 170), (2, 130), (3, 190), (4, 300), (5, 90)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.empty = EmptyState("")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.accept_button = QPushButton("&Accept")
+        self.accept_button.setObjectName("primary")
+        self.dismiss_button = QPushButton("&Dismiss…")
+        self.snooze_button = QPushButton("S&nooze…")
+        self.open_button = QPushButton("Open &HCP")
+        buttons = QHBoxLayout()
+        for b in (self.accept_button, self.dismiss_button, self.snooze_button, self.open_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        card = Card("Why this suggestion")
+        card.body.addWidget(self.detail, 1)
+        card.body.addLayout(buttons)
+        self.data_note = muted()
+        self.data_note.setWordWrap(False)
+
+        heading = QHBoxLayout()
+        heading.addWidget(title("Suggestions"))
+        heading.addStretch(1)
+        heading.addWidget(self.data_note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(self.stack, 3)
+        layout.addWidget(card, 1)
+
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.view.activated.connect(lambda _i: self.accept_selected())
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.snooze_button.clicked.connect(self.snooze_selected)
+        self.open_button.clicked.connect(self._open_selected)
+        taskman.changed.connect(self._on_changed)
+        self._show_detail()
+
+    def _open_selected(self) -> None:
+        s = self.selected()
+        if s is not None:
+            self.open_hcp.emit(s.hcp_id)
+
+    def reload(self) -> None:
+        today = date.today()
+
+        def load(ws):
+            service = features.suggestions(ws)
+            return None if service is None else service.daily_list(limit=DAILY_LIMIT, today=today)
+
+        Op(load, parent=self).success(self._show).run(self.taskman)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"suggestions", "calls", "plans", "sync", "segments"}:
+            self.reload()
+
+    def _show(self, rows: list[Any] | None) -> None:
+        self.available = rows is not None
+        if rows is None:
+            self.empty.setText(
+                "Suggestions are not available in this version yet. When they are, the day's "
+                "ranked next best actions appear here with the reasons behind each."
+            )
+            self.model.set_rows([])
+            self.stack.setCurrentIndex(1)
+            self.data_note.setText("")
+        else:
+            self.model.set_rows(rows)
+            self.empty.setText(
+                "No suggestions today — all caught up. Plan from the HCP list instead."
+            )
+            self.stack.setCurrentIndex(0 if rows else 1)
+            if rows:
+                self.data_note.setText(f"{len(rows)} suggestions · data as of {rows[0].data_as_of}")
+                self.view.selectRow(0)
+        self._show_detail()
+        self.loaded.emit(len(rows or []))
+
+    def selected(self):
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() and self.model.rowCount() else None
+
+    def _show_detail(self) -> None:
+        s = self.selected()
+        for b in (self.accept_button, self.dismiss_button, self.snooze_button, self.open_button):
+            b.setEnabled(s is not None)
+        if s is None:
+            self.detail.setText("<i>Select a suggestion to see why it is suggested.</i>")
+            return
+        label = getattr(s.channel, "label", str(s.channel))
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
+        message = f" — “{html.escape(s.message_title)}”" if s.message_title else ""
+        explore = " <i>(exploring: the model is testing this option)</i>" if s.exploratory else ""
+        self.detail.setText(
+            f"<b>{html.escape(s.hcp_name)}</b>: {html.escape(label)}{message}{explore}"
+            f"<ul>{reasons}</ul>Due {s.due} · expires {s.expires} · score {float(s.score):.2f}"
+            f" · data as of {s.data_as_of}"
+        )
+
+    # -- feedback ---------------------------------------------------------------------
+    def accept_selected(self) -> None:
+        s = self.selected()
+        if s is None:
+            return
+        Op(lambda ws: _service(ws).accept(s), parent=self).changing(
+            "suggestions", "outbox"
+        ).success(lambda _r: self.accepted.emit(s)).run(self.taskman)
+
+    def dismiss_selected(self) -> DismissDialog | None:
+        s = self.selected()
+        if s is None:
+            return None
+        dialog = DismissDialog(f"{s.hcp_name}: {s.message_title or s.channel}", parent=self)
+
+        def dismissed() -> None:
+            reason, _comment = dialog.values()
+            Op(lambda ws: _service(ws).dismiss(s, reason), parent=self).changing(
+                "suggestions", "outbox"
+            ).run(self.taskman)
+
+        dialog.accepted.connect(dismissed)
+        dialog.open()
+        return dialog
+
+    def snooze_selected(self) -> SnoozeDialog | None:
+        s = self.selected()
+        if s is None:
+            return None
+        dialog = SnoozeDialog(f"{s.hcp_name}: {s.message_title or s.channel}", parent=self)
+
+        def snoozed() -> None:
+            until = dialog.value()
+            Op(lambda ws: _service(ws).snooze(s, until), parent=self).changing(
+                "suggestions", "outbox"
+            ).run(self.taskman)
+
+        dialog.accepted.connect(snoozed)
+        dialog.open()
+        return dialog

@@ -1,0 +1,212 @@
+"""Today: the day's visits in route order, top suggestions, follow-ups due, drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.domain.calls import CallNote
+from fieldrep.domain.plans import VisitPlan
+from fieldrep.ui import features
+from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import Card, EmptyState, title
+from fieldrep.workspace import Workspace
+
+FOLLOW_UP_HORIZON_DAYS = 7
+TOP_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    due: date
+    hcp_id: str
+    hcp_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class TodayData:
+    day: date
+    visits: list[PlanRow]
+    suggestions: list[Any] | None  # None: suggestions not available in this build
+    follow_ups: list[FollowUpDue]
+    drafts: list[tuple[CallNote, str]]
+
+
+def plan_rows(ws: Workspace, plans: Iterable[VisitPlan]) -> list[PlanRow]:
+    rows = []
+    for plan in plans:
+        hcp = ws.hcps.get(plan.hcp_id)
+        rows.append(PlanRow(plan, hcp.display_name, hcp.city, hcp.latitude, hcp.longitude))
+    return rows
+
+
+def load_today(ws: Workspace, day: date) -> TodayData:
+    """Runs on the worker."""
+    visits = plan_rows(ws, ws.plans.for_day(day))
+    service = features.suggestions(ws)
+    suggestions = service.daily_list(limit=TOP_SUGGESTIONS, today=day) if service else None
+    names: dict[str, str] = {}
+
+    def name(hcp_id: str) -> str:
+        if hcp_id not in names:
+            names[hcp_id] = ws.hcps.get(hcp_id).display_name
+        return names[hcp_id]
+
+    horizon = day + timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+    follow_ups = [
+        FollowUpDue(f.due, note.hcp_id, name(note.hcp_id), f.description)
+        for note in ws.calls.all()
+        for f in note.follow_ups
+        if not f.done and f.due <= horizon
+    ]
+    follow_ups.sort(key=lambda f: f.due)
+    drafts = [(note, name(note.hcp_id)) for note in ws.calls.drafts()]
+    return TodayData(day, visits, suggestions, follow_ups[:50], drafts)
+
+
+def _table(model: QAbstractItemModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+def _with_empty(view: QWidget, text: str) -> tuple[QStackedWidget, EmptyState]:
+    stack = QStackedWidget()
+    empty = EmptyState(text)
+    stack.addWidget(view)
+    stack.addWidget(empty)
+    return stack, empty
+
+
+class TodayPage(QWidget):
+    open_hcp = Signal(str)
+    open_draft = Signal(str)
+    go_suggestions = Signal()
+    loaded = Signal()
+
+    def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.data: TodayData | None = None
+        self.heading = title("Today")
+        self.visits = PlanTableModel()
+        self.visit_view = _table(self.visits)
+        self.visit_view.activated.connect(
+            lambda i: self.open_hcp.emit(self.visits.row_at(i.row()).plan.hcp_id)
+        )
+        self.visit_stack, _ = _with_empty(
+            self.visit_view,
+            "No visits planned today — plan from suggestions (Ctrl+4) or the HCP list.",
+        )
+        self.suggestions = SuggestionTableModel()
+        self.suggestion_view = _table(self.suggestions)
+        for column in (
+            SuggestionTableModel.MESSAGE,
+            SuggestionTableModel.DUE,
+            SuggestionTableModel.EXPIRES,
+        ):
+            self.suggestion_view.hideColumn(column)
+        header = self.suggestion_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((0, 50), (1, 150), (2, 120)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.suggestion_view.activated.connect(
+            lambda i: self.open_hcp.emit(self.suggestions.row_at(i.row()).hcp_id)
+        )
+        self.suggestion_stack, self.suggestion_empty = _with_empty(self.suggestion_view, "")
+        self.follow_list = QListWidget()
+        self.follow_list.itemActivated.connect(
+            lambda item: self.open_hcp.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.follow_stack, _ = _with_empty(self.follow_list, "No follow-ups due this week.")
+        self.draft_list = QListWidget()
+        self.draft_list.setObjectName("drafts")
+        self.draft_list.itemActivated.connect(
+            lambda item: self.open_draft.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.draft_stack, _ = _with_empty(self.draft_list, "No calls left in draft.")
+
+        grid = QGridLayout()
+        for (heading, widget), (row, col) in zip(
+            (
+                ("Planned visits, in route order", self.visit_stack),
+                ("Top suggestions", self.suggestion_stack),
+                ("Follow-ups due", self.follow_stack),
+                ("Calls left in draft", self.draft_stack),
+            ),
+            ((0, 0), (0, 1), (1, 0), (1, 1)),
+            strict=True,
+        ):
+            card = Card(heading)
+            card.body.addWidget(widget)
+            grid.addWidget(card, row, col)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid, 1)
+        taskman.changed.connect(self._on_changed)
+
+    def reload(self) -> None:
+        day = date.today()
+        Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"plans", "calls", "suggestions", "sync"}:
+            self.reload()
+
+    def _show(self, data: TodayData) -> None:
+        self.data = data
+        self.heading.setText(f"Today — {data.day:%A %d %B}")
+        self.visits.set_rows(data.visits)
+        self.visit_stack.setCurrentIndex(0 if data.visits else 1)
+        if data.suggestions is None:
+            self.suggestion_empty.setText("Suggestions are not available in this version yet.")
+            self.suggestion_stack.setCurrentIndex(1)
+        else:
+            self.suggestions.set_rows(data.suggestions)
+            self.suggestion_empty.setText(
+                "Nothing suggested today. Check back after the next sync."
+            )
+            self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
+        self.follow_list.clear()
+        today = date.today()
+        for f in data.follow_ups:
+            flag = "overdue · " if f.due < today else ""
+            item = QListWidgetItem(f"{f.due:%a %d %b} · {flag}{f.hcp_name}: {f.description}")
+            item.setData(Qt.ItemDataRole.UserRole, f.hcp_id)
+            self.follow_list.addItem(item)
+        self.follow_stack.setCurrentIndex(0 if data.follow_ups else 1)
+        self.draft_list.clear()
+        for note, name in data.drafts:
+            when = note.started_at.astimezone().strftime("%a %d %b %H:%M")
+            item = QListWidgetItem(f"{when} · {name} · {note.channel.label}")
+            item.setData(Qt.ItemDataRole.UserRole, note.id)
+            self.draft_list.addItem(item)
+        self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
+        self.loaded.emit()

@@ -1,0 +1,120 @@
+"""UI settings: a typed registry over QSettings, kept beside the workspace (ui.ini).
+
+Like Picard's settings registry: each setting has a key, a type and a default, and
+`SETTINGS_VERSION` with upgrade steps keeps old files readable. Nothing secret is ever
+stored here (the workspace key lives in the keychain or comes from the passphrase).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from fieldrep.ui.hcp_filter import HcpFilter
+
+SETTINGS_VERSION = 1
+FILENAME = "ui.ini"
+
+
+class UiSettings:
+    def __init__(self, data_dir: Path) -> None:
+        self._q = QSettings(str(Path(data_dir) / FILENAME), QSettings.Format.IniFormat)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        version = int(str(self._q.value("settings_version", 0) or 0))
+        # Version 0 -> 1: nothing to convert yet; later upgrades append steps here.
+        if version < SETTINGS_VERSION:
+            self._q.setValue("settings_version", SETTINGS_VERSION)
+
+    def _get(self, key: str, default: Any, kind: type) -> Any:
+        value = self._q.value(key, default)
+        if value is None:
+            return default
+        try:
+            if kind is bool and isinstance(value, str):
+                return value.lower() in ("1", "true", "yes")
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    def sync(self) -> None:
+        self._q.sync()
+
+    # -- window ------------------------------------------------------------------
+    def window_geometry(self) -> QByteArray | None:
+        value = self._q.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self._q.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._q.setValue("window/geometry", geometry)
+        self._q.setValue("window/state", state)
+
+    @property
+    def last_page(self) -> int:
+        return int(self._get("window/page", 0, int))
+
+    @last_page.setter
+    def last_page(self, value: int) -> None:
+        self._q.setValue("window/page", value)
+
+    # -- behaviour ---------------------------------------------------------------
+    @property
+    def idle_lock_minutes(self) -> int:
+        """Lock the window after this many idle minutes (0 = never)."""
+        return int(self._get("security/idle_lock_minutes", 15, int))
+
+    @idle_lock_minutes.setter
+    def idle_lock_minutes(self, value: int) -> None:
+        self._q.setValue("security/idle_lock_minutes", value)
+
+    @property
+    def auto_sync_minutes(self) -> int:
+        return int(self._get("sync/auto_minutes", 5, int))
+
+    @property
+    def route_start(self) -> tuple[float, float] | None:
+        """Where the rep's day starts (home or office), for route ordering."""
+        raw = self._q.value("planner/route_start")
+        if not raw:
+            return None
+        try:
+            lat, lon = (float(x) for x in str(raw).split(","))
+        except ValueError:
+            return None
+        return lat, lon
+
+    @route_start.setter
+    def route_start(self, value: tuple[float, float] | None) -> None:
+        self._q.setValue("planner/route_start", "" if value is None else f"{value[0]},{value[1]}")
+
+    # -- saved filters -----------------------------------------------------------
+    def saved_filters(self) -> dict[str, HcpFilter]:
+        raw = self._q.value("hcps/saved_filters", "{}")
+        try:
+            data = json.loads(str(raw))
+            return {name: HcpFilter(**fields) for name, fields in data.items()}
+        except (ValueError, TypeError):
+            return {}
+
+    def save_filter(self, name: str, hcp_filter: HcpFilter) -> None:
+        filters = self.saved_filters()
+        filters[name] = hcp_filter
+        self._store_filters(filters)
+
+    def delete_filter(self, name: str) -> None:
+        filters = self.saved_filters()
+        filters.pop(name, None)
+        self._store_filters(filters)
+
+    def _store_filters(self, filters: dict[str, HcpFilter]) -> None:
+        payload = {name: asdict(f) for name, f in filters.items()}
+        self._q.setValue("hcps/saved_filters", json.dumps(payload))

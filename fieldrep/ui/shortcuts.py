@@ -1,0 +1,55 @@
+"""Every main action's keyboard shortcut, in one table: menus and Help > Shortcuts use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QKeySequence
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    action: str  # the QAction's objectName in the main window
+    keys: str  # portable text, as QKeySequence parses it
+    label: str
+
+    def sequence(self) -> QKeySequence:
+        return QKeySequence(self.keys)
+
+    def native(self) -> str:
+        return self.sequence().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("go_today", "Ctrl+1", "Go to Today"),
+    Shortcut("go_hcps", "Ctrl+2", "Go to HCPs"),
+    Shortcut("go_planner", "Ctrl+3", "Go to Planner"),
+    Shortcut("go_suggestions", "Ctrl+4", "Go to Suggestions"),
+    Shortcut("go_inbox", "Ctrl+5", "Go to Sync inbox"),
+    Shortcut("find_hcp", "Ctrl+F", "Find an HCP (search as you type)"),
+    Shortcut("log_call", "Ctrl+N", "Log a call with the current HCP"),
+    Shortcut("plan_visit", "Ctrl+P", "Plan a visit with the current HCP"),
+    Shortcut("back", "Alt+Left", "Back from the HCP detail"),
+    Shortcut("sync_now", "F5", "Sync now"),
+    Shortcut("export_week", "Ctrl+E", "Export the planner's week as .ics"),
+    Shortcut("order_route", "Ctrl+R", "Order the route of the selected day"),
+    Shortcut("lock", "Ctrl+L", "Lock the workspace"),
+    Shortcut("shortcuts", "F1", "Show this list of shortcuts"),
+    Shortcut("quit", "Ctrl+Q", "Quit"),
+)
+
+# Inside the call log (not menu actions, listed in the dialog too).
+DIALOG_SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Return", "Submit the call (locks the note)"),
+    ("Ctrl+S", "Save the draft now (also saved every few seconds)"),
+    ("Esc", "Close the call log; the draft is kept"),
+    ("Tab / Shift+Tab", "Move between fields"),
+    ("Space", "Tick a product or key message in a list"),
+)
+
+
+def shortcut_for(action: str) -> Shortcut:
+    for item in SHORTCUTS:
+        if item.action == action:
+            return item
+    raise KeyError(action)

@@ -1,0 +1,200 @@
+"""Sync from the desktop: status always visible, Sync now, automatic and on reconnect.
+
+Syncs run on the task manager's "sync" lane, so the rep keeps logging calls while a
+first sync downloads 20,000 HCPs. Progress goes to the status bar, not a dialog: a
+sync the rep did not ask for must not pop anything up. While offline a cheap retry
+runs every `OFFLINE_RETRY_S`; when online, every few minutes; and at once when Qt
+reports that the network came back (where the platform has a network backend).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fieldrep.sync.errors import (
+    DeviceRevokedError,
+    NotSignedInError,
+    ServerUnreachableError,
+    SyncBusyError,
+)
+from fieldrep.ui import errors, features
+from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+OFFLINE_RETRY_S = 30
+
+
+@dataclass(frozen=True)
+class SyncStatusView:
+    configured: bool
+    online: bool | None  # None: not known yet (no attempt since start)
+    running: bool
+    pending_records: int
+    pending_mutations: int
+    rejected: int
+    conflicts: int
+    last_sync: str | None
+    last_error: str | None
+    server_url: str | None
+
+
+def read_status(
+    ws: Workspace,
+) -> tuple[int, int, int, int, str | None, str | None, str | None, bool]:
+    """Runs on the worker: what the status bar shows, in one go."""
+    status = ws.status()
+    pending = ws.pending_mutations()
+    records = len({(e.entity, e.entity_id) for e in pending})
+    conflicts = sum(1 for n in ws.calls.all() if n.conflict_of) if status.call_notes else 0
+    return (
+        records,
+        status.pending_mutations,
+        status.rejected,
+        conflicts,
+        status.last_sync,
+        getattr(status, "last_error", None),
+        status.server_url,
+        features.sync_configured(ws),
+    )
+
+
+class SyncController(QObject):
+    status_changed = Signal(object)  # SyncStatusView
+    progress = Signal(str, float)
+    finished = Signal(object)  # the SyncReport, or the exception
+    device_revoked = Signal(str)
+
+    def __init__(self, taskman: TaskManager, auto_minutes: int = 5, parent: QObject | None = None):
+        super().__init__(parent)
+        self.taskman = taskman
+        self.online: bool | None = None
+        self.running = False
+        self.view: SyncStatusView | None = None
+        self._op: Op | None = None
+        self._auto = QTimer(self, interval=max(auto_minutes, 1) * 60_000)
+        self._auto.timeout.connect(lambda: self.sync_now(quiet=True))
+        self._retry = QTimer(self, interval=OFFLINE_RETRY_S * 1000)
+        self._retry.timeout.connect(lambda: self.sync_now(quiet=True))
+        self._network: Any = None
+        taskman.changed.connect(self._on_changed)
+
+    def start(self) -> None:
+        """Begin automatic syncing (after the window is up) and watch the network."""
+        self._watch_network()
+        self.refresh()
+        self._auto.start()
+        QTimer.singleShot(1500, lambda: self.sync_now(quiet=True))
+
+    def _watch_network(self) -> None:
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
+                self._network = QNetworkInformation.instance()
+                self._network.reachabilityChanged.connect(self._reachability)
+        except Exception:  # no backend on this platform: the retry timer covers it
+            log.info("no network information backend; relying on periodic retries")
+
+    def _reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Online:
+            log.info("network came back; syncing")
+            self.sync_now(quiet=True)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {"outbox", "calls", "plans", "suggestions", "segments", "sync"}:
+            self.refresh()
+
+    def refresh(self) -> None:
+        Op(read_status).success(self._status_read).run(self.taskman)
+
+    def _status_read(self, values: Any) -> None:
+        records, mutations, rejected, conflicts, last_sync, last_error, url, configured = values
+        self.view = SyncStatusView(
+            configured,
+            self.online,
+            self.running,
+            records,
+            mutations,
+            rejected,
+            conflicts,
+            last_sync,
+            last_error,
+            url,
+        )
+        self.status_changed.emit(self.view)
+
+    # -- syncing -------------------------------------------------------------------
+    def sync_now(self, quiet: bool = False) -> bool:
+        """Start a sync unless one runs; returns whether one started."""
+        if self.running:
+            return False
+        if not features.sync_configured(self.taskman.workspace):
+            if not quiet:
+                errors.show_message(
+                    None,
+                    "This workspace is not signed in to a sync server, so changes stay on "
+                    "this laptop. Sign in from the welcome screen (File > Sign in…).",
+                )
+            return False
+        self.running = True
+        self.refresh()
+
+        def work(ws: Workspace, ctx: Any) -> Any:
+            return ws.sync.run(progress=ctx.progress, cancel=ctx.token)
+
+        self._op = (
+            Op(work)
+            .on_lane(SYNC)
+            .with_progress("Syncing", dialog=False, on_progress=self.progress.emit)
+            .changing("sync")
+            .success(self._succeeded)
+            .failure(lambda exc: self._failed(exc, quiet))
+            .finally_(self._ended)
+            .run(self.taskman)
+        )
+        return True
+
+    def cancel(self) -> None:
+        if self._op is not None:
+            self._op.token.cancel()
+
+    def _succeeded(self, report: Any) -> None:
+        self.online = True
+        self._retry.stop()
+        self.finished.emit(report)
+
+    def _failed(self, exc: BaseException, quiet: bool) -> None:
+        self.finished.emit(exc)
+        if isinstance(exc, ServerUnreachableError):
+            self.online = False
+            if not self._retry.isActive():
+                self._retry.start()
+            if not quiet:
+                errors.show_error(None, exc)
+            return
+        if isinstance(exc, SyncBusyError | NotSignedInError) and quiet:
+            return
+        if isinstance(exc, DeviceRevokedError):
+            self.device_revoked.emit(str(exc))
+            return
+        self.online = True  # the server answered; the problem is elsewhere
+        if not quiet:
+            errors.show_error(None, exc)
+
+    def _ended(self) -> None:
+        self.running = False
+        self._op = None
+        self.refresh()
+
+    def stop(self) -> None:
+        self._auto.stop()
+        self._retry.stop()
+        self.cancel()

@@ -1,0 +1,56 @@
+"""The lock screen shown over the window after the idle timeout (or Ctrl+L)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+
+class LockScreen(QWidget):
+    unlocked = Signal()
+
+    def __init__(
+        self, check: Callable[[str], bool], needs_passphrase: bool, parent: QWidget | None = None
+    ):
+        """`check(passphrase)` says whether the passphrase opens the workspace."""
+        super().__init__(parent)
+        self.setObjectName("lock_screen")
+        self._check = check
+        self.needs_passphrase = needs_passphrase
+        heading = QLabel("Fieldrep is locked")
+        heading.setObjectName("title")
+        note = QLabel(
+            "Locked after a period without use, to protect HCP and call data."
+            + (" Enter your passphrase to continue." if needs_passphrase else "")
+        )
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setObjectName("unlock_passphrase")
+        self.passphrase.setMaximumWidth(320)
+        self.passphrase.setVisible(needs_passphrase)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        button = QPushButton("Unlock")
+        button.setObjectName("primary")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for w in (heading, note, self.passphrase, self.error, button):
+            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        button.clicked.connect(self.try_unlock)
+        self.passphrase.returnPressed.connect(self.try_unlock)
+
+    def prepare(self) -> None:
+        self.passphrase.clear()
+        self.error.setText("")
+        self.passphrase.setFocus()
+
+    def try_unlock(self) -> None:
+        if self.needs_passphrase and not self._check(self.passphrase.text()):
+            self.error.setText("That passphrase does not open this workspace.")
+            self.passphrase.selectAll()
+            return
+        self.unlocked.emit()

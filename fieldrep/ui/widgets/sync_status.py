@@ -1,0 +1,106 @@
+"""The status bar's sync corner: online/offline, pending changes, last sync, Sync now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from fieldrep.ui.sync_controller import SyncStatusView
+
+
+def _ago(iso: str | None) -> str:
+    if not iso:
+        return "never"
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    minutes = int((datetime.now().astimezone() - when).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 24 * 60:
+        return (
+            when.strftime("today %H:%M")
+            if when.date() == datetime.now().date()
+            else when.strftime("%d %b %H:%M")
+        )
+    return when.strftime("%d %b %H:%M")
+
+
+def describe(view: SyncStatusView) -> tuple[str, str, str]:
+    """(state, pending, last sync) texts; pure, so it is unit-tested."""
+    if not view.configured:
+        state = "Local only"
+    elif view.running:
+        state = "Syncing…"
+    elif view.online is False:
+        state = "Offline"
+    elif view.online is True:
+        state = "Online"
+    else:
+        state = "Not synced yet"
+    pending = f"{view.pending_records} pending"
+    if view.rejected or view.conflicts:
+        pending += f" · {view.rejected + view.conflicts} to review"
+    return state, pending, f"Last sync: {_ago(view.last_sync)}"
+
+
+class SyncStatusWidget(QWidget):
+    sync_clicked = Signal()
+    inbox_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel("…")
+        self.state.setObjectName("sync_state")
+        self.pending = QLabel("")
+        self.pending.setObjectName("sync_pending")
+        self.last = QLabel("")
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setMaximumWidth(360)
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(140)
+        self.bar.setTextVisible(False)
+        self.bar.hide()
+        self.button = QPushButton("Sync now")
+        self.button.setObjectName("sync_now")
+        self.button.setToolTip("Sync now (F5)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for w in (self.error, self.state, self.pending, self.last, self.bar, self.button):
+            layout.addWidget(w)
+        self.button.clicked.connect(self.sync_clicked)
+
+    def show_status(self, view: SyncStatusView) -> None:
+        state, pending, last = describe(view)
+        self.state.setText(state)
+        self.state.setProperty("state", state.split()[0].lower())
+        self.state.style().polish(self.state)
+        self.pending.setText(pending)
+        self.pending.setToolTip(
+            f"{view.pending_mutations} change(s) in the outbox for {view.pending_records} record(s)"
+        )
+        self.last.setText(last)
+        error = view.last_error or ""
+        metrics = self.error.fontMetrics()
+        self.error.setText(
+            metrics.elidedText(error, Qt.TextElideMode.ElideRight, 340) if error else ""
+        )
+        self.error.setToolTip(error)
+        self.button.setEnabled(view.configured and not view.running)
+        if not view.running:
+            self.bar.hide()
+
+    def show_progress(self, label: str, fraction: float) -> None:
+        self.bar.show()
+        if fraction < 0:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(fraction * 1000))
+        self.bar.setToolTip(label)

@@ -1,0 +1,41 @@
+"""Fixtures for UI tests: the real main window over a real encrypted demo workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from fieldrep.ui.main_window import MainWindow
+from fieldrep.ui.taskman import TaskManager
+from fieldrep.workspace import Workspace
+
+WAIT_MS = 15_000
+
+
+def open_window(qtbot: QtBot, ws: Workspace) -> MainWindow:
+    window = MainWindow(ws, taskman=TaskManager(ws))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.start()
+    qtbot.waitUntil(lambda: window.hcps.loaded, timeout=WAIT_MS)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_workspace: Workspace) -> Iterator[MainWindow]:
+    win = open_window(qtbot, demo_workspace)
+    yield win
+    win.close()  # stops the workers before the workspace closes
+
+
+def idle(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait until every queued core operation has answered."""
+    qtbot.waitUntil(lambda: win.taskman.pending == 0, timeout=WAIT_MS)
+
+
+Wait = Callable[[Callable[[], object]], None]

@@ -1,0 +1,83 @@
+"""The thin models, filters and status texts work without any window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from fieldrep.services.hcps import HcpSummary
+from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
+from fieldrep.ui.models import ROW_ROLE, HcpTableModel
+from fieldrep.ui.shortcuts import SHORTCUTS
+from fieldrep.ui.sync_controller import SyncStatusView
+from fieldrep.ui.widgets.sync_status import describe
+
+
+def _row(i: int, **kw: object) -> HcpSummary:
+    base: dict[str, object] = {
+        "id": f"h{i}",
+        "name": f"Name {i:02d}",
+        "title": "Dr",
+        "specialty": "Cardiology",
+        "organisation": "Clinic",
+        "city": "Salem",
+        "tier": "A",
+        "decile": 5,
+        "last_contact": None,
+        "open_follow_ups": 0,
+    }
+    base.update(kw)
+    return HcpSummary(**base)  # type: ignore[arg-type]
+
+
+def test_hcp_model_shows_rows_by_column_constant_and_sorts(qapp: object) -> None:
+    model = HcpTableModel()
+    model.set_rows([_row(2, city="Lynn"), _row(1, city="Salem"), _row(3, city="")])
+    assert model.rowCount() == 3
+    assert model.columnCount() == len(HcpTableModel.COLUMNS)
+    assert model.data(model.index(0, HcpTableModel.NAME)) == "Dr Name 02"
+    assert model.data(model.index(0, HcpTableModel.CITY)) == "Lynn"
+    assert model.data(model.index(1, 0), ROW_ROLE).id == "h1"
+    model.sort(HcpTableModel.CITY, Qt.SortOrder.AscendingOrder)
+    assert [r.id for r in model.rows()] == ["h2", "h1", "h3"]  # empty city last
+    model.sort(HcpTableModel.NAME, Qt.SortOrder.DescendingOrder)
+    assert [r.id for r in model.rows()] == ["h3", "h2", "h1"]
+
+
+def test_filters_combine_and_search_narrows_by_id() -> None:
+    today = date(2026, 1, 31)
+    rows = [
+        _row(1, tier="A", last_contact="2026-01-30T10:00:00+00:00"),
+        _row(2, tier="A", last_contact="2025-10-01T10:00:00+00:00", open_follow_ups=1),
+        _row(3, tier="B"),
+        _row(4, tier="A", specialty="Oncology"),
+    ]
+    f = HcpFilter(tier="A", specialty="Cardiology", not_contacted_days=30)
+    assert [r.id for r in apply_filter(rows, f, today=today)] == ["h2"]
+    assert [r.id for r in apply_filter(rows, HcpFilter(open_follow_ups=True), today=today)] == [
+        "h2"
+    ]
+    segments = {"h3": "Evidence seeker"}
+    only = apply_filter(
+        rows, HcpFilter(segment="Evidence seeker"), today=today, segment_of=segments
+    )
+    assert [r.id for r in only] == ["h3"]
+    assert [r.id for r in apply_filter(rows, HcpFilter(), today=today, only_ids={"h4"})] == ["h4"]
+    assert f.describe() == "Cardiology, tier A, no contact for 30+ days"
+
+
+def test_sync_status_texts_say_pending_records_and_what_needs_review() -> None:
+    view = SyncStatusView(True, False, False, 1, 3, 1, 0, None, "Server unreachable", "http://x")
+    state, pending, last = describe(view)
+    assert (state, pending, last) == ("Offline", "1 pending · 1 to review", "Last sync: never")
+    local = SyncStatusView(False, None, False, 0, 0, 0, 0, None, None, None)
+    assert describe(local)[0:2] == ("Local only", "0 pending")
+
+
+def test_every_main_action_has_a_distinct_shortcut() -> None:
+    keys = [s.keys for s in SHORTCUTS]
+    assert len(keys) == len(set(keys))
+    assert {"log_call", "plan_visit", "sync_now", "find_hcp", "shortcuts"} <= {
+        s.action for s in SHORTCUTS
+    }

@@ -1,0 +1,98 @@
+"""The serial worker: results on the UI thread, one error boundary, silent cancellation."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pytestqt.qtbot import QtBot
+
+from fieldrep.domain.errors import ValidationError
+from fieldrep.tasks import Cancelled
+from fieldrep.ui import errors
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.workspace import Workspace
+
+
+def test_work_runs_off_the_ui_thread_and_answers_on_it(qtbot: QtBot, workspace: Workspace) -> None:
+    taskman = TaskManager(workspace)
+    seen: dict[str, object] = {}
+
+    def work(ws: Workspace) -> int:
+        seen["worker"] = threading.current_thread()
+        return ws.hcps.count()
+
+    def done(result: int) -> None:
+        seen["callback"] = threading.current_thread()
+        seen["result"] = result
+
+    with qtbot.waitSignal(taskman.changed, timeout=5000) as changed:
+        Op(work).success(done).changing("hcps").run(taskman)
+    assert seen["worker"] is not threading.main_thread()
+    assert seen["callback"] is threading.main_thread()
+    assert seen["result"] == 0
+    assert changed.args == [frozenset({"hcps"})]
+    taskman.shutdown()
+
+
+def test_ops_run_one_after_another_in_submission_order(qtbot: QtBot, workspace: Workspace) -> None:
+    taskman = TaskManager(workspace)
+    order: list[int] = []
+    for i in range(5):
+        Op(lambda _ws, i=i: (time.sleep(0.01 * (5 - i)), i)[1]).success(order.append).run(taskman)
+    qtbot.waitUntil(lambda: len(order) == 5, timeout=5000)
+    assert order == [0, 1, 2, 3, 4]
+    taskman.shutdown()
+
+
+def test_a_domain_error_is_shown_once_in_its_own_words(qtbot: QtBot, workspace: Workspace) -> None:
+    taskman = TaskManager(workspace)
+
+    def fail(_ws: Workspace) -> None:
+        raise ValidationError("Duration must be between 1 and 480 minutes (got 0).")
+
+    with qtbot.waitSignal(errors.reporter.shown, timeout=5000) as shown:
+        Op(fail).run(taskman)
+    assert shown.args == ["Duration must be between 1 and 480 minutes (got 0)."]
+    taskman.shutdown()
+
+
+def test_cancellation_is_silent_and_skips_the_success_callback(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    taskman = TaskManager(workspace)
+    results: list[object] = []
+    shown: list[str] = []
+    errors.reporter.shown.connect(shown.append)
+    started = threading.Event()
+
+    def long_work(_ws: Workspace, ctx) -> str:  # type: ignore[no-untyped-def]
+        started.set()
+        while True:
+            ctx.raise_if_cancelled()
+            time.sleep(0.005)
+
+    finished: list[bool] = []
+    op = Op(long_work).with_progress("Working").success(results.append)
+    op.finally_(lambda: finished.append(True)).run(taskman)
+    assert started.wait(5)
+    op.token.cancel()
+    qtbot.waitUntil(lambda: finished == [True], timeout=5000)
+    assert results == [] and shown == []
+    assert isinstance(Cancelled(), errors.CANCELLED)
+    errors.reporter.shown.disconnect(shown.append)
+    taskman.shutdown()
+
+
+def test_progress_dialog_appears_only_for_slow_work(qtbot: QtBot, workspace: Workspace) -> None:
+    taskman = TaskManager(workspace)
+    gate = threading.Event()
+    done: list[str] = []
+    Op(lambda _ws, _ctx: "quick").with_progress("Quick").success(done.append).run(taskman)
+    qtbot.waitUntil(lambda: done == ["quick"], timeout=5000)
+    assert taskman._dialogs == {}
+    Op(lambda _ws, _ctx: gate.wait(10)).with_progress("Slow").success(done.append).run(taskman)
+    qtbot.waitUntil(lambda: len(taskman._dialogs) == 1, timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: len(done) == 2 and not taskman._dialogs, timeout=5000)
+    taskman.shutdown()
