@@ -61,7 +61,8 @@ class NbaConfig:
     )
     base_strength: float = 20.0  # pseudo-contacts behind each territory-wide base rate
     theme_base_rate: float = 0.30
-    prior_strength: float = 4.0  # pseudo-contacts behind each HCP-level prior
+    prior_strength: float = 16.0  # pseudo-contacts behind each HCP-level prior
+    segment_strength: float = 30.0  # pseudo-contacts behind each (segment, channel/theme) prior
     segment_channel_gain: float = 0.9  # logit per unit log-ratio of segment channel share
     segment_theme_gain: float = 0.7
     # The same outcome updates both the channel and the theme posterior; weighting the
@@ -95,6 +96,7 @@ class NbaConfig:
         default_factory=lambda: {C.VISIT: 45, C.REMOTE: 20, C.PHONE: 10, C.EMAIL: 5, C.EVENT: 10}
     )
     exploration_share: float = 0.15  # at most this share of a list is exploratory
+    exploration_floor: float = 0.9  # ... and only actions nearly as good as the last pick
     expiry_days: dict[Channel, int] = field(
         default_factory=lambda: {C.VISIT: 7, C.REMOTE: 7, C.PHONE: 5, C.EMAIL: 3, C.EVENT: 14}
     )

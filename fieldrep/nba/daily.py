@@ -64,12 +64,15 @@ def choose_daily(
             break
         take(int(i), int(channel[i]), False)
     if sampled is not None and explore:
+        # Explore only where it is cheap: the tried action must score (on posterior means)
+        # at least `exploration_floor` of the weakest greedy pick.
+        floor = config.exploration_floor * min((p.score for p in picks), default=0.0)
         s_channel, s_best = best_per_hcp(sampled)
         for i in np.argsort(-s_best, kind="stable"):
             if explore == 0 or len(picks) >= limit or not np.isfinite(s_best[i]):
                 break
             c = int(s_channel[i])
-            if int(i) in taken or c == int(channel[i]) or not np.isfinite(table.score[i, c]):
+            if int(i) in taken or c == int(channel[i]) or not table.score[i, c] >= floor:
                 continue
             if take(int(i), c, True):
                 explore -= 1

@@ -57,10 +57,32 @@ class Posteriors:
         return logit(p) - self.theme_prior
 
 
-def _relative_share(weights: FloatArray, profile: FloatArray) -> FloatArray:
-    """How much more than a typical HCP this mix uses each column (1 = typical)."""
-    share = weights @ profile
-    return np.asarray(share / profile.mean(axis=0)[None, :])
+def _segment_shift(
+    weights: FloatArray,
+    profile: FloatArray,
+    *,
+    gain: float,
+    base: FloatArray,
+    counts: tuple[FloatArray, FloatArray] | None,
+    strength: float,
+) -> FloatArray:
+    """Logit shift of each HCP's rate over the territory's, pooled through its segments.
+
+    Each (segment, column) has a Beta whose prior mean is the territory rate moved by how
+    much more than typical the segment's profile uses that column; outcomes update it
+    with each HCP's weight on the segment (soft counts), so every contact in the
+    territory teaches every HCP that shares a segment with it. An HCP's rate is the
+    mix of its segments' rates.
+    """
+    relative = profile / profile.mean(axis=0)[None, :]
+    prior = sigmoid(base[None, :] + gain * np.log(relative))  # K x V
+    a, b = strength * prior, strength * (1 - prior)
+    if counts is not None:
+        pos, n = counts
+        a = a + weights.T @ pos
+        b = b + weights.T @ (n - pos)
+    mixed = weights @ (a / (a + b))  # N x V
+    return np.asarray(logit(mixed) - base[None, :])
 
 
 def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
@@ -77,19 +99,31 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         rate = base_rate
         theme_rate = np.full(h.theme_n.shape[1], config.theme_base_rate)
     base = logit(rate)
-    seg_c = config.segment_channel_gain * np.log(
-        _relative_share(t.segment_weights, t.profiles.channels)
+    w = t.segment_weights
+    seg_c = _segment_shift(
+        w,
+        t.profiles.channels,
+        gain=config.segment_channel_gain,
+        base=base,
+        counts=(h.channel_pos, h.channel_n) if learn else None,
+        strength=config.segment_strength,
     )
     preferred = np.zeros_like(seg_c)
     marked = t.preferred >= 0
     preferred[np.flatnonzero(marked), t.preferred[marked]] = config.preferred_channel_bonus
     prior_c = base[None, :] + seg_c + preferred
     mu = sigmoid(prior_c)
-    theme_global = logit(theme_rate) - logit(np.array(config.theme_base_rate))
-    seg_t = config.segment_theme_gain * np.log(
-        _relative_share(t.segment_weights, t.profiles.themes)
+    theme_base = logit(np.array(config.theme_base_rate))
+    theme_global = logit(theme_rate) - theme_base
+    seg_t = _segment_shift(
+        w,
+        t.profiles.themes,
+        gain=config.segment_theme_gain,
+        base=theme_base + theme_global,
+        counts=(h.theme_pos, h.theme_n) if learn else None,
+        strength=config.segment_strength,
     )
-    prior_t = logit(np.array(config.theme_base_rate)) + theme_global[None, :] + seg_t
+    prior_t = theme_base + theme_global[None, :] + seg_t
     nu = sigmoid(prior_t)
     if learn:
         ca = n0 * mu + h.channel_pos + t.fb_channel_ok
