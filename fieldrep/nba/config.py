@@ -82,9 +82,9 @@ class NbaConfig:
     )
 
     # -- learning from the rep -------------------------------------------------------
-    wrong_channel_failures: float = 4.0  # pseudo-failures on (HCP, channel)
-    wrong_message_failures: float = 2.0  # pseudo-failures on (HCP, theme)
-    not_relevant_failures: float = 1.0  # on (HCP, theme)
+    wrong_channel_failures: float = 16.0  # pseudo-failures on (HCP, channel): a strong signal
+    wrong_message_failures: float = 8.0  # pseudo-failures on (HCP, theme)
+    not_relevant_failures: float = 4.0  # on (HCP, theme)
     accept_successes: float = 0.5  # on (HCP, channel): the rep agreed it fits
     hold_days: dict[str, int] = field(
         default_factory=lambda: {"wrong_timing": 7, "hcp_unavailable": 14}

@@ -1,0 +1,95 @@
+"""Explanations: every stated reason is a part of the score that really raised it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from fieldrep.domain.enums import Channel, Outcome
+from fieldrep.nba.explain import contributions, reasons_for
+from fieldrep.nba.learning import sigmoid
+from fieldrep.nba.scoring import score_territory
+from fieldrep.workspace import Workspace
+from tests.nba.helpers import log_call
+
+PART_FIELDS = {
+    "segment_channel": "segment_channel",
+    "preferred": "preferred",
+    "channel_history": "channel_history",
+    "segment_theme": "segment_theme",
+    "recency": "recency",
+}
+
+
+def _score_without(table, part: str, i: int, c: int, reference: float) -> float:  # type: ignore[no-untyped-def]
+    """Score of candidate (i, c) recomputed with one part set back to its reference."""
+    if part == "value":
+        changed = replace(table, value=np.full_like(table.value, reference))
+    elif part == "theme_history":
+        zero = np.zeros_like(table.theme_history)
+        changed = replace(table, theme_history=zero, theme_global=zero)
+    else:
+        field = PART_FIELDS[part]
+        changed = replace(table, **{field: np.zeros_like(getattr(table, field))})
+    return float(changed.value[i] * sigmoid(changed.logit()[i, c]) - table.cost[c])
+
+
+def test_each_reason_is_a_part_that_really_raised_the_score(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    today = date.today()
+    t = ws.suggestions.territory(today)
+    table = score_territory(t, today, ws.suggestions.config)
+    reference = float(table.value.mean())
+    checked = 0
+    for s in ws.suggestions.daily_list(limit=15):
+        i, c = t.row(s.hcp_id), list(Channel).index(s.channel)
+        reasons = reasons_for(t, table, i, c, reference)
+        assert [r.text for r in reasons] == [r for r in s.reasons if not r.startswith("exploring")]
+        amounts = [r.contribution for r in reasons]
+        assert amounts == sorted(amounts, reverse=True)
+        full = float(table.score[i, c])
+        for r in reasons:
+            drop = full - _score_without(table, r.part, i, c, reference)
+            assert drop == pytest.approx(r.contribution, abs=1e-9)
+            assert drop > 0
+            checked += 1
+        parts = contributions(table, i, c, reference)
+        assert reasons[0].contribution == max(parts.values())
+    assert checked >= 15
+
+
+def test_recency_reason_states_the_real_days_since_contact(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    today = date.today()
+    found = 0
+    for s in ws.suggestions.daily_list(limit=30):
+        stated = [r for r in s.reasons if r.startswith("no contact for")]
+        if not stated:
+            continue
+        last = max(n.started_at.date() for n in ws.calls.for_hcp(s.hcp_id))
+        assert stated[0] == f"no contact for {(today - last).days} days"
+        found += 1
+    assert found >= 3
+
+
+def test_channel_reason_counts_the_hcps_own_outcomes(workspace: Workspace) -> None:
+    from fieldrep.demo import demo_hcps, import_demo
+
+    import_demo(workspace)  # catalogues + HCPs; we add our own history on top
+    hcp = demo_hcps()[0]
+    for days in (40, 50, 60, 70):
+        log_call(workspace, hcp.id, Channel.REMOTE, days_ago=days, outcome=Outcome.POSITIVE)
+    s = workspace.suggestions.for_hcp(hcp.id)
+    assert s is not None
+    if s.channel is Channel.REMOTE:
+        assert any("of" in r and "remote calls went well" in r for r in s.reasons)
+    t = workspace.suggestions.territory(date.today())
+    table = score_territory(t, date.today(), workspace.suggestions.config)
+    i, c = t.row(hcp.id), list(Channel).index(Channel.REMOTE)
+    texts = [r.text for r in reasons_for(t, table, i, c, float(table.value.mean()))]
+    positives = int(t.history.channel_pos[i, c])
+    total = int(t.history.channel_n[i, c])
+    assert f"{positives} of {total} remote calls went well" in texts

@@ -1,0 +1,96 @@
+"""Learning from the rep: each dismiss reason teaches its own lesson, snooze hides."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
+from fieldrep.nba.learning import posteriors
+from fieldrep.workspace import Workspace
+from tests.nba.helpers import log_call
+
+
+def _others(ws: Workspace, hcp_ids: list[str]) -> dict[str, tuple[str, float]]:
+    out = {}
+    for hcp_id in hcp_ids:
+        s = ws.suggestions.for_hcp(hcp_id)
+        assert s is not None
+        out[hcp_id] = (s.id, s.score)
+    return out
+
+
+def test_wrong_channel_changes_the_next_ranking_for_that_hcp_only(
+    demo_workspace: Workspace,
+) -> None:
+    ws = demo_workspace
+    listed = ws.suggestions.daily_list(limit=12)
+    target, others = listed[0], [s.hcp_id for s in listed[1:]]
+    before = _others(ws, others)
+
+    ws.suggestions.dismiss(target, DismissReason.WRONG_CHANNEL)
+
+    after = ws.suggestions.for_hcp(target.hcp_id)
+    assert after is not None and after.channel is not target.channel
+    assert _others(ws, others) == before
+    stored = ws.feedback.for_hcp(target.hcp_id)[-1]
+    assert stored.action is FeedbackAction.DISMISSED
+    assert stored.reason is DismissReason.WRONG_CHANNEL
+    assert stored.suggestion_id == target.id
+
+
+def test_already_planned_teaches_nothing(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    target = ws.suggestions.daily_list(limit=1)[0]
+    ws.suggestions.dismiss(target, DismissReason.ALREADY_PLANNED)
+    again = ws.suggestions.for_hcp(target.hcp_id)
+    assert again is not None
+    assert (again.id, again.score) == (target.id, target.score)
+
+
+def test_wrong_message_lowers_that_theme_for_the_hcp(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    target = next(s for s in ws.suggestions.daily_list(limit=20) if s.message_id)
+    ws.suggestions.dismiss(target, DismissReason.WRONG_MESSAGE)
+    again = ws.suggestions.for_hcp(target.hcp_id)
+    assert again is not None
+    assert again.message_id != target.message_id or again.score < target.score
+
+
+def test_snoozed_hcp_is_not_suggested_before_the_date(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    today = date.today()
+    target = ws.suggestions.daily_list(limit=1)[0]
+    until = today + timedelta(days=5)
+    ws.suggestions.snooze(target, until)
+
+    for day in (today, until - timedelta(days=1)):
+        assert ws.suggestions.for_hcp(target.hcp_id, today=day) is None
+        assert target.hcp_id not in {s.hcp_id for s in ws.suggestions.daily_list(50, day)}
+    blocks = ws.suggestions.blocked_for_hcp(target.hcp_id)
+    assert any(b.rule == "on_hold" and until.isoformat() in b.explanation for b in blocks)
+    assert ws.suggestions.for_hcp(target.hcp_id, today=until) is not None
+
+
+def test_feedback_is_queued_for_sync(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    target = ws.suggestions.daily_list(limit=1)[0]
+    ws.suggestions.accept(target)
+    pending = [m for m in ws.pending_mutations() if m.entity == "suggestion_feedback"]
+    assert len(pending) == 1
+    assert pending[0].fields["suggestion_id"] == target.id
+    assert pending[0].fields["action"] == "accepted"
+
+
+def test_good_outcomes_on_a_channel_raise_its_score(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    hcp_id = "hcp-00010"
+    s = ws.suggestions
+    before = s.territory(date.today())
+    for _ in range(3):
+        log_call(ws, hcp_id, Channel.REMOTE, days_ago=20)
+    after = s.territory(date.today())
+    i = before.row(hcp_id)
+    c = list(Channel).index(Channel.REMOTE)
+    p_before = posteriors(before, s.config).channel_history()[i, c]
+    p_after = posteriors(after, s.config).channel_history()[i, c]
+    assert p_after > p_before
