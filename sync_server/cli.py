@@ -223,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OperationalError as error:
         where = make_url(args.database_url).render_as_string(hide_password=True)
-        print(f"error: cannot use the database {where}: {error.orig}", file=sys.stderr)
+        reason = " ".join(str(error.orig).split())  # one line, whatever the driver says
+        print(f"error: cannot use the database {where}: {reason}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

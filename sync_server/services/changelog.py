@@ -114,7 +114,24 @@ def pull_page(
         for r in rows
     ]
     cursor = rows[-1].seq if has_more else high
-    return PullResponse(changes=changes, cursor=cursor, has_more=has_more)
+    return PullResponse(
+        changes=changes, cursor=cursor, has_more=has_more, head_seq=_head(session, scopes, high)
+    )
+
+
+def _head(session: Session, scopes: list[str] | None, high: int) -> int:
+    """The newest seq the caller may see: one index probe per scope (for progress bars)."""
+    if scopes is None or not scopes:
+        return high if scopes is None else 0
+    table = ChangeLogEntry.__table__
+    probes = [
+        select(func.max(table.c.seq))
+        .where(table.c.scope == scope, table.c.seq <= high)
+        .scalar_subquery()
+        for scope in scopes
+    ]
+    values = session.execute(select(*probes)).one()
+    return max((v for v in values if v is not None), default=0)
 
 
 def prune(session: Session, *, retention_days: int, now: datetime | None = None) -> int:

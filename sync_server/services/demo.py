@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Op
 from sync_server.models import CallNote, User
+from sync_server.security import hash_password
 from sync_server.services import changelog
 from sync_server.services.callers import MANAGER, REP, user_scope, utcnow
 from sync_server.services.changelog import LogRow
@@ -84,12 +85,14 @@ def _ensure_users(session: Session, password: str) -> list[str]:
         (DEMO_MANAGER, MANAGER, [], None),
         *((rep, REP, [territory], DEMO_MANAGER) for rep, territory in DEMO_REPS.items()),
     ]
-    created = []
+    created: list[str] = []
+    shared_hash = None  # all demo users share one password: hash it once (argon2 is slow)
     for username, role, territories, manager in wanted:
         if session.get(User, username) is None:
+            shared_hash = shared_hash or hash_password(password)
             create_user(
                 session, username=username, role=role, password=password,
-                territories=territories, manager=manager,
+                territories=territories, manager=manager, password_hash=shared_hash,
             )  # fmt: skip
             created.append(username)
     return created

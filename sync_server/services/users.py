@@ -33,7 +33,9 @@ def create_user(
     password: str,
     territories: Sequence[str] = (),
     manager: str | None = None,
+    password_hash: str | None = None,
 ) -> User:
+    """Create a user; `password_hash` (already argon2) skips re-hashing a shared password."""
     username = username.strip()
     if not username:
         raise Invalid("A username cannot be empty.")
@@ -54,7 +56,7 @@ def create_user(
     user = User(
         username=username,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         manager_username=manager,
         created_at=utcnow(),
     )
