@@ -68,6 +68,7 @@ class SyncClient:
         self.cancel = cancel
         self._session = session or requests.Session()
         self.requests_sent = 0
+        self.protocol_version = p.PROTOCOL_VERSION  # sent on every call, checked first
 
     def close(self) -> None:
         self._session.close()
@@ -99,7 +100,7 @@ class SyncClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
     ) -> Model:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", p.PROTOCOL_HEADER: str(self.protocol_version)}
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = body.model_dump_json().encode() if body is not None else None

@@ -97,6 +97,7 @@ class SyncEngine:
         report_progress = progress or _no_progress
         token = cancel or CancelToken()
         self.client.cancel = token
+        self.client.protocol_version = self.protocol_version
         with sync_lock(self.workspace.data_dir):
             started = time.perf_counter()
             report = SyncReport()
@@ -172,7 +173,7 @@ class SyncEngine:
                 entry = by_seq.get(result.mutation_seq)
                 if entry is None:
                     continue
-                if result.status == p.MutationStatus.REJECTED:
+                if _rejected(result):
                     reason = result.reason or "rejected by the server"
                     outbox.mark_rejected(conn, entry.seq, reason)
                     report.rejected += 1
@@ -252,6 +253,15 @@ def _pending_after(conn: Connection, after: int, limit: int) -> list[outbox.Outb
         .limit(limit)
     )
     return [outbox.OutboxEntry(**row._mapping) for row in conn.execute(query)]
+
+
+def _rejected(result: p.MutationResult) -> bool:
+    # A replay of a mutation rejected the first time is answered `duplicate` with the
+    # original outcome: it stays rejected (and shown), never silently acknowledged.
+    return result.status == p.MutationStatus.REJECTED or (
+        result.status == p.MutationStatus.DUPLICATE
+        and result.original_status == p.MutationStatus.REJECTED
+    )
 
 
 def _mutation(entry: outbox.OutboxEntry) -> p.Mutation:

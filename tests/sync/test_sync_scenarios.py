@@ -125,6 +125,12 @@ def test_a_rejected_change_is_kept_with_its_reason_and_does_not_block_later_ones
     assert rejected.reason and rejected.entity == "hcp"
     assert ws.status().rejected == 1 and ws.pending_mutations() == []
     assert sync(ws).pushed == 0  # not sent again, not wedging the queue
+    # As if the answer to that push had been lost: the replay is still a rejection.
+    with ws.store.write() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET state = 'pending' WHERE seq = ?", (rejected.seq,))
+    replay = sync(ws)
+    assert (replay.pushed, replay.rejected, replay.applied) == (1, 1, 0)
+    assert [r.seq for r in ws.rejected_mutations()] == [rejected.seq]
 
 
 def test_a_pull_never_overwrites_a_record_edited_during_the_sync(
