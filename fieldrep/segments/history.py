@@ -7,33 +7,39 @@ next-best-action scorer (outcomes, recency, counts this month).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from fieldrep.segments.profiles import CHANNELS, THEMES, FloatArray
 
 FATIGUE_WINDOW_DAYS = 14
 NEVER = -1_000_000.0  # ordinal of "no contact on record"
 
-_BY_CHANNEL = (
-    "SELECT hcp_id, channel, count(*), "
-    "sum(outcome = 'positive'), sum(outcome IS NOT NULL), "
-    "max(substr(started_at, 1, 10)), "
-    "sum(substr(started_at, 1, 7) = :month), "
-    "sum(substr(started_at, 1, 10) > :recent) "
-    "FROM call_notes WHERE substr(started_at, 1, 10) <= :today {only} "
-    "GROUP BY hcp_id, channel"
+# Numeric rows aggregated with numpy: no GROUP BY sort in SQLite and no per-row Python
+# objects (on the encrypted file a GROUP BY cost ~5x more for a 2,000-HCP territory).
+# Each call row comes back as (hcp rowid, channel, julian day, known outcome, positive).
+_CHANNEL_CASE = (
+    "CASE c.channel "
+    + " ".join(f"WHEN '{ch.value}' THEN {j}" for j, ch in enumerate(CHANNELS))
+    + " ELSE -1 END"
 )
-_BY_THEME = (
-    "SELECT c.hcp_id, m.theme, count(*), "
-    "sum(c.outcome = 'positive'), sum(c.outcome IS NOT NULL) "
-    "FROM call_notes c, json_each(c.key_messages) k "
-    "JOIN approved_messages m ON m.id = k.value "
-    "WHERE substr(c.started_at, 1, 10) <= :today {only} "
-    "GROUP BY c.hcp_id, m.theme"
+_THEME_CASE = (
+    "CASE m.theme " + " ".join(f"WHEN '{t}' THEN {j}" for j, t in enumerate(THEMES)) + " ELSE 0 END"
 )
+# One scan of call_notes (each encrypted page is decrypted once): a row per (call,
+# approved message), or one row with theme -1 for a call without a known message.
+_CALLS = (
+    f"SELECT c.rowid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
+    "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
+    f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END "
+    "FROM call_notes c JOIN hcps h ON h.id = c.hcp_id "
+    "LEFT JOIN json_each(c.key_messages) k LEFT JOIN approved_messages m ON m.id = k.value "
+    "WHERE c.started_at < ? {only}"
+)
+_ROWIDS = "SELECT id, rowid FROM hcps"
+JULIAN_TO_ORDINAL = 1721424.5  # julianday('0001-01-01') - 1: julian day -> date.toordinal()
 
 
 @dataclass
@@ -83,43 +89,52 @@ class ContactHistory:
         )
 
 
+def _fetch(conn: Connection, sql: str, params: tuple[str, ...]) -> np.ndarray:
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 7)
+
+
 def load_history(
     conn: Connection, hcp_ids: list[str], today: date, *, only: str | None = None
 ) -> ContactHistory:
     """Aggregate call notes up to `today` for the given HCPs (others are ignored).
 
-    `only` restricts both queries to one HCP (opening one HCP's page stays cheap).
+    `only` restricts the query to one HCP (opening one HCP's page stays cheap).
     """
-    index = {hcp_id: i for i, hcp_id in enumerate(hcp_ids)}
-    channel_col = {c.value: j for j, c in enumerate(CHANNELS)}
-    theme_col = {t: j for j, t in enumerate(THEMES)}
     history = ContactHistory.empty(len(hcp_ids))
-    params = {
-        "today": today.isoformat(),
-        "month": today.isoformat()[:7],
-        "recent": (today - timedelta(days=FATIGUE_WINDOW_DAYS)).isoformat(),
-        "only": only,
-    }
-    by_channel = text(_BY_CHANNEL.format(only="AND hcp_id = :only" if only else ""))
-    by_theme = text(_BY_THEME.format(only="AND c.hcp_id = :only" if only else ""))
-    newest = ""
-    for hcp_id, channel, count, pos, known, last, month, recent in conn.execute(by_channel, params):
-        i, j = index.get(hcp_id), channel_col.get(channel)
-        if i is None or j is None:
-            continue
-        history.contacts[i, j] = count
-        history.channel_pos[i, j] = pos or 0
-        history.channel_n[i, j] = known or 0
-        history.last_ordinal[i, j] = date.fromisoformat(last).toordinal()
-        history.month_n[i, j] = month or 0
-        history.recent_n[i] += recent or 0
-        newest = max(newest, last)
-    for hcp_id, theme, count, pos, known in conn.execute(by_theme, params):
-        i, j = index.get(hcp_id), theme_col.get(theme)
-        if i is None or j is None:
-            continue
-        history.theme_contacts[i, j] = count
-        history.theme_pos[i, j] = pos or 0
-        history.theme_n[i, j] = known or 0
-    history.data_as_of = date.fromisoformat(newest) if newest else None
+    index = {hcp_id: i for i, hcp_id in enumerate(hcp_ids)}
+    rowids = conn.exec_driver_sql(_ROWIDS).fetchall()
+    lookup = np.full(max((r for _, r in rowids), default=0) + 1, -1, dtype=np.int64)
+    for hcp_id, rowid in rowids:
+        lookup[rowid] = index.get(hcp_id, -1)
+    tomorrow = date.fromordinal(today.toordinal() + 1).isoformat()
+    params: tuple[str, ...] = (tomorrow, only) if only else (tomorrow,)
+    data = _fetch(conn, _CALLS.format(only="AND c.hcp_id = ?" if only else ""), params)
+    data = data[(lookup[data[:, 1].astype(np.int64)] >= 0) & (data[:, 2] >= 0)]
+    if data.size == 0:
+        return history
+    rows, themes = lookup[data[:, 1].astype(np.int64)], data[:, 6].astype(np.int64)
+    with_theme = themes >= 0
+    r, t = rows[with_theme], themes[with_theme]
+    np.add.at(history.theme_contacts, (r, t), 1)
+    np.add.at(history.theme_n, (r, t), data[with_theme, 4])
+    np.add.at(history.theme_pos, (r, t), data[with_theme, 5])
+
+    _, first = np.unique(data[:, 0], return_index=True)  # one row per call
+    calls, rows = data[first], rows[first]
+    cols = calls[:, 2].astype(np.int64)
+    ordinal = calls[:, 3] - JULIAN_TO_ORDINAL
+    np.add.at(history.contacts, (rows, cols), 1)
+    np.add.at(history.channel_n, (rows, cols), calls[:, 4])
+    np.add.at(history.channel_pos, (rows, cols), calls[:, 5])
+    np.maximum.at(history.last_ordinal, (rows, cols), ordinal)
+    first_of_month = today.replace(day=1).toordinal()
+    np.add.at(history.month_n, (rows, cols), ordinal >= first_of_month)
+    recent = ordinal > today.toordinal() - FATIGUE_WINDOW_DAYS
+    history.recent_n[:] = np.bincount(rows, weights=recent, minlength=len(hcp_ids))
+    history.data_as_of = date.fromordinal(int(round(ordinal.max())))
     return history

@@ -33,15 +33,18 @@ EPS = 1e-12
 class MixEstimate:
     weights: FloatArray  # N x K, rows sum to 1
     confidence: FloatArray  # N, in [0, 1]
-    channel_soft: FloatArray  # N x K x C: contacts attributed to each segment
-    theme_soft: FloatArray  # N x K x T
+    channel_soft: FloatArray  # K x C: territory contacts attributed to each segment
+    theme_soft: FloatArray  # K x T
 
 
-def _soft_counts(w: FloatArray, counts: FloatArray, profile: FloatArray) -> FloatArray:
-    """E-step for one view: how many of n's observations each segment explains (N x K x V)."""
-    mixture = w @ profile  # N x V
-    ratio = counts / np.maximum(mixture, EPS)
-    return np.asarray(w[:, :, None] * profile[None, :, :] * ratio[:, None, :])
+def _explained(w: FloatArray, counts: FloatArray, profile: FloatArray) -> tuple[FloatArray, ...]:
+    """E-step for one view without the N x K x V tensor.
+
+    Returns (per HCP and segment: observations explained, N x K) and (per segment and
+    column: observations explained across the territory, K x V).
+    """
+    ratio = counts / np.maximum(w @ profile, EPS)  # N x V
+    return w * (ratio @ profile.T), profile * (w.T @ ratio)
 
 
 def estimate_weights(
@@ -55,14 +58,13 @@ def estimate_weights(
     """Posterior-mean weights per HCP with the profiles held fixed."""
     n, k = channel_counts.shape[0], channel_profile.shape[0]
     w = np.full((n, k), 1.0 / k)
-    soft_c = np.zeros((n, k, channel_profile.shape[1]))
-    soft_t = np.zeros((n, k, theme_profile.shape[1]))
+    alpha = np.full((n, k), PRIOR_WEIGHT)
+    soft_c, soft_t = np.zeros_like(channel_profile), np.zeros_like(theme_profile)
     for _ in range(iterations):
-        soft_c = _soft_counts(w, channel_counts, channel_profile)
-        soft_t = _soft_counts(w, theme_counts, theme_profile)
-        alpha = PRIOR_WEIGHT + soft_c.sum(axis=2) + soft_t.sum(axis=2)
+        per_c, soft_c = _explained(w, channel_counts, channel_profile)
+        per_t, soft_t = _explained(w, theme_counts, theme_profile)
+        alpha = PRIOR_WEIGHT + per_c + per_t
         w = alpha / alpha.sum(axis=1, keepdims=True)
-    alpha = PRIOR_WEIGHT + soft_c.sum(axis=2) + soft_t.sum(axis=2)
     total = alpha.sum(axis=1, keepdims=True)
     variance = alpha * (total - alpha) / (total**2 * (total + 1))
     # 1 - twice the posterior spread: ~0 with no history, ~0.8 after a dozen contacts.
@@ -103,8 +105,8 @@ def refit_profiles(
         check(cancel)
         report(progress, "Refining segment profiles", step / rounds)
         est = estimate_weights(channel_counts, theme_counts, beta, theta, iterations=15)
-        beta = ANCHOR_STRENGTH * catalogue.channels + est.channel_soft.sum(axis=0)
-        theta = ANCHOR_STRENGTH * catalogue.themes + est.theme_soft.sum(axis=0)
+        beta = ANCHOR_STRENGTH * catalogue.channels + est.channel_soft
+        theta = ANCHOR_STRENGTH * catalogue.themes + est.theme_soft
         beta /= beta.sum(axis=1, keepdims=True)
         theta /= theta.sum(axis=1, keepdims=True)
         # Re-anchor each round: a component that drifted towards another label is moved
