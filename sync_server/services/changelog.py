@@ -45,6 +45,22 @@ def lock_change_log(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
 
 
+BUFFER_KEY = "change_log_buffer"
+
+
+def start_buffer(session: Session) -> list[LogRow]:
+    """Collect rows instead of inserting them one by one (a push writes them in one go)."""
+    buffer: list[LogRow] = []
+    session.info[BUFFER_KEY] = buffer
+    return buffer
+
+
+def flush_buffer(session: Session, *, now: datetime | None = None) -> None:
+    buffer = session.info.pop(BUFFER_KEY, None)
+    if buffer:
+        append(session, buffer, now=now)
+
+
 def append(session: Session, rows: Iterable[LogRow], *, now: datetime | None = None) -> None:
     """Append rows in this transaction; they commit (or vanish) with the write itself."""
     stamp = now or utcnow()
@@ -76,7 +92,12 @@ def record(
     version: int,
     data: dict[str, Any] | None,
 ) -> None:
-    append(session, [LogRow(entity, entity_id, op, scope, version, data)])
+    row = LogRow(entity, entity_id, op, scope, version, data)
+    buffer = session.info.get(BUFFER_KEY)
+    if buffer is not None:
+        buffer.append(row)
+    else:
+        append(session, [row])
 
 
 def _meta_int(session: Session, key: str) -> int:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -110,8 +110,18 @@ def handshake(session: Session, *, caller: Caller, request: Handshake) -> Handsh
     )
 
 
-def _replayed(session: Session, device_id: str, mutation: Mutation) -> MutationResult:
-    prior = session.get(MutationOutcome, (device_id, mutation.mutation_seq))
+def _prior_outcomes(
+    session: Session, device_id: str, seqs: list[int]
+) -> dict[int, MutationOutcome]:
+    if not seqs:
+        return {}
+    query = select(MutationOutcome).where(
+        MutationOutcome.device_id == device_id, MutationOutcome.mutation_seq.in_(seqs)
+    )
+    return {o.mutation_seq: o for o in session.scalars(query)}
+
+
+def _replayed(prior: MutationOutcome | None, mutation: Mutation) -> MutationResult:
     return MutationResult(
         mutation_seq=mutation.mutation_seq,
         status=MutationStatus.DUPLICATE,
@@ -123,16 +133,20 @@ def _replayed(session: Session, device_id: str, mutation: Mutation) -> MutationR
 
 
 def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> MutationResult:
+    buffer: list[changelog.LogRow] = session.info[changelog.BUFFER_KEY]
+    mark = len(buffer)
     try:
         with session.begin_nested():
             outcome = APPLIERS[mutation.entity](session, caller, mutation)
     except Rejected as rejected:
+        del buffer[mark:]  # the savepoint rolled back; so do its change-log rows
         return MutationResult(
             mutation_seq=mutation.mutation_seq,
             status=MutationStatus.REJECTED,
             reason=rejected.reason,
         )
     except (IntegrityError, DataError):
+        del buffer[mark:]
         # A value the database refuses (e.g. a reference to a user that does not exist).
         log.warning("mutation %s of device %s refused by the database", mutation.mutation_seq,
                     caller.device_id, exc_info=True)  # fmt: skip
@@ -158,9 +172,13 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
     last = device.last_applied_seq
     results: list[MutationResult] = []
     outcomes: list[dict[str, object]] = []
+    priors = _prior_outcomes(
+        session, device.id, [m.mutation_seq for m in request.mutations if m.mutation_seq <= last]
+    )
+    changelog.start_buffer(session)
     for mutation in request.mutations:
         if mutation.mutation_seq <= last:
-            results.append(_replayed(session, device.id, mutation))
+            results.append(_replayed(priors.get(mutation.mutation_seq), mutation))
             device.mutations_duplicate += 1
             continue
         result = _apply_one(session, caller, mutation)
@@ -179,6 +197,7 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
             device.last_error = f"mutation {mutation.mutation_seq} rejected: {result.reason}"
         else:
             device.mutations_applied += 1
+    changelog.flush_buffer(session, now=now)
     if outcomes:
         session.execute(insert(MutationOutcome), outcomes)
     device.last_applied_seq = last

@@ -156,8 +156,10 @@ class Api:
         body = {"username": username, "password": password, "device_id": device_id}
         return self.http.post("/api/v1/auth/login", json=body)
 
-    def login(self, username: str, device_id: str | None = None) -> Device:
+    def login(
+        self, username: str, device_id: str | None = None, password: str = PASSWORD
+    ) -> Device:
         device_id = device_id or f"{username}-laptop"
-        response = self.login_response(username, device_id)
+        response = self.login_response(username, device_id, password)
         assert response.status_code == 200, response.text
         return Device(self.http, device_id, response.json()["token"])
