@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldrep import tasks
 from fieldrep.domain.errors import FieldrepError
+from fieldrep.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def show_message(parent: QWidget | None, text: str, *, warning: bool = True) -> 
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     reporter._box = box
     box.open()
-    reporter.shown.emit(text)
+    emit(reporter.shown, text)
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -39,6 +39,7 @@ from fieldrep.ui.pages.suggestions import SuggestionsPage
 from fieldrep.ui.pages.today import TodayPage
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.shortcuts import SHORTCUTS
+from fieldrep.ui.signals import emit
 from fieldrep.ui.sync_controller import SyncController
 from fieldrep.ui.taskman import SYNC, Op, TaskManager
 from fieldrep.ui.widgets.lock_screen import LockScreen
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(self.taskman, self.settings.auto_sync_minutes, self)
         self.sync_status = SyncStatusWidget()
         self.statusBar().addPermanentWidget(self.sync_status)
-        self.sync_status.sync_clicked.connect(lambda: self.sync.sync_now())  # noqa: PLW0108
+        self.sync_status.sync_clicked.connect(self.sync.request_sync)
         self.sync.status_changed.connect(self._status_changed)
         self.sync.progress.connect(self.sync_status.show_progress)
         self.sync.finished.connect(self._sync_finished)
@@ -159,12 +160,12 @@ class MainWindow(QMainWindow):
             "log_call": lambda: self._with_current_hcp(self.log_call),
             "plan_visit": lambda: self._with_current_hcp(self.plan_visit),
             "back": self.back,
-            "sync_now": lambda: self.sync.sync_now(),  # noqa: PLW0108 - drop `checked`
+            "sync_now": self.sync.request_sync,
             "export_week": self._export_week,
             "order_route": lambda: self.planner.order_route(),  # noqa: PLW0108
             "lock": self.lock,
             "shortcuts": self.show_shortcuts,
-            "quit": self.close,
+            "quit": self._quit,
         }
         self.actions_by_name: dict[str, QAction] = {}
         for s in SHORTCUTS:
@@ -487,7 +488,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(action.objectName() == "quit")
         self.root.setCurrentWidget(self.lock_screen)
         self.lock_screen.prepare()
-        self.locked_changed.emit(True)
+        emit(self.locked_changed, True)
 
     def unlock(self) -> None:
         self.menuBar().setEnabled(True)
@@ -495,7 +496,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self._idle.last_input = time.monotonic()
         self.root.setCurrentIndex(0)
-        self.locked_changed.emit(False)
+        emit(self.locked_changed, False)
+
+    def _quit(self) -> None:
+        self.close()  # a slot returning None (QWidget.close returns a bool)
 
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

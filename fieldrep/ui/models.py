@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.store.outbox import OutboxEntry
+from fieldrep.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -102,11 +103,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         getter = self.COLUMNS[column].value
-        self.layoutAboutToBeChanged.emit()
+        emit(self.layoutAboutToBeChanged)
         self._rows.sort(
             key=lambda r: _sort_key(getter(r)), reverse=order == Qt.SortOrder.DescendingOrder
         )
-        self.layoutChanged.emit()
+        emit(self.layoutChanged)
 
 
 def _last_contact(row: HcpSummary) -> str:

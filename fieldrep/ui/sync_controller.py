@@ -22,6 +22,7 @@ from fieldrep.sync.errors import (
     SyncBusyError,
 )
 from fieldrep.ui import errors, features
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import SYNC, Op, TaskManager
 from fieldrep.workspace import Workspace
 
@@ -78,9 +79,10 @@ class SyncController(QObject):
         self.view: SyncStatusView | None = None
         self._op: Op | None = None
         self._auto = QTimer(self, interval=max(auto_minutes, 1) * 60_000)
-        self._auto.timeout.connect(lambda: self.sync_now(quiet=True))
+        # Slots must return None: PySide6 6.12 drops a reference to any other return value.
+        self._auto.timeout.connect(self._sync_quietly)
         self._retry = QTimer(self, interval=OFFLINE_RETRY_S * 1000)
-        self._retry.timeout.connect(lambda: self.sync_now(quiet=True))
+        self._retry.timeout.connect(self._sync_quietly)
         self._network: Any = None
         taskman.changed.connect(self._on_changed)
 
@@ -89,7 +91,7 @@ class SyncController(QObject):
         self._watch_network()
         self.refresh()
         self._auto.start()
-        QTimer.singleShot(1500, lambda: self.sync_now(quiet=True))
+        QTimer.singleShot(1500, self._sync_quietly)
 
     def _watch_network(self) -> None:
         try:
@@ -106,7 +108,14 @@ class SyncController(QObject):
 
         if reachability == QNetworkInformation.Reachability.Online:
             log.info("network came back; syncing")
-            self.sync_now(quiet=True)
+            self._sync_quietly()
+
+    def _sync_quietly(self) -> None:
+        self.sync_now(quiet=True)
+
+    def request_sync(self) -> None:
+        """Sync now, as asked by the rep (a slot: returns nothing)."""
+        self.sync_now(quiet=False)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & {"outbox", "calls", "plans", "suggestions", "segments", "sync"}:
@@ -129,7 +138,7 @@ class SyncController(QObject):
             last_error,
             url,
         )
-        self.status_changed.emit(self.view)
+        emit(self.status_changed, self.view)
 
     # -- syncing -------------------------------------------------------------------
     def sync_now(self, quiet: bool = False) -> bool:
@@ -153,7 +162,9 @@ class SyncController(QObject):
         self._op = (
             Op(work)
             .on_lane(SYNC)
-            .with_progress("Syncing", dialog=False, on_progress=self.progress.emit)
+            .with_progress(
+                "Syncing", dialog=False, on_progress=lambda label, f: emit(self.progress, label, f)
+            )
             .changing("sync")
             .success(self._succeeded)
             .failure(lambda exc: self._failed(exc, quiet))
@@ -169,10 +180,10 @@ class SyncController(QObject):
     def _succeeded(self, report: Any) -> None:
         self.online = True
         self._retry.stop()
-        self.finished.emit(report)
+        emit(self.finished, report)
 
     def _failed(self, exc: BaseException, quiet: bool) -> None:
-        self.finished.emit(exc)
+        emit(self.finished, exc)
         if isinstance(exc, ServerUnreachableError):
             self.online = False
             if not self._retry.isActive():
@@ -183,7 +194,7 @@ class SyncController(QObject):
         if isinstance(exc, SyncBusyError | NotSignedInError) and quiet:
             return
         if isinstance(exc, DeviceRevokedError):
-            self.device_revoked.emit(str(exc))
+            emit(self.device_revoked, str(exc))
             return
         self.online = True  # the server answered; the problem is elsewhere
         if not quiet:

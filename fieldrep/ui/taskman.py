@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from fieldrep.tasks import CancelToken
 from fieldrep.ui import errors
+from fieldrep.ui.signals import emit
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class TaskContext:
 
     def progress(self, label: str, fraction: float = -1.0) -> None:
         """Thread-safe: queued to the UI thread."""
-        self._manager._progress_from_worker.emit(self._op_id, label, float(fraction))
+        emit(self._manager._progress_from_worker, self._op_id, label, float(fraction))
 
     def raise_if_cancelled(self) -> None:
         self.token.raise_if_cancelled()
@@ -147,7 +148,7 @@ class TaskManager(QObject):
         op_id = self._next_id
         self._running[op_id] = op
         if len(self._running) == 1:
-            self.busy_changed.emit(True)
+            emit(self.busy_changed, True)
         ctx = TaskContext(self, op.token, op_id)
         workspace = self.workspace
 
@@ -161,7 +162,7 @@ class TaskManager(QObject):
         if op.progress_label is not None and op.show_dialog:
             QTimer.singleShot(PROGRESS_DELAY_MS, self, lambda: self._show_progress(op_id))
         future.add_done_callback(
-            lambda f: self._done_from_worker.emit(lambda: self._finish(op_id, f))
+            lambda f: emit(self._done_from_worker, lambda: self._finish(op_id, f))
         )
 
     @Slot(object)
@@ -175,7 +176,7 @@ class TaskManager(QObject):
             dialog.reset()
             dialog.deleteLater()
         if not self._running:
-            self.busy_changed.emit(False)
+            emit(self.busy_changed, False)
         if op is None:
             return
         try:
@@ -183,7 +184,7 @@ class TaskManager(QObject):
             if exc is None:
                 result = future.result()
                 if op.changes:
-                    self.changed.emit(op.changes)
+                    emit(self.changed, op.changes)
                 if op._success is not None:
                     op._success(result)
             elif isinstance(exc, errors.CANCELLED):
@@ -229,7 +230,7 @@ class TaskManager(QObject):
 
     def notify(self, kinds: Iterable[str]) -> None:
         """Say that something changed outside an op (e.g. after a sync report)."""
-        self.changed.emit(frozenset(kinds))
+        emit(self.changed, frozenset(kinds))
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop long work (sync, progress ops) and let queued saves finish, then stop.

@@ -40,6 +40,7 @@ from fieldrep.domain.errors import FieldrepError
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
 from fieldrep.ui.errors import message_for, show_error
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,7 @@ class CallLogDialog(QDialog):
             self.note = note
             self.error.setText("")
             self.status.setText(f"Draft saved {datetime.now():%H:%M:%S}")
-            self.saved.emit(note)
+            emit(self.saved, note)
 
         def failed(exc: BaseException) -> None:
             self._dirty = True  # try again at the next tick
@@ -414,7 +415,7 @@ class CallLogDialog(QDialog):
         def done(note: CallNote) -> None:
             self.note = note
             self.read_only = True
-            self.submitted.emit(note)
+            emit(self.submitted, note)
             self.accept()
 
         def failed(exc: BaseException) -> None:

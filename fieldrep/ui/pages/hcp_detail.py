@@ -32,6 +32,7 @@ from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import Segment
 from fieldrep.ui import features
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
 from fieldrep.ui.widgets.segment_bar import SegmentBar
@@ -225,13 +226,9 @@ class HcpDetailPage(QWidget):
         layout.addLayout(body, 1)
 
         self.back_button.clicked.connect(self.back)
-        self.log_button.clicked.connect(
-            lambda: self.hcp_id and self.log_call.emit(self.hcp_id, None)
-        )
+        self.log_button.clicked.connect(self._log)
         self.plan_button.clicked.connect(self._plan)
-        self.segment_button.clicked.connect(
-            lambda: self.hcp_id and self.correct_segment.emit(self.hcp_id)
-        )
+        self.segment_button.clicked.connect(self._correct)
         self.history.anchorClicked.connect(self._history_link)
         taskman.changed.connect(self._on_changed)
 
@@ -243,14 +240,23 @@ class HcpDetailPage(QWidget):
         if self.hcp_id and kinds & {"calls", "segments", "suggestions", "hcps", "sync"}:
             self.show_hcp(self.hcp_id)
 
+    # Slots return None: PySide6 6.12 drops a reference to any other return value.
+    def _log(self) -> None:
+        if self.hcp_id:
+            emit(self.log_call, self.hcp_id, None)
+
+    def _correct(self) -> None:
+        if self.hcp_id:
+            emit(self.correct_segment, self.hcp_id)
+
     def _plan(self) -> None:
         if self.hcp_id:
-            self.plan_visit.emit(self.hcp_id, self.data.suggestion if self.data else None)
+            emit(self.plan_visit, self.hcp_id, self.data.suggestion if self.data else None)
 
     def _history_link(self, url: QUrl) -> None:
         # Links are "note:<id>"; drafts reopen for editing, submitted notes read-only.
         if url.scheme() == "note":
-            self.open_draft.emit(url.path())
+            emit(self.open_draft, url.path())
 
     # -- rendering -----------------------------------------------------------------
     def _show(self, data: HcpDetailData) -> None:
@@ -264,7 +270,7 @@ class HcpDetailPage(QWidget):
         self._show_segments(data.segments)
         self._show_nba(data)
         self._show_history(data.calls)
-        self.loaded.emit(hcp.id)
+        emit(self.loaded, hcp.id)
 
     def _show_profile(self, hcp: Hcp) -> None:
         _clear(self.profile_grid)

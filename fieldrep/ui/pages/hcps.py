@@ -32,6 +32,7 @@ from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
 from fieldrep.ui.models import HcpTableModel
 from fieldrep.ui.settings import UiSettings
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, title
 from fieldrep.workspace import Workspace
@@ -282,7 +283,7 @@ class HcpListPage(QWidget):
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
-        self.shown_rows.emit(len(rows))
+        emit(self.shown_rows, len(rows))
 
     # -- saved filters -------------------------------------------------------------
     def _fill_saved(self) -> None:
@@ -323,7 +324,7 @@ class HcpListPage(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_hcp.emit(self.model.row_at(index.row()).id)
+            emit(self.open_hcp, self.model.row_at(index.row()).id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

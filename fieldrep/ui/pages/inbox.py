@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.store import outbox
 from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, muted, title
 from fieldrep.workspace import Workspace
@@ -106,7 +107,7 @@ class InboxPage(QWidget):
         self.stack.setCurrentIndex(0 if rows else 1)
         self.open_button.setEnabled(bool(rows))
         self.discard_button.setEnabled(bool(rows))
-        self.loaded.emit(len(rows))
+        emit(self.loaded, len(rows))
 
     def selected(self) -> InboxRow | None:
         index = self.view.currentIndex()
@@ -115,7 +116,7 @@ class InboxPage(QWidget):
     def _open(self) -> None:
         row = self.selected()
         if row is not None and row.note_id:
-            self.open_note.emit(row.note_id)
+            emit(self.open_note, row.note_id)
 
     def _discard(self) -> None:
         row = self.selected()

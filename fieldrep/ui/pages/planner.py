@@ -29,6 +29,7 @@ from fieldrep.planning.week import week_days, week_label, week_start
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.models import PlanRow, PlanTableModel
 from fieldrep.ui.pages.today import plan_rows
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import title
 from fieldrep.workspace import Workspace
@@ -143,7 +144,7 @@ class PlannerPage(QWidget):
                 lambda _c=False, i=i: self.order_route(self.columns[i].day)
             )
             column.view.activated.connect(
-                lambda idx, c=column: self.open_hcp.emit(c.model.row_at(idx.row()).plan.hcp_id)
+                lambda idx, c=column: emit(self.open_hcp, c.model.row_at(idx.row()).plan.hcp_id)
             )
             column.view.clicked.connect(lambda _i, c=column: self._focus_column(c))
         layout = QVBoxLayout(self)
@@ -189,7 +190,7 @@ class PlannerPage(QWidget):
         self.heading.setText(week_label(data.monday))
         for column, day in zip(self.columns, week_days(data.monday), strict=True):
             column.set_day(day, [r for r in data.rows if r.plan.planned_date == day])
-        self.loaded.emit()
+        emit(self.loaded)
 
     def rows_for(self, day: date) -> list[PlanRow]:
         for column in self.columns:
@@ -270,5 +271,5 @@ class PlannerPage(QWidget):
     def export_to(self, path: Path) -> None:
         monday = self.monday
         Op(lambda ws: export_week_file(ws, monday, path), parent=self).success(
-            lambda n: self.exported.emit(str(path), n)
+            lambda n: emit(self.exported, str(path), n)
         ).run(self.taskman)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from fieldrep.ui import features
 from fieldrep.ui.dialogs.suggestion_feedback import DismissDialog, SnoozeDialog
 from fieldrep.ui.models import SuggestionTableModel
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
 
@@ -93,16 +94,20 @@ class SuggestionsPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.view.activated.connect(lambda _i: self.accept_selected())
         self.accept_button.clicked.connect(self.accept_selected)
-        self.dismiss_button.clicked.connect(self.dismiss_selected)
-        self.snooze_button.clicked.connect(self.snooze_selected)
+        self.dismiss_button.clicked.connect(lambda: self._ignore(self.dismiss_selected()))
+        self.snooze_button.clicked.connect(lambda: self._ignore(self.snooze_selected()))
         self.open_button.clicked.connect(self._open_selected)
         taskman.changed.connect(self._on_changed)
         self._show_detail()
 
+    @staticmethod
+    def _ignore(_dialog: object) -> None:
+        """Slots return None (PySide6 drops a reference to a slot's return value)."""
+
     def _open_selected(self) -> None:
         s = self.selected()
         if s is not None:
-            self.open_hcp.emit(s.hcp_id)
+            emit(self.open_hcp, s.hcp_id)
 
     def reload(self) -> None:
         today = date.today()
@@ -137,7 +142,7 @@ class SuggestionsPage(QWidget):
                 self.data_note.setText(f"{len(rows)} suggestions · data as of {rows[0].data_as_of}")
                 self.view.selectRow(0)
         self._show_detail()
-        self.loaded.emit(len(rows or []))
+        emit(self.loaded, len(rows or []))
 
     def selected(self):
         index = self.view.currentIndex()
@@ -167,7 +172,7 @@ class SuggestionsPage(QWidget):
             return
         Op(lambda ws: _service(ws).accept(s), parent=self).changing(
             "suggestions", "outbox"
-        ).success(lambda _r: self.accepted.emit(s)).run(self.taskman)
+        ).success(lambda _r: emit(self.accepted, s)).run(self.taskman)
 
     def dismiss_selected(self) -> DismissDialog | None:
         s = self.selected()

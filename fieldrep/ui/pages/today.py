@@ -24,6 +24,7 @@ from fieldrep.domain.calls import CallNote
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.ui import features
 from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel
+from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import Card, EmptyState, title
 from fieldrep.workspace import Workspace
@@ -116,7 +117,7 @@ class TodayPage(QWidget):
         self.visits = PlanTableModel()
         self.visit_view = _table(self.visits)
         self.visit_view.activated.connect(
-            lambda i: self.open_hcp.emit(self.visits.row_at(i.row()).plan.hcp_id)
+            lambda i: emit(self.open_hcp, self.visits.row_at(i.row()).plan.hcp_id)
         )
         self.visit_stack, _ = _with_empty(
             self.visit_view,
@@ -136,18 +137,18 @@ class TodayPage(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.suggestion_view.activated.connect(
-            lambda i: self.open_hcp.emit(self.suggestions.row_at(i.row()).hcp_id)
+            lambda i: emit(self.open_hcp, self.suggestions.row_at(i.row()).hcp_id)
         )
         self.suggestion_stack, self.suggestion_empty = _with_empty(self.suggestion_view, "")
         self.follow_list = QListWidget()
         self.follow_list.itemActivated.connect(
-            lambda item: self.open_hcp.emit(item.data(Qt.ItemDataRole.UserRole))
+            lambda item: emit(self.open_hcp, item.data(Qt.ItemDataRole.UserRole))
         )
         self.follow_stack, _ = _with_empty(self.follow_list, "No follow-ups due this week.")
         self.draft_list = QListWidget()
         self.draft_list.setObjectName("drafts")
         self.draft_list.itemActivated.connect(
-            lambda item: self.open_draft.emit(item.data(Qt.ItemDataRole.UserRole))
+            lambda item: emit(self.open_draft, item.data(Qt.ItemDataRole.UserRole))
         )
         self.draft_stack, _ = _with_empty(self.draft_list, "No calls left in draft.")
 
@@ -209,4 +210,4 @@ class TodayPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.draft_list.addItem(item)
         self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
-        self.loaded.emit()
+        emit(self.loaded)

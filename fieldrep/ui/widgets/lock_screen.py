@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from fieldrep.ui.signals import emit
+
 
 class LockScreen(QWidget):
     unlocked = Signal()
@@ -53,4 +55,4 @@ class LockScreen(QWidget):
             self.error.setText("That passphrase does not open this workspace.")
             self.passphrase.selectAll()
             return
-        self.unlocked.emit()
+        emit(self.unlocked)
