@@ -203,6 +203,7 @@ def load_territory(
             history.theme_contacts[missing],
             profiles.channels,
             profiles.themes,
+            channel_open=consent[missing],
         )
         weights[missing] = est.weights
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)

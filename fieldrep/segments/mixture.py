@@ -37,14 +37,18 @@ class MixEstimate:
     theme_soft: FloatArray  # K x T
 
 
-def _explained(w: FloatArray, counts: FloatArray, profile: FloatArray) -> tuple[FloatArray, ...]:
+def _explained(
+    w: FloatArray, counts: FloatArray, profile: FloatArray, norm: FloatArray | None = None
+) -> tuple[FloatArray, ...]:
     """E-step for one view without the N x K x V tensor.
 
     Returns (per HCP and segment: observations explained, N x K) and (per segment and
-    column: observations explained across the territory, K x V).
+    column: observations explained across the territory, K x V). `norm` (N x K) is each
+    segment's share of the columns open to the HCP, when some are closed (no consent).
     """
-    ratio = counts / np.maximum(w @ profile, EPS)  # N x V
-    return w * (ratio @ profile.T), profile * (w.T @ ratio)
+    scaled = w if norm is None else w / np.maximum(norm, EPS)
+    ratio = counts / np.maximum(scaled @ profile, EPS)  # N x V
+    return scaled * (ratio @ profile.T), profile * (scaled.T @ ratio)
 
 
 def estimate_weights(
@@ -54,14 +58,21 @@ def estimate_weights(
     theme_profile: FloatArray,
     *,
     iterations: int = 40,
+    channel_open: np.ndarray | None = None,
 ) -> MixEstimate:
-    """Posterior-mean weights per HCP with the profiles held fixed."""
+    """Posterior-mean weights per HCP with the profiles held fixed.
+
+    `channel_open` (N x C booleans, e.g. consents) says which channels could have been
+    used at all: a segment is judged only on its preference among those, so an HCP
+    who never consented to email is not taken for a non-email type.
+    """
     n, k = channel_counts.shape[0], channel_profile.shape[0]
     w = np.full((n, k), 1.0 / k)
     alpha = np.full((n, k), PRIOR_WEIGHT)
     soft_c, soft_t = np.zeros_like(channel_profile), np.zeros_like(theme_profile)
+    norm = None if channel_open is None else channel_open.astype(np.float64) @ channel_profile.T
     for _ in range(iterations):
-        per_c, soft_c = _explained(w, channel_counts, channel_profile)
+        per_c, soft_c = _explained(w, channel_counts, channel_profile, norm)
         per_t, soft_t = _explained(w, theme_counts, theme_profile)
         alpha = PRIOR_WEIGHT + per_c + per_t
         w = alpha / alpha.sum(axis=1, keepdims=True)

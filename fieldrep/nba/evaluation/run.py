@@ -27,7 +27,9 @@ def fit_segments(world: World) -> SegmentRecovery:
     t = world.territory
     h = t.history
     fitted = refit_profiles(h.contacts, h.theme_contacts, t.profiles)
-    est = estimate_weights(h.contacts, h.theme_contacts, fitted.channels, fitted.themes)
+    est = estimate_weights(
+        h.contacts, h.theme_contacts, fitted.channels, fitted.themes, channel_open=t.consent
+    )
     t.segment_weights = est.weights
     truth = world.truth.mix
     top1 = float((est.weights.argmax(axis=1) == truth.argmax(axis=1)).mean())
