@@ -24,6 +24,7 @@ from fieldrep.security import keys
 from fieldrep.segments.service import SegmentHintService
 from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
+from fieldrep.services.coaching import CoachingService
 from fieldrep.services.catalogue import MessageCatalogue
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.hcps import HcpService
@@ -74,6 +75,7 @@ class Workspace:
         self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
+        self.coaching = CoachingService(self.store, author=self.username)
         self.segment_hints = SegmentHintService(self.store, self.segments)
         self.suggestions = SuggestionService(
             self.store, feedback=self.feedback, segments=self.segments, messages=self.messages
@@ -161,6 +163,7 @@ class Workspace:
         self.set_state(sync_state.USERNAME, username)
         self.username = username
         self.calls.author = username
+        self.coaching.author = username
 
     def status(self) -> WorkspaceStatus:
         with self.store.read() as conn:

@@ -187,7 +187,23 @@ PLANS_FEEDBACK_SEGMENTS = Migration(
     ],
 )
 
-MIGRATIONS: list[Migration] = [INITIAL, SEARCH, PLANS_FEEDBACK_SEGMENTS]
+COACHING_COMMENTS = Migration(
+    "0004_coaching_comments",
+    [
+        """CREATE TABLE coaching_comments (
+            id TEXT PRIMARY KEY,
+            rep_username TEXT NOT NULL,
+            call_note_id TEXT,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX ix_coaching_comments_note ON coaching_comments(call_note_id)",
+    ],
+)
+
+MIGRATIONS: list[Migration] = [INITIAL, SEARCH, PLANS_FEEDBACK_SEGMENTS, COACHING_COMMENTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -163,3 +163,15 @@ hcp_segment_mix = Table(
     Column("evidence", JsonText, nullable=False, default=list),
     Column("version", Integer, nullable=False, default=0),
 )
+
+coaching_comments = Table(
+    "coaching_comments",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("rep_username", Text, nullable=False),
+    Column("call_note_id", Text),
+    Column("author", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("version", Integer, nullable=False, default=0),
+)

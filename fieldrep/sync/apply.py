@@ -25,9 +25,9 @@ from fieldrep.store import outbox, sync_state
 from fieldrep.store.schema import (
     JsonText,
     call_notes,
+    coaching_comments,
     hcp_segment_mix,
     hcps,
-    metadata,
     suggestion_feedback,
     visit_plans,
 )
@@ -52,9 +52,8 @@ ENTITY_TABLES: dict[Entity, EntityTable] = {
     Entity.VISIT_PLAN: EntityTable(visit_plans, "id"),
     Entity.SUGGESTION_FEEDBACK: EntityTable(suggestion_feedback, "id"),
     Entity.SEGMENT_MIX: EntityTable(hcp_segment_mix, "hcp_id"),
+    Entity.COACHING_COMMENT: EntityTable(coaching_comments, "id"),
 }
-if "coaching_comments" in metadata.tables:  # present once the manager-review schema lands
-    ENTITY_TABLES[Entity.COACHING_COMMENT] = EntityTable(metadata.tables["coaching_comments"], "id")
 
 # Records that hang off an HCP and leave the device with it.
 HCP_DEPENDENTS = (call_notes, visit_plans, suggestion_feedback, hcp_segment_mix)
