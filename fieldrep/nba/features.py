@@ -204,6 +204,7 @@ def load_territory(
             profiles.channels,
             profiles.themes,
             channel_open=consent[missing],
+            iterations=20,  # a stand-in until the next refit stores the full estimate
         )
         weights[missing] = est.weights
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)

@@ -58,6 +58,7 @@ def estimate_weights(
     theme_profile: FloatArray,
     *,
     iterations: int = 40,
+    tolerance: float = 1e-3,
     channel_open: np.ndarray | None = None,
 ) -> MixEstimate:
     """Posterior-mean weights per HCP with the profiles held fixed.
@@ -75,7 +76,11 @@ def estimate_weights(
         per_c, soft_c = _explained(w, channel_counts, channel_profile, norm)
         per_t, soft_t = _explained(w, theme_counts, theme_profile)
         alpha = PRIOR_WEIGHT + per_c + per_t
-        w = alpha / alpha.sum(axis=1, keepdims=True)
+        new = alpha / alpha.sum(axis=1, keepdims=True)
+        done = float(np.abs(new - w).max(initial=0.0)) < tolerance
+        w = new
+        if done:  # every HCP has settled; later rounds would not move a weight visibly
+            break
     total = alpha.sum(axis=1, keepdims=True)
     variance = alpha * (total - alpha) / (total**2 * (total + 1))
     # 1 - twice the posterior spread: ~0 with no history, ~0.8 after a dozen contacts.
