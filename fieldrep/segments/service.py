@@ -16,7 +16,7 @@ from fieldrep.segments.profiles import SegmentProfiles, catalogue_profiles
 from fieldrep.segments.progress import check, report
 from fieldrep.services.base import Store
 from fieldrep.services.segment_mixes import SegmentStore
-from fieldrep.store.schema import hcps
+from fieldrep.store.schema import hcp_segment_mix, hcps
 from fieldrep.tasks import CancelToken, Progress
 
 ESTIMATE = "estimate"
@@ -115,7 +115,12 @@ class SegmentHintService:
         check(cancel)
         report(progress, "Estimating each HCP's mix", 0.75)
         mixes = estimate_mixes(hcp_ids, history, catalogue, fitted)
-        kept = {h for h, m in self._segments.all_mixes().items() if m.source != ESTIMATE}
+        with self._store.read() as conn:
+            kept = set(
+                conn.execute(
+                    select(hcp_segment_mix.c.hcp_id).where(hcp_segment_mix.c.source != ESTIMATE)
+                ).scalars()
+            )
         fresh = [m for m in mixes if m.hcp_id not in kept]
         check(cancel)
         report(progress, "Saving", 0.9)

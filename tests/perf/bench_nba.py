@@ -132,7 +132,7 @@ def bench(hcp_count: int, calls_per_hcp: int, repeat: int) -> dict[str, float]:
 
 
 def main() -> int:
-    sizes = [(2_000, 10, 11), (100_000, 5, 3)]
+    sizes = [(2_000, 10, 11), (100_000, 5, 5)]
     if "--quick" in sys.argv:
         sizes = sizes[:1]
     for hcps, calls, repeat in sizes:
