@@ -315,7 +315,8 @@ class HcpDetailPage(QWidget):
             tips = "".join(f"<li>{html.escape(t)}</li>" for t in segment.tips[:3])
             blocks.append(
                 f"<p style='margin:4px 0'><b>{html.escape(segment.name)}</b> ({weight:.0%}) — "
-                f"tone: {html.escape(segment.tone)}; evidence: {html.escape(segment.evidence_type)}"
+                f"tone: {html.escape(segment.tone.rstrip('.'))}; "
+                f"evidence: {html.escape(segment.evidence_type)}"
                 f"<ul style='margin:2px 0 2px -20px'>{tips}</ul></p>"
             )
         self.tips.setText("".join(blocks))
