@@ -18,6 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--hcp", help="only the best action for this HCP id")
     p.add_argument("--limit", type=int, default=10, help="length of the daily list (default 10)")
     p.add_argument("--blocked", action="store_true", help="with --hcp: list what rules removed")
+    p.add_argument("--date", help="plan ahead: suggestions for this day (YYYY-MM-DD)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_suggest)
 
@@ -43,6 +44,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--refit", action="store_true", help="re-estimate every HCP's mix")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_segments)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a date; use YYYY-MM-DD.") from None
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:
@@ -76,13 +84,14 @@ def cmd_suggest(ctx: CommandContext) -> int:
     args = ctx.args
     if args.blocked and not args.hcp:
         raise ValidationError("--blocked needs --hcp ID.")
+    day = _date(args.date) if args.date else None
     with ctx.open_workspace() as ws:
         if args.hcp:
-            best = ws.suggestions.for_hcp(args.hcp)
+            best = ws.suggestions.for_hcp(args.hcp, today=day)
             items = [best] if best else []
-            blocks = ws.suggestions.blocked_for_hcp(args.hcp) if args.blocked else []
+            blocks = ws.suggestions.blocked_for_hcp(args.hcp, today=day) if args.blocked else []
         else:
-            items = ws.suggestions.daily_list(limit=args.limit)
+            items = ws.suggestions.daily_list(limit=args.limit, today=day)
             blocks = []
     if args.json:
         payload: Any = [suggestion_json(s) for s in items]
@@ -117,12 +126,7 @@ def cmd_feedback(ctx: CommandContext) -> int:
             ws.suggestions.dismiss(s, reason)
             done = f"Dismissed ({reason.value})"
         else:
-            try:
-                until = date.fromisoformat(args.snooze_until)
-            except ValueError:
-                raise ValidationError(
-                    f"'{args.snooze_until}' is not a date; use YYYY-MM-DD."
-                ) from None
+            until = _date(args.snooze_until)
             ws.suggestions.snooze(s, until)
             done = f"Snoozed until {until.isoformat()}"
     print(f"{done}: {s.channel.label} for {s.hcp_name}.")

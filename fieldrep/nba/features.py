@@ -91,6 +91,32 @@ class Territory:
     def n(self) -> int:
         return len(self.hcp_ids)
 
+    def take(self, rows: list[int], history: ContactHistory | None = None) -> Territory:
+        """A territory of just these HCPs (for looking ahead at one HCP cheaply)."""
+        idx = np.array(rows, dtype=np.int64)
+        return Territory(
+            hcp_ids=[self.hcp_ids[i] for i in rows],
+            names=[self.names[i] for i in rows],
+            specialty=self.specialty[idx],
+            decile=self.decile[idx],
+            tier=[self.tier[i] for i in rows],
+            consent=self.consent[idx],
+            do_not_contact=self.do_not_contact[idx],
+            preferred=self.preferred[idx],
+            history=history or self.history.take(idx),
+            segment_weights=self.segment_weights[idx],
+            profiles=self.profiles,
+            segment_names=self.segment_names,
+            messages=self.messages,
+            data_as_of=self.data_as_of,
+            fb_channel_fail=self.fb_channel_fail[idx],
+            fb_channel_ok=self.fb_channel_ok[idx],
+            fb_theme_fail=self.fb_theme_fail[idx],
+            hold_until=self.hold_until[idx],
+            hold_reason=[self.hold_reason[i] for i in rows],
+            planned_on=self.planned_on[idx],
+        )
+
     def row(self, hcp_id: str) -> int:
         try:
             return self.hcp_ids.index(hcp_id)

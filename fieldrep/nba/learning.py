@@ -45,6 +45,22 @@ class Posteriors:
     theme_beta: FloatArray
     theme_prior: FloatArray  # N x T (logit)
 
+    def take(self, rows: np.ndarray) -> Posteriors:
+        """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
+        return Posteriors(
+            base=self.base,
+            segment_channel=self.segment_channel[rows],
+            preferred=self.preferred[rows],
+            channel_alpha=self.channel_alpha[rows],
+            channel_beta=self.channel_beta[rows],
+            channel_prior=self.channel_prior[rows],
+            theme_global=self.theme_global,
+            segment_theme=self.segment_theme[rows],
+            theme_alpha=self.theme_alpha[rows],
+            theme_beta=self.theme_beta[rows],
+            theme_prior=self.theme_prior[rows],
+        )
+
     def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
         """What the HCP's own outcomes and feedback add to the prior (logit, N x C)."""
         a, b = self.channel_alpha, self.channel_beta

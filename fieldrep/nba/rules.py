@@ -129,3 +129,40 @@ def explain_blocks(
                     )
                 )
     return blocks
+
+
+PERMANENT = Rule.DO_NOT_CONTACT | Rule.NO_CONSENT | Rule.NO_APPROVED_MESSAGE
+
+
+def next_allowed(t: Territory, i: int, c: int, today: date, config: NbaConfig) -> date | None:
+    """The first day from `today` on when no time-bound rule blocks (HCP i, channel c).
+
+    None when a permanent rule (do-not-contact, no consent, no approved message) blocks.
+    Monthly caps are known only for today's month: a later month starts at zero.
+    """
+    bits = blocked_bits(t, today, config)[i, c]
+    if int(bits) & int(PERMANENT):
+        return None
+    h, channel = t.history, CHANNELS[c]
+    day = today
+    for _ in range(4):  # a quiet period can push past a gap and the reverse; settles fast
+        start = day
+        for q in config.quiet_periods:
+            if q.covers(day):
+                day = q.end + timedelta(days=1)
+        day = max(day, date.fromordinal(max(int(t.hold_until[i]), 1)))
+        if t.planned_on[i] >= day.toordinal():
+            day = date.fromordinal(int(t.planned_on[i]) + 1)
+        if h.last_ordinal[i, c] > NEVER:
+            gap_end = int(h.last_ordinal[i, c]) + config.min_gap_days.get(channel, 0)
+            day = max(day, date.fromordinal(gap_end))
+        same_month = (day.year, day.month) == (today.year, today.month)
+        cap = config.monthly_channel_cap.get(channel)
+        capped = h.month_n[i].sum() >= config.monthly_cap or (
+            cap is not None and h.month_n[i, c] >= cap
+        )
+        if same_month and capped:
+            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if day == start:
+            return day
+    return day

@@ -20,9 +20,11 @@ from fieldrep.nba.daily import Pick, choose_daily
 from fieldrep.nba.explain import reasons_for
 from fieldrep.nba.features import Territory, load_territory
 from fieldrep.nba.ids import SuggestionKey, parse_suggestion_id, suggestion_id
+from fieldrep.nba.learning import posteriors
 from fieldrep.nba.model import RuleBlock, Suggestion
-from fieldrep.nba.rules import explain_blocks
+from fieldrep.nba.rules import explain_blocks, next_allowed
 from fieldrep.nba.scoring import ScoreTable, score_territory
+from fieldrep.segments.history import FATIGUE_WINDOW_DAYS
 from fieldrep.segments.profiles import CHANNELS
 from fieldrep.segments.service import profiles_for
 from fieldrep.services.base import Store
@@ -30,6 +32,7 @@ from fieldrep.services.catalogue import MessageCatalogue
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.segment_mixes import SegmentStore
 
+LOOK_AHEAD_DAYS = 35  # far enough to reach the next month when a monthly cap is hit
 EXPLORING = "exploring: trying {channel} to learn whether it suits this HCP"
 
 
@@ -123,15 +126,41 @@ class SuggestionService:
             raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
 
     def for_hcp(self, hcp_id: str, today: date | None = None) -> Suggestion | None:
-        """The best allowed action for one HCP, or None when every channel is blocked."""
+        """The best action for one HCP: today if any channel is allowed, else on the first
+        day (within `LOOK_AHEAD_DAYS`) a time-bound rule (gap, cap, hold, plan, quiet
+        period) lets one through; None when nothing opens up in that window."""
         s = self._scored(today)
         i = self._row(s, hcp_id)
         c = int(s.table.score[i].argmax())
         score = float(s.table.score[i, c])
-        if not np.isfinite(score):
+        if np.isfinite(score):
+            pick = Pick(i, c, int(s.table.message[i, c]), score, False)
+            return build_suggestion(s, pick, self.config)
+        return self._first_opening(s, i)
+
+    def _first_opening(self, s: Scored, i: int) -> Suggestion | None:
+        t = s.territory
+        days = [next_allowed(t, i, c, s.today, self.config) for c in range(len(CHANNELS))]
+        open_days = [d for d in days if d is not None]
+        if not open_days or min(open_days) > s.today + timedelta(days=LOOK_AHEAD_DAYS):
             return None
+        day = min(open_days)
+        history = t.history.take(np.array([i]))
+        if (day.year, day.month) != (s.today.year, s.today.month):
+            history.month_n[:] = 0  # a new month: its caps start from zero
+        if day.toordinal() - s.today.toordinal() >= FATIGUE_WINDOW_DAYS:
+            history.recent_n[:] = 0
+        one = t.take([i], history)
+        post = posteriors(t, self.config).take(np.array([i]))
+        table = score_territory(one, day, self.config, post=post)
+        c = int(table.score[0].argmax())
+        if not np.isfinite(table.score[0, c]):
+            return None
+        later = Scored(one, table, day)
         return build_suggestion(
-            s, Pick(i, c, int(s.table.message[i, c]), score, False), self.config
+            later,
+            Pick(0, c, int(table.message[0, c]), float(table.score[0, c]), False),
+            self.config,
         )
 
     def blocked_for_hcp(self, hcp_id: str, today: date | None = None) -> list[RuleBlock]:

@@ -64,11 +64,13 @@ def test_snoozed_hcp_is_not_suggested_before_the_date(demo_workspace: Workspace)
     ws.suggestions.snooze(target, until)
 
     for day in (today, until - timedelta(days=1)):
-        assert ws.suggestions.for_hcp(target.hcp_id, today=day) is None
         assert target.hcp_id not in {s.hcp_id for s in ws.suggestions.daily_list(50, day)}
+        upcoming = ws.suggestions.for_hcp(target.hcp_id, today=day)
+        assert upcoming is not None and upcoming.due == until  # "when": on the snooze date
     blocks = ws.suggestions.blocked_for_hcp(target.hcp_id)
     assert any(b.rule == "on_hold" and until.isoformat() in b.explanation for b in blocks)
-    assert ws.suggestions.for_hcp(target.hcp_id, today=until) is not None
+    on_the_day = ws.suggestions.for_hcp(target.hcp_id, today=until)
+    assert on_the_day is not None and on_the_day.due == until
 
 
 def test_feedback_is_queued_for_sync(demo_workspace: Workspace) -> None:

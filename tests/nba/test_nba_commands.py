@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from fieldrep.nba.config import NbaConfig
 from tests.cli.test_workspace_commands import fieldrep
 
 FIELDS = {
@@ -23,6 +25,15 @@ FIELDS = {
 }
 
 
+def working_day() -> str:
+    """Today, or the first day after a company quiet period that covers today."""
+    day = date.today()
+    for period in NbaConfig().quiet_periods:
+        if period.covers(day):
+            day = period.end + timedelta(days=1)
+    return day.isoformat()
+
+
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("nba-cli") / "ws"
@@ -31,7 +42,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_suggest_json_then_dismiss_by_id_changes_that_hcps_suggestion(demo_dir: Path) -> None:
-    listed = fieldrep(demo_dir, "suggest", "--limit", "5", "--json")
+    listed = fieldrep(demo_dir, "suggest", "--limit", "5", "--json", "--date", working_day())
     assert listed.returncode == 0, listed.stderr
     items = json.loads(listed.stdout)
     assert len(items) == 5 and FIELDS <= set(items[0])
@@ -41,14 +52,16 @@ def test_suggest_json_then_dismiss_by_id_changes_that_hcps_suggestion(demo_dir: 
     assert done.returncode == 0, done.stderr
     assert "Dismissed (wrong_channel)" in done.stdout
 
-    one = fieldrep(demo_dir, "suggest", "--hcp", first["hcp_id"], "--json")
+    one = fieldrep(demo_dir, "suggest", "--hcp", first["hcp_id"], "--json", "--date", working_day())
     assert json.loads(one.stdout)[0]["channel"] != first["channel"]
 
 
 def test_feedback_refuses_unknown_ids_and_reasons(demo_dir: Path) -> None:
     bad = fieldrep(demo_dir, "feedback", "not-an-id", "--accept")
     assert bad.returncode == 1 and "not a suggestion id" in bad.stderr
-    item = json.loads(fieldrep(demo_dir, "suggest", "--limit", "1", "--json").stdout)[0]
+    item = json.loads(
+        fieldrep(demo_dir, "suggest", "--limit", "1", "--json", "--date", working_day()).stdout
+    )[0]
     wrong = fieldrep(demo_dir, "feedback", item["id"], "--dismiss", "boring")
     assert wrong.returncode == 1 and "wrong_channel" in wrong.stderr
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from fieldrep.domain.enums import Channel
+from fieldrep.nba.config import QuietPeriod
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call, set_consent
 
@@ -40,7 +41,11 @@ def test_minimum_gap_blocks_a_channel_used_recently(demo_workspace: Workspace) -
     log_call(ws, best.hcp_id, best.channel, days_ago=1)
 
     after = ws.suggestions.for_hcp(best.hcp_id)
-    assert after is None or after.channel is not best.channel
+    gap_days = ws.suggestions.config.min_gap_days[best.channel]
+    assert after is not None
+    assert after.channel is not best.channel or after.due >= date.today() + timedelta(
+        days=gap_days - 1
+    )
     gap = [b for b in ws.suggestions.blocked_for_hcp(best.hcp_id) if b.rule == "min_gap"]
     mine = [b for b in gap if b.channel is best.channel]
     assert mine and "1 days ago" in mine[0].explanation and "minimum gap" in mine[0].explanation
@@ -53,7 +58,10 @@ def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> N
     for _ in range(config.monthly_cap):
         log_call(ws, best.hcp_id, Channel.PHONE, days_ago=0)
 
-    assert ws.suggestions.for_hcp(best.hcp_id) is None
+    later = ws.suggestions.for_hcp(best.hcp_id)  # nothing today: the next month opens it
+    first_of_next_month = (date.today().replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert later is not None and later.due == first_of_next_month
+    assert later.expires > later.due
     caps = [b for b in ws.suggestions.blocked_for_hcp(best.hcp_id) if b.rule == "monthly_cap"]
     assert len(caps) == len(Channel)
     assert f"of {config.monthly_cap} this month" in caps[0].explanation
@@ -61,13 +69,17 @@ def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> N
 
 def test_quiet_period_suggests_nothing_and_says_why(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    today = date.today()
-    christmas = date(today.year, 12, 26)
-    if christmas < today:
-        christmas = date(today.year + 1, 12, 26)
-    assert ws.suggestions.daily_list(limit=10, today=christmas) == []
-    blocks = ws.suggestions.blocked_for_hcp("hcp-00001", today=christmas)
-    assert any(b.rule == "quiet_period" and "year-end" in b.explanation for b in blocks)
+    start = date.today() + timedelta(days=3)
+    period = QuietPeriod(start, start + timedelta(days=4), "congress week")
+    ws.suggestions.config = replace(ws.suggestions.config, quiet_periods=(period,))
+    inside = start + timedelta(days=1)
+
+    assert ws.suggestions.daily_list(limit=10, today=inside) == []
+    blocks = ws.suggestions.blocked_for_hcp("hcp-00001", today=inside)
+    assert any(b.rule == "quiet_period" and "congress week" in b.explanation for b in blocks)
+    after = ws.suggestions.for_hcp("hcp-00001", today=inside)
+    assert after is not None and after.due > period.end
+    assert ws.suggestions.daily_list(limit=10)  # today, before the period, is normal
 
 
 def test_only_approved_messages_for_the_specialty_and_channel(demo_workspace: Workspace) -> None:
