@@ -24,8 +24,8 @@ from fieldrep.security import keys
 from fieldrep.segments.service import SegmentHintService
 from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
-from fieldrep.services.coaching import CoachingService
 from fieldrep.services.catalogue import MessageCatalogue
+from fieldrep.services.coaching import CoachingService
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.hcps import HcpService
 from fieldrep.services.plans import PlanService
