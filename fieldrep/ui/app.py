@@ -7,9 +7,10 @@ call. The demo opens (creating on first use) the demo territory's workspace.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -17,6 +18,7 @@ from fieldrep.demo import import_demo
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
 from fieldrep.security.keys import KeyUnavailableError, WrongKeyError
+from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
 from fieldrep.ui import errors
 from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
 from fieldrep.ui.theme import apply_theme, prepare_high_dpi
@@ -83,6 +85,37 @@ def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
         return ws, False
 
 
+class EmbeddedDemoServer:
+    """Starts the local demo sync server off the UI thread; stops it when the app ends."""
+
+    def __init__(self, window: Any, taskman: Any) -> None:
+        self._window = window
+        self._taskman = taskman
+        self.server: LocalServer | None = None
+
+    def start(self) -> None:
+        from fieldrep.ui.taskman import SYNC, Op
+
+        def work(ws: Workspace) -> LocalServer:
+            return connect_demo_workspace(ws, ws.data_dir / "server")
+
+        Op(work, parent=self._window).on_lane(SYNC).changing("sync").success(
+            self._connected
+        ).failure(self._failed).run(self._taskman)
+
+    def _connected(self, server: LocalServer) -> None:
+        self.server = server
+        self._window.sync.sync_now(quiet=True)
+
+    def _failed(self, exc: BaseException) -> None:
+        # The demo still works offline; say why once in the log, not in a dialog.
+        log.warning("demo works offline: %s", exc)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
     from fieldrep.ui.main_window import MainWindow
     from fieldrep.ui.taskman import TaskManager
@@ -107,8 +140,15 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
     window.show()
     window.start()
     log.info("main window shown for %s", workspace.data_dir)
+    # SIGTERM/SIGINT end the event loop, so the cleanup below runs (drafts, server).
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: app.quit())
+    embedded = EmbeddedDemoServer(window, taskman)
+    if demo and server_package_installed():
+        embedded.start()
     try:
         return int(app.exec())
     finally:
         taskman.shutdown(wait=True)
+        embedded.stop()
         workspace.close()
