@@ -8,6 +8,7 @@ run the very same rules, scoring and learning code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -61,7 +62,7 @@ class Territory:
     specialty: IntArray  # N, index into messages.specialties
     decile: FloatArray  # N, 1..10
     tier: list[str]
-    consent: BoolArray  # N x C, already False for do-not-contact HCPs' channels? no: raw
+    consent: BoolArray  # N x C as master data says (do-not-contact is a separate rule)
     do_not_contact: BoolArray  # N
     preferred: IntArray  # N, channel index the rep marked as preferred, -1 if none
     history: ContactHistory
@@ -196,8 +197,6 @@ def load_territory(
     profiles: SegmentProfiles,
 ) -> Territory:
     """Everything the engine needs, as arrays, in about six queries."""
-    import json
-
     rows = conn.execute(_HCPS).all()
     hcp_ids = [r[0] for r in rows]
     index = {h: i for i, h in enumerate(hcp_ids)}
