@@ -189,6 +189,11 @@ class Workspace:
         with self.store.read() as conn:
             return outbox.rejected(conn)
 
+    def discard_rejected(self, seq: int) -> None:
+        """Drop a change the server refused, once the rep has read why."""
+        with self.store.write() as conn:
+            outbox.discard(conn, seq)
+
     # -- keys --------------------------------------------------------------------
 
     def change_passphrase(self, new_passphrase: str) -> None:

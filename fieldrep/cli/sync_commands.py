@@ -11,7 +11,6 @@ from dataclasses import asdict
 from fieldrep.cli.context import CommandContext, print_json
 from fieldrep.demo import load_messages, load_segments
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.store import outbox
 from fieldrep.sync.engine import PULL_PAGE
 from fieldrep.sync.errors import DeviceRevokedError
 from fieldrep.sync.protocol import MAX_PUSH_BATCH
@@ -118,8 +117,7 @@ def cmd_sync(ctx: CommandContext) -> int:
 def cmd_rejected(ctx: CommandContext) -> int:
     with ctx.open_workspace() as ws:
         if ctx.args.discard is not None:
-            with ws.store.write() as conn:
-                outbox.discard(conn, ctx.args.discard)
+            ws.discard_rejected(ctx.args.discard)
         entries = ws.rejected_mutations()
     if ctx.args.json:
         print_json([asdict(e) for e in entries])

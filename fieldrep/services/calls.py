@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from fieldrep.domain.calls import CallDraft, CallNote, FollowUp, ensure_editable, validate_call
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
@@ -158,6 +158,34 @@ class CallService:
                 base_version=current.version,
             )
             return replace(self.get_in(conn, note_id))
+
+    def discard_draft(self, note_id: str) -> None:
+        """Delete a draft (a conflict copy the rep has read, say); submitted notes stay."""
+        with self._store.write() as conn:
+            current = self.get_in(conn, note_id)
+            ensure_editable(current)
+            conn.execute(delete(call_notes).where(call_notes.c.id == note_id))
+            outbox.record_mutation(
+                conn,
+                entity=ENTITY,
+                entity_id=note_id,
+                op="delete",
+                fields={},
+                base_version=current.version,
+            )
+
+    def conflict_copies(self) -> list[CallNote]:
+        """Drafts the server made when two devices changed the same field: to review."""
+        query = (
+            select(call_notes)
+            .where(
+                call_notes.c.conflict_of.is_not(None),
+                call_notes.c.status == CallStatus.DRAFT.value,
+            )
+            .order_by(call_notes.c.started_at.desc())
+        )
+        with self._store.read() as conn:
+            return [note_from_row(r) for r in conn.execute(query)]
 
     @staticmethod
     def get_in(conn: Connection, note_id: str) -> CallNote:

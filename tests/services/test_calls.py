@@ -115,3 +115,17 @@ def test_history_is_newest_first(demo_workspace: Workspace, hcp_id: str) -> None
     history = demo_workspace.calls.for_hcp(hcp_id)
     starts = [n.started_at for n in history]
     assert starts == sorted(starts, reverse=True)
+
+
+def test_a_draft_can_be_discarded_but_a_submitted_note_cannot(
+    demo_workspace: Workspace, hcp_id: str
+) -> None:
+    draft = demo_workspace.calls.log(draft_for(hcp_id))
+    demo_workspace.calls.discard_draft(draft.id)
+    with pytest.raises(NotFoundError):
+        demo_workspace.calls.get(draft.id)
+    assert [m.op for m in demo_workspace.pending_mutations()] == ["create", "delete"]
+    submitted = demo_workspace.calls.log(draft_for(hcp_id), submit=True)
+    with pytest.raises(LockedError):
+        demo_workspace.calls.discard_draft(submitted.id)
+    assert demo_workspace.calls.get(submitted.id).is_locked

@@ -106,6 +106,15 @@ def test_the_same_field_edited_on_two_devices_keeps_one_and_shows_a_conflict_cop
         assert [c.insights for c in copies] == ["b's words"]
     assert notes_of(a, rep) == notes_of(b, rep)
 
+    # b reads its copy and discards it: gone on both devices, the original stays.
+    [copy] = b.calls.conflict_copies()
+    b.calls.discard_draft(copy.id)
+    assert sync(b).applied == 1
+    sync(a)
+    for ws in (a, b):
+        assert ws.calls.conflict_copies() == []
+        assert ws.calls.get(note_id).insights == "a's words"
+
 
 def test_a_rejected_change_is_kept_with_its_reason_and_does_not_block_later_ones(
     new_rep: NewRep, device: Device

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldrep.store import outbox
 from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -25,7 +24,7 @@ from fieldrep.workspace import Workspace
 
 def load_inbox(ws: Workspace) -> list[InboxRow]:
     rows = [inbox_row_for_rejected(e) for e in ws.rejected_mutations()]
-    for note in ws.calls.all():
+    for note in ws.calls.conflict_copies():
         if note.conflict_of:
             hcp = ws.hcps.get(note.hcp_id).display_name if note.hcp_id else ""
             rows.append(
@@ -41,14 +40,12 @@ def load_inbox(ws: Workspace) -> list[InboxRow]:
     return rows
 
 
-def discard_rejected(ws: Workspace, seq: int) -> None:
-    """Drop a rejected change the rep has read and decided to let go."""
-    method = getattr(ws, "discard_rejected", None)
-    if method is not None:
-        method(seq)
-        return
-    with ws.store.write() as conn:
-        outbox.discard(conn, seq)
+def discard(ws: Workspace, row: InboxRow) -> None:
+    """Let go of what the rep has read: a rejected change, or a conflict copy."""
+    if row.seq is not None:
+        ws.discard_rejected(row.seq)
+    elif row.kind == "conflict" and row.note_id:
+        ws.calls.discard_draft(row.note_id)
 
 
 class InboxPage(QWidget):
@@ -78,7 +75,7 @@ class InboxPage(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
         self.open_button = QPushButton("Open")
-        self.discard_button = QPushButton("Discard change…")
+        self.discard_button = QPushButton("Discard…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.discard_button)
@@ -120,21 +117,31 @@ class InboxPage(QWidget):
 
     def _discard(self) -> None:
         row = self.selected()
-        if row is None or row.seq is None:
+        if row is None:
             return
+        if row.seq is not None:
+            heading = "Discard rejected change"
+            text = (
+                f"Discard “{row.title}”? The server refused it ({row.detail}); "
+                "it will not be sent again."
+            )
+        else:
+            heading = "Discard conflict copy"
+            text = (
+                f"Discard your copy of “{row.title}”? The server's version stays; "
+                "copy anything you still need into it first."
+            )
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Discard rejected change",
-            f"Discard “{row.title}”? The server refused it ({row.detail}); "
-            "it will not be sent again.",
+            heading,
+            text,
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )
-        seq = row.seq
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Discard:
-                Op(lambda ws: discard_rejected(ws, seq), parent=self).changing("outbox").run(
+                Op(lambda ws: discard(ws, row), parent=self).changing("outbox", "calls").run(
                     self.taskman
                 )
 
