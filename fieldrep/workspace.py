@@ -12,16 +12,15 @@ import logging
 import os
 import shutil
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.nba.service import SuggestionService
 from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
 from fieldrep.security import keys
-from fieldrep.segments.service import SegmentHintService
 from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.catalogue import MessageCatalogue
@@ -35,6 +34,10 @@ from fieldrep.store.engine import create_encrypted_engine, rekey, verify_key
 from fieldrep.store.migrations import current_version, migrate
 from fieldrep.store.values import new_id
 from fieldrep.sync.service import SyncService
+
+if TYPE_CHECKING:
+    from fieldrep.nba.service import SuggestionService
+    from fieldrep.segments.service import SegmentHintService
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +79,23 @@ class Workspace:
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
         self.coaching = CoachingService(self.store, author=self.username)
-        self.segment_hints = SegmentHintService(self.store, self.segments)
-        self.suggestions = SuggestionService(
+        self.sync = SyncService(self)
+
+    # numpy and scipy cost about half a second to import; commands and screens that
+    # never suggest anything (status, sync, log-call, the first paint) skip that cost.
+    @cached_property
+    def segment_hints(self) -> SegmentHintService:
+        from fieldrep.segments.service import SegmentHintService
+
+        return SegmentHintService(self.store, self.segments)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        from fieldrep.nba.service import SuggestionService
+
+        return SuggestionService(
             self.store, feedback=self.feedback, segments=self.segments, messages=self.messages
         )
-        self.sync = SyncService(self)
 
     # -- opening -----------------------------------------------------------------
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldrep.cli.context import CommandContext, print_json
 from fieldrep.domain.enums import DismissReason, parse_enum
 from fieldrep.domain.errors import ValidationError
-from fieldrep.nba.model import Suggestion
-from fieldrep.segments.hints import SegmentHint
+
+if TYPE_CHECKING:  # numpy loads only when a command really suggests something
+    from fieldrep.nba.model import Suggestion
+    from fieldrep.segments.hints import SegmentHint
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
