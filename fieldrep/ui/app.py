@@ -18,11 +18,12 @@ from fieldrep.demo import import_demo
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
 from fieldrep.security.keys import KeyUnavailableError, WrongKeyError
+from fieldrep.sync.errors import SignInRequiredError
 from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
 from fieldrep.ui import errors
 from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
 from fieldrep.ui.theme import apply_theme, prepare_high_dpi
-from fieldrep.workspace import Workspace
+from fieldrep.workspace import Workspace, wipe
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +64,49 @@ def open_demo(data_dir: Path) -> Workspace | None:
     return ws
 
 
+CLI_HINT = " Run 'fieldrep login'"
+
+
+def sign_in_message(exc: FieldrepError) -> str:
+    """The core's sign-in error without its command-line hint: the rep is already in the
+    sign-in form. (Until sync errors carry the server's detail on their own.)"""
+    text = str(exc)
+    return text.split(CLI_HINT, 1)[0] if isinstance(exc, SignInRequiredError) else text
+
+
 def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
-    """No workspace yet: sign in to a server, or open the demo. Returns (workspace, is_demo)."""
-    error = ""
-    while True:
-        welcome = WelcomeDialog(error=error)
-        if welcome.exec() != QDialog.DialogCode.Accepted:
-            return None, False
-        if welcome.choice == WelcomeDialog.DEMO:
-            return open_demo(demo_data_dir()), True
-        server, username, password = welcome.credentials()
-        ws = open_workspace(data_dir, create=True)
-        if ws is None:
-            return None, False
-        try:
-            ws.sync.login(server, username, password)
-        except FieldrepError as exc:
-            error = str(exc)
+    """No workspace yet: sign in to a server, or open the demo. Returns (workspace, is_demo).
+
+    A refused sign-in shows the server's message in the welcome dialog again, with the
+    server and user kept, and the workspace stays open so the passphrase is asked once.
+    A workspace created here but never signed in is removed when the rep gives up:
+    otherwise the next start would open it, with no way back to this dialog.
+    """
+    error, server, username = "", "", ""
+    ws: Workspace | None = None
+    try:
+        while True:
+            welcome = WelcomeDialog(error=error, server=server, username=username)
+            if welcome.exec() != QDialog.DialogCode.Accepted:
+                return None, False
+            if welcome.choice == WelcomeDialog.DEMO:
+                return open_demo(demo_data_dir()), True
+            server, username, password = welcome.credentials()
+            if ws is None:
+                ws = open_workspace(data_dir, create=True)
+                if ws is None:
+                    return None, False
+            try:
+                ws.sync.login(server, username, password)
+            except FieldrepError as exc:
+                error = sign_in_message(exc)
+                continue
+            signed_in, ws = ws, None
+            return signed_in, False
+    finally:
+        if ws is not None:  # created, never signed in
             ws.close()
-            continue
-        return ws, False
+            wipe(data_dir)
 
 
 class EmbeddedDemoServer:

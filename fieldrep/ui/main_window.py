@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 PAGES = ("Today", "HCPs", "Planner", "Suggestions", "Sync inbox")
 TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
 DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
+IDLE_CHECK_MS = 15_000
 
 
 def _app() -> QApplication:
@@ -144,9 +145,9 @@ class MainWindow(QMainWindow):
         self._wire()
         self._idle = IdleWatcher()
         _app().installEventFilter(self._idle)
-        self._idle_timer = QTimer(self, interval=15_000)
+        self._idle_timer = QTimer(self)
         self._idle_timer.timeout.connect(self._check_idle)
-        self._idle_timer.start()
+        self.set_idle_lock(self.settings.idle_lock_minutes)
         self._restore()
 
     # -- construction ----------------------------------------------------------------
@@ -472,6 +473,16 @@ class MainWindow(QMainWindow):
         except Exception:
             return False
         return True
+
+    def set_idle_lock(self, minutes: float) -> None:
+        """Lock after `minutes` without input (0 = never). The check runs four times per
+        period, at most every 15 s, so the lock comes at most a quarter period late."""
+        self.settings.idle_lock_minutes = minutes
+        if minutes <= 0:
+            self._idle_timer.stop()
+            return
+        self._idle_timer.setInterval(int(min(IDLE_CHECK_MS, max(50.0, minutes * 15_000))))
+        self._idle_timer.start()
 
     def _check_idle(self) -> None:
         minutes = self.settings.idle_lock_minutes

@@ -68,12 +68,12 @@ class UiSettings:
 
     # -- behaviour ---------------------------------------------------------------
     @property
-    def idle_lock_minutes(self) -> int:
-        """Lock the window after this many idle minutes (0 = never)."""
-        return int(self._get("security/idle_lock_minutes", 15, int))
+    def idle_lock_minutes(self) -> float:
+        """Lock the window after this many idle minutes (0 = never; fractions allowed)."""
+        return float(self._get("security/idle_lock_minutes", 15, float))
 
     @idle_lock_minutes.setter
-    def idle_lock_minutes(self, value: int) -> None:
+    def idle_lock_minutes(self, value: float) -> None:
         self._q.setValue("security/idle_lock_minutes", value)
 
     @property

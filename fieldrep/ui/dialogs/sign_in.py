@@ -79,7 +79,14 @@ class WelcomeDialog(QDialog):
 
     SIGN_IN, DEMO = 1, 2
 
-    def __init__(self, parent: QWidget | None = None, error: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        error: str = "",
+        server: str = "",
+        username: str = "",
+    ) -> None:
+        """`server` and `username` prefill the form (after a refused sign-in)."""
         super().__init__(parent)
         self.setWindowTitle("Welcome to Fieldrep")
         self.choice = 0
@@ -90,8 +97,8 @@ class WelcomeDialog(QDialog):
             "plans and history download once; after that everything works offline."
         )
         intro.setWordWrap(True)
-        self.server = QLineEdit(placeholderText="https://fieldrep.example.com")
-        self.username = QLineEdit()
+        self.server = QLineEdit(server, placeholderText="https://fieldrep.example.com")
+        self.username = QLineEdit(username)
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.error = QLabel(error)
         self.error.setObjectName("error")
@@ -124,6 +131,8 @@ class WelcomeDialog(QDialog):
         sign_in.clicked.connect(self._sign_in)
         demo.clicked.connect(self._demo)
         self.setMinimumWidth(480)
+        if server and username:
+            self.password.setFocus()  # a refused sign-in: only the password is retyped
 
     def _sign_in(self) -> None:
         if not (
