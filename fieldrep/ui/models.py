@@ -153,8 +153,19 @@ class PlanTableModel(RowTableModel[PlanRow]):
     )
 
 
-def _reasons(s: Any) -> str:
-    return "; ".join(s.reasons)
+def reasons_summary(s: Any) -> str:
+    """The first (strongest) reason in full and how many more there are: cut-off reasons
+    read as nonsense, and the tooltip and the detail card list them all."""
+    reasons = list(s.reasons)
+    if not reasons:
+        return ""
+    more = len(reasons) - 1
+    return reasons[0] + (f" (+{more} more)" if more else "")
+
+
+def has_route_order(rows: Sequence[PlanRow]) -> bool:
+    """Whether the "#" column means anything for these visits (a route was ordered)."""
+    return any(r.plan.route_order for r in rows)
 
 
 class SuggestionTableModel(RowTableModel[Any]):
@@ -165,8 +176,8 @@ class SuggestionTableModel(RowTableModel[Any]):
         Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
         Column("HCP", lambda s: s.hcp_name),
         Column("Action", lambda s: _channel_label(s.channel)),
-        Column("Message", lambda s: s.message_title or ""),
-        Column("Why", _reasons, tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons)),
+        Column("Message", lambda s: s.message_title or "", tooltip=lambda s: s.message_title or ""),
+        Column("Why", reasons_summary, tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons)),
         Column("Due", lambda s: s.due),
         Column("Expires", lambda s: s.expires),
     )

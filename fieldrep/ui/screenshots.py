@@ -113,7 +113,7 @@ def render(out: Path, data_dir: Path) -> list[Path]:
     steps: list[tuple[str, Callable[[], object]]] = [
         ("today", lambda: window.go(TODAY)),
         ("hcps", lambda: window.go(HCPS)),
-        ("hcps_search", lambda: window.hcps.search.setText("card")),
+        ("hcps_search", lambda: window.hcps.search.setText("lowell")),
         ("hcp_detail", lambda: window.open_hcp(window.hcps.model.row_at(0).id)),
         ("planner", lambda: window.go(PLANNER)),
         ("suggestions", lambda: window.go(SUGGESTIONS)),

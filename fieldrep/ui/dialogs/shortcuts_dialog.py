@@ -36,4 +36,10 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        # Every row visible without scrolling: compact rows, the table as tall as its rows.
+        row_height = self.table.fontMetrics().height() + 8
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumHeight(
+            header.sizeHint().height() + row_height * len(rows) + 2 * self.table.frameWidth()
+        )
+        self.resize(560, self.sizeHint().height())

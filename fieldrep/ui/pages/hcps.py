@@ -39,7 +39,7 @@ from fieldrep.workspace import Workspace
 
 SEARCH_DEBOUNCE_MS = 120
 SEARCH_LIMIT = 5000
-COLUMN_WIDTHS = (210, 150, 230, 120, 44, 100)
+COLUMN_WIDTHS = (210, 170, 230, 120, 44, 100, 84)
 ALL = ""
 
 
@@ -140,9 +140,11 @@ class HcpListPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
+        # Spare width goes to the organisation (long names), not to the narrow counts.
+        header.setSectionResizeMode(HcpTableModel.ORGANISATION, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(HcpTableModel.NAME, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)

@@ -27,7 +27,7 @@ from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.week import week_days, week_label, week_start
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
-from fieldrep.ui.models import PlanRow, PlanTableModel
+from fieldrep.ui.models import PlanRow, PlanTableModel, has_route_order
 from fieldrep.ui.pages.today import plan_rows
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -92,6 +92,7 @@ class DayColumn(QWidget):
     def set_day(self, day: date, rows: list[PlanRow]) -> None:
         self.day = day
         self.model.set_rows(rows)
+        self.view.setColumnHidden(PlanTableModel.ORDER, not has_route_order(rows))
         today = " (today)" if day == date.today() else ""
         self.label.setText(f"{day:%a %d %b}{today} · {len(rows)}")
         self.order_button.setEnabled(len(rows) > 1)

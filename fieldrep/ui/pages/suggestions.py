@@ -54,10 +54,19 @@ class SuggestionsPage(QWidget):
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        for column, width in ((0, 56), (1, 170), (2, 130), (3, 190), (4, 300), (5, 90)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        m = SuggestionTableModel
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in (
+            (m.SCORE, 56),
+            (m.HCP, 170),
+            (m.ACTION, 130),
+            (m.MESSAGE, 280),
+            (m.DUE, 100),
+            (m.EXPIRES, 100),
+        ):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(m.REASONS, QHeaderView.ResizeMode.Stretch)  # the why
         self.empty = EmptyState("")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from fieldrep.domain.calls import CallNote
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.ui import features
-from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel
+from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel, has_route_order
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import Card, EmptyState, title
@@ -131,11 +131,11 @@ class TodayPage(QWidget):
             SuggestionTableModel.EXPIRES,
         ):
             self.suggestion_view.hideColumn(column)
+        # Five rows only, so the short columns fit their contents and the reason gets
+        # the rest of the card: its summary fits there at 1366 px (the tooltip has all).
         header = self.suggestion_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((0, 50), (1, 150), (2, 120)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SuggestionTableModel.REASONS, QHeaderView.ResizeMode.Stretch)
         self.suggestion_view.activated.connect(
             lambda i: emit(self.open_hcp, self.suggestions.row_at(i.row()).hcp_id)
         )
@@ -153,6 +153,7 @@ class TodayPage(QWidget):
         self.draft_stack, _ = _with_empty(self.draft_list, "No calls left in draft.")
 
         grid = QGridLayout()
+        self.cards: list[Card] = []
         for (heading, widget), (row, col) in zip(
             (
                 ("Planned visits, in route order", self.visit_stack),
@@ -165,6 +166,7 @@ class TodayPage(QWidget):
         ):
             card = Card(heading)
             card.body.addWidget(widget)
+            self.cards.append(card)
             grid.addWidget(card, row, col)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -186,6 +188,12 @@ class TodayPage(QWidget):
         self.heading.setText(f"Today — {data.day:%A %d %B}")
         self.visits.set_rows(data.visits)
         self.visit_stack.setCurrentIndex(0 if data.visits else 1)
+        # Until a route is ordered the visits are listed by time and "#" would be empty.
+        routed = has_route_order(data.visits)
+        self.visit_view.setColumnHidden(PlanTableModel.ORDER, not routed)
+        self.cards[0].heading.setText(
+            "Planned visits, in route order" if routed else "Planned visits, by time"
+        )
         if data.suggestions is None:
             self.suggestion_empty.setText("Suggestions are not available in this version yet.")
             self.suggestion_stack.setCurrentIndex(1)

@@ -23,11 +23,12 @@ class LockScreen(QWidget):
         self.needs_passphrase = needs_passphrase
         heading = QLabel("Fieldrep is locked")
         heading.setObjectName("title")
+        # Two explicit lines, no word wrap: a wrapped label centred in a box layout is
+        # given its one-line height and gets cut off.
         note = QLabel(
             "Locked after a period without use, to protect HCP and call data."
-            + (" Enter your passphrase to continue." if needs_passphrase else "")
+            + ("\nEnter your passphrase to continue." if needs_passphrase else "")
         )
-        note.setWordWrap(True)
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.passphrase.setObjectName("unlock_passphrase")
