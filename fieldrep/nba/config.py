@@ -62,12 +62,18 @@ class NbaConfig:
     base_strength: float = 20.0  # pseudo-contacts behind each territory-wide base rate
     theme_base_rate: float = 0.30
     prior_strength: float = 16.0  # pseudo-contacts behind each HCP-level prior
-    segment_strength: float = 30.0  # pseudo-contacts behind each (segment, channel/theme) prior
+    segment_strength: float = 100.0  # pseudo-contacts behind each (segment, channel/theme) prior
     segment_channel_gain: float = 0.9  # logit per unit log-ratio of segment channel share
     segment_theme_gain: float = 0.7
     # The same outcome updates both the channel and the theme posterior; weighting the
     # theme part below 1 keeps that double count from saturating P(good).
     theme_weight: float = 0.5
+    # Learning the segment mix itself (nba.mix_update): the stored mix counts as this many
+    # pseudo-observations per contact behind it; outcomes and dismissals are weighted so.
+    mix_learning: bool = True
+    mix_prior_scale: float = 0.25
+    mix_outcome_weight: float = 1.0
+    mix_dismiss_weight: float = 0.1
     preferred_channel_bonus: float = 0.5  # logit, when the rep marked a preferred channel
     recency_gain: float = 0.9  # logit added at 120 days without contact (0 at 30 days)
     fatigue_per_contact: float = 0.45  # logit removed per contact in the last 14 days

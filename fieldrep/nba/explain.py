@@ -83,9 +83,9 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
     if part == "preferred":
         return Driver.CHANNEL, f"you marked {many} as preferred"
     if part == "segment_channel":
-        k = int(np.argmax(t.segment_weights[i] * t.profiles.channels[:, c]))
+        k = int(np.argmax(table.mix[i] * t.profiles.channels[:, c]))
         used, total = int(h.contacts[i, c]), int(h.contacts[i].sum())
-        text = f"segment: {t.segment_weights[i, k]:.0%} {t.segment_names[k].lower()}"
+        text = f"segment: {table.mix[i, k]:.0%} {t.segment_names[k].lower()}"
         text += f", who favour {many}"
         if total:
             text += f"; {used} of {total} contacts were {many}"
@@ -99,11 +99,11 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
         return Driver.CHANNEL, f"you accepted {many} for this HCP before"
     label = THEME_LABELS[theme] if theme else "this theme"
     if part == "segment_theme":
-        k = int(np.argmax(t.segment_weights[i] * t.profiles.themes[:, THEMES.index(theme or "")]))
+        k = int(np.argmax(table.mix[i] * t.profiles.themes[:, THEMES.index(theme or "")]))
         name = t.segment_names[k].lower()
         return (
             Driver.THEME,
-            f"segment: {t.segment_weights[i, k]:.0%} {name}, who respond to {label}",
+            f"segment: {table.mix[i, k]:.0%} {name}, who respond to {label}",
         )
     j = THEMES.index(theme or THEMES[0])
     pos, n = int(h.theme_pos[i, j]), int(h.theme_n[i, j])

@@ -15,6 +15,7 @@ import numpy as np
 
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import Territory
+from fieldrep.nba.mix_update import updated_mix
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 
 CLIP = 1e-4
@@ -44,6 +45,7 @@ class Posteriors:
     theme_alpha: FloatArray  # N x T
     theme_beta: FloatArray
     theme_prior: FloatArray  # N x T (logit)
+    mix: FloatArray  # N x K: the segment mix used (the stored one, updated by learning)
 
     def take(self, rows: np.ndarray) -> Posteriors:
         """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
@@ -59,6 +61,7 @@ class Posteriors:
             theme_alpha=self.theme_alpha[rows],
             theme_beta=self.theme_beta[rows],
             theme_prior=self.theme_prior[rows],
+            mix=self.mix[rows],
         )
 
     def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
@@ -73,7 +76,7 @@ class Posteriors:
         return logit(p) - self.theme_prior
 
 
-def _segment_shift(
+def _segment_rates(
     weights: FloatArray,
     profile: FloatArray,
     *,
@@ -82,13 +85,12 @@ def _segment_shift(
     counts: tuple[FloatArray, FloatArray] | None,
     strength: float,
 ) -> FloatArray:
-    """Logit shift of each HCP's rate over the territory's, pooled through its segments.
+    """Each segment's rate of good outcomes per column (K x V), pooled over the territory.
 
     Each (segment, column) has a Beta whose prior mean is the territory rate moved by how
     much more than typical the segment's profile uses that column; outcomes update it
     with each HCP's weight on the segment (soft counts), so every contact in the
-    territory teaches every HCP that shares a segment with it. An HCP's rate is the
-    mix of its segments' rates.
+    territory teaches every HCP that shares a segment with it.
     """
     relative = profile / profile.mean(axis=0)[None, :]
     prior = sigmoid(base[None, :] + gain * np.log(relative))  # K x V
@@ -97,8 +99,39 @@ def _segment_shift(
         pos, n = counts
         a = a + weights.T @ pos
         b = b + weights.T @ (n - pos)
-    mixed = weights @ (a / (a + b))  # N x V
-    return np.asarray(logit(mixed) - base[None, :])
+    return np.asarray(a / (a + b))
+
+
+def _shift(weights: FloatArray, rates: FloatArray, base: FloatArray) -> FloatArray:
+    """Logit shift of each HCP's rate over the territory's: the mix of its segments' rates."""
+    return np.asarray(logit(weights @ rates) - base[None, :])
+
+
+def learned_mix(
+    t: Territory,
+    rates_c: FloatArray,
+    rates_t: FloatArray,
+    config: NbaConfig,
+    *,
+    dismissals: bool = True,
+) -> FloatArray:
+    """The stored segment mix updated by the HCP's outcomes (and the rep's dismissals)."""
+    h = t.history
+    concentration = config.mix_prior_scale * (
+        1.0 + h.contacts.sum(axis=1) + h.theme_contacts.sum(axis=1)
+    )
+    return updated_mix(
+        t.segment_weights,
+        concentration,
+        channel_rates=rates_c,
+        theme_rates=rates_t,
+        channel_counts=(h.channel_pos, h.channel_n),
+        theme_counts=(h.theme_pos, h.theme_n),
+        channel_dismissals=t.fb_channel_fail,
+        theme_dismissals=t.fb_theme_fail,
+        outcome_weight=config.mix_outcome_weight,
+        dismiss_weight=config.mix_dismiss_weight if dismissals else 0.0,
+    )
 
 
 def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
@@ -116,29 +149,39 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         theme_rate = np.full(h.theme_n.shape[1], config.theme_base_rate)
     base = logit(rate)
     w = t.segment_weights
-    seg_c = _segment_shift(
-        w,
-        t.profiles.channels,
-        gain=config.segment_channel_gain,
-        base=base,
-        counts=(h.channel_pos, h.channel_n) if learn else None,
-        strength=config.segment_strength,
-    )
+    theme_base = logit(np.array(config.theme_base_rate))
+    theme_global = logit(theme_rate) - theme_base
+    c_counts = (h.channel_pos, h.channel_n) if learn else None
+    t_counts = (h.theme_pos, h.theme_n) if learn else None
+    t_base = theme_base + theme_global
+
+    def rates(mix: FloatArray) -> tuple[FloatArray, FloatArray]:
+        strength = config.segment_strength
+        return (
+            _segment_rates(
+                mix, t.profiles.channels, gain=config.segment_channel_gain, base=base,
+                counts=c_counts, strength=strength,
+            ),
+            _segment_rates(
+                mix, t.profiles.themes, gain=config.segment_theme_gain, base=t_base,
+                counts=t_counts, strength=strength,
+            ),
+        )  # fmt: skip
+
+    rates_c, rates_t = rates(w)
+    if learn and config.mix_learning:
+        # Outcomes move each HCP's mix, and the segment rates are re-pooled with the moved
+        # mixes; the rep's dismissals then move only that HCP's own mix (so a dismissal
+        # changes no other HCP's score).
+        rates_c, rates_t = rates(learned_mix(t, rates_c, rates_t, config, dismissals=False))
+        w = learned_mix(t, rates_c, rates_t, config)
+    seg_c = _shift(w, rates_c, base)
     preferred = np.zeros_like(seg_c)
     marked = t.preferred >= 0
     preferred[np.flatnonzero(marked), t.preferred[marked]] = config.preferred_channel_bonus
     prior_c = base[None, :] + seg_c + preferred
     mu = sigmoid(prior_c)
-    theme_base = logit(np.array(config.theme_base_rate))
-    theme_global = logit(theme_rate) - theme_base
-    seg_t = _segment_shift(
-        w,
-        t.profiles.themes,
-        gain=config.segment_theme_gain,
-        base=theme_base + theme_global,
-        counts=(h.theme_pos, h.theme_n) if learn else None,
-        strength=config.segment_strength,
-    )
+    seg_t = _shift(w, rates_t, t_base)
     prior_t = theme_base + theme_global[None, :] + seg_t
     nu = sigmoid(prior_t)
     if learn:
@@ -160,4 +203,5 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         theme_alpha=ta,
         theme_beta=tb,
         theme_prior=prior_t,
+        mix=w,
     )

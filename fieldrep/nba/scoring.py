@@ -43,6 +43,7 @@ class ScoreTable:
     fatigue: FloatArray  # N
     days_since: FloatArray  # N, days since the last contact on any channel
     cost: FloatArray  # C
+    mix: FloatArray  # N x K: the segment mix the scorer used
     today: int  # date.toordinal() of the day scored
 
     def logit(self) -> FloatArray:
@@ -124,6 +125,7 @@ def score_territory(
         fatigue=fatigue,
         days_since=days,
         cost=cost,
+        mix=post.mix,
         today=today.toordinal(),
     )
     score = value[:, None] * sigmoid(table.logit()) - cost[None, :]
