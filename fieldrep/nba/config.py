@@ -71,9 +71,9 @@ class NbaConfig:
     # Learning the segment mix itself (nba.mix_update): the stored mix counts as this many
     # pseudo-observations per contact behind it; outcomes and dismissals are weighted so.
     mix_learning: bool = True
-    mix_prior_scale: float = 0.25
+    mix_prior_scale: float = 0.15
     mix_outcome_weight: float = 1.0
-    mix_dismiss_weight: float = 0.1
+    mix_dismiss_weight: float = 0.25
     preferred_channel_bonus: float = 0.5  # logit, when the rep marked a preferred channel
     recency_gain: float = 0.9  # logit added at 120 days without contact (0 at 30 days)
     fatigue_per_contact: float = 0.45  # logit removed per contact in the last 14 days

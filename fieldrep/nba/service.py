@@ -20,10 +20,10 @@ from fieldrep.nba.daily import Pick, choose_daily
 from fieldrep.nba.explain import reasons_for
 from fieldrep.nba.features import Territory, load_territory
 from fieldrep.nba.ids import SuggestionKey, parse_suggestion_id, suggestion_id
-from fieldrep.nba.learning import posteriors
+from fieldrep.nba.learning import Posteriors, posteriors
 from fieldrep.nba.model import RuleBlock, Suggestion
 from fieldrep.nba.rules import explain_blocks, next_allowed
-from fieldrep.nba.scoring import ScoreTable, score_territory
+from fieldrep.nba.scoring import ScoreTable, hcp_value, score_territory
 from fieldrep.segments.history import FATIGUE_WINDOW_DAYS
 from fieldrep.segments.profiles import CHANNELS
 from fieldrep.segments.service import profiles_for
@@ -43,12 +43,20 @@ class Scored:
     today: date
 
 
-def build_suggestion(s: Scored, pick: Pick, config: NbaConfig) -> Suggestion:
+def _value_reference(t: Territory) -> float:
+    """The territory's mean HCP value: the "typical HCP" a value reason is measured from."""
+    return float(hcp_value(t.decile).mean())
+
+
+def build_suggestion(
+    s: Scored, pick: Pick, config: NbaConfig, *, value_reference: float | None = None
+) -> Suggestion:
     t, i, c = s.territory, pick.row, pick.channel
+    reference = float(s.table.value.mean()) if value_reference is None else value_reference
     channel = CHANNELS[c]
     m = int(s.table.message[i, c])
     message_id = t.messages.ids[m] if m >= 0 else None
-    reasons = [r.text for r in reasons_for(t, s.table, i, c, float(s.table.value.mean()))]
+    reasons = [r.text for r in reasons_for(t, s.table, i, c, reference)]
     if pick.exploratory:
         reasons.insert(0, EXPLORING.format(channel=channel.label.lower()))
     key = SuggestionKey(t.hcp_ids[i], channel, message_id, s.today, t.data_as_of)
@@ -129,30 +137,40 @@ class SuggestionService:
         """The best action for one HCP: today if any channel is allowed, else on the first
         day (within `LOOK_AHEAD_DAYS`) a time-bound rule (gap, cap, hold, plan, quiet
         period) lets one through; None when nothing opens up in that window."""
-        s = self._scored(today)
-        i = self._row(s, hcp_id)
-        c = int(s.table.score[i].argmax())
-        score = float(s.table.score[i, c])
+        day = today or date.today()
+        t = self.territory(day)
+        try:
+            i = t.row(hcp_id)
+        except KeyError:
+            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+        # The learning is territory-wide (pooled rates), but only this HCP is scored: the
+        # rules and the score are row-wise, so the result equals the full table's row.
+        post = posteriors(t, self.config)
+        one = t.take([i])
+        table = score_territory(one, day, self.config, post=post.take(np.array([i])))
+        s = Scored(one, table, day)
+        c = int(table.score[0].argmax())
+        score = float(table.score[0, c])
         if np.isfinite(score):
-            pick = Pick(i, c, int(s.table.message[i, c]), score, False)
-            return build_suggestion(s, pick, self.config)
-        return self._first_opening(s, i)
+            pick = Pick(0, c, int(table.message[0, c]), score, False)
+            return build_suggestion(s, pick, self.config, value_reference=_value_reference(t))
+        return self._first_opening(t, i, post, day)
 
-    def _first_opening(self, s: Scored, i: int) -> Suggestion | None:
-        t = s.territory
-        days = [next_allowed(t, i, c, s.today, self.config) for c in range(len(CHANNELS))]
+    def _first_opening(
+        self, t: Territory, i: int, post: Posteriors, today: date
+    ) -> Suggestion | None:
+        days = [next_allowed(t, i, c, today, self.config) for c in range(len(CHANNELS))]
         open_days = [d for d in days if d is not None]
-        if not open_days or min(open_days) > s.today + timedelta(days=LOOK_AHEAD_DAYS):
+        if not open_days or min(open_days) > today + timedelta(days=LOOK_AHEAD_DAYS):
             return None
         day = min(open_days)
         history = t.history.take(np.array([i]))
-        if (day.year, day.month) != (s.today.year, s.today.month):
+        if (day.year, day.month) != (today.year, today.month):
             history.month_n[:] = 0  # a new month: its caps start from zero
-        if day.toordinal() - s.today.toordinal() >= FATIGUE_WINDOW_DAYS:
+        if day.toordinal() - today.toordinal() >= FATIGUE_WINDOW_DAYS:
             history.recent_n[:] = 0
         one = t.take([i], history)
-        post = posteriors(t, self.config).take(np.array([i]))
-        table = score_territory(one, day, self.config, post=post)
+        table = score_territory(one, day, self.config, post=post.take(np.array([i])))
         c = int(table.score[0].argmax())
         if not np.isfinite(table.score[0, c]):
             return None
@@ -161,6 +179,7 @@ class SuggestionService:
             later,
             Pick(0, c, int(table.message[0, c]), float(table.score[0, c]), False),
             self.config,
+            value_reference=_value_reference(t),
         )
 
     def blocked_for_hcp(self, hcp_id: str, today: date | None = None) -> list[RuleBlock]:

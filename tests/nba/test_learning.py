@@ -96,3 +96,15 @@ def test_good_outcomes_on_a_channel_raise_its_score(demo_workspace: Workspace) -
     p_before = posteriors(before, s.config).channel_history()[i, c]
     p_after = posteriors(after, s.config).channel_history()[i, c]
     assert p_after > p_before
+
+
+def test_opening_one_hcp_gives_the_same_advice_as_the_territory_list(
+    demo_workspace: Workspace,
+) -> None:
+    ws = demo_workspace
+    listed = [s for s in ws.suggestions.daily_list(limit=8) if not s.exploratory]
+    assert listed
+    for s in listed:
+        alone = ws.suggestions.for_hcp(s.hcp_id)
+        assert alone is not None
+        assert (alone.id, alone.score, alone.reasons) == (s.id, s.score, s.reasons)
