@@ -102,7 +102,7 @@ class NbaConfig:
         default_factory=lambda: {C.VISIT: 45, C.REMOTE: 20, C.PHONE: 10, C.EMAIL: 5, C.EVENT: 10}
     )
     exploration_share: float = 0.15  # at most this share of a list is exploratory
-    exploration_floor: float = 0.9  # ... and only actions nearly as good as the last pick
+    exploration_floor: float = 0.97  # ... and only actions nearly as good as the last pick
     expiry_days: dict[Channel, int] = field(
         default_factory=lambda: {C.VISIT: 7, C.REMOTE: 7, C.PHONE: 5, C.EMAIL: 3, C.EVENT: 14}
     )
