@@ -192,6 +192,7 @@ def _refusal(status: int, content: bytes) -> Exception:
     body = _error_body(content)
     code = body.code if body else None
     detail = body.message if body else f"HTTP {status}"
+    server_detail = body.message if body else None
     if code == p.ErrorCode.DEVICE_REVOKED:
         return DeviceRevokedError(
             "The server has revoked this device. For security, Fieldrep will now remove "
@@ -200,11 +201,16 @@ def _refusal(status: int, content: bytes) -> Exception:
     if code == p.ErrorCode.UPDATE_REQUIRED or status == 426:
         return UpdateRequiredError(
             f"The sync server needs a newer Fieldrep ({detail}). Update the app, then sync "
-            "again; your unsynced changes are kept on this device until then."
+            "again; your unsynced changes are kept on this device until then.",
+            server_detail=server_detail,
         )
     if status == 401:
         return SignInRequiredError(
             f"The server did not accept your sign-in ({detail}). "
-            "Run 'fieldrep login' (or sign in again in the app)."
+            "Run 'fieldrep login' (or sign in again in the app).",
+            server_detail=server_detail,
         )
-    return ServerRefusedError(f"The sync server refused the request: {detail} (HTTP {status}).")
+    return ServerRefusedError(
+        f"The sync server refused the request: {detail} (HTTP {status}).",
+        server_detail=server_detail,
+    )

@@ -6,7 +6,15 @@ from fieldrep.domain.errors import FieldrepError
 
 
 class SyncError(FieldrepError):
-    """A sync did not finish; nothing local was lost and the next sync resumes."""
+    """A sync did not finish; nothing local was lost and the next sync resumes.
+
+    `server_detail` is the server's own words when it refused (for a form that shows
+    them beside its fields); the message adds what to do next.
+    """
+
+    def __init__(self, message: str, *, server_detail: str | None = None) -> None:
+        super().__init__(message)
+        self.server_detail = server_detail
 
 
 class NotSignedInError(SyncError):

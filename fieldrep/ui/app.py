@@ -64,14 +64,12 @@ def open_demo(data_dir: Path) -> Workspace | None:
     return ws
 
 
-CLI_HINT = " Run 'fieldrep login'"
-
-
 def sign_in_message(exc: FieldrepError) -> str:
-    """The core's sign-in error without its command-line hint: the rep is already in the
-    sign-in form. (Until sync errors carry the server's detail on their own.)"""
-    text = str(exc)
-    return text.split(CLI_HINT, 1)[0] if isinstance(exc, SignInRequiredError) else text
+    """What the sign-in form shows: the server's own words when it refused the sign-in
+    (the rep is already in the form, so the core's "what to do next" would not help)."""
+    if isinstance(exc, SignInRequiredError) and exc.server_detail:
+        return exc.server_detail
+    return str(exc)
 
 
 def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
