@@ -26,8 +26,11 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## Every benchmark in tests/perf/, each printing its figures (several minutes).
 perf: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/perf -q -s -p no:cacheprovider -o addopts=""
+	for bench in tests/perf/bench_*.py; do \
+		echo "== $$bench"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$bench || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
