@@ -87,6 +87,8 @@ def _conflict_copy(
         "submitted_at": None,
         "conflict_of": note.id,
     }
+    if data["hcp_id"] != note.hcp_id:  # the copy is a new note: same territory rule
+        accessible_hcp(session, caller, str(data["hcp_id"]))
     copy = CallNote(
         id=copy_id,
         author=note.author,
