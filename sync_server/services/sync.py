@@ -121,14 +121,26 @@ def _prior_outcomes(
     return {o.mutation_seq: o for o in session.scalars(query)}
 
 
-def _replayed(prior: MutationOutcome | None, mutation: Mutation) -> MutationResult:
+def _replayed(prior: MutationOutcome, mutation: Mutation) -> MutationResult:
     return MutationResult(
         mutation_seq=mutation.mutation_seq,
         status=MutationStatus.DUPLICATE,
-        reason=prior.reason if prior else None,
-        version=prior.version if prior else None,
-        conflict_copy_id=prior.conflict_copy_id if prior else None,
-        original_status=MutationStatus(prior.status) if prior else None,
+        reason=prior.reason,
+        version=prior.version,
+        conflict_copy_id=prior.conflict_copy_id,
+        original_status=MutationStatus(prior.status),
+    )
+
+
+def _seq_reused(mutation: Mutation) -> MutationResult:
+    return MutationResult(
+        mutation_seq=mutation.mutation_seq,
+        status=MutationStatus.REJECTED,
+        reason=(
+            f"This device already sent a different change numbered {mutation.mutation_seq} "
+            "(was its data folder restored from a backup or copied?). The change was not "
+            "applied; enter it again, or sign this folder in as a new device."
+        ),
     )
 
 
@@ -178,7 +190,14 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
     changelog.start_buffer(session)
     for mutation in request.mutations:
         if mutation.mutation_seq <= last:
-            results.append(_replayed(priors.get(mutation.mutation_seq), mutation))
+            prior = priors.get(mutation.mutation_seq)
+            if prior is None or prior.mutation_id != mutation.mutation_id:
+                # Not a replay: a restored or copied data folder numbering anew. Answering
+                # `duplicate` would make the client drop a change the server never had.
+                results.append(_seq_reused(mutation))
+                device.mutations_rejected += 1
+                continue
+            results.append(_replayed(prior, mutation))
             device.mutations_duplicate += 1
             continue
         result = _apply_one(session, caller, mutation)
