@@ -28,6 +28,8 @@ class Settings:
     login_max_delay: float = 900.0
     # Tombstones (and superseded change-log rows) older than this may be pruned.
     tombstone_retention_days: int = 90
+    # Larger request bodies are refused (413) before they are parsed.
+    max_body_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
