@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from fieldrep.ui.dialogs.call_log import CallLogDialog
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
 from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from fieldrep.ui.dnd import MIME_TYPE
 from fieldrep.ui.pages.hcp_detail import HcpDetailPage
 from fieldrep.ui.pages.hcps import HcpListPage
 from fieldrep.ui.pages.inbox import InboxPage
@@ -79,6 +80,28 @@ class IdleWatcher(QObject):
         return False
 
 
+class NavList(QListWidget):
+    """The page list. Dragging an HCP, suggestion or visit over an entry opens that page
+    (spring-loaded, like tabs in a file manager), so it can be dropped on a planner day."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DropOnly)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(MIME_TYPE):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        row = self.indexAt(event.position().toPoint()).row()
+        if row >= 0 and row != self.currentRow():
+            self.setCurrentRow(row)
+        event.ignore()  # nothing is dropped on the list itself
+
+
 class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
 
@@ -101,7 +124,11 @@ class MainWindow(QMainWindow):
 
         self.today = TodayPage(self.taskman)
         self.hcps = HcpListPage(self.taskman, self.settings)
-        self.planner = PlannerPage(self.taskman, route_start=lambda: self.settings.route_start)
+        self.planner = PlannerPage(
+            self.taskman,
+            route_start=lambda: self.settings.route_start,
+            suggestion_for=self._shown_suggestion,
+        )
         self.suggestions = SuggestionsPage(self.taskman)
         self.inbox = InboxPage(self.taskman)
         self.detail = HcpDetailPage(self.taskman)
@@ -115,7 +142,7 @@ class MainWindow(QMainWindow):
             self.detail,
         ):
             self.pages.addWidget(page)
-        self.nav = QListWidget()
+        self.nav = NavList()
         self.nav.setObjectName("nav")
         self.nav.addItems(list(PAGES))
         self.nav.setFixedWidth(170)
@@ -307,6 +334,14 @@ class MainWindow(QMainWindow):
         if page == SUGGESTIONS:
             s = self.suggestions.selected()
             return s.hcp_id if s else None
+        return None
+
+    def _shown_suggestion(self, suggestion_id: str) -> Any | None:
+        """The listed suggestion with this id (Suggestions page or Today's card)."""
+        for model in (self.suggestions.model, self.today.suggestions):
+            for s in model.rows():
+                if getattr(s, "id", None) == suggestion_id:
+                    return s
         return None
 
     def _with_current_hcp(self, action: Callable[[str], Any]) -> None:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.store.outbox import OutboxEntry
+from fieldrep.ui.dnd import HCP, MIME_TYPE, PLAN, SUGGESTION, DragPayload, to_mime
 from fieldrep.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
@@ -101,6 +102,25 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return self.COLUMNS[section].title
         return None
 
+    # -- dragging (rows that have a payload can be dragged onto a planner day) ---------
+    def drag_payload(self, row: R) -> DragPayload | None:  # noqa: ARG002
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.row() < len(self._rows):
+            if self.drag_payload(self._rows[index.row()]) is not None:
+                flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        rows = sorted({i.row() for i in indexes if i.isValid() and i.row() < len(self._rows)})
+        payload = self.drag_payload(self._rows[rows[0]]) if rows else None
+        return to_mime(payload) if payload is not None else QMimeData()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         getter = self.COLUMNS[column].value
         emit(self.layoutAboutToBeChanged)
@@ -125,6 +145,9 @@ class HcpTableModel(RowTableModel[HcpSummary]):
         Column("Last contact", _last_contact),
         Column("Follow-ups", lambda r: r.open_follow_ups or "", align_right=True),
     )
+
+    def drag_payload(self, row: HcpSummary) -> DragPayload:
+        return DragPayload(HCP, row.id, row.id)
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,9 @@ class PlanTableModel(RowTableModel[PlanRow]):
         Column("City", lambda r: r.city),
         Column("Channel", lambda r: r.plan.channel.label),
     )
+
+    def drag_payload(self, row: PlanRow) -> DragPayload:
+        return DragPayload(PLAN, row.plan.id, row.plan.hcp_id)
 
 
 def reasons_summary(s: Any) -> str:
@@ -182,9 +208,18 @@ class SuggestionTableModel(RowTableModel[Any]):
         Column("Expires", lambda s: s.expires),
     )
 
+    def drag_payload(self, row: Any) -> DragPayload | None:
+        if not hasattr(row, "id") or not hasattr(row, "hcp_id"):
+            return None
+        return DragPayload(SUGGESTION, row.id, row.hcp_id, str(_channel_value(row.channel)))
+
 
 def _channel_label(channel: Any) -> str:
     return str(getattr(channel, "label", channel))
+
+
+def _channel_value(channel: Any) -> Any:
+    return getattr(channel, "value", channel)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ class HcpListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # onto a planner day
         self.table.verticalHeader().hide()
         # Fixed row heights and column widths: the view never measures 10,000 rows.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

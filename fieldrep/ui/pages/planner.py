@@ -11,23 +11,23 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldrep.domain.enums import PlanStatus
+from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.week import week_days, week_label, week_start
+from fieldrep.ui import features
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
-from fieldrep.ui.models import PlanRow, PlanTableModel, has_route_order
+from fieldrep.ui.dnd import PLAN, SUGGESTION, DragPayload, insert_at
+from fieldrep.ui.models import PlanRow, has_route_order
+from fieldrep.ui.pages.day_column import DayColumn
 from fieldrep.ui.pages.today import plan_rows
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -56,50 +56,41 @@ def order_day(
     return ordered
 
 
+def drop_on_day(
+    ws: Workspace,
+    day: date,
+    payload: DragPayload,
+    order: list[str] | None,
+    accept: Callable[[Workspace], Any] | None = None,
+) -> str:
+    """Runs on the worker: put the dragged visit (moved, or planned from an HCP or a
+    suggestion) on `day`; `order` is the day's new route with the id `PLAN_HERE`
+    standing for a visit planned by this drop. Returns the plan id."""
+    if payload.kind == PLAN:
+        plan = ws.plans.get(payload.id)
+        if plan.planned_date != day:  # `move` keeps the time and clears the route order
+            ws.plans.move(plan.id, day, plan.planned_time)
+        plan_id = plan.id
+    else:
+        channel = Channel(payload.channel) if payload.channel else Channel.VISIT
+        suggestion_id = payload.id if payload.kind == SUGGESTION else None
+        plan_id = ws.plans.add(
+            payload.hcp_id, day, None, channel=channel, suggestion_id=suggestion_id
+        ).id
+        if accept is not None:
+            accept(ws)
+    if order is not None:
+        ws.plans.set_route([plan_id if i == PLAN_HERE else i for i in order])
+    return plan_id
+
+
+PLAN_HERE = "<planned by this drop>"
+
+
 def export_week_file(ws: Workspace, monday: date, path: Path) -> int:
     plans = ws.plans.between(monday, monday + timedelta(days=6))
     hcps = {p.hcp_id: ws.hcps.get(p.hcp_id) for p in plans}
     return export_week(path, plans, hcps)
-
-
-class DayColumn(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.day = date.today()
-        self.label = QLabel()
-        self.label.setObjectName("subtitle")
-        self.model = PlanTableModel()
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
-        self.view.hideColumn(PlanTableModel.CITY)
-        self.view.hideColumn(PlanTableModel.CHANNEL)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(PlanTableModel.ORDER, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PlanTableModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.order_button = QPushButton("Order route")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.order_button)
-
-    def set_day(self, day: date, rows: list[PlanRow]) -> None:
-        self.day = day
-        self.model.set_rows(rows)
-        self.view.setColumnHidden(PlanTableModel.ORDER, not has_route_order(rows))
-        today = " (today)" if day == date.today() else ""
-        self.label.setText(f"{day:%a %d %b}{today} · {len(rows)}")
-        self.order_button.setEnabled(len(rows) > 1)
-
-    def selected(self) -> PlanRow | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
 
 
 class PlannerPage(QWidget):
@@ -113,10 +104,14 @@ class PlannerPage(QWidget):
         taskman: TaskManager,
         route_start: Callable[[], tuple[float, float] | None] | None = None,
         parent: QWidget | None = None,
+        suggestion_for: Callable[[str], Any | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.taskman = taskman
         self.route_start = route_start  # callable -> (lat, lon) | None
+        # The shown Suggestion for an id (a dropped suggestion is accepted, as the
+        # Accept button would); None when it is no longer listed.
+        self.suggestion_for = suggestion_for
         self.monday = week_start(date.today())
         self.heading = title("")
         prev_b, next_b, this_b = (
@@ -148,13 +143,15 @@ class PlannerPage(QWidget):
                 lambda idx, c=column: emit(self.open_hcp, c.model.row_at(idx.row()).plan.hcp_id)
             )
             column.view.clicked.connect(lambda _i, c=column: self._focus_column(c))
+            column.dropped.connect(self.drop_on_day)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)
         layout.addLayout(days, 1)
         self.hint = QLabel(
-            "Enter opens the HCP · Ctrl+R orders the selected day's route · "
-            "Ctrl+Shift+←/→ moves a visit a day · Del cancels it"
+            "Drag visits between days or within one (sets the route) · drop HCPs or "
+            "suggestions on a day (drag over the Planner tab) · Enter opens the HCP · "
+            "Ctrl+R orders a route · Ctrl+Shift+←/→ moves a visit a day · Del cancels it"
         )
         self.hint.setObjectName("muted")
         layout.addWidget(self.hint)
@@ -223,6 +220,37 @@ class PlannerPage(QWidget):
         Op(lambda ws, ctx: order_day(ws, day, start, ctx), parent=self).with_progress(
             "Ordering the route…"
         ).changing("plans").run(self.taskman)
+
+    def drop_on_day(self, day: date, payload: DragPayload, row: int) -> None:
+        """Something was dropped on `day` at `row` (-1: below the visits).
+
+        Within a day the drop sets the route order. On another day the visit moves
+        there; it joins that day's route at the drop row when the day has a route or
+        the drop was between two visits, else it just lands on the day.
+        """
+        rows = self.rows_for(day)
+        ids = [r.plan.id for r in rows]
+        moving = payload.id if payload.kind == PLAN else PLAN_HERE
+        same_day = payload.kind == PLAN and payload.id in ids
+        order: list[str] | None = None
+        if same_day or row >= 0 or has_route_order(rows):
+            order = insert_at(ids, moving, row)
+        if same_day and order == ids and has_route_order(rows):
+            return  # dropped where it was
+        accept: Callable[[Workspace], Any] | None = None
+        shown = None
+        if payload.kind == SUGGESTION and self.suggestion_for is not None:
+            shown = self.suggestion_for(payload.id)
+        if shown is not None:
+
+            def accept(ws: Workspace) -> None:
+                service = features.suggestions(ws)
+                if service is not None:
+                    service.accept(shown)
+
+        Op(lambda ws: drop_on_day(ws, day, payload, order, accept), parent=self).changing(
+            "plans", "outbox", *(("suggestions",) if payload.kind == SUGGESTION else ())
+        ).run(self.taskman)
 
     def shift_selected(self, days: int) -> None:
         row = self.selected()

@@ -53,6 +53,7 @@ class SuggestionsPage(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # onto a planner day
         header = self.view.horizontalHeader()
         m = SuggestionTableModel
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

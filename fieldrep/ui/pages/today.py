@@ -125,6 +125,7 @@ class TodayPage(QWidget):
         )
         self.suggestions = SuggestionTableModel()
         self.suggestion_view = _table(self.suggestions)
+        self.suggestion_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         for column in (
             SuggestionTableModel.MESSAGE,
             SuggestionTableModel.DUE,
