@@ -41,6 +41,7 @@ class Scored:
     territory: Territory
     table: ScoreTable
     today: date
+    post: Posteriors | None = None  # kept so a Thompson draw reuses them
 
 
 def _value_reference(t: Territory) -> float:
@@ -110,7 +111,8 @@ class SuggestionService:
     def _scored(self, today: date | None) -> Scored:
         day = today or date.today()
         t = self.territory(day)
-        return Scored(t, score_territory(t, day, self.config), day)
+        post = posteriors(t, self.config)
+        return Scored(t, score_territory(t, day, self.config, post=post), day, post)
 
     def _rng(self, s: Scored) -> np.random.Generator:
         # Same day, same data -> same exploratory picks, so a list is stable while open.
@@ -123,7 +125,7 @@ class SuggestionService:
         if limit <= 0:
             return []
         s = self._scored(today)
-        sampled = score_territory(s.territory, s.today, self.config, rng=self._rng(s))
+        sampled = score_territory(s.territory, s.today, self.config, rng=self._rng(s), post=s.post)
         picks = choose_daily(s.table, self.config, limit, sampled=sampled)
         return [build_suggestion(s, p, self.config) for p in picks]
 

@@ -24,6 +24,7 @@ import numpy as np
 from fieldrep.demo import load_messages, load_segments
 from fieldrep.domain.hcp import Hcp
 from fieldrep.nba.daily import choose_daily
+from fieldrep.nba.learning import posteriors
 from fieldrep.nba.scoring import score_territory
 from fieldrep.workspace import Workspace
 
@@ -111,8 +112,9 @@ def bench(hcp_count: int, calls_per_hcp: int, repeat: int) -> dict[str, float]:
         config = s.config
 
         def score_only() -> None:
-            table = score_territory(t, today, config)
-            sampled = score_territory(t, today, config, rng=np.random.default_rng(1))
+            post = posteriors(t, config)  # once, as the service does
+            table = score_territory(t, today, config, post=post)
+            sampled = score_territory(t, today, config, rng=np.random.default_rng(1), post=post)
             choose_daily(table, config, 10, sampled=sampled)
 
         figures = {

@@ -14,6 +14,7 @@ import numpy as np
 from fieldrep.nba.daily import choose_daily
 from fieldrep.nba.evaluation.world import World
 from fieldrep.nba.explain import reasons_for
+from fieldrep.nba.learning import posteriors
 from fieldrep.nba.rules import blocked_bits
 from fieldrep.nba.scoring import score_territory
 from fieldrep.segments.profiles import CHANNELS
@@ -114,8 +115,9 @@ class ModelPolicy:
         self, world: World, today: date, limit: int, rng: np.random.Generator
     ) -> list[Proposal]:
         t, config = world.territory, world.config
-        table = score_territory(t, today, config, learn=self.learn)
-        sampled = score_territory(t, today, config, learn=True, rng=rng) if self.learn else None
+        post = posteriors(t, config, learn=self.learn)
+        table = score_territory(t, today, config, learn=self.learn, post=post)
+        sampled = score_territory(t, today, config, rng=rng, post=post) if self.learn else None
         picks = choose_daily(table, config, limit, sampled=sampled)
         reference = float(table.value.mean())
         out = []
