@@ -11,6 +11,7 @@ from dataclasses import asdict
 from fieldrep.cli.context import CommandContext, print_json
 from fieldrep.demo import load_messages, load_segments
 from fieldrep.domain.errors import FieldrepError
+from fieldrep.sync.client import check_server_url
 from fieldrep.sync.engine import PULL_PAGE
 from fieldrep.sync.errors import DeviceRevokedError
 from fieldrep.sync.protocol import MAX_PUSH_BATCH
@@ -49,7 +50,8 @@ def _password(username: str) -> str:
 
 
 def cmd_login(ctx: CommandContext) -> int:
-    server, username = ctx.args.server, ctx.args.username
+    # Before the workspace exists: a typo in the address must not leave one behind.
+    server, username = check_server_url(ctx.args.server), ctx.args.username
     password = _password(username)
     with ctx.open_workspace(create=True) as ws:
         _check_owner(ws, server, username)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from fieldrep.sync import protocol as p
 from fieldrep.sync.errors import (
     DeviceRevokedError,
+    InvalidServerUrlError,
     ServerRefusedError,
     ServerUnreachableError,
     SignInRequiredError,
@@ -52,6 +54,24 @@ class _Retryable(Exception):
     """A failure a retry may fix; carries the one-line cause for the final message."""
 
 
+def check_server_url(url: str) -> str:
+    """The URL without a trailing slash, or InvalidServerUrlError saying what is wrong."""
+    example = "e.g. http://127.0.0.1:8765 or https://sync.example.com"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+    except ValueError as exc:
+        raise InvalidServerUrlError(
+            f"'{url}' is not a valid server address ({exc}); {example}."
+        ) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidServerUrlError(
+            f"'{url}' is not a valid server address: it needs http:// or https:// and a "
+            f"host name; {example}."
+        )
+    return url.strip().rstrip("/")
+
+
 class SyncClient:
     def __init__(
         self,
@@ -62,7 +82,7 @@ class SyncClient:
         cancel: CancelToken | None = None,
         session: requests.Session | None = None,
     ) -> None:
-        self.server_url = server_url.rstrip("/")
+        self.server_url = check_server_url(server_url)
         self.token = token
         self.policy = policy or RetryPolicy()
         self.cancel = cancel
@@ -167,6 +187,14 @@ class SyncClient:
             raise _Retryable(f"server error {response.status_code}")
         if response.status_code >= 400:
             raise _refusal(response.status_code, content)
+        if "json" not in response.headers.get("Content-Type", "").lower():
+            # Something else answers at this address (a web page, a login portal):
+            # retrying will not change that.
+            raise ServerRefusedError(
+                f"{self.server_url} answered, but it is not a Fieldrep sync server "
+                f"(it sent {response.headers.get('Content-Type') or 'no content type'}). "
+                "Check the server address."
+            )
         try:
             return model.model_validate_json(content)
         except ValidationError as exc:

@@ -21,6 +21,10 @@ class NotSignedInError(SyncError):
     """This workspace has no server, user or token yet."""
 
 
+class InvalidServerUrlError(SyncError):
+    """The server address cannot be a URL of a sync server (no host, bad port ...)."""
+
+
 class SignInRequiredError(SyncError):
     """The server no longer accepts the stored token (expired, wrong password ...)."""
 
