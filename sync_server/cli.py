@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server import db
@@ -163,6 +163,35 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high], else a usage error naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _engine(database_url: str) -> Engine:
+    """The engine, or Invalid naming what is wrong with the URL (never its password)."""
+    try:
+        return db.make_engine(database_url)
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise Invalid(
+            "not a database URL SQLAlchemy understands; use e.g. sqlite:///fieldrep-server.db "
+            "or postgresql+psycopg://user:password@host/db"
+        ) from None
+    except ImportError as exc:
+        where = make_url(database_url).render_as_string(hide_password=True)
+        raise Invalid(f"no driver for {where} is installed ({exc.name})") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldrep-server", description=__doc__)
     parser.add_argument(
@@ -196,10 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")
     p.add_argument("device_id")
     p = add("prune", cmd_prune, "drop old tombstones; older cursors get reset_required")
-    p.add_argument("--retention-days", type=int, default=90)
+    p.add_argument("--retention-days", type=_int_in(0, 100_000), default=90)
     p = add("serve", cmd_serve, "run the HTTP server (migrates the schema first)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--port", type=_int_in(0, 65535), default=8765)
     p.add_argument("--log-level", default="info")
     p.add_argument(
         "--database-url", dest="serve_database_url", default=None, help=argparse.SUPPRESS
@@ -214,7 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.database_url = args.database_url or default_database_url()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        engine = db.make_engine(args.database_url)
+        engine = _engine(args.database_url)
+    except Invalid as error:
+        print(f"error: cannot use the database: {error.message}", file=sys.stderr)
+        return 2
+    try:
         db.upgrade(engine)
         handler: Handler = args.handler
         return handler(args, engine)
