@@ -170,7 +170,9 @@ def apply_rep_change(
             f"changed on a device (not {', '.join(sorted(extra))})."
         )
     hcp = accessible_hcp(session, caller, hcp_id, current_only=True)
-    channel = fields.get("preferred_channel")
+    if "preferred_channel" not in fields:
+        return hcp.version  # nothing to change; an absent field is not a request to clear it
+    channel = fields["preferred_channel"]
     if channel is not None and channel not in CHANNELS:
         raise Rejected(f"Unknown channel '{channel}'. Use one of: {', '.join(CHANNELS)}.")
     if hcp.data.get("preferred_channel") == channel:

@@ -15,3 +15,12 @@ def test_a_conflict_copy_cannot_move_a_note_to_an_hcp_outside_the_territory(api:
     assert "not in your territory" in result["reason"]
     desktop.sync_down()
     assert all(r.get("hcp_id") != "h-s1" for r in desktop.records.values())
+
+
+def test_an_hcp_update_without_the_preferred_channel_leaves_it_alone(api: Api) -> None:
+    rep = api.login("rep1")
+    assert rep.send("hcp", "h-n1", "update", preferred_channel="phone")["status"] == "applied"
+    result = rep.send("hcp", "h-n1", "update")  # no fields: nothing to change
+    assert result["status"] == "applied"
+    rep.sync_down()
+    assert rep.records[("hcp", "h-n1")]["preferred_channel"] == "phone"
