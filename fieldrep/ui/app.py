@@ -9,9 +9,13 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from fieldrep.demo import import_demo
@@ -26,6 +30,37 @@ from fieldrep.ui.theme import apply_theme, prepare_high_dpi
 from fieldrep.workspace import Workspace, wipe
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+POLL_MS = 20
+
+
+def run_off_ui_thread(fn: Callable[[], T]) -> T:
+    """Run `fn` on a short-lived worker thread while the UI thread keeps processing
+    events; return its result (or raise its exception) on the UI thread.
+
+    For work before the TaskManager exists (first run). `fn` must not touch widgets.
+    The UI thread polls the future every `POLL_MS` instead of being signalled from the
+    worker, so no Qt object is shared with the thread.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldrep-sign-in")
+    try:
+        future = pool.submit(fn)
+        loop = QEventLoop()
+        timer = QTimer(interval=POLL_MS)
+
+        def check() -> None:
+            if future.done():
+                loop.quit()
+
+        timer.timeout.connect(check)
+        timer.start()
+        if not future.done():
+            loop.exec()
+        timer.stop()
+        return future.result()
+    finally:
+        pool.shutdown(wait=False)
 
 
 def ask_passphrase(new: bool, error: str = "") -> str | None:
@@ -94,11 +129,14 @@ def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
                 ws = open_workspace(data_dir, create=True)
                 if ws is None:
                     return None, False
+            welcome.show_signing_in()  # the network call may take up to the client timeout
             try:
-                ws.sync.login(server, username, password)
+                run_off_ui_thread(partial(ws.sync.login, server, username, password))
             except FieldrepError as exc:
                 error = sign_in_message(exc)
                 continue
+            finally:
+                welcome.done_signing_in()
             signed_in, ws = ws, None
             return signed_in, False
     finally:

@@ -106,6 +106,8 @@ class WelcomeDialog(QDialog):
         sign_in = QPushButton("Sign in")
         sign_in.setObjectName("primary")
         sign_in.setDefault(True)
+        self.sign_in_button = sign_in
+        self.busy = False
         group = QGroupBox("Sign in to a server")
         form = QFormLayout(group)
         form.addRow("&Server", self.server)
@@ -117,6 +119,7 @@ class WelcomeDialog(QDialog):
         row.addWidget(sign_in)
         form.addRow(row)
         demo = QPushButton("Open the demo workspace")
+        self.demo_button = demo
         demo_note = QLabel(
             "400 HCPs north of Boston with 18 months of history; nothing leaves this laptop."
         )
@@ -133,6 +136,27 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(480)
         if server and username:
             self.password.setFocus()  # a refused sign-in: only the password is retyped
+
+    def show_signing_in(self) -> None:
+        """Shown again, modal and inert, while the sign-in runs off the UI thread: the
+        form stays visible (so the rep sees what is being tried) but cannot be changed,
+        sent twice or closed until the server answers or the client times out."""
+        self.busy = True
+        for w in (self.server, self.username, self.password, self.sign_in_button):
+            w.setEnabled(False)
+        self.demo_button.setEnabled(False)
+        self.sign_in_button.setText("Signing in…")
+        self.error.setText(f"Signing in to {self.server.text().strip()}…")
+        self.setModal(True)
+        self.show()
+
+    def done_signing_in(self) -> None:
+        self.busy = False
+        self.hide()
+
+    def reject(self) -> None:
+        if not self.busy:  # Esc or the close box while the server is being asked: wait
+            super().reject()
 
     def _sign_in(self) -> None:
         if not (
