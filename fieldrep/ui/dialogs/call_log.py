@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 3000
 FOLLOW_UP_DAYS = 14
+TALL_DIALOG_PX = 720
 
 
 class _DraftSlot:
@@ -123,6 +124,7 @@ class CallLogDialog(QDialog):
         self.setMinimumWidth(620)
         self._build()
         self._prefill()
+        self._use_spare_height()
         self._connect_dirty()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_if_dirty)
@@ -144,9 +146,15 @@ class CallLogDialog(QDialog):
         self.products.setObjectName("products")
         self.key_messages = QListWidget()
         self.key_messages.setObjectName("key_messages")
-        for lst, rows in ((self.products, 3), (self.key_messages, 4)):
+        for lst in (self.products, self.key_messages):
             lst.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            lst.setMaximumHeight(rows * 24 + 8)
+        # Three products fit exactly; the catalogue's key messages get at least four
+        # lines and share any spare height of a taller dialog with the insights box.
+        row = self.products.fontMetrics().lineSpacing()  # list lines carry no padding
+        frame = 2 * self.products.frameWidth() + 4
+        self.products.setMaximumHeight(3 * row + frame)
+        self.key_messages.setMinimumHeight(5 * row + frame)
+        self.key_messages.setMaximumHeight(12 * row + frame)
         self.attendees = QLineEdit(placeholderText="Other people present, comma-separated")
         self.outcome = QComboBox()
         self.outcome.addItem("—", None)
@@ -226,6 +234,16 @@ class CallLogDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_now)
+
+    def _use_spare_height(self) -> None:
+        """Open taller than the minimum where the screen allows (up to 720 px), so the
+        key messages and the insights box show more lines without scrolling."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = int(screen.availableGeometry().height() * 0.9)
+        hint = self.sizeHint()
+        self.resize(max(hint.width(), 640), max(hint.height(), min(room, TALL_DIALOG_PX)))
 
     def _prefill(self) -> None:
         note, s = self.note, self.suggestion

@@ -154,6 +154,7 @@ class PlannerPage(QWidget):
             "Ctrl+R orders a route · Ctrl+Shift+←/→ moves a visit a day · Del cancels it"
         )
         self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)  # never widen the window past a 1366 px screen
         layout.addWidget(self.hint)
 
         prev_b.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
