@@ -6,6 +6,7 @@ worker, and arrives through `set_rows`. They are unit-tested without any window.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -179,14 +180,25 @@ class PlanTableModel(RowTableModel[PlanRow]):
         return DragPayload(PLAN, row.plan.id, row.plan.hcp_id)
 
 
-def reasons_summary(s: Any) -> str:
-    """The first (strongest) reason in full and how many more there are: cut-off reasons
-    read as nonsense, and the tooltip and the detail card list them all."""
+REASON_SEPARATOR = " · "
+
+
+def reasons_summary(s: Any, common: frozenset[str] = frozenset()) -> str:
+    """All reasons joined, the ones most listed suggestions share (`common`, e.g.
+    "high-value HCP: decile 10 (tier A)") moved to the end: what sets this suggestion
+    apart is what a narrow column must show. The tooltip and the detail pane list all
+    of them in the engine's order."""
     reasons = list(s.reasons)
-    if not reasons:
-        return ""
-    more = len(reasons) - 1
-    return reasons[0] + (f" (+{more} more)" if more else "")
+    ordered = [r for r in reasons if r not in common] + [r for r in reasons if r in common]
+    return REASON_SEPARATOR.join(ordered)
+
+
+def shared_reasons(rows: Sequence[Any]) -> frozenset[str]:
+    """The reasons more than half of the rows give (none for a single row)."""
+    if len(rows) < 2:
+        return frozenset()
+    counts = Counter(r for row in rows for r in set(row.reasons))
+    return frozenset(r for r, n in counts.items() if n * 2 > len(rows))
 
 
 def has_route_order(rows: Sequence[PlanRow]) -> bool:
@@ -198,15 +210,30 @@ class SuggestionTableModel(RowTableModel[Any]):
     """Rows are the NBA core's frozen `Suggestion` dataclasses."""
 
     SCORE, HCP, ACTION, MESSAGE, REASONS, DUE, EXPIRES = range(7)
-    COLUMNS = (
-        Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
-        Column("HCP", lambda s: s.hcp_name),
-        Column("Action", lambda s: _channel_label(s.channel)),
-        Column("Message", lambda s: s.message_title or "", tooltip=lambda s: s.message_title or ""),
-        Column("Why", reasons_summary, tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons)),
-        Column("Due", lambda s: s.due),
-        Column("Expires", lambda s: s.expires),
-    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.common_reasons: frozenset[str] = frozenset()
+        common = lambda: self.common_reasons  # noqa: E731 - read at display time
+        self.COLUMNS = (
+            Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
+            Column("HCP", lambda s: s.hcp_name),
+            Column("Action", lambda s: _channel_label(s.channel)),
+            Column(
+                "Message", lambda s: s.message_title or "", tooltip=lambda s: s.message_title or ""
+            ),
+            Column(
+                "Why",
+                lambda s: reasons_summary(s, common()),
+                tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons),
+            ),
+            Column("Due", lambda s: s.due),
+            Column("Expires", lambda s: s.expires),
+        )
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.common_reasons = shared_reasons(rows)
+        super().set_rows(rows)
 
     def drag_payload(self, row: Any) -> DragPayload | None:
         if not hasattr(row, "id") or not hasattr(row, "hcp_id"):

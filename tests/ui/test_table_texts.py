@@ -24,15 +24,24 @@ class FakeSuggestion:
     expires: date = date(2026, 1, 8)
 
 
-def test_the_why_column_shows_the_first_reason_whole_and_counts_the_rest() -> None:
-    s = FakeSuggestion(("no contact for 141 days", "opened 8 of 8 emails", "tier A"))
+def test_the_why_column_joins_all_reasons_with_the_ones_most_rows_share_last() -> None:
+    shared = "high-value HCP: decile 10 (tier A)"
+    s = FakeSuggestion((shared, "no contact for 141 days", "opened 8 of 8 emails"))
     model = SuggestionTableModel()
-    model.set_rows([s, replace(s, reasons=("only one",)), replace(s, reasons=())])
+    model.set_rows([s, replace(s, reasons=("other",)), replace(s, reasons=())])
+    assert model.common_reasons == frozenset()  # one row in three is not "most"
+    assert model.data(model.index(0, SuggestionTableModel.REASONS)) == (
+        f"{shared} · no contact for 141 days · opened 8 of 8 emails"
+    )
+
+    model.set_rows([s, replace(s, reasons=(shared, "only one"))])
     why = model.index(0, SuggestionTableModel.REASONS)
-    assert model.data(why) == "no contact for 141 days (+2 more)"
-    assert model.data(why, Qt.ItemDataRole.ToolTipRole).count("•") == 3
-    assert reasons_summary(model.row_at(1)) == "only one"
-    assert reasons_summary(model.row_at(2)) == ""
+    assert model.data(why) == f"no contact for 141 days · opened 8 of 8 emails · {shared}"
+    assert model.data(model.index(1, SuggestionTableModel.REASONS)) == f"only one · {shared}"
+    tooltip = model.data(why, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.splitlines()[0] == f"• {shared}"  # the tooltip keeps the engine's order
+    assert tooltip.count("•") == 3
+    assert reasons_summary(replace(s, reasons=())) == ""
 
 
 def test_today_shows_the_route_column_only_once_a_route_is_ordered(
