@@ -56,6 +56,8 @@ def upsert_hcps(session: Session, records: Sequence[dict[str, Any]]) -> dict[str
     Returns counts of created, updated, moved and unchanged records. Keeps a rep's
     `preferred_channel` when the incoming record has none.
     """
+    # Before any row lock, like push: one lock order for all writers, so no deadlock.
+    changelog.lock_change_log(session)
     now = utcnow()
     ensure_territories(session, sorted({r["territory_id"] for r in records}))
     table = Hcp.__table__
