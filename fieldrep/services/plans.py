@@ -110,13 +110,18 @@ class PlanService:
         with self._store.write() as conn:
             return self._change(conn, plan_id, {"status": status.value})
 
-    def set_route(self, ordered_plan_ids: list[str]) -> list[VisitPlan]:
-        """Store the visiting order of one day's plans."""
+    def set_route(
+        self, ordered_plan_ids: list[str], start_times: list[time] | None = None
+    ) -> list[VisitPlan]:
+        """Store the visiting order of one day's plans, and their new times if given."""
         with self._store.write() as conn:
-            return [
-                self._change(conn, plan_id, {"route_order": position})
-                for position, plan_id in enumerate(ordered_plan_ids, start=1)
-            ]
+            changed = []
+            for position, plan_id in enumerate(ordered_plan_ids, start=1):
+                fields: dict[str, Any] = {"route_order": position}
+                if start_times is not None:
+                    fields["planned_time"] = time_to_text(start_times[position - 1])
+                changed.append(self._change(conn, plan_id, fields))
+            return changed
 
     @staticmethod
     def _get_in(conn: Connection, plan_id: str) -> VisitPlan:

@@ -3,7 +3,7 @@ suggestions, plan and order a day, export it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -187,4 +187,9 @@ def test_plan_three_visits_order_the_route_and_export_the_week(
     assert sorted(summary for summary, _ in events) == sorted(
         f"Face-to-face visit: {h.display_name}" for h in hcps
     )
-    assert {start for _, start in events} == {day}  # untimed visits: all-day on that day
+    # Ordering the route gave the visits times, in route order, from 09:00 that day.
+    times = [r.plan.planned_time for r in planner.rows_for(day)]
+    assert times[0] == time(9, 0) and times == sorted(times)
+    starts = sorted(start for _, start in events)
+    assert [s.date() for s in starts] == [day] * 3  # type: ignore[union-attr]
+    assert [s.time() for s in starts] == times  # type: ignore[union-attr]

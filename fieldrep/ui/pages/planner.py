@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.route import Stop, order_route
+from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
 from fieldrep.planning.week import week_days, week_label, week_start
 from fieldrep.ui import features
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
@@ -48,11 +49,24 @@ def load_week(ws: Workspace, monday: date) -> WeekData:
 def order_day(
     ws: Workspace, day: date, start: tuple[float, float] | None, ctx: Any = None
 ) -> list[str]:
-    """Runs on the worker: store the shortest-drive order of the day's visits."""
+    """Runs on the worker: store the shortest-drive order of the day's visits, re-timed
+    from the day's earliest start so the times follow the route."""
     rows = plan_rows(ws, ws.plans.for_day(day))
     stops = [Stop(r.plan.id, r.latitude, r.longitude) for r in rows]
     ordered = order_route(stops, start=start, cancel=ctx.token if ctx else None)
-    ws.plans.set_route(ordered)
+    by_id = {r.plan.id: r for r in rows}
+    in_route = [by_id[plan_id] for plan_id in ordered]
+    places = [
+        (r.latitude, r.longitude) if r.latitude is not None and r.longitude is not None else None
+        for r in in_route
+    ]
+    booked = [r.plan.planned_time for r in rows if r.plan.planned_time is not None]
+    times = start_times(
+        places,
+        [r.plan.duration_minutes for r in in_route],
+        day_start=min(booked, default=DEFAULT_DAY_START),
+    )
+    ws.plans.set_route(ordered, times)
     return ordered
 
 
