@@ -144,6 +144,22 @@ def _seq_reused(mutation: Mutation) -> MutationResult:
     )
 
 
+def describe_refusal(error: IntegrityError | DataError) -> str:
+    """The exception class and, where the driver says, the constraint: never values."""
+    driver = error.orig
+    parts = [type(error).__name__]
+    if driver is not None:
+        parts.append(type(driver).__name__)
+    diag = getattr(driver, "diag", None)  # psycopg: names the constraint, not the values
+    constraint = getattr(diag, "constraint_name", None)
+    sqlstate = getattr(driver, "sqlstate", None)
+    errorname = getattr(driver, "sqlite_errorname", None)  # sqlite3: SQLITE_CONSTRAINT_...
+    for label, value in (("constraint", constraint), ("sqlstate", sqlstate), ("", errorname)):
+        if value:
+            parts.append(f"{label} {value}".strip())
+    return ", ".join(parts)
+
+
 def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> MutationResult:
     buffer: list[changelog.LogRow] = session.info[changelog.BUFFER_KEY]
     mark = len(buffer)
@@ -157,11 +173,14 @@ def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> Mutation
             status=MutationStatus.REJECTED,
             reason=rejected.reason,
         )
-    except (IntegrityError, DataError):
+    except (IntegrityError, DataError) as refused:
         del buffer[mark:]
         # A value the database refuses (e.g. a reference to a user that does not exist).
-        log.warning("mutation %s of device %s refused by the database", mutation.mutation_seq,
-                    caller.device_id, exc_info=True)  # fmt: skip
+        # Never log the exception itself: its text carries the statement's parameters,
+        # i.e. field values such as call-note insights (health data).
+        log.warning("%s %s (mutation %s of device %s) refused by the database: %s",
+                    mutation.entity, mutation.entity_id, mutation.mutation_seq,
+                    caller.device_id, describe_refusal(refused))  # fmt: skip
         return MutationResult(
             mutation_seq=mutation.mutation_seq,
             status=MutationStatus.REJECTED,
