@@ -38,4 +38,5 @@ class Settings:
             login_free_failures=int(os.environ.get("FIELDREP_LOGIN_FREE_FAILURES", "5")),
             login_base_delay=float(os.environ.get("FIELDREP_LOGIN_BASE_DELAY", "2.0")),
             tombstone_retention_days=int(os.environ.get("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90")),
+            max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(64 * 1024 * 1024))),
         )

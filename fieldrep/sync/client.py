@@ -24,6 +24,7 @@ from fieldrep.sync import protocol as p
 from fieldrep.sync.errors import (
     DeviceRevokedError,
     InvalidServerUrlError,
+    PayloadTooLargeError,
     ServerRefusedError,
     ServerUnreachableError,
     SignInRequiredError,
@@ -230,6 +231,11 @@ def _refusal(status: int, content: bytes) -> Exception:
         return UpdateRequiredError(
             f"The sync server needs a newer Fieldrep ({detail}). Update the app, then sync "
             "again; your unsynced changes are kept on this device until then.",
+            server_detail=server_detail,
+        )
+    if status == 413:
+        return PayloadTooLargeError(
+            f"The sync server refused the request as too large: {detail} (HTTP 413).",
             server_detail=server_detail,
         )
     if status == 401:

@@ -26,7 +26,7 @@ from fieldrep.store.schema import outbox as outbox_table
 from fieldrep.sync import protocol as p
 from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
 from fieldrep.sync.client import SyncClient
-from fieldrep.sync.errors import SyncError
+from fieldrep.sync.errors import PayloadTooLargeError, SyncError
 from fieldrep.sync.lock import sync_lock
 from fieldrep.tasks import CancelToken, Progress
 
@@ -150,18 +150,45 @@ class SyncEngine:
         with store.read() as conn:
             total = outbox.count(conn, outbox.PENDING)
         after = 0  # rows changed during the sync are sent by this loop too, in order
+        size = self.push_batch
         while True:
             cancel.raise_if_cancelled()
             with store.read() as conn:
-                batch = _pending_after(conn, after, self.push_batch)
+                batch = _pending_after(conn, after, size)
             if not batch:
                 return
             progress("Sending changes", 0.4 * min(1.0, report.pushed / max(total, 1)))
-            response = self.client.push(
-                p.PushRequest(device_id=device_id, mutations=[_mutation(e) for e in batch])
-            )
-            self._record_push(batch, response, report)
+            request = p.PushRequest(device_id=device_id, mutations=[_mutation(e) for e in batch])
+            try:
+                response = self.client.push(request)
+            except PayloadTooLargeError:
+                # Over the server's body cap: halve and resend. Treating 413 as final
+                # would stop every later sync at this batch for good.
+                if len(batch) > 1:
+                    size = len(batch) // 2
+                    log.info("push of %d mutations too large; trying %d", len(batch), size)
+                    continue
+                self._reject_too_large(batch[0], len(request.model_dump_json()), report)
+            else:
+                self._record_push(batch, response, report)
+                size = min(self.push_batch, size * 2)  # small notes behind a big one
             after = batch[-1].seq
+
+    def _reject_too_large(self, entry: outbox.OutboxEntry, size: int, report: SyncReport) -> None:
+        """A mutation the server cannot take even alone: rejected here, so the queue moves
+        on and the rep sees it (`fieldrep rejected`), like a server rejection."""
+        reason = (
+            f"This change is too large for the sync server to accept ({size / 1_000_000:.1f} "
+            "MB), so it was not sent and is kept on this device only. Shorten it (e.g. the "
+            "note's text) or ask your administrator to raise the server's request limit."
+        )
+        with self.workspace.store.write() as conn:
+            outbox.mark_rejected(conn, entry.seq, reason)
+        report.pushed += 1
+        report.rejected += 1
+        report.rejections.append(f"{entry.entity} {entry.entity_id}: {reason}")
+        log.warning("%s %s (outbox seq %d) is too large to push; rejected locally",
+                    entry.entity, entry.entity_id, entry.seq)  # fmt: skip
 
     def _record_push(
         self, batch: list[outbox.OutboxEntry], response: p.PushResponse, report: SyncReport

@@ -45,5 +45,9 @@ class ServerRefusedError(SyncError):
     """A 4xx answer other than the ones above (forbidden, invalid, rate limited)."""
 
 
+class PayloadTooLargeError(ServerRefusedError):
+    """413: the request body is over the server's cap; a push batch can be split."""
+
+
 class SyncBusyError(SyncError):
     """Another sync of this workspace is running (in this process or another)."""
