@@ -18,12 +18,13 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server import db
-from sync_server.config import default_database_url
+from sync_server.config import Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
 from sync_server.services import auth, changelog, demo, hcp_import, hcps, users
 from sync_server.services.callers import ROLES
 from sync_server.services.device_report import device_rows
+from sync_server.services.login_throttle import prune_login_failures
 
 PASSWORD_ENV = "FIELDREP_PASSWORD"
 Handler = Callable[[argparse.Namespace, Engine], int]
@@ -148,8 +149,13 @@ def cmd_revoke_device(args: argparse.Namespace, engine: Engine) -> int:
 def cmd_prune(args: argparse.Namespace, engine: Engine) -> int:
     with _session(engine) as session, session.begin():
         removed = changelog.prune(session, retention_days=args.retention_days)
+        failures = prune_login_failures(session, Settings.from_env(args.database_url))
     print(f"Pruned {removed} change-log row(s) older than {args.retention_days} days.")
+    print(f"Pruned {failures} expired failed-login row(s).")
     return 0
+
+
+TRUSTED_PROXIES_ENV = "FIELDREP_TRUSTED_PROXIES"
 
 
 def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
@@ -159,7 +165,18 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
 
     engine.dispose()
     app = create_app(args.database_url, migrate=False)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # The client address (per-address login limit) is the socket's peer unless the admin
+    # names the proxies whose X-Forwarded-For may be believed: uvicorn would otherwise
+    # trust it from 127.0.0.1 by default, letting any local caller pick its address.
+    trusted = os.environ.get(TRUSTED_PROXIES_ENV, "").strip()
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )
     return 0
 
 
@@ -224,7 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")
     p.add_argument("device_id")
-    p = add("prune", cmd_prune, "drop old tombstones; older cursors get reset_required")
+    p = add(
+        "prune",
+        cmd_prune,
+        "drop old tombstones (older cursors get reset_required) and expired failed logins",
+    )
     p.add_argument("--retention-days", type=_int_in(0, 100_000), default=90)
     p = add("serve", cmd_serve, "run the HTTP server (migrates the schema first)")
     p.add_argument("--host", default="127.0.0.1")

@@ -26,6 +26,10 @@ class Settings:
     # The wait after the first extra failure, doubling with each further one (seconds).
     login_base_delay: float = 2.0
     login_max_delay: float = 900.0
+    # Failed logins from one client address (any usernames) allowed per window (seconds);
+    # then 429 until the window ends. 0 turns the limit off.
+    login_address_failures: int = 30
+    login_address_window: float = 900.0
     # Tombstones (and superseded change-log rows) older than this may be pruned.
     tombstone_retention_days: int = 90
     # Larger request bodies are refused (413) before they are parsed.
@@ -37,6 +41,8 @@ class Settings:
             database_url=database_url or default_database_url(),
             login_free_failures=int(os.environ.get("FIELDREP_LOGIN_FREE_FAILURES", "5")),
             login_base_delay=float(os.environ.get("FIELDREP_LOGIN_BASE_DELAY", "2.0")),
+            login_address_failures=int(os.environ.get("FIELDREP_LOGIN_ADDRESS_FAILURES", "30")),
+            login_address_window=float(os.environ.get("FIELDREP_LOGIN_ADDRESS_WINDOW", "900")),
             tombstone_retention_days=int(os.environ.get("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90")),
             max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(64 * 1024 * 1024))),
         )

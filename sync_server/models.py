@@ -96,13 +96,24 @@ class MutationOutcome(Base):
 
 
 class LoginFailure(Base):
-    """Consecutive failed logins per username; lives in the database so every process
-    behind a load balancer applies the same delay."""
+    """Consecutive failed logins per known username; lives in the database so every
+    process behind a load balancer applies the same delay. Unknown usernames get no row
+    (the per-address limit covers them), so made-up names cannot grow this table."""
 
     __tablename__ = "login_failures"
     username: Mapped[str] = mapped_column(Id, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAddressFailure(Base):
+    """Failed logins per client address in a fixed window (`services/login_throttle.py`):
+    one row per failing address, reset when its window ends, swept by `prune`."""
+
+    __tablename__ = "login_address_failures"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class Hcp(Base):

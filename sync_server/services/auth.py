@@ -4,7 +4,8 @@ The brake lives in the `login_failures` table, so every server process sharing t
 database applies it: after `login_free_failures` consecutive failures for a username,
 each further attempt must wait `base * 2**(extra failures - 1)` seconds (capped) after
 the last failure, and an attempt inside that wait is answered 429 without checking the
-password at all.
+password at all. Only known usernames get a row; the per-address limit
+(`login_throttle.py`) covers made-up ones and one password tried across many names.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sync_server.errors import DeviceRevoked, Forbidden, Invalid, RateLimited, U
 from sync_server.models import Device, LoginFailure, User
 from sync_server.security import new_token, token_hash, verify_password
 from sync_server.services.callers import Caller, load_caller, territories_of, utcnow
+from sync_server.services.login_throttle import check_address, record_address_failure
 
 log = logging.getLogger(__name__)
 BEARER = "bearer"
@@ -57,14 +59,16 @@ def _check_brake(session: Session, username: str, settings: Settings) -> None:
         )
 
 
-def record_failure(session: Session, username: str) -> None:
+def record_failure(session: Session, username: str, *, known: bool) -> None:
+    """Count a failure for `username`. The update runs for unknown names too (it matches
+    nothing) so both cost about the same; only a known user's row is ever created."""
     now = utcnow()
     bumped = session.execute(
         update(LoginFailure)
         .where(LoginFailure.username == username)
         .values(failures=LoginFailure.failures + 1, last_failure_at=now)
     )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+    if bumped.rowcount == 0 and known:  # type: ignore[attr-defined]
         try:
             with session.begin_nested():
                 session.add(LoginFailure(username=username, failures=1, last_failure_at=now))
@@ -76,31 +80,48 @@ def record_failure(session: Session, username: str) -> None:
             )
 
 
+def _storable(username: str) -> bool:
+    """PostgreSQL text cannot hold NUL: such a name is simply unknown (not a 500)."""
+    return "\x00" not in username
+
+
 def check_credentials(
     session: Session, *, username: str, password: str, settings: Settings
 ) -> User:
     """The user, or Unauthorized / RateLimited. Does not commit; the caller decides."""
-    _check_brake(session, username, settings)
-    user = session.get(User, username)
+    if _storable(username):
+        _check_brake(session, username, settings)
+    user = session.get(User, username) if _storable(username) else None
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise Unauthorized("Wrong username or password.")
     return user
 
 
-def login(session: Session, *, request: LoginRequest, settings: Settings) -> LoginResponse:
+def login(
+    session: Session, *, request: LoginRequest, settings: Settings, address: str | None = None
+) -> LoginResponse:
     """Check the password, register or refresh the device, hand out a fresh token.
 
-    A failed attempt is committed before raising, so the brake counts it.
+    `address` is the client's (for the per-address limit). A failed attempt is committed
+    before raising, so both limits count it.
     """
+    check_address(session, address, settings)
     try:
         user = check_credentials(
             session, username=request.username, password=request.password, settings=settings
         )
     except Unauthorized:
         session.rollback()
-        record_failure(session, request.username)
+        username = request.username if _storable(request.username) else ""
+        known = bool(username) and session.get(User, username) is not None
+        record_failure(session, username, known=known)
+        record_address_failure(session, address, settings)
         session.commit()
-        log.info("failed login for user %s", request.username)
+        # A name that is no user may be a password typed in the wrong field: not logged.
+        if known:
+            log.info("failed login for user %s from %s", username, address)
+        else:
+            log.info("failed login for an unknown username from %s", address)
         raise
     session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     now = utcnow()

@@ -44,6 +44,7 @@ class ServerProcess:
         env["FIELDREP_DATABASE_URL"] = self.database_url
         env["FIELDREP_PASSWORD"] = SERVER_PASSWORD
         env["FIELDREP_LOGIN_FREE_FAILURES"] = "1000"  # tests log in many devices quickly
+        env["FIELDREP_LOGIN_ADDRESS_FAILURES"] = "1000"  # every test client is 127.0.0.1
         return env
 
     def admin(self, *args: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from fieldrep.sync.protocol import LoginRequest, LoginResponse
 from sync_server.api.deps import SessionDep, SettingsDep
@@ -13,10 +13,15 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginResponse, responses=responses(401, 403, 422, 429))
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> LoginResponse:
+def login(
+    body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> LoginResponse:
     """Check the password; register (or refresh) the device; return a new token.
 
     The token is shown once and stored only as a SHA-256 hash. A revoked device gets
-    401 `device_revoked`; repeated failures for a username get 429 with Retry-After.
+    401 `device_revoked`; repeated failures for a username, or many failures from one
+    client address, get 429 with Retry-After.
     """
-    return auth.login(session, request=body, settings=settings)
+    # The socket's peer: behind a reverse proxy, the proxy (X-Forwarded-For is not trusted).
+    address = request.client.host if request.client else None
+    return auth.login(session, request=body, settings=settings, address=address)
