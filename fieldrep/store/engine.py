@@ -56,6 +56,7 @@ def create_encrypted_engine(path: Path, key: bytes) -> Engine:
         pool_size=4,
         max_overflow=4,
         connect_args={"check_same_thread": False},
+        hide_parameters=True,  # errors and logs never carry note text or other values
     )
 
     @event.listens_for(engine, "connect")
