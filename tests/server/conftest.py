@@ -43,6 +43,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_database(worker_id: str) -> Iterator[str]:
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
+        if os.environ.get("CI"):  # CI always provides PostgreSQL: its absence is a failure
+            pytest.fail(f"{POSTGRES_ENV} is not set in CI; .ci/run should have set it")
         pytest.skip(f"{POSTGRES_ENV} is not set, so there is no PostgreSQL to test against")
     name = f"fieldrep_test_{worker_id}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
