@@ -20,6 +20,7 @@ keyring.set_keyring(fail.Keyring())
 
 from fieldrep.demo import import_demo  # noqa: E402
 from fieldrep.workspace import Workspace  # noqa: E402
+from tests.sync.servers import ServerProcess  # noqa: E402
 
 PASSPHRASE = "correct horse battery"
 
@@ -44,3 +45,15 @@ def demo_workspace(data_dir: Path) -> Iterator[Workspace]:
     import_demo(ws)
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def sync_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real `fieldrep-server serve` with the demo data, shared by this worker's tests
+    (sync and desktop alike); each test creates reps of its own, so none share devices."""
+    server = ServerProcess(tmp_path_factory.mktemp("server"))
+    server.admin("init-db")
+    server.admin("seed-demo")
+    server.start()
+    yield server
+    server.stop()

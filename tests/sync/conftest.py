@@ -18,17 +18,6 @@ DEMO_TERRITORY = "BOS-NORTH"
 _rep_numbers = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def sync_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A real `fieldrep-server serve` with the demo data, shared by this worker's tests."""
-    server = ServerProcess(tmp_path_factory.mktemp("server"))
-    server.admin("init-db")
-    server.admin("seed-demo")
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def new_rep(sync_server: ServerProcess) -> Callable[..., str]:
     """Create a rep of their own for one test (so tests never share devices or notes)."""

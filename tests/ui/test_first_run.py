@@ -7,7 +7,7 @@ would: a timer finds the dialog in front, fills it in and presses its button.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,14 +35,9 @@ def territory_ids(territory: str) -> set[str]:
         return {row["id"] for row in csv.DictReader(f) if row["territory_id"] == territory}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("first-run-server"))
-    process.admin("init-db")
-    process.admin("seed-demo")
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def server(sync_server: ServerProcess) -> ServerProcess:
+    return sync_server  # one seeded server per test worker, shared with tests/sync
 
 
 class DialogAnswerer:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +30,9 @@ MAX_TICK_GAP_MS = 100
 _reps = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("ui-server"))
-    process.admin("init-db")
-    process.admin("seed-demo")
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def server(sync_server: ServerProcess) -> ServerProcess:
+    return sync_server  # one seeded server per test worker, shared with tests/sync
 
 
 def new_rep(server: ServerProcess, territory: str = "BOS-NORTH") -> str:
