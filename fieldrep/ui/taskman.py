@@ -180,6 +180,9 @@ class TaskManager(QObject):
         if op is None:
             return
         try:
+            if future.cancelled():  # never started: the manager shut down first
+                log.info("operation cancelled before it ran")
+                return
             exc = future.exception()
             if exc is None:
                 result = future.result()

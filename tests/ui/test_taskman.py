@@ -96,3 +96,27 @@ def test_progress_dialog_appears_only_for_slow_work(qtbot: QtBot, workspace: Wor
     gate.set()
     qtbot.waitUntil(lambda: len(done) == 2 and not taskman._dialogs, timeout=5000)
     taskman.shutdown()
+
+
+def test_shutdown_drops_queued_sync_work_quietly(qtbot: QtBot, workspace: Workspace) -> None:
+    """Closing the app while a sync is queued behind another must not raise in the loop."""
+    from fieldrep.ui.taskman import SYNC
+
+    taskman = TaskManager(workspace)
+    release = threading.Event()
+    started = threading.Event()
+    ran: list[str] = []
+    ended: list[str] = []
+
+    def first(_ws: Workspace) -> None:
+        started.set()
+        release.wait(5)
+
+    Op(first).on_lane(SYNC).finally_(lambda: ended.append("first")).run(taskman)
+    queued = Op(lambda _ws: ran.append("queued")).on_lane(SYNC)
+    queued.finally_(lambda: ended.append("queued")).run(taskman)
+    assert started.wait(5)
+    release.set()
+    taskman.shutdown(wait=True)  # cancels the queued sync before it starts
+    qtbot.waitUntil(lambda: sorted(ended) == ["first", "queued"], timeout=5000)
+    assert ran == []
