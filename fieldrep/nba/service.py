@@ -232,6 +232,7 @@ class SuggestionService:
         *,
         reason: DismissReason | None = None,
         until: date | None = None,
+        comment: str = "",
     ) -> None:
         self._feedback.record(
             suggestion_id=s.id,
@@ -241,13 +242,14 @@ class SuggestionService:
             message_id=s.message_id,
             reason=reason,
             snooze_until=until,
+            comment=comment,
         )
 
     def accept(self, s: Suggestion) -> None:
         self._record(s, FeedbackAction.ACCEPTED)
 
-    def dismiss(self, s: Suggestion, reason: DismissReason) -> None:
-        self._record(s, FeedbackAction.DISMISSED, reason=reason)
+    def dismiss(self, s: Suggestion, reason: DismissReason, comment: str = "") -> None:
+        self._record(s, FeedbackAction.DISMISSED, reason=reason, comment=comment)
 
     def snooze(self, s: Suggestion, until: date) -> None:
         self._record(s, FeedbackAction.SNOOZED, until=until)

@@ -191,8 +191,8 @@ class SuggestionsPage(QWidget):
         dialog = DismissDialog(f"{s.hcp_name}: {s.message_title or s.channel}", parent=self)
 
         def dismissed() -> None:
-            reason, _comment = dialog.values()
-            Op(lambda ws: _service(ws).dismiss(s, reason), parent=self).changing(
+            reason, comment = dialog.values()
+            Op(lambda ws: _service(ws).dismiss(s, reason, comment), parent=self).changing(
                 "suggestions", "outbox"
             ).run(self.taskman)
 
