@@ -105,14 +105,39 @@ def _meta_int(session: Session, key: str) -> int:
     return int(row.value) if row else 0
 
 
+def pruned_through(session: Session) -> int:
+    """The newest seq `prune` has dropped rows up to (0: never pruned)."""
+    return _meta_int(session, PRUNED_THROUGH)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCursor:
+    """A cursor handed to one device in the middle of a pull, and the prune mark then."""
+
+    cursor: int
+    pruned_through: int
+
+
 def pull_page(
-    session: Session, *, scopes: list[str] | None, since: int, limit: int
+    session: Session,
+    *,
+    scopes: list[str] | None,
+    since: int,
+    limit: int,
+    issued: IssuedCursor | None = None,
 ) -> PullResponse:
-    """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order."""
+    """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order.
+
+    A cursor below `pruned_through` is stale (its device may hold records whose
+    tombstones are gone) unless it is `issued`: the one this device was handed by its
+    previous page with no prune since. A pull from 0 pages through the pruned log like
+    any other, so a new device's first sync always completes.
+    """
     table = ChangeLogEntry.__table__
     high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
-    pruned = _meta_int(session, PRUNED_THROUGH)
-    if since > high or (0 < since < pruned):
+    pruned = pruned_through(session)
+    resumed = issued is not None and issued == IssuedCursor(since, pruned)
+    if since > high or (0 < since < pruned and not resumed):
         # The cursor is older than tombstone retention, or from another database.
         return PullResponse(changes=[], cursor=0, has_more=True, reset_required=True)
     query = select(

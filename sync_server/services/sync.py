@@ -245,9 +245,21 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
 
 
 def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullResponse:
-    page = changelog.pull_page(session, scopes=caller.scopes(), since=since, limit=limit)
+    """One page; the device remembers the cursor it was handed (see `pull_page`)."""
     device = session.get(Device, caller.device_id)
     assert device is not None
+    issued = None
+    if device.resume_cursor is not None and device.resume_pruned_through is not None:
+        issued = changelog.IssuedCursor(device.resume_cursor, device.resume_pruned_through)
+    # Read before the page: if a prune lands in between, the mark is older and the next
+    # page resets (safe), never the other way round.
+    mark = changelog.pruned_through(session)
+    page = changelog.pull_page(
+        session, scopes=caller.scopes(), since=since, limit=limit, issued=issued
+    )
+    if not page.reset_required:
+        device.resume_cursor = page.cursor if page.has_more else None
+        device.resume_pruned_through = mark if page.has_more else None
     now = utcnow()
     device.changes_pulled += len(page.changes)
     device.last_seen_at = now
