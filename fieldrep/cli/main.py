@@ -19,6 +19,7 @@ from fieldrep.cli.context import CommandContext
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.logging_setup import configure_logging
 from fieldrep.paths import default_data_dir, demo_data_dir
+from fieldrep.selftest import WindowCheck, run_checks
 
 log = logging.getLogger("fieldrep.cli")
 
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"fieldrep {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (encrypted store, search, rules, suggestions, window) "
+        "in a throwaway workspace; one line per check, exit 1 on any failure",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -58,10 +65,31 @@ def resolve_data_dir(args: argparse.Namespace) -> Path:
 OpenApp = Callable[[Path, bool], int]
 
 
-def main(argv: Sequence[str] | None = None, *, open_app: OpenApp | None = None) -> int:
-    """Run one command; with none, hand over to `open_app` (the desktop window)."""
+def self_test(window_check: WindowCheck | None) -> int:
+    """Print one line per check of `fieldrep.selftest`; 0 when all pass."""
+    failed = total = 0
+    for result in run_checks(window_check):
+        print(result.line(), flush=True)
+        failed += not result.ok
+        total += 1
+    print("self-test passed" if not failed else f"self-test FAILED: {failed} of {total} checks")
+    return 1 if failed else 0
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_app: OpenApp | None = None,
+    window_check: WindowCheck | None = None,
+) -> int:
+    """Run one command; with none, hand over to `open_app` (the desktop window).
+
+    `window_check` is the UI's part of `--self-test`, given by the composition root.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:  # before logging: a self-test leaves nothing in the data folder
+        return self_test(window_check)
     data_dir = resolve_data_dir(args)
     configure_logging(data_dir)
     if args.command is None:

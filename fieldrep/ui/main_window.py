@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep import __version__
 from fieldrep.domain.enums import Channel
 from fieldrep.security import keys
 from fieldrep.store.engine import verify_key
 from fieldrep.ui import errors, features
+from fieldrep.ui.dialogs.about import AboutDialog
 from fieldrep.ui.dialogs.call_log import CallLogDialog
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.taskman = taskman or TaskManager(workspace, self)
         self.settings = settings or UiSettings(workspace.data_dir)
-        self.setWindowTitle(f"Fieldrep — {workspace.username}")
+        self.setWindowTitle(f"Fieldrep {__version__} — {workspace.username}")
         self.resize(1280, 760)
         self.call_dialog: CallLogDialog | None = None
         self.plan_dialog: PlanVisitDialog | None = None
@@ -227,6 +229,10 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(a[name])
                     self.addAction(a[name])  # shortcuts work even with the menu bar hidden
+        self.about_action = QAction("&About Fieldrep", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # the app menu on macOS
+        self.about_action.triggered.connect(self.show_about)
+        menu.addAction(self.about_action)  # `menu` is the last one built: Help
 
     def _wire(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -471,6 +477,11 @@ class MainWindow(QMainWindow):
     def _export_week(self) -> None:
         self.go(PLANNER)
         self.planner.choose_export_file()
+
+    def show_about(self) -> None:
+        dialog = AboutDialog(self.workspace.data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)

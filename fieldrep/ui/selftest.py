@@ -1,0 +1,60 @@
+"""The UI's part of `fieldrep --self-test`: show the main window for a moment.
+
+Offscreen unless QT_QPA_PLATFORM says otherwise, so it runs on a build machine and on
+a rep's laptop alike without a window flashing up. It checks what a broken bundle gets
+wrong: the Qt plugins load, the screens build and fill from the workspace on the
+worker thread, and the title and About box carry the package's version.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import cast
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from fieldrep import __version__
+from fieldrep.workspace import Workspace
+
+LOAD_TIMEOUT_S = 20.0
+
+
+def check_main_window(workspace: Workspace) -> str:
+    """Build, show, fill and close the main window over `workspace`; raise on failure."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fieldrep.ui.dialogs.about import AboutDialog
+    from fieldrep.ui.main_window import MainWindow
+    from fieldrep.ui.taskman import TaskManager
+    from fieldrep.ui.theme import apply_theme, prepare_high_dpi
+
+    if QApplication.instance() is None:
+        prepare_high_dpi()
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    apply_theme(app)
+    window = MainWindow(workspace, taskman=TaskManager(workspace))
+    try:
+        window.show()
+        window.start()
+        expected = workspace.hcps.count()
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        while window.hcps.model.rowCount() < expected and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        shown = window.hcps.model.rowCount()
+        if shown < expected:
+            raise RuntimeError(f"the HCP list showed {shown} of {expected} HCPs")
+        if __version__ not in window.windowTitle():
+            raise RuntimeError(f"the window title {window.windowTitle()!r} lacks the version")
+        about = AboutDialog(workspace.data_dir, window)
+        if f"Fieldrep {__version__}" not in about.text.text():
+            raise RuntimeError("the About box does not show the version")
+        about.deleteLater()
+        platform = QApplication.platformName()
+        return f"main window shown ({platform}): {window.windowTitle()!r}, {shown} HCPs listed"
+    finally:
+        window.close()  # stops sync and the task manager's workers
+        window.deleteLater()
+        QCoreApplication.processEvents()
