@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -87,14 +87,14 @@ def demo_hcps(territory: str = DEMO_TERRITORY) -> list[Hcp]:
     ]
 
 
-def demo_call_rows(hcp_ids: set[str], today: date) -> list[dict[str, Any]]:
+def demo_call_rows(hcp_ids: set[str], today: date, tz: tzinfo) -> list[dict[str, Any]]:
     """Historic, submitted call notes in store form; `days_ago` is anchored on `today`."""
     rows = []
     for r in _rows(resources_dir() / "demo" / "calls.csv"):
         if r["hcp_id"] not in hcp_ids:
             continue
         day = today - timedelta(days=int(r["days_ago"]))
-        started = datetime.combine(day, time.fromisoformat(r["time"])).astimezone()
+        started = datetime.combine(day, time.fromisoformat(r["time"]), tzinfo=tz)
         follow_ups = []
         if r["follow_up"]:
             due = day + timedelta(days=int(r["follow_up_due_days"]))
@@ -145,7 +145,8 @@ def import_demo(
     hcps = demo_hcps()
     workspace.hcps.upsert_many(hcps)
     report("Loading call history", 0.5)
-    calls = demo_call_rows({h.id for h in hcps}, today or date.today())
+    clock = workspace.clock
+    calls = demo_call_rows({h.id for h in hcps}, today or clock.today(), clock.tz)
     existing = {n.id for n in workspace.calls.all()}
     with workspace.store.write() as conn:
         workspace.calls.import_history(conn, [c for c in calls if c["id"] not in existing])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from fieldrep.clock import Clock
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
 from fieldrep.security import keys
@@ -65,10 +66,12 @@ class WorkspaceStatus:
 
 
 class Workspace:
-    def __init__(self, data_dir: Path, engine: Engine) -> None:
+    def __init__(self, data_dir: Path, engine: Engine, clock: Clock | None = None) -> None:
         self.data_dir = data_dir
         self.engine = engine
-        self.store = Store(engine)
+        # The one clock: services stamp with it, screens ask it what today is.
+        self.clock = clock or Clock.system()
+        self.store = Store(engine, self.clock)
         with self.store.read() as conn:
             username = sync_state.get(conn, sync_state.USERNAME)
         self.username = username or _local_username()
@@ -115,6 +118,7 @@ class Workspace:
         passphrase: str | None = None,
         prompt: keys.PassphrasePrompt | None = None,
         create: bool = True,
+        clock: Clock | None = None,
     ) -> Workspace:
         """Open the workspace in `data_dir`, creating it when `create` is true.
 
@@ -136,14 +140,15 @@ class Workspace:
                 os.chmod(data_dir, 0o700)  # the key record and database are the rep's alone
             key = keys.new_key(data_dir, passphrase=passphrase, prompt=prompt)
         engine = create_encrypted_engine(path, key)
-        cls._upgrade(engine)
-        return cls(data_dir, engine)
+        clock = clock or Clock.system()
+        cls._upgrade(engine, clock)
+        return cls(data_dir, engine, clock)
 
     @staticmethod
-    def _upgrade(engine: Engine) -> None:
-        store = Store(engine)
+    def _upgrade(engine: Engine, clock: Clock) -> None:
+        store = Store(engine, clock)
         with store.write() as conn:
-            applied = migrate(conn)
+            applied = migrate(conn, applied_at=clock.now())
             if sync_state.get(conn, sync_state.DEVICE_ID) is None:
                 sync_state.put(conn, sync_state.DEVICE_ID, new_id())
         if applied:

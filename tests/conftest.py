@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,16 @@ import pytest
 from keyring.backends import fail
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every test runs at a named date, never the machine's: the app's one clock (and every
+# server or CLI process a test starts, through the environment) starts at TEST_NOW and
+# runs on from there. A Wednesday morning in the demo's own zone; the date matrix
+# (tests/test_date_matrix.py) covers the awkward days. FIELDREP_TEST_NOW / TZ override
+# both, to run the whole suite at another date or in another zone.
+TEST_NOW = os.environ.get("FIELDREP_TEST_NOW", "2026-11-25T10:30:00-05:00")
+os.environ["FIELDREP_NOW"] = TEST_NOW
+os.environ["FIELDREP_NOW_SET_AT"] = repr(time.time())
+os.environ.setdefault("TZ", "America/New_York")
+time.tzset()
 # Tests pass passphrases explicitly; a developer's own setting must not leak in.
 os.environ.pop("FIELDREP_PASSPHRASE", None)
 os.environ.pop("FIELDREP_DATA_DIR", None)

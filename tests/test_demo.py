@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from fieldrep.demo import demo_call_rows, demo_hcps, load_messages, load_segments
 
@@ -18,11 +18,11 @@ def test_demo_territory_has_about_400_hcps_in_one_region() -> None:
 def test_demo_history_spans_18_months_across_channels() -> None:
     today = date(2026, 11, 25)
     hcps = {h.id for h in demo_hcps()}
-    rows = demo_call_rows(hcps, today)
+    rows = demo_call_rows(hcps, today, UTC)
     days = sorted(date.fromisoformat(r["started_at"][:10]) for r in rows)
     assert (today - days[0]).days >= 500
     assert {r["channel"] for r in rows} == {"visit", "remote", "phone", "email", "event"}
-    assert demo_call_rows(hcps, today) == rows
+    assert demo_call_rows(hcps, today, UTC) == rows
 
 
 def test_catalogues_cover_three_products_and_five_segments() -> None:

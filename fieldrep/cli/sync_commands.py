@@ -9,7 +9,6 @@ import sys
 from dataclasses import asdict
 
 from fieldrep.cli.context import CommandContext, print_json
-from fieldrep.demo import load_messages, load_segments
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.sync.client import check_server_url
 from fieldrep.sync.engine import PULL_PAGE
@@ -55,10 +54,6 @@ def cmd_login(ctx: CommandContext) -> int:
     password = _password(username)
     with ctx.open_workspace(create=True) as ws:
         _check_owner(ws, server, username)
-        if not ws.messages.all():
-            # A fresh device needs the bundled catalogues to validate calls offline.
-            ws.segments.replace_catalogue(load_segments())
-            ws.messages.replace_all(load_messages())
         response = ws.sync.login(server, username, password)
     territories = ", ".join(response.territories) or "no territory yet"
     print(f"Signed in to {server} as {response.username} ({response.role}; {territories}).")

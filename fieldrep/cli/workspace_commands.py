@@ -105,15 +105,15 @@ def cmd_export(ctx: CommandContext) -> int:
 def cmd_log_call(ctx: CommandContext) -> int:
     args = ctx.args
     channel = parse_enum(Channel, args.channel, "channel")
-    draft = CallDraft(
-        hcp_id=args.hcp,
-        channel=channel,
-        started_at=datetime.now().astimezone(),
-        duration_minutes=args.duration,
-        key_messages=tuple(args.message),
-        insights=args.text,
-    )
     with ctx.open_workspace() as ws:
+        draft = CallDraft(
+            hcp_id=args.hcp,
+            channel=channel,
+            started_at=ws.clock.local_now(),
+            duration_minutes=args.duration,
+            key_messages=tuple(args.message),
+            insights=args.text,
+        )
         note = ws.calls.log(draft, submit=args.submit)
     if args.json:
         print_json({k: _plain(v) for k, v in asdict(note).items()})

@@ -109,7 +109,7 @@ class SuggestionService:
             )
 
     def _scored(self, today: date | None) -> Scored:
-        day = today or date.today()
+        day = today or self._store.clock.today()
         t = self.territory(day)
         post = posteriors(t, self.config)
         return Scored(t, score_territory(t, day, self.config, post=post), day, post)
@@ -139,7 +139,7 @@ class SuggestionService:
         """The best action for one HCP: today if any channel is allowed, else on the first
         day (within `LOOK_AHEAD_DAYS`) a time-bound rule (gap, cap, hold, plan, quiet
         period) lets one through; None when nothing opens up in that window."""
-        day = today or date.today()
+        day = today or self._store.clock.today()
         t = self.territory(day)
         try:
             i = t.row(hcp_id)

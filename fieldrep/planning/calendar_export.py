@@ -8,6 +8,7 @@ from pathlib import Path
 
 import icalendar
 
+from fieldrep.clock import Clock
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
 
@@ -19,7 +20,9 @@ def _summary(plan: VisitPlan, hcp: Hcp | None) -> str:
     return f"{plan.channel.label}: {who}"
 
 
-def visits_calendar(plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp]) -> icalendar.Calendar:
+def visits_calendar(
+    plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp], clock: Clock
+) -> icalendar.Calendar:
     """One VEVENT per visit; untimed visits become all-day events on their day.
 
     UIDs are the plan ids, so re-importing an updated export replaces the events.
@@ -27,7 +30,7 @@ def visits_calendar(plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp]) -> ical
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    stamp = datetime.now().astimezone()
+    stamp = clock.now()
     for plan in plans:
         hcp = hcps.get(plan.hcp_id)
         event = icalendar.Event()
@@ -38,7 +41,9 @@ def visits_calendar(plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp]) -> ical
             event.add("dtstart", plan.planned_date)
             event.add("dtend", plan.planned_date + timedelta(days=1))
         else:
-            start = datetime.combine(plan.planned_date, plan.planned_time).astimezone()
+            # In the rep's zone (TZID), so a 02:30 visit on the spring-forward day stays one
+            # event at the wall time the calendar app resolves it to.
+            start = datetime.combine(plan.planned_date, plan.planned_time, tzinfo=clock.tz)
             event.add("dtstart", start)
             event.add("dtend", start + timedelta(minutes=plan.duration_minutes))
         if hcp is not None:
@@ -55,9 +60,11 @@ def visits_calendar(plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp]) -> ical
     return cal
 
 
-def export_week(path: Path, plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp]) -> int:
+def export_week(
+    path: Path, plans: Sequence[VisitPlan], hcps: Mapping[str, Hcp], clock: Clock
+) -> int:
     """Write the visits to `path` (atomically); returns the number of events written."""
-    data = visits_calendar(plans, hcps).to_ical()
+    data = visits_calendar(plans, hcps, clock).to_ical()
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)

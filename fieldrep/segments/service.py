@@ -75,7 +75,7 @@ class SegmentHintService:
         with self._store.read() as conn:
             if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
                 raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
-            history = load_history(conn, [hcp_id], today or date.today(), only=hcp_id)
+            history = load_history(conn, [hcp_id], today or self._store.clock.today(), only=hcp_id)
         mix = estimate_mixes([hcp_id], history, catalogue, profiles_for(catalogue))[0]
         return hint_from_mix(mix, catalogue)
 
@@ -102,7 +102,7 @@ class SegmentHintService:
         catalogue = self._segments.catalogue()
         with self._store.read() as conn:
             hcp_ids = list(conn.execute(select(hcps.c.id).order_by(hcps.c.id)).scalars())
-            history = load_history(conn, hcp_ids, today or date.today())
+            history = load_history(conn, hcp_ids, today or self._store.clock.today())
         check(cancel)
         anchors = profiles_for(catalogue)
         fitted = refit_profiles(

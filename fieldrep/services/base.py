@@ -1,4 +1,4 @@
-"""What every service shares: the engine and the two kinds of transaction."""
+"""What every service shares: the engine, the clock and the two kinds of transaction."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from fieldrep.clock import Clock
 from fieldrep.store.engine import IMMEDIATE_OPTION
 
 
 class Store:
     """Hands out read and write transactions on the encrypted database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
+        self.clock = clock  # the workspace's one clock, for every stamp a write makes
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -17,7 +17,7 @@ from fieldrep.services.catalogue import approved_message_ids
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
-from fieldrep.store.values import dt_to_text, new_id, now_utc, text_to_dt
+from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 
 ENTITY = "call_note"
 
@@ -111,11 +111,16 @@ class CallService:
             fields = draft_fields(draft)
             fields["author"] = self.author
             fields["status"] = CallStatus.SUBMITTED.value if submit else CallStatus.DRAFT.value
-            fields["submitted_at"] = dt_to_text(now_utc()) if submit else None
+            fields["submitted_at"] = dt_to_text(self._store.clock.now()) if submit else None
             note_id = new_id()
             conn.execute(insert(call_notes).values(id=note_id, version=0, **fields))
             outbox.record_mutation(
-                conn, entity=ENTITY, entity_id=note_id, op="create", fields=fields
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=note_id,
+                op="create",
+                fields=fields,
             )
             return self.get_in(conn, note_id)
 
@@ -133,6 +138,7 @@ class CallService:
             conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
             outbox.record_mutation(
                 conn,
+                created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=note_id,
                 op="update",
@@ -147,10 +153,14 @@ class CallService:
             current = self.get_in(conn, note_id)
             ensure_editable(current)
             self._validate(conn, draft_of(current))
-            changed = {"status": CallStatus.SUBMITTED.value, "submitted_at": dt_to_text(now_utc())}
+            changed = {
+                "status": CallStatus.SUBMITTED.value,
+                "submitted_at": dt_to_text(self._store.clock.now()),
+            }
             conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
             outbox.record_mutation(
                 conn,
+                created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=note_id,
                 op="update",
@@ -167,6 +177,7 @@ class CallService:
             conn.execute(delete(call_notes).where(call_notes.c.id == note_id))
             outbox.record_mutation(
                 conn,
+                created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=note_id,
                 op="delete",

@@ -11,7 +11,7 @@ from fieldrep.domain.errors import ValidationError
 from fieldrep.services.base import Store
 from fieldrep.store import outbox
 from fieldrep.store.schema import coaching_comments
-from fieldrep.store.values import dt_to_text, new_id, now_utc
+from fieldrep.store.values import dt_to_text, new_id
 
 ENTITY = "coaching_comment"
 MAX_COMMENT_CHARS = 5000
@@ -58,13 +58,18 @@ class CoachingService:
             "call_note_id": call_note_id,
             "author": self.author,
             "text": text,
-            "created_at": dt_to_text(now_utc()),
+            "created_at": dt_to_text(self._store.clock.now()),
         }
         comment_id = new_id()
         with self._store.write() as conn:
             conn.execute(insert(coaching_comments).values(id=comment_id, version=0, **fields))
             outbox.record_mutation(
-                conn, entity=ENTITY, entity_id=comment_id, op="create", fields=fields
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=comment_id,
+                op="create",
+                fields=fields,
             )
             row = conn.execute(
                 select(coaching_comments).where(coaching_comments.c.id == comment_id)

@@ -16,7 +16,6 @@ from fieldrep.store.values import (
     date_to_text,
     dt_to_text,
     new_id,
-    now_utc,
     text_to_date,
     text_to_dt,
 )
@@ -63,7 +62,7 @@ class FeedbackService:
             suggestion_id=suggestion_id,
             hcp_id=hcp_id,
             action=action,
-            created_at=now_utc(),
+            created_at=self._store.clock.now(),
             channel=channel,
             message_id=message_id,
             reason=reason,
@@ -85,7 +84,12 @@ class FeedbackService:
         with self._store.write() as conn:
             conn.execute(insert(suggestion_feedback).values(id=feedback.id, **fields))
             outbox.record_mutation(
-                conn, entity=ENTITY, entity_id=feedback.id, op="create", fields=fields
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=feedback.id,
+                op="create",
+                fields=fields,
             )
         return feedback
 

@@ -214,6 +214,7 @@ class HcpService:
             conn.execute(update(hcps).where(hcps.c.id == hcp_id).values(preferred_channel=value))
             outbox.record_mutation(
                 conn,
+                created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=hcp_id,
                 op="update",

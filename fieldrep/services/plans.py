@@ -80,7 +80,12 @@ class PlanService:
             self._hcps.get_in(conn, hcp_id)
             conn.execute(insert(visit_plans).values(id=plan.id, version=0, **fields))
             outbox.record_mutation(
-                conn, entity=ENTITY, entity_id=plan.id, op="create", fields=fields
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=plan.id,
+                op="create",
+                fields=fields,
             )
             return self._get_in(conn, plan.id)
 
@@ -89,6 +94,7 @@ class PlanService:
         conn.execute(update(visit_plans).where(visit_plans.c.id == plan_id).values(**changed))
         outbox.record_mutation(
             conn,
+            created_at=self._store.clock.now(),
             entity=ENTITY,
             entity_id=plan_id,
             op="update",

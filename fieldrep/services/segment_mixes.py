@@ -122,6 +122,11 @@ class SegmentStore:
             )
             conn.execute(statement)
             outbox.record_mutation(
-                conn, entity=ENTITY, entity_id=hcp_id, op="update", fields=fields
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=hcp_id,
+                op="update",
+                fields=fields,
             )
         return SegmentMix(hcp_id, normalised, 1.0, REP, ("Corrected by the rep",))

@@ -216,8 +216,9 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar_one())
 
 
-def migrate(conn: Connection, *, upto: int | None = None) -> list[str]:
+def migrate(conn: Connection, *, applied_at: datetime, upto: int | None = None) -> list[str]:
     """Apply pending migrations (up to version `upto`); returns the names applied.
+    `applied_at` (the workspace clock's now) is recorded with each one.
 
     The caller owns the transaction: all migrations applied here commit together.
     """
@@ -244,7 +245,7 @@ def migrate(conn: Connection, *, upto: int | None = None) -> list[str]:
             migration.run(conn)
         conn.execute(
             text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
-            {"v": number, "n": migration.name, "t": datetime.now(UTC).isoformat()},
+            {"v": number, "n": migration.name, "t": applied_at.astimezone(UTC).isoformat()},
         )
         applied.append(migration.name)
     return applied

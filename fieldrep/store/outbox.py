@@ -42,9 +42,11 @@ def record_mutation(
     entity_id: str,
     op: str,
     fields: Mapping[str, Any],
+    created_at: datetime,
     base_version: int | None = None,
 ) -> int:
-    """Append one mutation; call inside the transaction that makes the change."""
+    """Append one mutation; call inside the transaction that makes the change.
+    `created_at` (from the workspace's clock) is data for the server, never an order."""
     result = conn.execute(
         insert(outbox).values(
             mutation_id=new_id(),
@@ -53,7 +55,7 @@ def record_mutation(
             op=op,
             fields=dict(fields),
             base_version=base_version,
-            created_at=datetime.now(UTC).isoformat(),
+            created_at=created_at.astimezone(UTC).isoformat(),
             state=PENDING,
         )
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 import uuid6
 
@@ -10,10 +10,6 @@ import uuid6
 def new_id() -> str:
     """A UUIDv7: time-ordered, so new rows cluster at the end of their index."""
     return str(uuid6.uuid7())
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def dt_to_text(value: datetime | None) -> str | None:

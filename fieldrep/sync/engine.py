@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -108,7 +108,7 @@ class SyncEngine:
                 raise
             report.duration_s = time.perf_counter() - started
             with self.workspace.store.write() as conn:
-                sync_state.put(conn, sync_state.LAST_SYNC, datetime.now(UTC).isoformat())
+                sync_state.put(conn, sync_state.LAST_SYNC, self.workspace.clock.now().isoformat())
                 sync_state.delete(conn, sync_state.LAST_ERROR)
             report_progress("Done", 1.0)
             log.info("sync finished: %s", report.summary())

@@ -143,7 +143,7 @@ def connect_demo_workspace(workspace: Workspace, folder: Path) -> LocalServer:
     password = workspace.state(PASSWORD_STATE_KEY)
     if password is None and server.seeded:
         # A server seeded for an earlier demo workspace, whose password left with it.
-        stale = folder / f"server.db.old-{int(time.time())}"
+        stale = folder / f"server.db.old-{int(workspace.clock.epoch())}"
         (folder / "server.db").rename(stale)
         log.warning("local demo server re-seeded; the previous one is kept as %s", stale.name)
     if password is None or not server.seeded:

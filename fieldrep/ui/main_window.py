@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.root)
 
         self.sync = SyncController(self.taskman, self.settings.auto_sync_minutes, self)
-        self.sync_status = SyncStatusWidget()
+        self.sync_status = SyncStatusWidget(self.taskman.clock)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.sync_status.sync_clicked.connect(self.sync.request_sync)
         self.sync.status_changed.connect(self._status_changed)
@@ -403,15 +403,18 @@ class MainWindow(QMainWindow):
 
     def _open_plan_dialog(self, hcp: Any, suggestion: Any) -> None:
         day = getattr(suggestion, "due", None) if suggestion is not None else None
-        if not isinstance(day, date) or day < date.today():
-            day = date.today() + timedelta(days=1)
+        today = self.taskman.clock.today()
+        if not isinstance(day, date) or day < today:
+            day = today + timedelta(days=1)
         channel = Channel.VISIT
         if suggestion is not None:
             try:
                 channel = Channel(getattr(suggestion.channel, "value", suggestion.channel))
             except ValueError:
                 pass
-        dialog = PlanVisitDialog(hcp.display_name, day=day, channel=channel, parent=self)
+        dialog = PlanVisitDialog(
+            hcp.display_name, today=today, day=day, channel=channel, parent=self
+        )
         suggestion_id = getattr(suggestion, "id", None)
 
         def planned() -> None:

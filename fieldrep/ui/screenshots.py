@@ -14,8 +14,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
 from datetime import time as clock
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,14 @@ def settle(app: Any, window: Any, seconds: float = 0.4) -> None:
 
 def seed(ws: Workspace) -> None:
     """A believable week: visits today and on other days, one draft left open."""
-    if ws.plans.for_week(date.today()):
+    today = ws.clock.today()
+    if ws.plans.for_week(today):
         return
     hcps = ws.hcps.all()
     by_city: dict[str, list[Any]] = {}
     for h in hcps:
         by_city.setdefault(h.city, []).append(h)
     city_hcps = max(by_city.values(), key=len)
-    today = date.today()
     for i, hcp in enumerate(city_hcps[:5]):
         ws.plans.add(hcp.id, today, clock(9 + i, 0) if i < 3 else None)
     # Today's screen shows the route order ("#") only once a route is ordered.
@@ -74,16 +74,10 @@ def seed(ws: Workspace) -> None:
         CallDraft(
             hcp_id=city_hcps[0].id,
             channel=Channel.VISIT,
-            started_at=datetime_now(),
+            started_at=ws.clock.local_now().replace(second=0, microsecond=0),
             insights="Interested in the renal subgroup data; asked for a lunch-and-learn.",
         )
     )
-
-
-def datetime_now() -> Any:
-    from datetime import datetime
-
-    return datetime.now().astimezone().replace(second=0, microsecond=0)
 
 
 def save(widget: QWidget, out: Path, name: str) -> Path:

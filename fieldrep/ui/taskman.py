@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from fieldrep.clock import Clock
 from fieldrep.tasks import CancelToken
 from fieldrep.ui import errors
 from fieldrep.ui.signals import emit
@@ -135,6 +136,11 @@ class TaskManager(QObject):
         self._closed = False
         self._done_from_worker.connect(self._run_closure, Qt.ConnectionType.QueuedConnection)
         self._progress_from_worker.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def clock(self) -> Clock:
+        """The workspace's clock: immutable, so the UI thread may ask it what today is."""
+        return self.workspace.clock
 
     @property
     def pending(self) -> int:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync_server.clock import utcnow
 from sync_server.models import User, UserTerritory
+
+__all__ = ["utcnow"]  # services take the clock from here with the caller helpers
 
 REP = "rep"
 MANAGER = "manager"
 ADMIN = "admin"
 ROLES = (REP, MANAGER, ADMIN)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Op
+from sync_server.clock import server_clock
 from sync_server.models import CallNote, User
 from sync_server.security import hash_password
 from sync_server.services import changelog
@@ -49,12 +50,12 @@ def _split(value: str) -> list[str]:
     return [part for part in value.split(";") if part]
 
 
-def demo_call_records(path: Path, today: date) -> list[dict[str, Any]]:
+def demo_call_records(path: Path, today: date, tz: tzinfo) -> list[dict[str, Any]]:
     """Submitted call notes in wire form (plus `id`), dated relative to `today`."""
     records = []
     for r in _rows(path):
         day = today - timedelta(days=int(r["days_ago"]))
-        started = datetime.combine(day, time.fromisoformat(r["time"])).astimezone()
+        started = datetime.combine(day, time.fromisoformat(r["time"]), tzinfo=tz)
         minutes = int(r["duration_minutes"])
         follow_ups = []
         if r["follow_up"]:
@@ -106,7 +107,8 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     if parsed.bad_rows:  # the shipped demo is valid; a broken checkout should say so
         raise ValueError(f"resources/demo/hcps.csv: {parsed.bad_rows[0]}")
     hcp_counts = upsert_hcps(session, parsed.records)
-    calls = demo_call_records(folder / "calls.csv", today or date.today())
+    clock = server_clock()
+    calls = demo_call_records(folder / "calls.csv", today or clock.today(), clock.tz)
     known = set(session.scalars(select(CallNote.id)))
     now = utcnow()
     rows, log = [], []

@@ -9,6 +9,7 @@ from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.domain.hcp import Hcp
 from fieldrep.workspace import Workspace
+from tests.pinned_clock import today
 
 
 def set_consent(ws: Workspace, hcp_id: str, channel: Channel, value: bool) -> Hcp:
@@ -28,7 +29,7 @@ def log_call(
     outcome: Outcome | None = Outcome.POSITIVE,
     messages: tuple[str, ...] = (),
 ) -> None:
-    day = datetime.now().date() - timedelta(days=days_ago)
+    day = today() - timedelta(days=days_ago)
     started = datetime.combine(day, time(9, 0)).astimezone()
     ws.calls.log(
         CallDraft(hcp_id, channel, started, outcome=outcome, key_messages=messages),

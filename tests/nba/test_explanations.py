@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import numpy as np
 import pytest
@@ -14,6 +13,8 @@ from fieldrep.nba.learning import sigmoid
 from fieldrep.nba.scoring import score_territory
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call
+from tests.pinned_clock import today
+from tests.pinned_clock import today as pinned_today
 
 PART_FIELDS = {
     "segment_channel": "segment_channel",
@@ -39,7 +40,7 @@ def _score_without(table, part: str, i: int, c: int, reference: float) -> float:
 
 def test_each_reason_is_a_part_that_really_raised_the_score(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    today = date.today()
+    today = pinned_today()
     t = ws.suggestions.territory(today)
     table = score_territory(t, today, ws.suggestions.config)
     reference = float(table.value.mean())
@@ -63,7 +64,7 @@ def test_each_reason_is_a_part_that_really_raised_the_score(demo_workspace: Work
 
 def test_recency_reason_states_the_real_days_since_contact(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    today = date.today()
+    today = pinned_today()
     found = 0
     for s in ws.suggestions.daily_list(limit=30):
         stated = [r for r in s.reasons if r.startswith("no contact for")]
@@ -86,8 +87,8 @@ def test_channel_reason_counts_the_hcps_own_outcomes(workspace: Workspace) -> No
     assert s is not None
     if s.channel is Channel.REMOTE:
         assert any("of" in r and "remote calls went well" in r for r in s.reasons)
-    t = workspace.suggestions.territory(date.today())
-    table = score_territory(t, date.today(), workspace.suggestions.config)
+    t = workspace.suggestions.territory(today())
+    table = score_territory(t, today(), workspace.suggestions.config)
     i, c = t.row(hcp.id), list(Channel).index(Channel.REMOTE)
     texts = [r.text for r in reasons_for(t, table, i, c, float(table.value.mean()))]
     positives = int(t.history.channel_pos[i, c])

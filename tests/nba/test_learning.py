@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.nba.learning import posteriors
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call
+from tests.pinned_clock import today
+from tests.pinned_clock import today as pinned_today
 
 
 def _others(ws: Workspace, hcp_ids: list[str]) -> dict[str, tuple[str, float]]:
@@ -58,7 +60,7 @@ def test_wrong_message_lowers_that_theme_for_the_hcp(demo_workspace: Workspace) 
 
 def test_snoozed_hcp_is_not_suggested_before_the_date(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    today = date.today()
+    today = pinned_today()
     target = ws.suggestions.daily_list(limit=1)[0]
     until = today + timedelta(days=5)
     ws.suggestions.snooze(target, until)
@@ -87,10 +89,10 @@ def test_good_outcomes_on_a_channel_raise_its_score(demo_workspace: Workspace) -
     ws = demo_workspace
     hcp_id = "hcp-00010"
     s = ws.suggestions
-    before = s.territory(date.today())
+    before = s.territory(today())
     for _ in range(3):
         log_call(ws, hcp_id, Channel.REMOTE, days_ago=20)
-    after = s.territory(date.today())
+    after = s.territory(today())
     i = before.row(hcp_id)
     c = list(Channel).index(Channel.REMOTE)
     p_before = posteriors(before, s.config).channel_history()[i, c]

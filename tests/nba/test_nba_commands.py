@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from fieldrep.nba.config import NbaConfig
 from tests.cli.test_workspace_commands import fieldrep
+from tests.pinned_clock import today
 
 FIELDS = {
     "id",
@@ -27,7 +28,7 @@ FIELDS = {
 
 def working_day() -> str:
     """Today, or the first day after a company quiet period that covers today."""
-    day = date.today()
+    day = today()
     for period in NbaConfig().quiet_periods:
         if period.covers(day):
             day = period.end + timedelta(days=1)

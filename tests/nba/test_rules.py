@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fieldrep.domain.enums import Channel
 from fieldrep.nba.config import QuietPeriod
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call, set_consent
+from tests.pinned_clock import today
+from tests.pinned_clock import today as pinned_today
 
 
 def test_withdrawn_consent_removes_the_channel_at_once(demo_workspace: Workspace) -> None:
@@ -43,9 +45,7 @@ def test_minimum_gap_blocks_a_channel_used_recently(demo_workspace: Workspace) -
     after = ws.suggestions.for_hcp(best.hcp_id)
     gap_days = ws.suggestions.config.min_gap_days[best.channel]
     assert after is not None
-    assert after.channel is not best.channel or after.due >= date.today() + timedelta(
-        days=gap_days - 1
-    )
+    assert after.channel is not best.channel or after.due >= today() + timedelta(days=gap_days - 1)
     gap = [b for b in ws.suggestions.blocked_for_hcp(best.hcp_id) if b.rule == "min_gap"]
     mine = [b for b in gap if b.channel is best.channel]
     assert mine and "1 days ago" in mine[0].explanation and "minimum gap" in mine[0].explanation
@@ -59,7 +59,7 @@ def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> N
         log_call(ws, best.hcp_id, Channel.PHONE, days_ago=0)
 
     later = ws.suggestions.for_hcp(best.hcp_id)  # nothing today: the next month opens it
-    first_of_next_month = (date.today().replace(day=1) + timedelta(days=32)).replace(day=1)
+    first_of_next_month = (today().replace(day=1) + timedelta(days=32)).replace(day=1)
     assert later is not None and later.due == first_of_next_month
     assert later.expires > later.due
     caps = [b for b in ws.suggestions.blocked_for_hcp(best.hcp_id) if b.rule == "monthly_cap"]
@@ -69,7 +69,7 @@ def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> N
 
 def test_quiet_period_suggests_nothing_and_says_why(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    start = date.today() + timedelta(days=3)
+    start = today() + timedelta(days=3)
     period = QuietPeriod(start, start + timedelta(days=4), "congress week")
     ws.suggestions.config = replace(ws.suggestions.config, quiet_periods=(period,))
     inside = start + timedelta(days=1)
@@ -103,7 +103,7 @@ def test_only_approved_messages_for_the_specialty_and_channel(demo_workspace: Wo
 
 
 def test_every_suggestion_has_an_expiry_and_a_data_date(demo_workspace: Workspace) -> None:
-    today = date.today()
+    today = pinned_today()
     for s in demo_workspace.suggestions.daily_list(limit=10):
         assert s.due == today
         assert today < s.expires <= today + timedelta(days=14)

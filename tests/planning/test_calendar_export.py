@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from fieldrep.clock import Clock
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.planning.calendar_export import export_week, read_events
 from fieldrep.planning.week import day_slots, next_free_slot, week_days, week_start
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_exported_week_parses_back_with_timed_and_all_day_events(tmp_path: Path) -> None:
@@ -19,11 +23,11 @@ def test_exported_week_parses_back_with_timed_and_all_day_events(tmp_path: Path)
         VisitPlan("p2", "h1", date(2025, 3, 4), None, channel=Channel.REMOTE),
     ]
     path = tmp_path / "week.ics"
-    assert export_week(path, plans, {"h1": hcp}) == 2
+    clock = Clock.frozen(datetime(2025, 3, 1, 12, 0, tzinfo=BERLIN))
+    assert export_week(path, plans, {"h1": hcp}, clock) == 2
     events = read_events(path)
     assert events[0][0] == "Face-to-face visit: Dr Ada Lovelace"
-    assert isinstance(events[0][1], datetime)
-    assert events[0][1].replace(tzinfo=None) == datetime(2025, 3, 3, 9, 30)
+    assert events[0][1] == datetime(2025, 3, 3, 9, 30, tzinfo=BERLIN)  # the rep's zone, TZID
     assert events[1] == ("Remote call: Dr Ada Lovelace", date(2025, 3, 4))
 
 

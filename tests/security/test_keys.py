@@ -15,6 +15,7 @@ from fieldrep.security import keys
 from fieldrep.security.keys import WrongKeyError
 from fieldrep.workspace import Workspace, wipe
 from tests.conftest import PASSPHRASE
+from tests.pinned_clock import local_now
 
 
 class MemoryKeychain(KeyringBackend):
@@ -99,6 +100,5 @@ def test_wipe_removes_database_and_key_record(demo_workspace: Workspace) -> None
 
 
 def _now():
-    from datetime import datetime
 
-    return datetime.now().astimezone()
+    return local_now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -10,10 +10,11 @@ from fieldrep.domain.calls import CallDraft, FollowUp
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, parse_enum
 from fieldrep.domain.errors import LockedError, NotFoundError, ValidationError
 from fieldrep.workspace import Workspace
+from tests.pinned_clock import local_now, today
 
 
 def now() -> datetime:
-    return datetime.now().astimezone()
+    return local_now()
 
 
 def draft_for(hcp: str, **changes: object) -> CallDraft:
@@ -85,11 +86,11 @@ def test_submitted_note_is_locked(demo_workspace: Workspace, hcp_id: str) -> Non
         ({"duration_minutes": 0}, ValidationError, "Duration"),
         ({"key_messages": ("MADE-UP-01",)}, ValidationError, "approved catalogue"),
         (
-            {"follow_ups": (FollowUp("Send reprint", date.today() - timedelta(days=3)),)},
+            {"follow_ups": (FollowUp("Send reprint", today() - timedelta(days=3)),)},
             ValidationError,
             "before the call",
         ),
-        ({"follow_ups": (FollowUp("  ", date.today()),)}, ValidationError, "description"),
+        ({"follow_ups": (FollowUp("  ", today()),)}, ValidationError, "description"),
     ],
 )
 def test_bad_calls_are_refused_and_nothing_is_written(

@@ -9,6 +9,7 @@ import pytest
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction, PlanStatus
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.workspace import Workspace
+from tests.pinned_clock import today
 
 
 def test_plans_for_a_week_come_in_day_and_route_order(demo_workspace: Workspace) -> None:
@@ -32,7 +33,7 @@ def test_plans_for_a_week_come_in_day_and_route_order(demo_workspace: Workspace)
 
 def test_plan_for_unknown_hcp_is_refused(demo_workspace: Workspace) -> None:
     with pytest.raises(NotFoundError):
-        demo_workspace.plans.add("nobody", date.today())
+        demo_workspace.plans.add("nobody", today())
     assert demo_workspace.status().pending_mutations == 0
 
 
@@ -55,7 +56,7 @@ def test_feedback_is_appended_with_its_reason(demo_workspace: Workspace) -> None
     [
         ({"action": FeedbackAction.DISMISSED}, "why"),
         ({"action": FeedbackAction.SNOOZED}, "date"),
-        ({"action": FeedbackAction.SNOOZED, "snooze_until": date.today()}, "after today"),
+        ({"action": FeedbackAction.SNOOZED, "snooze_until": today()}, "after today"),
     ],
 )
 def test_incomplete_feedback_is_refused(

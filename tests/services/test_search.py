@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fieldrep.services.hcps import fts_prefix_query
 from fieldrep.workspace import Workspace
+from tests.pinned_clock import local_now
 
 
 def test_prefix_of_a_name_finds_the_hcp(demo_workspace: Workspace) -> None:
@@ -23,7 +24,6 @@ def test_city_and_specialty_words_narrow_the_results(demo_workspace: Workspace) 
 
 def test_words_from_call_notes_find_the_hcp(demo_workspace: Workspace) -> None:
     hcp = demo_workspace.hcps.all()[0]
-    from datetime import datetime
 
     from fieldrep.domain.calls import CallDraft
     from fieldrep.domain.enums import Channel
@@ -32,7 +32,7 @@ def test_words_from_call_notes_find_the_hcp(demo_workspace: Workspace) -> None:
         CallDraft(
             hcp_id=hcp.id,
             channel=Channel.VISIT,
-            started_at=datetime.now().astimezone(),
+            started_at=local_now(),
             insights="Mentioned the zebrafish cardiotoxicity paper",
         )
     )

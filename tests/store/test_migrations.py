@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
+from fieldrep.clock import Clock
 from fieldrep.security import keys
 from fieldrep.services.base import Store
 from fieldrep.store.engine import create_encrypted_engine
@@ -15,14 +16,17 @@ from fieldrep.store.schema import metadata
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
+FIRST_RELEASE = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
 
 def write_version_1_workspace(data_dir: Path) -> None:
     """A workspace as the first release wrote it: schema 1, an HCP, a note, a pending change."""
     data_dir.mkdir(parents=True)
     key = keys.new_key(data_dir, passphrase=PASSPHRASE)
     engine = create_encrypted_engine(Workspace.database_path(data_dir), key)
-    with Store(engine).write() as conn:
-        migrate(conn, upto=1)
+    clock = Clock.frozen(FIRST_RELEASE)
+    with Store(engine, clock).write() as conn:
+        migrate(conn, applied_at=clock.now(), upto=1)
         conn.execute(
             text(
                 "INSERT INTO hcps (id, external_id, name, specialty, organisation, city) "

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from fieldrep.sync.client import RetryPolicy
 from fieldrep.sync.engine import SyncReport
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.pinned_clock import local_now
 from tests.sync.servers import SERVER_PASSWORD
 
 FAST_RETRIES = RetryPolicy(attempts=8, base_delay=0.05, max_delay=0.5, read_timeout=10)
@@ -32,7 +32,7 @@ def first_hcp(ws: Workspace, index: int = 0) -> str:
 
 
 def log_note(ws: Workspace, hcp_id: str, text: str, *, submit: bool = False) -> str:
-    draft = CallDraft(hcp_id=hcp_id, channel=Channel.PHONE, started_at=datetime.now(),
+    draft = CallDraft(hcp_id=hcp_id, channel=Channel.PHONE, started_at=local_now(),
                       insights=text)  # fmt: skip
     return ws.calls.log(draft, submit=submit).id
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fieldrep.domain.calls import CallDraft
@@ -11,6 +11,7 @@ from fieldrep.store import outbox
 from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
+from tests.pinned_clock import local_now, today
 
 
 def hcp_data(name: str = "Dr Ada Lovelace", **extra: Any) -> dict[str, Any]:
@@ -77,15 +78,15 @@ def test_an_hcp_tombstone_removes_it_with_its_plans_and_notes_but_not_the_outbox
 ) -> None:
     apply(workspace, [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.HCP, "h2", {
         **hcp_data(name="Dr Other")})])  # fmt: skip
-    workspace.plans.add("h1", datetime.now().date() + timedelta(days=1))
-    draft = CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=datetime.now())
+    workspace.plans.add("h1", today() + timedelta(days=1))
+    draft = CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now())
     workspace.calls.log(draft)
     pending_before = len(workspace.pending_mutations())
     result = apply(workspace, [change(3, Entity.HCP, "h1", None)])
     assert result.deleted == 1
     assert [h.id for h in workspace.hcps.all()] == ["h2"]
     assert workspace.calls.all() == []
-    assert workspace.plans.for_week(datetime.now().date() + timedelta(days=1)) == []
+    assert workspace.plans.for_week(today() + timedelta(days=1)) == []
     # The note and plan written about h1 still go up: the outbox holds full mutations.
     assert len(workspace.pending_mutations()) == pending_before
 
@@ -93,7 +94,7 @@ def test_an_hcp_tombstone_removes_it_with_its_plans_and_notes_but_not_the_outbox
 def test_a_tombstone_for_a_locally_edited_note_waits_for_the_push(workspace: Workspace) -> None:
     apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
     note = workspace.calls.log(
-        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=datetime.now())
+        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now())
     )
     result = apply(workspace, [change(2, Entity.CALL_NOTE, note.id, None)])
     assert result.skipped_pending == 1

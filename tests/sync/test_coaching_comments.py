@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import uuid
 
 from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel
+from tests.pinned_clock import local_now
 from tests.sync.conftest import Device
 from tests.sync.servers import ServerProcess
 
@@ -14,7 +15,7 @@ from tests.sync.servers import ServerProcess
 def test_coaching_comment_reaches_the_rep_and_no_other_rep(
     sync_server: ServerProcess, new_rep, device: Device
 ) -> None:
-    manager = f"mgr-w{os.getpid()}-{datetime.now().strftime('%H%M%S%f')}"
+    manager = f"mgr-w{os.getpid()}-{uuid.uuid4().hex[:10]}"
     sync_server.admin("create-user", "--username", manager, "--role", "manager")
     rep = f"{manager}-rep"
     sync_server.admin(
@@ -30,7 +31,7 @@ def test_coaching_comment_reaches_the_rep_and_no_other_rep(
         CallDraft(
             hcp_id=hcp.id,
             channel=Channel.VISIT,
-            started_at=datetime.now().astimezone(),
+            started_at=local_now(),
             insights="Talked renal dosing",
         ),
         submit=True,

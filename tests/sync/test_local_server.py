@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from fieldrep.demo import import_demo
@@ -11,6 +10,7 @@ from fieldrep.domain.enums import Channel
 from fieldrep.sync.local_server import PASSWORD_STATE_KEY, connect_demo_workspace
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.pinned_clock import local_now
 
 
 def test_demo_workspace_syncs_with_its_local_server_across_restarts(tmp_path: Path) -> None:
@@ -26,7 +26,7 @@ def test_demo_workspace_syncs_with_its_local_server_across_restarts(tmp_path: Pa
                 CallDraft(
                     hcp_id=hcp.id,
                     channel=Channel.PHONE,
-                    started_at=datetime.now().astimezone(),
+                    started_at=local_now(),
                     insights="Logged on the embedded server",
                 ),
                 submit=True,

@@ -125,7 +125,12 @@ def test_a_rejected_change_is_kept_with_its_reason_and_does_not_block_later_ones
     hcp_id = first_hcp(ws)
     with ws.store.write() as conn:  # master data is server-owned: the server refuses this
         outbox.record_mutation(
-            conn, entity="hcp", entity_id=hcp_id, op="update", fields={"name": "Dr Renamed"}
+            conn,
+            created_at=ws.clock.now(),
+            entity="hcp",
+            entity_id=hcp_id,
+            op="update",
+            fields={"name": "Dr Renamed"},
         )
     log_note(ws, hcp_id, "after-rejection: still goes up")
     report = sync(ws)

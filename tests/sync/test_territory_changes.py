@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fieldrep.sync.engine import SyncEngine
+from tests.pinned_clock import today
 from tests.sync.conftest import Device
 from tests.sync.helpers import first_hcp, log_note, sync
 from tests.sync.servers import ServerProcess
@@ -20,7 +21,7 @@ def test_an_hcp_leaving_the_territory_disappears_with_its_plans_and_its_note_sti
     laptop = device(rep)
     sync(laptop)
     hcp = first_hcp(laptop, 5)
-    day = date.today() + timedelta(days=1)
+    day = today() + timedelta(days=1)
     laptop.plans.add(hcp, day)
     sync(laptop)
     note_id = log_note(laptop, hcp, "leaving-territory note", submit=True)

@@ -7,11 +7,27 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from fieldrep.ui import errors
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.taskman import TaskManager
 from fieldrep.workspace import Workspace
 
 WAIT_MS = 15_000
+UNEXPECTED = "Something unexpected went wrong"
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_error_dialogs(qapp: object) -> Iterator[None]:
+    """An "unexpected error" dialog during a UI test fails that test: a crash the rep
+    would see is a bug, even when every assertion of the test still holds."""
+    shown: list[str] = []
+    errors.reporter.shown.connect(shown.append)
+    try:
+        yield
+    finally:
+        errors.reporter.shown.disconnect(shown.append)
+    unexpected = [text for text in shown if text.startswith(UNEXPECTED)]
+    assert not unexpected, f"the UI showed an unexpected error: {unexpected}"
 
 
 def open_window(qtbot: QtBot, ws: Workspace) -> MainWindow:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
@@ -69,10 +71,15 @@ def test_filters_combine_and_search_narrows_by_id() -> None:
 
 def test_sync_status_texts_say_pending_records_and_what_needs_review() -> None:
     view = SyncStatusView(True, False, False, 1, 3, 1, 0, None, "Server unreachable", "http://x")
-    state, pending, last = describe(view)
+    now = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))
+    state, pending, last = describe(view, now)
     assert (state, pending, last) == ("Offline", "1 pending · 1 to review", "Last sync: never")
     local = SyncStatusView(False, None, False, 0, 0, 0, 0, None, None, None)
-    assert describe(local)[0:2] == ("Local only", "0 pending")
+    assert describe(local, now)[0:2] == ("Local only", "0 pending")
+    synced = replace(view, last_sync="2026-11-25T14:00:00+00:00")  # 09:00 in New York
+    assert describe(synced, now)[2] == "Last sync: today 09:00"
+    overnight = replace(view, last_sync="2026-11-25T04:30:00+00:00")  # 23:30 the day before
+    assert describe(overnight, now)[2] == "Last sync: 24 Nov 23:30"
 
 
 def test_every_main_action_has_a_distinct_shortcut() -> None:

@@ -20,9 +20,10 @@ from fieldrep.planning.week import week_start
 from fieldrep.ui.dnd import DragPayload, from_mime, insert_at, to_mime
 from fieldrep.ui.main_window import HCPS, PLANNER, MainWindow
 from fieldrep.ui.pages.day_column import DayColumn
+from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS
 
-MONDAY = week_start(date.today())
+MONDAY = week_start(today())
 TUESDAY = MONDAY + timedelta(days=1)
 WEDNESDAY = MONDAY + timedelta(days=2)
 PLANNER_HCP_COLUMN = 2
@@ -51,7 +52,11 @@ def show_planner(qtbot: QtBot, window: MainWindow, counts: dict[date, int]) -> N
     window.taskman.notify({"plans"})
     window.go(PLANNER)
     qtbot.waitUntil(
-        lambda: all(len(window.planner.rows_for(d)) == n for d, n in counts.items()),
+        lambda: all(
+            # is_showing: an empty day is "0 rows" only once the week has loaded
+            window.planner.is_showing(d) and len(window.planner.rows_for(d)) == n
+            for d, n in counts.items()
+        ),
         timeout=WAIT_MS,
     )
 
@@ -86,7 +91,10 @@ def test_dragging_a_visit_to_another_day_moves_it_into_that_days_route(
     assert ws.plans.get(c.id).planned_date == MONDAY
     assert [p.id for p in ws.plans.for_day(MONDAY)] == [a.id, c.id, b.id]
     assert [p.route_order for p in ws.plans.for_day(MONDAY)] == [1, 2, 3]
-    qtbot.waitUntil(lambda: window.planner.rows_for(TUESDAY) == [], timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.planner.is_showing(TUESDAY) and window.planner.rows_for(TUESDAY) == [],
+        timeout=WAIT_MS,
+    )
 
 
 def test_dropping_a_visit_below_an_unrouted_day_only_changes_its_day(

@@ -3,7 +3,7 @@ suggestions, plan and order a day, export it."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,6 +16,7 @@ from fieldrep.planning.calendar_export import read_events
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.week import week_start
 from fieldrep.ui.main_window import DETAIL, MainWindow
+from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS, idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -77,7 +78,7 @@ def test_find_an_hcp_and_log_a_call_with_the_keyboard_only(
     assert note.status is CallStatus.SUBMITTED
     assert len(note.products) == 1 and len(note.key_messages) == 1
     assert note.follow_ups[0].description == "Send the renal subgroup reprint"
-    assert note.follow_ups[0].due == date.today() + timedelta(days=14)
+    assert note.follow_ups[0].due == today() + timedelta(days=14)
 
 
 def test_a_closed_call_log_keeps_its_draft_and_a_submitted_note_is_read_only(
@@ -150,7 +151,7 @@ def test_plan_three_visits_order_the_route_and_export_the_week(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     ws = window.workspace
-    day = week_start(date.today()) + timedelta(days=2)  # Wednesday of this week
+    day = week_start(today()) + timedelta(days=2)  # Wednesday of this week
     hcps = [h for h in ws.hcps.all() if h.latitude is not None][:3]
     for hcp in hcps:
         window.plan_visit(hcp.id)

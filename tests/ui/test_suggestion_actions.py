@@ -7,7 +7,7 @@ log. Either way the suggestion leaves the list; a snoozed one is hidden until it
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from fieldrep.domain.enums import Channel, FeedbackAction
 from fieldrep.ui.main_window import SUGGESTIONS, MainWindow
 from fieldrep.ui.pages.suggestions import SuggestionsPage
+from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS, idle
 
 
@@ -56,7 +57,7 @@ def test_accepting_a_visit_suggestion_plans_the_visit_and_takes_it_off_the_list(
     qtbot.waitUntil(lambda: chosen.id not in listed_ids(page), timeout=WAIT_MS)
 
     day = dialog.values()[0]
-    assert day >= date.today()
+    assert day >= today()
     with qtbot.waitSignal(window.taskman.changed, timeout=WAIT_MS):
         dialog.accept()
     plans = [p for p in window.workspace.plans.for_day(day) if p.hcp_id == chosen.hcp_id]
@@ -91,10 +92,10 @@ def test_snoozing_a_suggestion_hides_it_until_the_chosen_date(
     page = show_suggestions(qtbot, window)
     chosen = page.selected()
     assert chosen is not None
-    until = date.today() + timedelta(days=10)
+    until = today() + timedelta(days=10)
     dialog = page.snooze_selected()
     assert dialog is not None
-    assert dialog.value() == date.today() + timedelta(days=7)  # a week unless changed
+    assert dialog.value() == today() + timedelta(days=7)  # a week unless changed
     dialog.until.setDate(QDate(until.year, until.month, until.day))
     with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
         dialog.accept()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.models import SuggestionTableModel, has_route_order, reasons_summary
+from tests.pinned_clock import today as pinned_today
 from tests.ui.conftest import WAIT_MS
 
 
@@ -48,7 +49,7 @@ def test_today_shows_the_route_column_only_once_a_route_is_ordered(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     ws = window.workspace
-    today = date.today()
+    today = pinned_today()
     hcps = [h for h in ws.hcps.all() if h.latitude is not None][:2]
     plans = [ws.plans.add(h.id, today, None) for h in hcps]
     window.taskman.notify({"plans"})

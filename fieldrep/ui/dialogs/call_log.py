@@ -249,11 +249,11 @@ class CallLogDialog(QDialog):
         note, s = self.note, self.suggestion
         products = sorted({m.product for m in self.messages})
         if note is not None:
-            start = note.started_at.astimezone()
+            start = self.taskman.clock.local(note.started_at)
             duration, channel = note.duration_minutes, note.channel
             chosen_products, chosen_messages = set(note.products), set(note.key_messages)
         else:
-            start = datetime.now().astimezone().replace(second=0, microsecond=0)
+            start = self.taskman.clock.local_now().replace(second=0, microsecond=0)
             duration, channel = 15, self._default_channel()
             chosen_products, chosen_messages = set(), set()
             if s is not None and s.message_id:
@@ -266,7 +266,7 @@ class CallLogDialog(QDialog):
             self.products.addItem(_checkable(product, product, product in chosen_products))
         self._chosen_messages = chosen_messages
         self._refill_messages()
-        due = date.today() + timedelta(days=FOLLOW_UP_DAYS)
+        due = self.taskman.clock.today() + timedelta(days=FOLLOW_UP_DAYS)
         if note is not None:
             self.attendees.setText(", ".join(note.attendees))
             self.outcome.setCurrentIndex(
@@ -331,7 +331,7 @@ class CallLogDialog(QDialog):
         self.save_button.hide()
         self.submit_button.hide()
         submitted = self.note.submitted_at if self.note else None
-        when = submitted.astimezone().strftime("%d %b %Y %H:%M") if submitted else ""
+        when = self.taskman.clock.local(submitted).strftime("%d %b %Y %H:%M") if submitted else ""
         self.status.setText(f"Submitted {when}. Locked: log a new call to add to it.")
 
     def _connect_dirty(self) -> None:
@@ -355,7 +355,7 @@ class CallLogDialog(QDialog):
 
     # -- the draft -----------------------------------------------------------------
     def draft(self) -> CallDraft:
-        started = cast(datetime, self.started.dateTime().toPython()).astimezone()
+        started = self.taskman.clock.local(cast(datetime, self.started.dateTime().toPython()))
         follow_ups: tuple[FollowUp, ...] = ()
         if self.follow_up.text().strip():
             follow_ups = (
@@ -403,7 +403,7 @@ class CallLogDialog(QDialog):
         def saved(note: CallNote) -> None:
             self.note = note
             self.error.setText("")
-            self.status.setText(f"Draft saved {datetime.now():%H:%M:%S}")
+            self.status.setText(f"Draft saved {self.taskman.clock.local_now():%H:%M:%S}")
             emit(self.saved, note)
 
         def failed(exc: BaseException) -> None:

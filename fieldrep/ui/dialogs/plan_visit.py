@@ -27,6 +27,7 @@ class PlanVisitDialog(QDialog):
         self,
         hcp_name: str,
         *,
+        today: date,
         day: date | None = None,
         at: time | None = None,
         channel: Channel = Channel.VISIT,
@@ -36,7 +37,7 @@ class PlanVisitDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(("Move visit with " if moving else "Plan visit with ") + hcp_name)
-        day = day or date.today() + timedelta(days=1)
+        day = day or today + timedelta(days=1)
         self.day = QDateEdit(QDate(day.year, day.month, day.day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd dd MMM yyyy")

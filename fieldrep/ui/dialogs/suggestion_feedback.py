@@ -62,14 +62,14 @@ class DismissDialog(QDialog):
 
 
 class SnoozeDialog(QDialog):
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, what: str, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Snooze suggestion")
-        default = date.today() + timedelta(days=7)
+        default = today + timedelta(days=7)
         self.until = QDateEdit(QDate(default.year, default.month, default.day))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("ddd dd MMM yyyy")
-        tomorrow = date.today() + timedelta(days=1)
+        tomorrow = today + timedelta(days=1)
         self.until.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         form = QFormLayout(self)
         label = QLabel(what)

@@ -72,7 +72,7 @@ class DayColumn(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.day = date.today()
+        self.day = date.min  # set by set_day() once the planner has loaded a week
         self.label = QLabel()
         self.label.setObjectName("subtitle")
         self.model = DayPlanModel()
@@ -104,12 +104,12 @@ class DayColumn(QWidget):
     def _forward_drop(self, payload: DragPayload, row: int) -> None:
         emit(self.dropped, self.day, payload, row)
 
-    def set_day(self, day: date, rows: list[PlanRow]) -> None:
+    def set_day(self, day: date, rows: list[PlanRow], today: date) -> None:
         self.day = day
         self.model.set_rows(rows)
         self.view.setColumnHidden(PlanTableModel.ORDER, not has_route_order(rows))
-        today = " (today)" if day == date.today() else ""
-        self.label.setText(f"{day:%a %d %b}{today} · {len(rows)}")
+        today_mark = " (today)" if day == today else ""
+        self.label.setText(f"{day:%a %d %b}{today_mark} · {len(rows)}")
         self.order_button.setEnabled(len(rows) > 1)
 
     def selected(self) -> PlanRow | None:

@@ -348,7 +348,7 @@ class HcpDetailPage(QWidget):
 
     def _show_history(self, calls: list[CallNote]) -> None:
         self.follow_list.clear()
-        today = date.today()
+        today = self.taskman.clock.today()
         self.history.setHtml("<hr>".join(_call_html(n) for n in calls))
         for note in calls:
             for f in note.follow_ups:

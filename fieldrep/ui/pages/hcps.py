@@ -7,7 +7,6 @@ and filters run in Python, so typing never waits on the database on the UI threa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -289,7 +288,7 @@ class HcpListPage(QWidget):
         rows = apply_filter(
             self.data.rows,
             self.current_filter(),
-            today=date.today(),
+            today=self.taskman.clock.today(),
             segment_of=self.data.segment_of,
             only_ids=self._search_ids,
         )

@@ -104,7 +104,7 @@ PLAN_HERE = "<planned by this drop>"
 def export_week_file(ws: Workspace, monday: date, path: Path) -> int:
     plans = ws.plans.between(monday, monday + timedelta(days=6))
     hcps = {p.hcp_id: ws.hcps.get(p.hcp_id) for p in plans}
-    return export_week(path, plans, hcps)
+    return export_week(path, plans, hcps, ws.clock)
 
 
 class PlannerPage(QWidget):
@@ -126,7 +126,7 @@ class PlannerPage(QWidget):
         # The shown Suggestion for an id (a dropped suggestion is accepted, as the
         # Accept button would); None when it is no longer listed.
         self.suggestion_for = suggestion_for
-        self.monday = week_start(date.today())
+        self.monday = week_start(taskman.clock.today())
         self.heading = title("")
         prev_b, next_b, this_b = (
             QPushButton("◀ Previous"),
@@ -173,7 +173,7 @@ class PlannerPage(QWidget):
 
         prev_b.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
         next_b.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
-        this_b.clicked.connect(lambda: self.show_week(date.today()))
+        this_b.clicked.connect(lambda: self.show_week(self.taskman.clock.today()))
         self.add_button.clicked.connect(self.add_visit)
         self.move_button.clicked.connect(self.move_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
@@ -201,9 +201,14 @@ class PlannerPage(QWidget):
         if data.monday != self.monday:
             return
         self.heading.setText(week_label(data.monday))
+        today = self.taskman.clock.today()
         for column, day in zip(self.columns, week_days(data.monday), strict=True):
-            column.set_day(day, [r for r in data.rows if r.plan.planned_date == day])
+            column.set_day(day, [r for r in data.rows if r.plan.planned_date == day], today)
         emit(self.loaded)
+
+    def is_showing(self, day: date) -> bool:
+        """True once a loaded week containing `day` is on screen."""
+        return any(column.day == day for column in self.columns)
 
     def rows_for(self, day: date) -> list[PlanRow]:
         for column in self.columns:
@@ -283,6 +288,7 @@ class PlannerPage(QWidget):
             return
         dialog = PlanVisitDialog(
             row.hcp_name,
+            today=self.taskman.clock.today(),
             day=row.plan.planned_date,
             at=row.plan.planned_time,
             moving=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -120,7 +119,7 @@ class SuggestionsPage(QWidget):
             emit(self.open_hcp, s.hcp_id)
 
     def reload(self) -> None:
-        today = date.today()
+        today = self.taskman.clock.today()
 
         def load(ws):
             service = features.suggestions(ws)
@@ -204,7 +203,11 @@ class SuggestionsPage(QWidget):
         s = self.selected()
         if s is None:
             return None
-        dialog = SnoozeDialog(f"{s.hcp_name}: {s.message_title or s.channel}", parent=self)
+        dialog = SnoozeDialog(
+            f"{s.hcp_name}: {s.message_title or s.channel}",
+            self.taskman.clock.today(),
+            parent=self,
+        )
 
         def snoozed() -> None:
             until = dialog.value()

@@ -177,7 +177,7 @@ class TodayPage(QWidget):
         taskman.changed.connect(self._on_changed)
 
     def reload(self) -> None:
-        day = date.today()
+        day = self.taskman.clock.today()
         Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
@@ -205,9 +205,8 @@ class TodayPage(QWidget):
             )
             self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
         self.follow_list.clear()
-        today = date.today()
         for f in data.follow_ups:
-            flag = "overdue · " if f.due < today else ""
+            flag = "overdue · " if f.due < data.day else ""
             item = QListWidgetItem(f"{f.due:%a %d %b} · {flag}{f.hcp_name}: {f.description}")
             item.setData(Qt.ItemDataRole.UserRole, f.hcp_id)
             self.follow_list.addItem(item)

@@ -7,17 +7,19 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from fieldrep.clock import Clock
 from fieldrep.ui.sync_controller import SyncStatusView
 
 
-def _ago(iso: str | None) -> str:
+def _ago(iso: str | None, now: datetime) -> str:
+    """How long ago `iso` was, on the wall of `now` (aware, in the user's zone)."""
     if not iso:
         return "never"
     try:
-        when = datetime.fromisoformat(iso).astimezone()
+        when = datetime.fromisoformat(iso).astimezone(now.tzinfo)
     except ValueError:
         return iso
-    minutes = int((datetime.now().astimezone() - when).total_seconds() // 60)
+    minutes = int((now - when).total_seconds() // 60)
     if minutes < 1:
         return "just now"
     if minutes < 60:
@@ -25,13 +27,13 @@ def _ago(iso: str | None) -> str:
     if minutes < 24 * 60:
         return (
             when.strftime("today %H:%M")
-            if when.date() == datetime.now().date()
+            if when.date() == now.date()
             else when.strftime("%d %b %H:%M")
         )
     return when.strftime("%d %b %H:%M")
 
 
-def describe(view: SyncStatusView) -> tuple[str, str, str]:
+def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
     """(state, pending, last sync) texts; pure, so it is unit-tested."""
     if not view.configured:
         state = "Local only"
@@ -46,15 +48,16 @@ def describe(view: SyncStatusView) -> tuple[str, str, str]:
     pending = f"{view.pending_records} pending"
     if view.rejected or view.conflicts:
         pending += f" · {view.rejected + view.conflicts} to review"
-    return state, pending, f"Last sync: {_ago(view.last_sync)}"
+    return state, pending, f"Last sync: {_ago(view.last_sync, now)}"
 
 
 class SyncStatusWidget(QWidget):
     sync_clicked = Signal()
     inbox_clicked = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.clock = clock
         self.state = QLabel("…")
         self.state.setObjectName("sync_state")
         self.pending = QLabel("")
@@ -77,7 +80,7 @@ class SyncStatusWidget(QWidget):
         self.button.clicked.connect(self.sync_clicked)
 
     def show_status(self, view: SyncStatusView) -> None:
-        state, pending, last = describe(view)
+        state, pending, last = describe(view, self.clock.local_now())
         self.state.setText(state)
         self.state.setProperty("state", state.split()[0].lower())
         self.state.style().polish(self.state)
