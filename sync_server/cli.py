@@ -10,7 +10,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -18,10 +17,11 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server import db
+from sync_server.cli_imports import ReportingHandler, add_commands
 from sync_server.config import Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
-from sync_server.services import auth, changelog, demo, hcp_import, hcps, users
+from sync_server.services import alignment, auth, changelog, demo, users
 from sync_server.services.callers import ROLES
 from sync_server.services.device_report import device_rows
 from sync_server.services.login_throttle import prune_login_failures
@@ -52,6 +52,9 @@ def cmd_init_db(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session:
+        for territory in args.territory or []:
+            alignment.require_territory(session, territory)  # a typo never makes a new one
     password = _password(args.username)
     with _session(engine) as session, session.begin():
         users.create_user(
@@ -63,45 +66,36 @@ def cmd_create_user(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _report_bad_rows(bad_rows: Sequence[hcp_import.BadRow]) -> None:
-    for bad in bad_rows:
-        print(f"{bad}", file=sys.stderr)
-
-
-def cmd_import_hcps(args: argparse.Namespace, engine: Engine) -> int:
-    mapping = hcp_import.load_mapping(args.mapping)
+def cmd_create_territory(args: argparse.Namespace, engine: Engine) -> int:
     with _session(engine) as session, session.begin():
-        counts, bad = hcp_import.import_hcps(
-            session, path=args.file, mapping=mapping, skip_bad_rows=args.skip_bad_rows
-        )
-    _report_bad_rows(bad)
-    if bad and not args.skip_bad_rows:
-        print(
-            f"error: nothing imported: {len(bad)} bad row(s) in {args.file.name}; fix them or "
-            "pass --skip-bad-rows",
-            file=sys.stderr,
-        )
-        return 1
-    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
-    skipped = f"; skipped {len(bad)} bad row(s)" if bad else ""
-    print(f"Imported HCPs from {args.file.name}: {summary}{skipped}.")
+        territory = users.create_territory(session, territory_id=args.id, name=args.name or "")
+    print(f"Created territory {territory.id} ({territory.name}).")
     return 0
 
 
-def cmd_assign(args: argparse.Namespace, engine: Engine) -> int:
-    with _session(engine) as session, session.begin():
-        if args.file:
-            moved, bad = hcp_import.assign_from_csv(session, path=args.file)
-            if bad:
-                _report_bad_rows(bad)
-                print(f"error: nothing assigned: {len(bad)} bad row(s)", file=sys.stderr)
-                return 1
-        else:
-            if not (args.hcp and args.territory):
-                raise Invalid("Give --hcp ID --territory T, or --file assignments.csv.")
-            moved = hcps.assign(session, assignments=[(args.hcp, args.territory)])
-    print(f"Moved {moved} HCP(s).")
+def cmd_territories(_args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session:
+        rows = users.territory_rows(session)
+    if not rows:
+        print("No territories yet: create them with `create-territory`.")
+        return 0
+    for row in rows:
+        print(f"{row.id}  {row.name}  {row.hcps} HCP(s)  reps: {', '.join(row.reps) or '-'}")
     return 0
+
+
+def _printing(handler: ReportingHandler) -> Handler:
+    """A data command whose report is printed: summary on stdout, problems on stderr."""
+
+    def run(args: argparse.Namespace, engine: Engine) -> int:
+        report = handler(args, engine)
+        for line in report.err:
+            print(line, file=sys.stderr)
+        for line in report.out:
+            print(line)
+        return report.code
+
+    return run
 
 
 def cmd_seed_demo(_args: argparse.Namespace, engine: Engine) -> int:
@@ -229,14 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--territory", action="append", help="a rep's territory (repeatable)")
     p.add_argument("--manager", help="the rep's manager (an existing manager)")
-    p = add("import-hcps", cmd_import_hcps, "import or update HCPs from a CSV file")
-    p.add_argument("file", type=Path)
-    p.add_argument("--mapping", type=Path, help='JSON {"CSV column": "field"}')
-    p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows anyway")
-    p = add("assign", cmd_assign, "move HCPs to territories")
-    p.add_argument("--hcp")
-    p.add_argument("--territory")
-    p.add_argument("--file", type=Path, help="CSV with columns hcp_id,territory_id")
+    p = add("create-territory", cmd_create_territory, "create a territory (before using it)")
+    p.add_argument("id", help="the territory's id, e.g. BOS-NORTH")
+    p.add_argument("--name", help="a readable name (default: the id)")
+    add("territories", cmd_territories, "list territories with their HCP count and reps")
+    add_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add("seed-demo", cmd_seed_demo, "load the demo territories, history and users")
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")

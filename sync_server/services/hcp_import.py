@@ -1,40 +1,365 @@
-"""Load HCP master data and territory assignments from CSV (pandas), all or nothing.
+"""Load and refresh HCP master data from an admin's CSV file, all or nothing.
 
-Every bad row is reported with its line number in the file (the header is line 1;
-a quoted field spanning lines is counted correctly) and a reason an admin can fix.
+Master data never moves an HCP between territories unless asked: an existing HCP keeps
+its territory (alignment is `services/alignment.py`) unless `territory_from` names a
+column; a new HCP takes that column, else a `territory_id` column, else
+`default_territory`, else waits in `UNASSIGNED` (seen by no rep) until it is assigned.
+
+A field the file does not map keeps its stored value, so a file without consent or
+decile columns refreshes names and addresses without resetting what it does not carry.
+Before writing, the import is planned in full (the dry run stops there): new, updated,
+unchanged and moved counts, and per field how many stored values would become empty;
+blanking a field for more than `blank_limit` of the file's existing HCPs is refused
+unless that field is allowed. Bad rows name the admin's column and the editor's line.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.errors import Invalid
-from sync_server.models import Hcp
-from sync_server.services.hcps import assign, upsert_hcps
-from sync_server.services.wire import CHANNELS, HcpData, describe
+from sync_server.models import Territory
+from sync_server.services import changelog
+from sync_server.services.csv_source import BadRow, read_table
+from sync_server.services.hcps import HcpState, HcpWriter, load_states
+from sync_server.services.import_checks import check_country, check_identifier, check_postcode
+from sync_server.services.import_mapping import ColumnMapping, bind, did_you_mean
+from sync_server.services.users import ensure_territories
+from sync_server.services.wire import CHANNELS, HcpData
 
-REQUIRED = ("external_id", "name", "territory_id")
+__all__ = ["BadRow", "HcpImportOptions", "ImportSummary", "import_hcps", "parse_hcp_csv"]
+
+UNASSIGNED = "UNASSIGNED"
 TRUE = {"1", "true", "yes", "y", "t"}
 FALSE = {"0", "false", "no", "n", "f", ""}
-NUMERIC = {"latitude": float, "longitude": float, "decile": int, "patient_volume": int}
+NUMERIC: dict[str, type] = {
+    "latitude": float,
+    "longitude": float,
+    "decile": int,
+    "patient_volume": int,
+}
+NULLABLE = {"latitude", "longitude", "npi", "preferred_channel"}
+ID_FIELDS = ("id", "external_id", "npi")
+MASTER_FIELDS = tuple(f for f in HcpData.model_fields if f not in {"territory_id", "consents"})
+TARGETS = ("id", *MASTER_FIELDS, *(f"consent_{c}" for c in CHANNELS))
+REQUIRED = ("external_id", "name")
 
 
 @dataclass(frozen=True, slots=True)
-class BadRow:
-    line: int
-    reason: str
+class HcpImportOptions:
+    mapping: ColumnMapping | None = None
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    country: str | None = None
+    territory_from: str | None = None  # a column of the file: territories for every row
+    default_territory: str | None = None  # for new HCPs the file gives no territory
+    allow_blanking: frozenset[str] = frozenset()  # fields (or the admin's columns)
+    blank_limit: float = 0.05  # share of the file's existing HCPs
+    skip_bad_rows: bool = False
 
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+
+@dataclass(frozen=True, slots=True)
+class HcpRow:
+    line: int
+    hcp_id: str
+    fields: dict[str, Any]  # only what the file maps, typed; consents partial
+    territory: str | None
+
+
+@dataclass
+class ParsedHcps:
+    name: str
+    mapping: ColumnMapping
+    rows: list[HcpRow] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    territory_column: str | None = None
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, or would do (dry run), or why it wrote nothing."""
+
+    file: str
+    rows: int = 0
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "moved": 0}
+    )
+    existing: int = 0  # rows naming an HCP already stored
+    blanked: dict[str, int] = field(default_factory=dict)  # label -> values becoming empty
+    unassigned: int = 0
+    bad_rows: list[BadRow] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    territory_note: str = ""
+    refused: str = ""
+    written: bool = False
+
+
+def _flag(label: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"{label} must be 0 or 1, not '{value}'")
+
+
+def _typed(target: str, text: str, label: str, country: str | None) -> Any:
+    """One mapped value as the wire record holds it (ValueError naming the column)."""
+    text = text.strip()
+    if target in ID_FIELDS and text:
+        text = check_identifier(label, text)
+    if target == "postcode":
+        return check_postcode(label, text, country)
+    if target in NUMERIC:
+        if text == "":
+            return None
+        try:
+            return NUMERIC[target](text)
+        except ValueError:
+            raise ValueError(f"{label} must be a number, not '{text}'") from None
+    if target == "do_not_contact":
+        return _flag(label, text)
+    if target in NULLABLE and text == "":
+        return None
+    return text
+
+
+def _row_fields(
+    values: dict[str, str], mapping: ColumnMapping, country: str | None
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    consents: dict[str, bool] = {}
+    for target, text in values.items():
+        label = mapping.label(target)
+        if target.startswith("consent_"):
+            consents[target.removeprefix("consent_")] = _flag(label, text)
+            continue
+        value = _typed(target, text, label, country)
+        if value is None and target in NUMERIC and target not in NULLABLE:
+            continue  # an empty decile or volume keeps what is stored (or the default)
+        fields[target] = value
+    if consents:
+        fields["consents"] = consents
+    return fields
+
+
+def parse_hcp_file(path: Path, options: HcpImportOptions) -> ParsedHcps:
+    """Read and check the file row by row (no database); whole-file errors raise Invalid."""
+    table = read_table(path, delimiter=options.delimiter, encoding=options.encoding)
+    mapping = bind(
+        options.mapping, table.header, file_name=table.name, targets=TARGETS, required=REQUIRED
+    )
+    try:
+        country = check_country(options.country or mapping.country)
+    except ValueError as error:
+        raise Invalid(str(error)) from None
+    territory_column = options.territory_from
+    if territory_column is not None and territory_column not in table.header:
+        raise Invalid(
+            f"{table.name} has no column '{territory_column}' for --territory-from"
+            f"{did_you_mean(territory_column, table.header)}. "
+            f"Its columns: {', '.join(table.header)}."
+        )
+    if territory_column is None and "territory_id" in table.header:
+        territory_column = "territory_id"  # used for new HCPs only (see the module doc)
+    used = mapping.columns() | ({territory_column} if territory_column else set())
+    parsed = ParsedHcps(
+        name=table.name,
+        mapping=mapping,
+        bad_rows=list(table.bad_rows),
+        ignored_columns=[c for c in table.header if c not in used],
+        territory_column=territory_column,
+    )
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        try:
+            fields = _row_fields(mapping.apply(row.cells), mapping, country)
+        except ValueError as error:
+            parsed.bad_rows.append(BadRow(row.line, str(error)))
+            continue
+        hcp_id = str(fields.pop("id", "") or fields.get("external_id") or "")
+        if not hcp_id:
+            label = mapping.label("external_id")
+            parsed.bad_rows.append(BadRow(row.line, f"{label} is empty"))
+            continue
+        if len(hcp_id) > 64:
+            parsed.bad_rows.append(BadRow(row.line, f"the id '{hcp_id[:20]}...' is too long"))
+            continue
+        if hcp_id in first_line:
+            parsed.bad_rows.append(
+                BadRow(row.line, f"HCP '{hcp_id}' is also on line {first_line[hcp_id]}")
+            )
+            continue
+        first_line[hcp_id] = row.line
+        territory = row.cells[territory_column].strip() if territory_column else ""
+        parsed.rows.append(HcpRow(row.line, hcp_id, fields, territory or None))
+    parsed.bad_rows.sort(key=lambda b: b.line)
+    return parsed
+
+
+def _describe(error: ValidationError, mapping: ColumnMapping) -> str:
+    parts = []
+    for item in error.errors()[:3]:
+        loc = [str(p) for p in item["loc"]]
+        target = f"consent_{loc[1]}" if loc[:1] == ["consents"] and len(loc) > 1 else loc[0]
+        parts.append(f"{mapping.label(target)}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+class _Plan:
+    """The import worked out against the stored HCPs; `writer` holds every change."""
+
+    def __init__(self, session: Session, parsed: ParsedHcps, options: HcpImportOptions) -> None:
+        self.parsed = parsed
+        self.options = options
+        self.writer = HcpWriter(session, load_states(session, (r.hcp_id for r in parsed.rows)))
+        self.known = set(self.writer.states)
+        self.territories = _known_territories(
+            session, {r.territory for r in parsed.rows if r.territory}
+        )
+        self.blanked: Counter[str] = Counter()
+        self.unassigned = 0
+        self.bad_rows: list[BadRow] = []
+
+    def territory(self, row: HcpRow, old: HcpState | None) -> str:
+        if old is not None:
+            if self.options.territory_from and row.territory:
+                return row.territory
+            return old.territory_id
+        if row.territory:
+            return row.territory
+        if self.options.default_territory:
+            return self.options.default_territory
+        self.unassigned += 1
+        return UNASSIGNED
+
+    def put(self, row: HcpRow) -> None:
+        mapping = self.parsed.mapping
+        old = self.writer.current(row.hcp_id)
+        if (
+            row.territory
+            and row.territory not in self.territories
+            and (old is None or self.options.territory_from)
+        ):
+            label = self.parsed.territory_column
+            hint = did_you_mean(row.territory, self.territories)
+            self.bad_rows.append(
+                BadRow(
+                    row.line,
+                    f"{label}: no territory '{row.territory}'{hint}; create it first with "
+                    "`fieldrep-server create-territory`",
+                )
+            )
+            return
+        base = dict(old.data) if old else {}
+        merged = {**base, **row.fields}
+        if "consents" in row.fields:
+            merged["consents"] = {**base.get("consents", {}), **row.fields["consents"]}
+        if old is not None and merged.get("preferred_channel") is None:
+            merged["preferred_channel"] = base.get("preferred_channel")  # the rep's choice
+        merged["territory_id"] = self.territory(row, old)
+        try:
+            data = HcpData.model_validate(merged).model_dump(mode="json")
+        except ValidationError as error:
+            self.bad_rows.append(BadRow(row.line, _describe(error, mapping)))
+            return
+        if old is not None:
+            for target in row.fields:
+                if target in data and not _is_empty(base.get(target)) and _is_empty(data[target]):
+                    self.blanked[target] += 1
+        self.writer.put(row.hcp_id, data)
+
+
+def _known_territories(session: Session, wanted: set[str]) -> set[str]:
+    """The territories that exist among `wanted`, plus all names for a "did you mean"."""
+    return set(session.scalars(select(Territory.id))) if wanted else set()
+
+
+def _check_default_territory(session: Session, territory: str | None) -> None:
+    if territory is None or session.get(Territory, territory) is not None:
+        return
+    names = list(session.scalars(select(Territory.id)))
+    raise Invalid(
+        f"No territory '{territory}'{did_you_mean(territory, names)}. Create it first with "
+        "`fieldrep-server create-territory`."
+    )
+
+
+def _blanking_refusal(summary: ImportSummary, plan: _Plan, options: HcpImportOptions) -> str:
+    allowed = {a.strip() for a in options.allow_blanking}
+    over = []
+    for target, count in plan.blanked.items():
+        label = plan.parsed.mapping.label(target)
+        share = count / max(summary.existing, 1)
+        if share > options.blank_limit and not ({target, label} & allowed):
+            over.append(f"{label} ({count} of {summary.existing}, {share:.0%})")
+    if not over:
+        return ""
+    fields = " ".join(f"--allow-blanking {t}" for t, _ in plan.blanked.items())
+    return (
+        f"nothing imported: it would empty {', '.join(over)}, more than "
+        f"{options.blank_limit:.0%} of the HCPs already stored. Check the mapping; if the "
+        f"values really are gone, pass {fields}."
+    )
+
+
+def import_hcps(
+    session: Session, *, path: Path, options: HcpImportOptions, dry_run: bool = False
+) -> ImportSummary:
+    """Plan the file against the stored HCPs and, unless `dry_run` or refused, write it.
+
+    Runs in the caller's transaction; with bad rows (and no `skip_bad_rows`) or a
+    refusal, nothing is written. Takes the change-log lock before reading any HCP.
+    """
+    parsed = parse_hcp_file(path, options)
+    if not dry_run:
+        changelog.lock_change_log(session)  # before any row is read: one lock order
+    _check_default_territory(session, options.default_territory)
+    plan = _Plan(session, parsed, options)
+    for row in parsed.rows:
+        plan.put(row)
+    counts = plan.writer.counts
+    summary = ImportSummary(
+        file=parsed.name,
+        rows=len(parsed.rows) + len(parsed.bad_rows),
+        counts=dict(counts),
+        existing=counts["updated"] + counts["unchanged"] + counts["moved"],
+        blanked={parsed.mapping.label(t): n for t, n in sorted(plan.blanked.items())},
+        unassigned=plan.unassigned,
+        bad_rows=sorted(parsed.bad_rows + plan.bad_rows, key=lambda b: b.line),
+        ignored_columns=parsed.ignored_columns,
+    )
+    if parsed.territory_column and not options.territory_from:
+        summary.territory_note = (
+            f"'{parsed.territory_column}' gave new HCPs their territory; existing HCPs keep "
+            f"theirs (pass --territory-from {parsed.territory_column} to realign from it)"
+        )
+    if summary.bad_rows and not options.skip_bad_rows:
+        summary.refused = (
+            f"nothing imported: {len(summary.bad_rows)} bad row(s) in {parsed.name}; fix them "
+            "or pass --skip-bad-rows"
+        )
+        return summary
+    summary.refused = _blanking_refusal(summary, plan, options)
+    if summary.refused or dry_run:
+        return summary
+    if plan.unassigned:
+        ensure_territories(session, [UNASSIGNED])
+    plan.writer.write()
+    summary.written = True
+    return summary
 
 
 @dataclass
@@ -43,159 +368,18 @@ class ParsedCsv:
     bad_rows: list[BadRow] = field(default_factory=list)
 
 
-def record_lines(path: Path) -> list[int]:
-    """The line on which each data record starts, skipping blank lines like pandas does."""
-    starts = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        previous_end = 0
-        for index, row in enumerate(reader):
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if index > 0 and row and any(cell.strip() for cell in row):
-                starts.append(start)
-    return starts
-
-
-def load_mapping(path: Path | None) -> dict[str, str]:
-    """A JSON object mapping CSV column names to Fieldrep field names."""
-    if path is None:
-        return {}
-    try:
-        mapping = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise Invalid(f"Cannot read the mapping file {path}: {error}") from None
-    if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
-    ):
-        raise Invalid('The mapping must be a JSON object like {"CSV column": "field"}.')
-    return mapping
-
-
-def read_frame(path: Path, mapping: dict[str, str], required: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
-        )
-    except (OSError, ValueError, pd.errors.ParserError) as error:
-        raise Invalid(f"Cannot read {path}: {error}") from None
-    frame = frame.rename(columns={k: v for k, v in mapping.items() if k in frame.columns})
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise Invalid(
-            f"{path.name} has no column {', '.join(repr(c) for c in missing)} "
-            f"(it has: {', '.join(map(str, frame.columns))}). Use --mapping to name them."
-        )
-    return frame
-
-
-def _flag(value: str, name: str) -> bool:
-    text = value.strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise ValueError(f"{name} must be 0 or 1, not '{value}'")
-
-
-def _hcp_record(row: dict[str, str]) -> dict[str, Any]:
-    """One CSV row as a validated wire record; ValueError with a reason otherwise."""
-    data: dict[str, Any] = {}
-    for name in HcpData.model_fields:
-        if name in row and name != "consents":
-            data[name] = row[name].strip()
-    for name, kind in NUMERIC.items():
-        if name in data:
-            raw = data.pop(name)
-            if raw != "":
-                try:
-                    data[name] = kind(raw)
-                except ValueError:
-                    raise ValueError(f"{name} must be a number, not '{raw}'") from None
-    if data.get("npi") == "":
-        data["npi"] = None
-    if data.get("preferred_channel") == "":
-        data["preferred_channel"] = None
-    if "do_not_contact" in data:
-        data["do_not_contact"] = _flag(data["do_not_contact"], "do_not_contact")
-    data["consents"] = {
-        c: _flag(row[f"consent_{c}"], f"consent_{c}") for c in CHANNELS if f"consent_{c}" in row
-    }
-    try:
-        valid = HcpData.model_validate(data).model_dump(mode="json")
-    except ValidationError as error:
-        raise ValueError(describe(error)) from None
-    hcp_id = (row.get("id") or "").strip() or valid["external_id"]
-    if len(hcp_id) > 64:
-        raise ValueError("id is longer than 64 characters")
-    return {"id": hcp_id, **valid}
-
-
-def parse_hcp_csv(path: Path, mapping: dict[str, str] | None = None) -> ParsedCsv:
-    frame = read_frame(path, mapping or {}, REQUIRED)
-    lines = record_lines(path)
-    parsed = ParsedCsv()
-    first_line: dict[str, int] = {}
-    for index, row in enumerate(frame.to_dict(orient="records")):
-        line = lines[index] if index < len(lines) else index + 2
+def parse_hcp_csv(path: Path, mapping: ColumnMapping | None = None) -> ParsedCsv:
+    """Complete wire records (with `id` and `territory_id`) from a file that carries its
+    territories, such as the demo's; for `hcps.upsert_hcps`."""
+    parsed = parse_hcp_file(path, HcpImportOptions(mapping=mapping))
+    result = ParsedCsv(bad_rows=list(parsed.bad_rows))
+    for row in parsed.rows:
         try:
-            record = _hcp_record({str(k): str(v) for k, v in row.items()})
-        except ValueError as error:
-            parsed.bad_rows.append(BadRow(line, str(error)))
+            data = HcpData.model_validate(
+                {**row.fields, "territory_id": row.territory or ""}
+            ).model_dump(mode="json")
+        except ValidationError as error:
+            result.bad_rows.append(BadRow(row.line, _describe(error, parsed.mapping)))
             continue
-        if record["id"] in first_line:
-            parsed.bad_rows.append(
-                BadRow(
-                    line,
-                    f"duplicate id '{record['id']}' (first on line {first_line[record['id']]})",
-                )
-            )
-            continue
-        first_line[record["id"]] = line
-        parsed.records.append(record)
-    return parsed
-
-
-def import_hcps(
-    session: Session,
-    *,
-    path: Path,
-    mapping: dict[str, str] | None = None,
-    skip_bad_rows: bool = False,
-) -> tuple[dict[str, int], list[BadRow]]:
-    """Upsert the file's HCPs. With bad rows and no `skip_bad_rows`, nothing is written."""
-    parsed = parse_hcp_csv(path, mapping)
-    if parsed.bad_rows and not skip_bad_rows:
-        return {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}, parsed.bad_rows
-    counts = upsert_hcps(session, parsed.records) if parsed.records else {}
-    return counts, parsed.bad_rows
-
-
-def parse_assignments(
-    path: Path, mapping: dict[str, str] | None = None
-) -> tuple[list[tuple[str, str]], list[BadRow]]:
-    frame = read_frame(path, mapping or {}, ("hcp_id", "territory_id"))
-    lines = record_lines(path)
-    pairs, bad = [], []
-    for index, row in enumerate(frame.to_dict(orient="records")):
-        line = lines[index] if index < len(lines) else index + 2
-        hcp_id, territory = str(row["hcp_id"]).strip(), str(row["territory_id"]).strip()
-        if not hcp_id or not territory:
-            bad.append(BadRow(line, "hcp_id and territory_id must not be empty"))
-            continue
-        pairs.append((hcp_id, territory))
-    return pairs, bad
-
-
-def assign_from_csv(session: Session, *, path: Path) -> tuple[int, list[BadRow]]:
-    """Move the listed HCPs; any bad row (including an unknown HCP) means nothing moves."""
-    pairs, bad = parse_assignments(path)
-    lines = record_lines(path)
-    known = set(session.scalars(select(Hcp.id).where(Hcp.id.in_([p[0] for p in pairs]))))
-    good_lines = [ln for ln in lines if all(b.line != ln for b in bad)]
-    for (hcp_id, _), line in zip(pairs, good_lines, strict=False):
-        if hcp_id not in known:
-            bad.append(BadRow(line, f"no HCP with id '{hcp_id}'"))
-    if bad:
-        return 0, sorted(bad, key=lambda b: b.line)
-    return assign(session, assignments=pairs), []
+        result.records.append({"id": row.hcp_id, **data})
+    return result

@@ -7,16 +7,17 @@ old territory's reps lose the HCP at their next pull and the new ones gain it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import Entity, Op
 from sync_server.errors import Invalid, Rejected
-from sync_server.models import Hcp, HcpAssignment
+from sync_server.models import Hcp, HcpAssignment, JsonType
 from sync_server.services import changelog
 from sync_server.services.callers import Caller, territory_scope, utcnow
 from sync_server.services.changelog import LogRow
@@ -50,87 +51,150 @@ def _assignments(session: Session, pairs: set[tuple[str, str]], now: datetime) -
         session.execute(insert(HcpAssignment), new)
 
 
-def upsert_hcps(session: Session, records: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Create or update HCPs from validated wire records (each with an `id`).
+@dataclass(slots=True)
+class HcpState:
+    """An HCP as stored: its territory, version and wire record (which repeats the territory)."""
 
-    Returns counts of created, updated, moved and unchanged records. Keeps a rep's
-    `preferred_channel` when the incoming record has none.
-    """
-    # Before any row lock, like push: one lock order for all writers, so no deadlock.
-    changelog.lock_change_log(session)
-    now = utcnow()
-    ensure_territories(session, sorted({r["territory_id"] for r in records}))
+    territory_id: str
+    version: int
+    data: dict[str, Any]
+
+
+def load_states(session: Session, ids: Iterable[str]) -> dict[str, HcpState]:
     table = Hcp.__table__
-    ids = [r["id"] for r in records]
-    existing: dict[str, Any] = {}
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        for row in session.execute(select(table).where(table.c.id.in_(chunk))):
-            existing[row.id] = row
-    inserts: list[dict[str, Any]] = []
-    log: list[LogRow] = []
-    counts = {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}
-    pairs: set[tuple[str, str]] = set()
-    for record in records:
-        hcp_id = record["id"]
-        data = {k: v for k, v in record.items() if k != "id"}
-        territory = data["territory_id"]
-        pairs.add((hcp_id, territory))
-        old = existing.get(hcp_id)
-        if old is None:
-            inserts.append(
-                {"id": hcp_id, "territory_id": territory, "version": 1, "data": data,
-                 "updated_at": now}
-            )  # fmt: skip
-            log.append(LogRow(Entity.HCP, hcp_id, Op.CREATE, territory_scope(territory), 1, data))
-            counts["created"] += 1
-            continue
-        if data.get("preferred_channel") is None:
-            data["preferred_channel"] = old.data.get("preferred_channel")
-        if data == old.data:
-            counts["unchanged"] += 1
-            continue
-        version = old.version + 1
-        session.execute(
-            update(Hcp)
-            .where(table.c.id == hcp_id)
-            .values(territory_id=territory, version=version, data=data, updated_at=now)
+    wanted = sorted(set(ids))
+    states: dict[str, HcpState] = {}
+    for start in range(0, len(wanted), 1000):
+        query = select(table.c.id, table.c.territory_id, table.c.version, table.c.data).where(
+            table.c.id.in_(wanted[start : start + 1000])
         )
+        for row in session.execute(query):
+            states[row.id] = HcpState(row.territory_id, row.version, row.data)
+    return states
+
+
+class HcpWriter:
+    """Applies successive states of HCPs against a running snapshot, then writes in bulk.
+
+    Each `put` compares with the HCP as the puts before it left it, so an HCP named twice
+    in one batch (moved twice) logs a tombstone for the territory it really leaves and
+    no device keeps a ghost. Nothing touches the database before `write`. The caller
+    holds the change-log lock (`changelog.lock_change_log`) before loading the states.
+    """
+
+    def __init__(self, session: Session, states: dict[str, HcpState]) -> None:
+        self.session = session
+        self.states = states
+        self.known_before = set(states)
+        self.changed: set[str] = set()
+        self.log: list[LogRow] = []
+        self.pairs: set[tuple[str, str]] = set()
+        self.counts = {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}
+
+    def current(self, hcp_id: str) -> HcpState | None:
+        return self.states.get(hcp_id)
+
+    def put(self, hcp_id: str, data: dict[str, Any]) -> str:
+        """Record the HCP's new state; returns created / updated / moved / unchanged."""
+        territory = data["territory_id"]
+        old = self.states.get(hcp_id)
+        self.pairs.add((hcp_id, territory))
+        if old is None:
+            self.states[hcp_id] = HcpState(territory, 1, data)
+            self.changed.add(hcp_id)
+            self.log.append(
+                LogRow(Entity.HCP, hcp_id, Op.CREATE, territory_scope(territory), 1, data)
+            )
+            return self._count("created")
+        if data == old.data and territory == old.territory_id:
+            return self._count("unchanged")
+        version = old.version + 1
+        self.states[hcp_id] = HcpState(territory, version, data)
+        self.changed.add(hcp_id)
         if old.territory_id != territory:
-            log.append(
+            self.log.append(
                 LogRow(
                     Entity.HCP, hcp_id, Op.DELETE, territory_scope(old.territory_id), version, None
                 )
             )
-            log.append(
+            self.log.append(
                 LogRow(Entity.HCP, hcp_id, Op.CREATE, territory_scope(territory), version, data)
             )
-            counts["moved"] += 1
-        else:
-            log.append(
-                LogRow(Entity.HCP, hcp_id, Op.UPDATE, territory_scope(territory), version, data)
+            return self._count("moved")
+        self.log.append(
+            LogRow(Entity.HCP, hcp_id, Op.UPDATE, territory_scope(territory), version, data)
+        )
+        return self._count("updated")
+
+    def _count(self, kind: str) -> str:
+        self.counts[kind] += 1
+        return kind
+
+    def write(self) -> dict[str, int]:
+        """Insert the new HCPs, update the changed ones (one statement each), log it all."""
+        now = utcnow()
+        inserts, updates = [], []
+        for hcp_id in sorted(self.changed):
+            state = self.states[hcp_id]
+            if hcp_id in self.known_before:
+                updates.append(
+                    {"_id": hcp_id, "_territory": state.territory_id, "_version": state.version,
+                     "_data": state.data, "_now": now}
+                )  # fmt: skip
+            else:
+                inserts.append(
+                    {"id": hcp_id, "territory_id": state.territory_id, "version": state.version,
+                     "data": state.data, "updated_at": now}
+                )  # fmt: skip
+        if inserts:
+            self.session.execute(insert(Hcp), inserts)
+        if updates:
+            statement = (
+                update(Hcp)
+                .where(Hcp.id == bindparam("_id"))
+                .values(
+                    territory_id=bindparam("_territory"),
+                    version=bindparam("_version"),
+                    data=bindparam("_data", type_=JsonType),
+                    updated_at=bindparam("_now"),
+                )
             )
-            counts["updated"] += 1
-    if inserts:
-        session.execute(insert(Hcp), inserts)
-    _assignments(session, pairs, now)
-    changelog.append(session, log, now=now)
-    return counts
+            self.session.connection().execute(statement, updates)
+        _assignments(self.session, self.pairs, now)
+        changelog.append(self.session, self.log, now=now)
+        return dict(self.counts)
+
+
+def upsert_hcps(session: Session, records: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Create or update HCPs from complete wire records (each with an `id` and territory).
+
+    Returns counts of created, updated, moved and unchanged records. Keeps a rep's
+    `preferred_channel` when the incoming record has none. Used by the demo seed and
+    tests; the admin's imports go through `hcp_import` / `alignment`.
+    """
+    # Before any row lock, like push: one lock order for all writers, so no deadlock.
+    changelog.lock_change_log(session)
+    ensure_territories(session, sorted({r["territory_id"] for r in records}))
+    writer = HcpWriter(session, load_states(session, (r["id"] for r in records)))
+    for record in records:
+        data = {k: v for k, v in record.items() if k != "id"}
+        old = writer.current(record["id"])
+        if old is not None and data.get("preferred_channel") is None:
+            data["preferred_channel"] = old.data.get("preferred_channel")
+        writer.put(record["id"], data)
+    return writer.write()
 
 
 def assign(session: Session, *, assignments: Sequence[tuple[str, str]]) -> int:
-    """Move HCPs to territories; returns how many actually moved."""
-    moved = 0
-    records = []
+    """Move HCPs to territories (in order; the last one named wins); returns the moves."""
+    changelog.lock_change_log(session)
+    writer = HcpWriter(session, load_states(session, (h for h, _ in assignments)))
     for hcp_id, territory in assignments:
-        hcp = session.get(Hcp, hcp_id)
-        if hcp is None:
+        old = writer.current(hcp_id)
+        if old is None:
             raise Invalid(f"No HCP with id '{hcp_id}'.")
-        if hcp.territory_id != territory:
-            moved += 1
-        records.append({"id": hcp_id, **hcp.data, "territory_id": territory})
-    upsert_hcps(session, records)
-    return moved
+        writer.put(hcp_id, {**old.data, "territory_id": territory})
+    return writer.write()["moved"]
 
 
 def accessible_hcp(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server.errors import Invalid
-from sync_server.models import Territory, User, UserTerritory
+from sync_server.models import Hcp, Territory, User, UserTerritory
 from sync_server.security import hash_password
 from sync_server.services.callers import MANAGER, REP, ROLES, utcnow
 
@@ -23,6 +24,19 @@ def ensure_territories(session: Session, territory_ids: Sequence[str]) -> None:
     known = set(session.scalars(select(Territory.id).where(Territory.id.in_(wanted))))
     session.add_all(Territory(id=t, name=t) for t in sorted(wanted - known))
     session.flush()
+
+
+def create_territory(session: Session, *, territory_id: str, name: str = "") -> Territory:
+    """A new territory (HCP files and users may only name territories that exist)."""
+    territory_id = territory_id.strip()
+    if not territory_id or len(territory_id) > 100 or any(c.isspace() for c in territory_id):
+        raise Invalid("A territory id is 1-100 characters without spaces, e.g. BOS-NORTH.")
+    if session.get(Territory, territory_id) is not None:
+        raise Invalid(f"Territory '{territory_id}' already exists.")
+    territory = Territory(id=territory_id, name=name.strip() or territory_id)
+    session.add(territory)
+    session.flush()
+    return territory
 
 
 def create_user(
@@ -75,3 +89,26 @@ def list_users(session: Session) -> list[tuple[User, list[str]]]:
     for username, territory in links:
         by_user.setdefault(username, []).append(territory)
     return [(u, sorted(by_user.get(u.username, []))) for u in users]
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryRow:
+    id: str
+    name: str
+    hcps: int
+    reps: list[str]
+
+
+def territory_rows(session: Session) -> list[TerritoryRow]:
+    counts = dict(
+        session.execute(select(Hcp.territory_id, func.count()).group_by(Hcp.territory_id)).tuples()
+    )
+    reps: dict[str, list[str]] = {}
+    for username, territory in session.execute(
+        select(UserTerritory.username, UserTerritory.territory_id).order_by(UserTerritory.username)
+    ):
+        reps.setdefault(territory, []).append(username)
+    return [
+        TerritoryRow(t.id, t.name, counts.get(t.id, 0), reps.get(t.id, []))
+        for t in session.scalars(select(Territory).order_by(Territory.id))
+    ]

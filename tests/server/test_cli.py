@@ -51,12 +51,13 @@ def test_import_reports_every_bad_row_with_its_line_and_imports_nothing(
         + "a1,E7,Dr Dup,Oncology,B,3,42.1,-71.1,1,T-EAST\n",  # line 9: duplicate id
         encoding="utf-8",
     )
+    assert _run(database_url, "create-territory", "T-EAST") == 0
     assert _run(database_url, "import-hcps", str(csv)) == 1
     err = capsys.readouterr().err.splitlines()
     lines = [e.split(":")[0] for e in err if e.startswith("line ")]
     assert lines == ["line 3", "line 4", "line 6", "line 7", "line 8", "line 9"]
     assert "name" in err[0] and "tier" in err[1] and "decile" in err[2]
-    assert "consent_visit" in err[3] and "latitude" in err[4] and "first on line 2" in err[5]
+    assert "consent_visit" in err[3] and "latitude" in err[4] and "also on line 2" in err[5]
     assert err[-1].startswith("error: nothing imported: 6 bad row(s)")
     assert _count(database_url, Hcp) == 0
     assert _count(database_url, ChangeLogEntry) == 0
@@ -69,9 +70,11 @@ def test_import_with_a_column_mapping(database_url: str, tmp_path: Path) -> None
     csv = tmp_path / "crm.csv"
     csv.write_text("HCP Code,Full Name,Region\nX1,Dr Mapped,T-EAST\n", encoding="utf-8")
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps({"HCP Code": "external_id", "Full Name": "name",
-                                   "Region": "territory_id"}), encoding="utf-8")  # fmt: skip
-    assert _run(database_url, "import-hcps", str(csv), "--mapping", str(mapping)) == 0
+    mapping.write_text(json.dumps({"HCP Code": "external_id", "Full Name": "name"}),
+                       encoding="utf-8")  # fmt: skip
+    assert _run(database_url, "create-territory", "T-EAST") == 0
+    assert _run(database_url, "import-hcps", str(csv), "--mapping", str(mapping),
+                "--territory-from", "Region") == 0  # fmt: skip
     assert _count(database_url, Hcp) == 1
 
 
@@ -90,6 +93,8 @@ def test_assignments_file_moves_hcps_all_or_nothing(
 ) -> None:
     csv = tmp_path / "hcps.csv"
     csv.write_text(HEADER + GOOD + GOOD.replace("a1,E1", "a2,E2"), encoding="utf-8")
+    for territory in ("T-EAST", "T-WEST"):
+        assert _run(database_url, "create-territory", territory) == 0
     assert _run(database_url, "import-hcps", str(csv)) == 0
     moves = tmp_path / "moves.csv"
     moves.write_text("hcp_id,territory_id\na1,T-WEST\nnope,T-WEST\n", encoding="utf-8")
@@ -105,6 +110,8 @@ def test_create_user_checks_roles_and_managers(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _run(database_url, "create-user", "--username", "boss", "--role", "manager") == 0
+    for territory in ("T1", "T2"):
+        assert _run(database_url, "create-territory", territory) == 0
     assert _run(database_url, "create-user", "--username", "r1", "--role", "rep",
                 "--territory", "T1", "--territory", "T2", "--manager", "boss") == 0  # fmt: skip
     capsys.readouterr()
