@@ -75,9 +75,11 @@ class Device(Base):
     mutations_rejected: Mapped[int] = mapped_column(Integer, default=0)
     mutations_duplicate: Mapped[int] = mapped_column(Integer, default=0)
     changes_pulled: Mapped[int] = mapped_column(BigInteger, default=0)
-    # The cursor last handed to this device in the middle of a pull, and the prune mark
-    # it was handed under: a new device's page-2 cursor may lie below `pruned_through`.
+    # The cursor last handed to this device in the middle of a pull, the one it asked
+    # with (a retried page), and the prune mark then: a new device's page-2 cursor may
+    # lie below `pruned_through`.
     resume_cursor: Mapped[int | None] = mapped_column(BigInteger)
+    resume_since: Mapped[int | None] = mapped_column(BigInteger)
     resume_pruned_through: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     protocol_version: Mapped[int | None] = mapped_column(Integer)

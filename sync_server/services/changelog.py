@@ -112,10 +112,15 @@ def pruned_through(session: Session) -> int:
 
 @dataclass(frozen=True, slots=True)
 class IssuedCursor:
-    """A cursor handed to one device in the middle of a pull, and the prune mark then."""
+    """A cursor handed to one device in the middle of a pull, the cursor its request
+    carried (a page whose answer was lost is asked for again), and the prune mark then."""
 
     cursor: int
+    since: int
     pruned_through: int
+
+    def allows(self, since: int, pruned: int) -> bool:
+        return self.pruned_through == pruned and since in {self.cursor, self.since}
 
 
 def pull_page(
@@ -129,14 +134,14 @@ def pull_page(
     """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order.
 
     A cursor below `pruned_through` is stale (its device may hold records whose
-    tombstones are gone) unless it is `issued`: the one this device was handed by its
-    previous page with no prune since. A pull from 0 pages through the pruned log like
+    tombstones are gone) unless `issued` allows it: the one this device was handed by
+    its previous page (or asked that page with) and no prune since. A pull from 0 pages through the pruned log like
     any other, so a new device's first sync always completes.
     """
     table = ChangeLogEntry.__table__
     high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
     pruned = pruned_through(session)
-    resumed = issued is not None and issued == IssuedCursor(since, pruned)
+    resumed = issued is not None and issued.allows(since, pruned)
     if since > high or (0 < since < pruned and not resumed):
         # The cursor is older than tombstone retention, or from another database.
         return PullResponse(changes=[], cursor=0, has_more=True, reset_required=True)

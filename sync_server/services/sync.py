@@ -250,7 +250,9 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
     assert device is not None
     issued = None
     if device.resume_cursor is not None and device.resume_pruned_through is not None:
-        issued = changelog.IssuedCursor(device.resume_cursor, device.resume_pruned_through)
+        issued = changelog.IssuedCursor(
+            device.resume_cursor, device.resume_since or 0, device.resume_pruned_through
+        )
     # Read before the page: if a prune lands in between, the mark is older and the next
     # page resets (safe), never the other way round.
     mark = changelog.pruned_through(session)
@@ -259,6 +261,7 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
     )
     if not page.reset_required:
         device.resume_cursor = page.cursor if page.has_more else None
+        device.resume_since = since if page.has_more else None
         device.resume_pruned_through = mark if page.has_more else None
     now = utcnow()
     device.changes_pulled += len(page.changes)

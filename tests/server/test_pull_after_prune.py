@@ -97,3 +97,19 @@ def test_a_stale_cursor_still_resets_after_prune_even_if_another_device_is_mid_p
         assert fresh.pull_page(page["cursor"], 10)["reset_required"] is True
         changes, resets = _pull_all(fresh, limit=10)
         assert resets == 0 and len({c["entity_id"] for c in changes}) == 43
+
+
+def test_a_page_asked_for_again_after_a_lost_answer_is_served_again_after_prune(
+    database_url: str, world: None, server_bin: str, tmp_path: Path
+) -> None:
+    _grow_territory(database_url, 40)
+    _prune_everything(database_url)
+    with (
+        running_server(server_bin, database_url, tmp_path / "server.log") as url,
+        httpx.Client(base_url=url, timeout=10) as http,
+    ):
+        device = Api(http).login("rep1", "rep1-new-laptop")
+        first = device.pull_page(0, 10)
+        second = device.pull_page(first["cursor"], 10)  # its answer "lost" on the way
+        again = device.pull_page(first["cursor"], 10)
+        assert not again["reset_required"] and again["changes"] == second["changes"]
