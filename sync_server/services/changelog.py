@@ -135,8 +135,8 @@ def pull_page(
 
     A cursor below `pruned_through` is stale (its device may hold records whose
     tombstones are gone) unless `issued` allows it: the one this device was handed by
-    its previous page (or asked that page with) and no prune since. A pull from 0 pages through the pruned log like
-    any other, so a new device's first sync always completes.
+    its previous page (or asked that page with) and no prune since. A pull from 0 pages
+    through the pruned log like any other, so a new device's first sync always completes.
     """
     table = ChangeLogEntry.__table__
     high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
