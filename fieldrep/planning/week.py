@@ -7,11 +7,26 @@ from datetime import date, time, timedelta
 WORKDAY_START = time(8, 0)
 WORKDAY_END = time(18, 0)
 SLOT_MINUTES = 30
+WEEKEND_FROM = 5  # date.weekday() of Saturday
 
 
 def week_start(day: date) -> date:
     """The Monday of the week holding `day`."""
     return day - timedelta(days=day.weekday())
+
+
+def planning_week(today: date) -> date:
+    """The Monday of the week a rep plans on `today`: this week on a working day, the
+    coming one on Saturday and Sunday (last week's days are all behind them by then)."""
+    monday = week_start(today)
+    return monday + timedelta(days=7) if today.weekday() >= WEEKEND_FROM else monday
+
+
+def shown_days(monday: date, planned: set[date], today: date) -> list[date]:
+    """The days a week view shows: Monday to Friday, and Saturday or Sunday when
+    something is planned on it or it is today, so no weekend visit is ever out of sight."""
+    days = week_days(monday, days=7)
+    return [d for d in days if d.weekday() < WEEKEND_FROM or d in planned or d == today]
 
 
 def week_days(day: date, *, days: int = 5) -> list[date]:
@@ -42,7 +57,8 @@ def next_free_slot(taken: list[time | None], duration_minutes: int = 30) -> time
     return time(minutes // 60, minutes % 60)
 
 
-def week_label(day: date) -> str:
+def week_label(day: date, last: date | None = None) -> str:
+    """ "Week 53: 28 Dec – 01 Jan 2027": the ISO week number, Monday to `last` (Friday)."""
     monday = week_start(day)
-    friday = monday + timedelta(days=4)
-    return f"Week {monday.isocalendar().week}: {monday:%d %b} – {friday:%d %b %Y}"
+    last = last or monday + timedelta(days=4)
+    return f"Week {monday.isocalendar().week}: {monday:%d %b} – {last:%d %b %Y}"

@@ -62,7 +62,9 @@ class FeedbackService:
             suggestion_id=suggestion_id,
             hcp_id=hcp_id,
             action=action,
-            created_at=self._store.clock.now(),
+            # The rep's wall time with its offset: "after today" and "hold for 7 days"
+            # are the rep's calendar days, not UTC's (a US evening is tomorrow in UTC).
+            created_at=self._store.clock.local_now(),
             channel=channel,
             message_id=message_id,
             reason=reason,

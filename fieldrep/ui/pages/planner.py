@@ -23,7 +23,7 @@ from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
-from fieldrep.planning.week import week_days, week_label, week_start
+from fieldrep.planning.week import planning_week, shown_days, week_label, week_start
 from fieldrep.ui import features
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dnd import PLAN, SUGGESTION, DragPayload, insert_at
@@ -126,7 +126,7 @@ class PlannerPage(QWidget):
         # The shown Suggestion for an id (a dropped suggestion is accepted, as the
         # Accept button would); None when it is no longer listed.
         self.suggestion_for = suggestion_for
-        self.monday = week_start(taskman.clock.today())
+        self.monday = planning_week(taskman.clock.today())
         self.heading = title("")
         prev_b, next_b, this_b = (
             QPushButton("◀ Previous"),
@@ -146,7 +146,7 @@ class PlannerPage(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
-        self.columns = [DayColumn() for _ in range(5)]
+        self.columns = [DayColumn() for _ in range(7)]  # Mon-Fri, and the weekend when used
         days = QHBoxLayout()
         for i, column in enumerate(self.columns):
             days.addWidget(column, 1)
@@ -173,7 +173,7 @@ class PlannerPage(QWidget):
 
         prev_b.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
         next_b.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
-        this_b.clicked.connect(lambda: self.show_week(self.taskman.clock.today()))
+        this_b.clicked.connect(lambda: self.show_week(planning_week(self.taskman.clock.today())))
         self.add_button.clicked.connect(self.add_visit)
         self.move_button.clicked.connect(self.move_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
@@ -200,19 +200,25 @@ class PlannerPage(QWidget):
     def _show(self, data: WeekData) -> None:
         if data.monday != self.monday:
             return
-        self.heading.setText(week_label(data.monday))
         today = self.taskman.clock.today()
-        for column, day in zip(self.columns, week_days(data.monday), strict=True):
-            column.set_day(day, [r for r in data.rows if r.plan.planned_date == day], today)
+        days = shown_days(data.monday, {r.plan.planned_date for r in data.rows}, today)
+        self.heading.setText(week_label(data.monday, days[-1]))
+        for i, column in enumerate(self.columns):
+            column.setVisible(i < len(days))  # a weekend column only when it is needed
+            if i < len(days):
+                day = days[i]
+                column.set_day(day, [r for r in data.rows if r.plan.planned_date == day], today)
+            else:
+                column.set_day(date.min, [], today)
         emit(self.loaded)
 
     def is_showing(self, day: date) -> bool:
         """True once a loaded week containing `day` is on screen."""
-        return any(column.day == day for column in self.columns)
+        return any(column.day == day and column.isVisibleTo(self) for column in self.columns)
 
     def rows_for(self, day: date) -> list[PlanRow]:
         for column in self.columns:
-            if column.day == day:
+            if column.day == day and day != date.min:
                 return column.model.rows()
         return []
 

@@ -1,0 +1,66 @@
+"""The real window on the days that break calendars: a Sunday, 31 December (ISO week 53)
+and the spring-forward Sunday, with a visit at 02:30, a wall time that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from fieldrep.clock import Clock
+from fieldrep.demo import import_demo
+from fieldrep.planning.week import planning_week, week_start
+from fieldrep.ui.main_window import PLANNER, TODAY, MainWindow
+from fieldrep.workspace import Workspace
+from tests.conftest import PASSPHRASE
+from tests.test_date_matrix import MATRIX, Moment
+from tests.ui.conftest import WAIT_MS, open_window
+
+CASES = [
+    m for m in MATRIX if m.name in {"sunday", "31-december-iso-week-53", "spring-forward-new-york"}
+]
+
+
+@pytest.fixture(params=CASES, ids=[m.name for m in CASES])
+def moment(request: pytest.FixtureRequest) -> Moment:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def window_at(qtbot: QtBot, moment: Moment, tmp_path: Path) -> Iterator[MainWindow]:
+    clock = Clock.frozen(moment.wall, moment.wall.tzinfo)
+    ws = Workspace.open(tmp_path / "ws", passphrase=PASSPHRASE, clock=clock)
+    import_demo(ws)
+    ws.plans.add(ws.hcps.all()[0].id, moment.day, moment.odd_time or time(9, 0))
+    win = open_window(qtbot, ws)
+    win.resize(1024, 640)
+    yield win
+    win.close()
+    ws.close()
+
+
+def test_today_and_the_planner_show_the_visit_once_on_its_day(
+    qtbot: QtBot, window_at: MainWindow, moment: Moment, tmp_path: Path
+) -> None:
+    window = window_at
+    window.go(TODAY)
+    qtbot.waitUntil(
+        lambda: window.today.data is not None and window.today.data.day == moment.day,
+        timeout=WAIT_MS,
+    )
+    assert [r.plan.planned_date for r in window.today.data.visits] == [moment.day]
+    assert f"{moment.day:%A %d %B}" in window.today.heading.text()
+
+    planner = window.planner
+    window.go(PLANNER)
+    assert planner.monday == planning_week(moment.day)
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        planner.show_week(moment.day)  # the visit's own week, weekend included
+    assert planner.is_showing(moment.day)
+    assert len(planner.rows_for(moment.day)) == 1
+    iso_week = week_start(moment.day).isocalendar().week
+    assert planner.heading.text().startswith(f"Week {iso_week}:")
+    window.grab().save(str(tmp_path / f"planner-{moment.name}.png"))
