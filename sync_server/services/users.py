@@ -100,9 +100,8 @@ class TerritoryRow:
 
 
 def territory_rows(session: Session) -> list[TerritoryRow]:
-    counts = dict(
-        session.execute(select(Hcp.territory_id, func.count()).group_by(Hcp.territory_id)).tuples()
-    )
+    query = select(Hcp.territory_id, func.count()).group_by(Hcp.territory_id)
+    counts = {territory: count for territory, count in session.execute(query).tuples()}
     reps: dict[str, list[str]] = {}
     for username, territory in session.execute(
         select(UserTerritory.username, UserTerritory.territory_id).order_by(UserTerritory.username)
