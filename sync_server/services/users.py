@@ -101,7 +101,7 @@ class TerritoryRow:
 
 def territory_rows(session: Session) -> list[TerritoryRow]:
     query = select(Hcp.territory_id, func.count()).group_by(Hcp.territory_id)
-    counts = {territory: count for territory, count in session.execute(query).tuples()}
+    counts: dict[str, int] = dict(session.execute(query).tuples().all())
     reps: dict[str, list[str]] = {}
     for username, territory in session.execute(
         select(UserTerritory.username, UserTerritory.territory_id).order_by(UserTerritory.username)
