@@ -133,12 +133,12 @@ def _typed(target: str, text: str, label: str, country: str | None) -> Any:
 
 
 def _row_fields(
-    values: dict[str, str], mapping: ColumnMapping, country: str | None
+    values: dict[str, str], labels: dict[str, str], country: str | None
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     consents: dict[str, bool] = {}
     for target, text in values.items():
-        label = mapping.label(target)
+        label = labels[target]
         if target.startswith("consent_"):
             consents[target.removeprefix("consent_")] = _flag(label, text)
             continue
@@ -179,9 +179,10 @@ def parse_hcp_file(path: Path, options: HcpImportOptions) -> ParsedHcps:
         territory_column=territory_column,
     )
     first_line: dict[str, int] = {}
+    labels = {target: mapping.label(target) for target in mapping.rules}
     for row in table.rows:
         try:
-            fields = _row_fields(mapping.apply(row.cells), mapping, country)
+            fields = _row_fields(mapping.apply(row.cells), labels, country)
         except ValueError as error:
             parsed.bad_rows.append(BadRow(row.line, str(error)))
             continue

@@ -98,7 +98,9 @@ class HcpWriter:
         """Record the HCP's new state; returns created / updated / moved / unchanged."""
         territory = data["territory_id"]
         old = self.states.get(hcp_id)
-        self.pairs.add((hcp_id, territory))
+        if old is None or old.territory_id != territory:
+            # Every territory an HCP has belonged to is on record from when it got there.
+            self.pairs.add((hcp_id, territory))
         if old is None:
             self.states[hcp_id] = HcpState(territory, 1, data)
             self.changed.add(hcp_id)

@@ -97,7 +97,7 @@ class ColumnMapping:
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in choices}
         close = [lowered[word.lower()]] if word.lower() in lowered else []
