@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check perf screenshots clean
+.PHONY: run test lint check perf package screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ perf: $(STAMP)
 	for bench in tests/perf/bench_*.py; do \
 		echo "== $$bench"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$bench || exit 1; \
 	done
+
+## The desktop bundle (dist/fieldrep/) and its download, dist/fieldrep-<version>-linux-x86_64.tar.gz.
+package: $(STAMP)
+	$(BIN)/python packaging/build.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

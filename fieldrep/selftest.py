@@ -77,6 +77,7 @@ class _Run:
             ("search", self.check_search),
             ("rules", self.check_rules),
             ("suggestions", self.check_suggestions),
+            ("segments", self.check_segments),
             ("keychain", self.check_keychain),
         ]
         if self.window_check is not None:
@@ -161,16 +162,35 @@ class _Run:
         top = found[0]
         return f"{len(found)} suggestions; first: {top.channel.value} {top.hcp_name}"
 
+    def check_segments(self) -> str:
+        ws = self.workspace()
+        estimated = ws.segment_hints.refit()
+        if estimated == 0 or not ws.segments.all_mixes():
+            raise SelfTestFailure("no segment mixes were estimated for the demo HCPs")
+        return f"segment mixes estimated for {estimated} HCPs"
+
     def check_keychain(self) -> str:
         """Informational: which backend would keep a real workspace's key."""
         import keyring
 
         from fieldrep.security import keys
 
+        if sys.platform.startswith("linux"):
+            # The Secret Service backend needs these; a bundle missing them would fall
+            # back to passphrases everywhere without saying why.
+            import secretstorage  # noqa: F401
+
         backend = type(keyring.get_keyring())
         if keys.keyring_usable():
             return f"keys go to the system keychain ({backend.__module__}.{backend.__name__})"
         return f"no usable system keychain ({backend.__module__}); the app will ask a passphrase"
+
+
+def last_line(message: str, limit: int = 300) -> str:
+    """The last non-blank line of an error message, which in long ones (NumPy's import
+    advice) is the cause, so each result stays one line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return (lines[-1] if lines else "")[:limit]
 
 
 def run_checks(window_check: WindowCheck | None = None) -> Iterator[CheckResult]:
@@ -189,7 +209,7 @@ def run_checks(window_check: WindowCheck | None = None) -> Iterator[CheckResult]
                 except SelfTestFailure as exc:
                     detail, ok = str(exc), False
                 except Exception as exc:  # reported as a failed check, never a traceback
-                    detail, ok = f"{type(exc).__name__}: {exc}", False
+                    detail, ok = f"{type(exc).__name__}: {last_line(str(exc))}", False
                 yield CheckResult(name, ok, detail, time.perf_counter() - started)
         finally:
             if run.ws is not None:

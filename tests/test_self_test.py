@@ -20,6 +20,7 @@ CHECKS = [
     "search",
     "rules",
     "suggestions",
+    "segments",
     "keychain",
     "window",
 ]
@@ -56,4 +57,4 @@ def test_a_failing_check_is_reported_in_its_line_and_the_exit_code(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2].startswith("FAIL window") and "RuntimeError: no platform plugin" in lines[-2]
     assert all(line.startswith("ok ") for line in lines[:-2])
-    assert lines[-1] == "self-test FAILED: 1 of 9 checks"
+    assert lines[-1] == f"self-test FAILED: 1 of {len(CHECKS)} checks"

@@ -8,6 +8,7 @@ worker thread, and the title and About box carry the package's version.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -22,6 +23,19 @@ from fieldrep.workspace import Workspace
 LOAD_TIMEOUT_S = 20.0
 
 
+class _ErrorsSeen(logging.Handler):
+    """Counts errors logged while the window runs: a screen whose loading failed on the
+    worker thread logs it (the UI's error boundary) rather than raising here."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        cause = record.exc_info[1] if record.exc_info else None
+        self.messages.append(f"{record.getMessage()} ({cause!r})" if cause else record.getMessage())
+
+
 def check_main_window(workspace: Workspace) -> str:
     """Build, show, fill and close the main window over `workspace`; raise on failure."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,6 +48,8 @@ def check_main_window(workspace: Workspace) -> str:
         prepare_high_dpi()
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     apply_theme(app)
+    errors = _ErrorsSeen()
+    logging.getLogger().addHandler(errors)
     window = MainWindow(workspace, taskman=TaskManager(workspace))
     try:
         window.show()
@@ -43,6 +59,10 @@ def check_main_window(workspace: Workspace) -> str:
         while window.hcps.model.rowCount() < expected and time.monotonic() < deadline:
             QCoreApplication.processEvents()
             time.sleep(0.01)
+        window.taskman.shutdown(wait=True)  # every screen's load has finished or failed
+        QCoreApplication.processEvents()
+        if errors.messages:
+            raise RuntimeError(f"a screen failed to load: {errors.messages[0]}")
         shown = window.hcps.model.rowCount()
         if shown < expected:
             raise RuntimeError(f"the HCP list showed {shown} of {expected} HCPs")
@@ -55,6 +75,7 @@ def check_main_window(workspace: Workspace) -> str:
         platform = QApplication.platformName()
         return f"main window shown ({platform}): {window.windowTitle()!r}, {shown} HCPs listed"
     finally:
+        logging.getLogger().removeHandler(errors)
         window.close()  # stops sync and the task manager's workers
         window.deleteLater()
         QCoreApplication.processEvents()
