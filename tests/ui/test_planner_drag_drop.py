@@ -128,7 +128,7 @@ def test_reordering_within_a_day_by_a_real_drop_event_sets_the_route(
     actions = Qt.DropAction.MoveAction
     no_buttons, no_keys = Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
     # As in a real drag: the view sees the drag enter before the drop.
-    enter = QDragEnterEvent(at.toPoint(), actions, mime, no_buttons, no_keys)
+    enter = QDragEnterEvent(at, actions, mime, no_buttons, no_keys)
     QApplication.sendEvent(view.viewport(), enter)
     assert enter.isAccepted()
     event = QDropEvent(at, actions, mime, no_buttons, no_keys, QEvent.Type.Drop)
@@ -182,7 +182,7 @@ def test_dragging_over_the_planner_entry_of_the_navigation_opens_the_planner(
     window.go(HCPS)
     mime = window.hcps.model.mimeData([window.hcps.model.index(0, 0)])
     nav = window.nav
-    at = nav.visualItemRect(nav.item(PLANNER)).center()
+    at = QPointF(nav.visualItemRect(nav.item(PLANNER)).center())  # the QPoint forms are deprecated
     actions, no_buttons = Qt.DropAction.CopyAction, Qt.MouseButton.NoButton
     no_keys = Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(at, actions, mime, no_buttons, no_keys)

@@ -64,3 +64,15 @@ def test_today_and_the_planner_show_the_visit_once_on_its_day(
     iso_week = week_start(moment.day).isocalendar().week
     assert planner.heading.text().startswith(f"Week {iso_week}:")
     window.grab().save(str(tmp_path / f"planner-{moment.name}.png"))
+
+
+def test_the_idle_lock_counts_elapsed_time_not_the_wall_clock(
+    qtbot: QtBot, window_at: MainWindow
+) -> None:
+    """The wall clock here is stopped at the awkward moment (as if the clocks had just
+    jumped): the lock measures idle time on the monotonic clock, so it still locks."""
+    window = window_at
+    with qtbot.waitSignal(window.locked_changed, timeout=WAIT_MS) as locked:
+        window.set_idle_lock(0.01)  # 0.6 s
+    assert locked.args == [True] and window.is_locked
+    window.set_idle_lock(0)
