@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import Entity, Op
@@ -27,25 +27,23 @@ from sync_server.services.wire import CHANNELS
 REP_OWNED = {"preferred_channel"}
 
 
-def _assignments(session: Session, pairs: set[tuple[str, str]], now: datetime) -> None:
+def _assignments(
+    session: Session, pairs: set[tuple[str, str]], known: set[str], now: datetime
+) -> None:
+    """Record each (HCP, territory) pair not yet on record; only HCPs in `known` (stored
+    before this batch) can have one, looked up by HCP id (a plain index probe)."""
     if not pairs:
         return
     table = HcpAssignment.__table__
-    known = set()
-    pair_list = sorted(pairs)
-    for start in range(0, len(pair_list), 500):
-        chunk = pair_list[start : start + 500]
-        known |= set(
-            session.execute(
-                select(table.c.hcp_id, table.c.territory_id).where(
-                    tuple_(table.c.hcp_id, table.c.territory_id).in_(chunk)
-                )
-            ).tuples()
+    ids = sorted({h for h, _ in pairs if h in known})
+    on_record: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), 1000):
+        query = select(table.c.hcp_id, table.c.territory_id).where(
+            table.c.hcp_id.in_(ids[start : start + 1000])
         )
+        on_record |= set(session.execute(query).tuples())
     new = [
-        {"hcp_id": h, "territory_id": t, "assigned_at": now}
-        for h, t in pair_list
-        if (h, t) not in known
+        {"hcp_id": h, "territory_id": t, "assigned_at": now} for h, t in sorted(pairs - on_record)
     ]
     if new:
         session.execute(insert(HcpAssignment), new)
@@ -162,7 +160,7 @@ class HcpWriter:
                 )
             )
             self.session.connection().execute(statement, updates)
-        _assignments(self.session, self.pairs, now)
+        _assignments(self.session, self.pairs, self.known_before, now)
         changelog.append(self.session, self.log, now=now)
         return dict(self.counts)
 
