@@ -58,7 +58,9 @@ def _pinned_source(value: str) -> InstantSource:
         raise ValueError(f"{NOW_ENV}={value!r} is not an ISO date and time") from exc
     if pinned.tzinfo is None:
         raise ValueError(f"{NOW_ENV}={value!r} needs a UTC offset, e.g. 2026-12-31T09:00:00+01:00")
-    set_at = float(os.environ.get(NOW_SET_AT_ENV) or time.time())
+    # Anchored once per process tree: the first clock records when the pin took effect,
+    # and the processes it starts inherit that, so all of them tell the same time.
+    set_at = float(os.environ.setdefault(NOW_SET_AT_ENV, repr(time.time())))
     pinned_utc = pinned.astimezone(UTC)
 
     def source() -> datetime:
