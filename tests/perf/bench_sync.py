@@ -163,6 +163,7 @@ def run(workdir: Path, hcp_count: int = 20_000, note_count: int = 200_000) -> di
             figures["incremental_50_50_s"] = statistics.median(samples)
 
         # 3. A big territory: 20,000 HCPs and 200,000 notes.
+        server.admin("create-territory", "BIG")
         server.admin("create-user", "--username", "bigrep", "--role", "rep", "--territory", "BIG")
         write_hcp_csv(workdir / "big.csv", hcp_count, "BIG")
         server.admin("import-hcps", str(workdir / "big.csv"))

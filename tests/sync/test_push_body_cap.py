@@ -30,6 +30,7 @@ def capped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CappedSe
     workdir = tmp_path_factory.mktemp("capped")
     server = CappedServer(workdir)
     server.admin("init-db")
+    server.admin("create-territory", "BOS-NORTH")
     csv = workdir / "hcps.csv"
     csv.write_text(
         "external_id,name,territory_id\ncap-1,Dr One,BOS-NORTH\ncap-2,Dr Two,BOS-NORTH\n"

@@ -96,6 +96,7 @@ def test_ui_thread_keeps_ticking_during_a_20000_hcp_first_sync(
     qtbot: QtBot, server: ServerProcess, tmp_path: Path
 ) -> None:
     territory = f"BIG-{os.getpid()}"
+    server.admin("create-territory", territory)
     username = new_rep(server, territory)
     csv_path = tmp_path / "big.csv"
     write_hcp_csv(csv_path, BIG_TERRITORY_HCPS, territory)
