@@ -79,7 +79,7 @@ def append(session: Session, rows: Iterable[LogRow], *, now: datetime | None = N
     if not values:
         return
     lock_change_log(session)
-    session.execute(insert(ChangeLogEntry), values)
+    session.connection().execute(insert(ChangeLogEntry), values)
 
 
 def record(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import Entity, Op
@@ -46,7 +47,7 @@ def _assignments(
         {"hcp_id": h, "territory_id": t, "assigned_at": now} for h, t in sorted(pairs - on_record)
     ]
     if new:
-        session.execute(insert(HcpAssignment), new)
+        session.connection().execute(insert(HcpAssignment), new)
 
 
 @dataclass(slots=True)
@@ -59,14 +60,24 @@ class HcpState:
 
 
 def load_states(session: Session, ids: Iterable[str]) -> dict[str, HcpState]:
+    """The stored state of each of these HCPs that exists.
+
+    PostgreSQL gets one array parameter per 20,000 ids (`= ANY(:ids)`): an expanded
+    IN list of that size costs more to build and parse than to run.
+    """
     table = Hcp.__table__
     wanted = sorted(set(ids))
+    columns = (table.c.id, table.c.territory_id, table.c.version, table.c.data)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    size = 20_000 if postgres else 1000
     states: dict[str, HcpState] = {}
-    for start in range(0, len(wanted), 1000):
-        query = select(table.c.id, table.c.territory_id, table.c.version, table.c.data).where(
-            table.c.id.in_(wanted[start : start + 1000])
-        )
-        for row in session.execute(query):
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        if postgres:
+            match = table.c.id == any_(bindparam("ids", chunk, type_=ARRAY(String)))
+        else:
+            match = table.c.id.in_(chunk)
+        for row in session.execute(select(*columns).where(match)):
             states[row.id] = HcpState(row.territory_id, row.version, row.data)
     return states
 
@@ -147,7 +158,8 @@ class HcpWriter:
                      "data": state.data, "updated_at": now}
                 )  # fmt: skip
         if inserts:
-            self.session.execute(insert(Hcp), inserts)
+            # Core, not the ORM's bulk insert: a third of the time for 100,000 rows.
+            self.session.connection().execute(insert(Hcp), inserts)
         if updates:
             statement = (
                 update(Hcp)
