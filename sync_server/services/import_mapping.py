@@ -96,12 +96,14 @@ class ColumnMapping:
 
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
-    """' (did you mean 'x'?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        close = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """' (did you mean 'x'?)' for the nearest choice (case aside; ties: the first in
+    sorted order), or '' when none is near."""
+    best, best_score = "", 0.6
+    for choice in sorted(choices):
+        score = difflib.SequenceMatcher(None, word.lower(), choice.lower()).ratio()
+        if score > best_score:
+            best, best_score = choice, score
+    return f" (did you mean '{best}'?)" if best else ""
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sync_server.errors import Invalid
 from sync_server.models import Hcp, Territory, User, UserTerritory
 from sync_server.security import hash_password
 from sync_server.services.callers import MANAGER, REP, ROLES, utcnow
+from sync_server.services.import_mapping import did_you_mean
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -64,7 +65,9 @@ def create_user(
     if manager is not None:
         boss = session.get(User, manager)
         if boss is None or boss.role != MANAGER:
-            raise Invalid(f"'{manager}' is not a manager; create the manager first.")
+            managers = session.scalars(select(User.username).where(User.role == MANAGER))
+            hint = did_you_mean(manager, list(managers)) if boss is None else ""
+            raise Invalid(f"'{manager}' is not a manager{hint}; create the manager first.")
         if role != REP:
             raise Invalid("Only reps have a manager.")
     user = User(

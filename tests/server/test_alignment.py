@@ -88,6 +88,9 @@ def test_a_mistyped_territory_never_creates_one(
     assert run(database_url, "create-user", "--username", "rep9", "--role", "rep",
                "--territory", "t-west") == 1  # fmt: skip
     assert "did you mean 'T-WEST'?" in capsys.readouterr().err
+    assert run(database_url, "create-user", "--username", "rep9", "--role", "rep",
+               "--manager", "manager") == 1  # fmt: skip
+    assert "'manager' is not a manager (did you mean 'manager1'?)" in capsys.readouterr().err
     assert fingerprint(database_url) == before
     assert run(database_url, "create-territory", "T-EAST", "--name", "East") == 0
     assert run(database_url, "create-territory", "T-EAST") == 1
