@@ -1,11 +1,13 @@
 """Build the desktop bundle and its download: `make package` runs this.
 
-    python packaging/build.py [--dist DIR] [--work DIR] [--no-archive]
+    python packaging/build.py [--dist DIR] [--work DIR] [--no-archive] [--onefile]
 
 1. PyInstaller with packaging/fieldrep.spec -> DIST/fieldrep/ (one folder);
 2. DIST/fieldrep-<version>-<os>-<arch>.tar.gz, unpacking to fieldrep-<version>/;
 3. DIST/fieldrep-<version>-build.json and a printed table: build time, sizes, and the
-   size of each large part (the figures docs/performance.md keeps).
+   size of each large part (the figures docs/performance.md keeps);
+4. with --onefile, also DIST/fieldrep-<version>-<os>-<arch> as a single executable
+   (it unpacks itself on every start: about 0.8 s slower; see packaging/README.md).
 
 The version is the installed package's (pyproject.toml's `project.version`), so the
 download's name, `fieldrep --version`, the window title and the About box agree.
@@ -71,10 +73,13 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def run_pyinstaller(dist: Path, work: Path) -> float:
-    """Build DIST/fieldrep/ from a fresh work folder; returns the seconds taken."""
+def run_pyinstaller(dist: Path, work: Path, *, onefile: bool = False) -> float:
+    """Build DIST/fieldrep/ (or DIST/fieldrep-onefile) from a fresh work folder; returns
+    the seconds taken."""
     shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(dist / APP, ignore_errors=True)
+    if not onefile:
+        shutil.rmtree(dist / APP, ignore_errors=True)
+    env = {**os.environ, "FIELDREP_ONEFILE": "1" if onefile else "0"}
     started = time.perf_counter()
     subprocess.run(
         [
@@ -91,6 +96,7 @@ def run_pyinstaller(dist: Path, work: Path) -> float:
             str(SPEC),
         ],
         cwd=ROOT,
+        env=env,
         check=True,
     )
     return time.perf_counter() - started
@@ -123,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     parser.add_argument("--no-archive", action="store_true", help="skip the .tar.gz")
+    parser.add_argument("--onefile", action="store_true", help="also a one-file executable")
     args = parser.parse_args(argv)
     check_tools()
     dist, work = args.dist.resolve(), args.work.resolve()
@@ -149,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         report["archive_seconds"] = round(make_archive(folder, archive, f"{APP}-{app_version}"), 1)
         report["archive_bytes"] = archive.stat().st_size
         lines.append(f"  {mb(archive.stat().st_size):>9}  {archive}")
+    if args.onefile:
+        seconds = run_pyinstaller(dist, work / "onefile", onefile=True)
+        single = dist / f"{APP}-{app_version}-{platform_tag()}"
+        (dist / f"{APP}-onefile").replace(single)
+        report["onefile"] = str(single)
+        report["onefile_bytes"] = single.stat().st_size
+        report["onefile_seconds"] = round(seconds, 1)
+        lines.append(f"  {mb(single.stat().st_size):>9}  {single} (one file, {seconds:.0f} s)")
     (dist / f"{APP}-{app_version}-build.json").write_text(json.dumps(report, indent=2) + "\n")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -12,15 +12,19 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldrep import __version__
 from fieldrep.workspace import Workspace
 
 LOAD_TIMEOUT_S = 20.0
+# A folder to save what the window check saw (main window, About box) as PNGs, e.g. for
+# a support call or to look at a fresh build without a display.
+SCREENSHOTS_ENV = "FIELDREP_SELFTEST_SCREENSHOTS"
 
 
 class _ErrorsSeen(logging.Handler):
@@ -71,6 +75,8 @@ def check_main_window(workspace: Workspace) -> str:
         about = AboutDialog(workspace.data_dir, window)
         if f"Fieldrep {__version__}" not in about.text.text():
             raise RuntimeError("the About box does not show the version")
+        if os.environ.get(SCREENSHOTS_ENV):
+            _save_screenshots(Path(os.environ[SCREENSHOTS_ENV]), window, about)
         about.deleteLater()
         platform = QApplication.platformName()
         return f"main window shown ({platform}): {window.windowTitle()!r}, {shown} HCPs listed"
@@ -79,3 +85,12 @@ def check_main_window(workspace: Workspace) -> str:
         window.close()  # stops sync and the task manager's workers
         window.deleteLater()
         QCoreApplication.processEvents()
+
+
+def _save_screenshots(folder: Path, window: QWidget, about: QWidget) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(folder / "selftest-window.png"))
+    about.show()
+    QCoreApplication.processEvents()
+    about.grab().save(str(folder / "selftest-about.png"))
+    about.hide()
