@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, select, text
+from sqlalchemy import and_, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from fieldrep.sync.protocol import Change, Entity, Op, PullResponse
 from sync_server.models import ChangeLogEntry, ServerMeta
+from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import utcnow
 
 CHANGE_LOG_LOCK_KEY = 7_346_202
@@ -79,7 +80,7 @@ def append(session: Session, rows: Iterable[LogRow], *, now: datetime | None = N
     if not values:
         return
     lock_change_log(session)
-    session.connection().execute(insert(ChangeLogEntry), values)
+    insert_rows(session, ChangeLogEntry, values)
 
 
 def record(

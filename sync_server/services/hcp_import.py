@@ -271,6 +271,9 @@ class _Plan:
         if old is not None and merged.get("preferred_channel") is None:
             merged["preferred_channel"] = base.get("preferred_channel")  # the rep's choice
         merged["territory_id"] = self.territory(row, old)
+        if old is not None and merged == base:
+            self.writer.put(row.hcp_id, base)  # unchanged: the stored record is valid
+            return
         try:
             data = HcpData.model_validate(merged).model_dump(mode="json")
         except ValidationError as error:
