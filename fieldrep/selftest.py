@@ -186,11 +186,15 @@ class _Run:
         return f"no usable system keychain ({backend.__module__}); the app will ask a passphrase"
 
 
-def last_line(message: str, limit: int = 300) -> str:
-    """The last non-blank line of an error message, which in long ones (NumPy's import
-    advice) is the cause, so each result stays one line."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    return (lines[-1] if lines else "")[:limit]
+def describe_error(exc: BaseException, limit: int = 300) -> str:
+    """One line for an unexpected error: its root cause (NumPy's "Importing the numpy
+    C-extensions failed" advice wraps the real ImportError; SQLAlchemy wraps the
+    driver's error), type and first line."""
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    lines = [line.strip() for line in str(root).splitlines() if line.strip()]
+    return f"{type(root).__name__}: {lines[0] if lines else ''}"[:limit]
 
 
 def run_checks(window_check: WindowCheck | None = None) -> Iterator[CheckResult]:
@@ -209,7 +213,7 @@ def run_checks(window_check: WindowCheck | None = None) -> Iterator[CheckResult]
                 except SelfTestFailure as exc:
                     detail, ok = str(exc), False
                 except Exception as exc:  # reported as a failed check, never a traceback
-                    detail, ok = f"{type(exc).__name__}: {last_line(str(exc))}", False
+                    detail, ok = describe_error(exc), False
                 yield CheckResult(name, ok, detail, time.perf_counter() - started)
         finally:
             if run.ws is not None:

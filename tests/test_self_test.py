@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldrep.cli.main import main as cli_main
+from fieldrep.selftest import describe_error
 from fieldrep.workspace import Workspace
 
 CHECKS = [
@@ -58,3 +59,14 @@ def test_a_failing_check_is_reported_in_its_line_and_the_exit_code(
     assert lines[-2].startswith("FAIL window") and "RuntimeError: no platform plugin" in lines[-2]
     assert all(line.startswith("ok ") for line in lines[:-2])
     assert lines[-1] == f"self-test FAILED: 1 of {len(CHECKS)} checks"
+
+
+def test_an_unexpected_error_is_one_line_naming_its_root_cause() -> None:
+    """NumPy wraps a broken OpenBLAS in a page of advice; the line shows the cause."""
+    cause = ImportError("libopenblas.so: ELF load command address/offset not page-aligned")
+    wrapper = ImportError("\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE\n\nmany lines\n")
+    wrapper.__cause__ = cause
+    assert describe_error(wrapper) == (
+        "ImportError: libopenblas.so: ELF load command address/offset not page-aligned"
+    )
+    assert describe_error(RuntimeError("first\nsecond")) == "RuntimeError: first"

@@ -29,6 +29,8 @@ ARCHIVE_BUDGET_BYTES = 80_000_000  # the .tar.gz a rep downloads
 
 pytestmark = [
     pytest.mark.slow,
+    # One worker builds once for the whole module (make test runs `-n 2 --dist loadgroup`).
+    pytest.mark.xdist_group("desktop-bundle"),
     pytest.mark.timeout(900),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux bundle"),
 ]
