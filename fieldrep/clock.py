@@ -20,6 +20,7 @@ imports nothing of the app, so the server can share it with the client.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -111,6 +112,16 @@ class Clock:
         if instant.tzinfo is None:
             return instant.replace(tzinfo=self.tz)
         return instant.astimezone(self.tz)
+
+    def at(self, day: date, wall: dt.time) -> datetime:
+        """The instant the rep means by `wall` on `day`: a time the clocks skip (02:30
+        when they spring forward) is the instant it would have been, shown as 03:30."""
+        naive = datetime.combine(day, wall)
+        return naive.replace(tzinfo=self.tz).astimezone(UTC).astimezone(self.tz)
+
+    def real_wall_time(self, day: date, wall: dt.time) -> dt.time:
+        """`wall` if it exists on `day` in the rep's zone, else the time it really is."""
+        return self.at(day, wall).time().replace(tzinfo=None)
 
     def epoch(self) -> float:
         """Seconds since the epoch, for file names and other wall-clock stamps."""

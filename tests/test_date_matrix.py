@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from fieldrep.clock import Clock
@@ -24,6 +25,7 @@ from fieldrep.demo import import_demo
 from fieldrep.domain.calls import CallDraft, FollowUp
 from fieldrep.domain.enums import Channel, FeedbackAction
 from fieldrep.domain.errors import ValidationError
+from fieldrep.domain.workdays import working_day_from
 from fieldrep.planning.calendar_export import export_week, read_events
 from fieldrep.planning.week import planning_week, shown_days, week_label, week_start
 from fieldrep.workspace import Workspace
@@ -116,16 +118,33 @@ def test_an_exported_visit_is_one_event_at_a_real_instant(
     hcp = ws.hcps.all()[1]
     at = moment.odd_time or time(14, 0)
     plan = ws.plans.add(hcp.id, moment.day, at, duration_minutes=30)
+    skipped = moment.name.startswith("spring-forward")  # 02:30 does not exist that day
+    assert plan.planned_time == (time(3, 30) if skipped else at)  # stored as it really is
     path = tmp_path / "week.ics"
     plans = ws.plans.between(week_start(moment.day), week_start(moment.day) + timedelta(days=6))
     assert export_week(path, plans, {hcp.id: hcp}, ws.clock) == 1
     [(summary, start)] = read_events(path)
-    assert hcp.name in summary and plan.planned_time == at
+    assert hcp.name in summary
     assert isinstance(start, datetime) and start.date() == moment.day
-    # Whatever the calendar app shows for a missing or doubled wall time, it is one
-    # instant within an hour of the booked one, on that day.
-    booked = datetime.combine(moment.day, at, tzinfo=ws.clock.tz)
-    assert abs((start.astimezone(UTC) - booked.astimezone(UTC)).total_seconds()) <= 3600
+    assert start.astimezone(UTC) == ws.clock.at(moment.day, at).astimezone(UTC)
+    ics = path.read_text()
+    assert ics.count("BEGIN:VEVENT") == 1 and "BEGIN:VTIMEZONE" in ics
+    event = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+    # Elapsed minutes, never an end whose wall time reads as before the start
+    assert event.decoded("duration") == timedelta(minutes=30) and "DTEND" not in ics
+
+
+def test_a_route_retimed_across_the_clock_change_gets_real_times(
+    moment: Moment, ws: Workspace
+) -> None:
+    a, b = (ws.plans.add(h.id, moment.day, time(1, 0)) for h in ws.hcps.all()[3:5])
+    ws.plans.set_route([a.id, b.id], [time(1, 50), time(2, 35)])
+    times = [p.planned_time for p in ws.plans.for_day(moment.day)]
+    assert times == (
+        [time(1, 50), time(3, 35)]
+        if moment.odd_time == time(2, 30) and moment.name.startswith("spring")
+        else [time(1, 50), time(2, 35)]
+    )
 
 
 def test_follow_ups_due_before_today_are_overdue_and_today_is_not(
@@ -164,8 +183,8 @@ def test_suggestions_are_due_today_and_expire_after_it(moment: Moment, ws: Works
         return
     assert suggestions
     for s in suggestions:
-        assert s.due == moment.day
-        assert s.expires > moment.day
+        assert s.due == working_day_from(moment.day)  # a Sunday's list is for Monday
+        assert s.expires > s.due >= moment.day
         assert s.data_as_of <= moment.day
 
 

@@ -62,10 +62,15 @@ def cmd_import_demo(ctx: CommandContext) -> int:
 def cmd_status(ctx: CommandContext) -> int:
     with ctx.open_workspace() as ws:
         status = ws.status()
+        clock = ws.clock
     if ctx.args.json:
-        print_json(status.as_dict())
+        print_json(status.as_dict())  # instants stay UTC for scripts
     else:
-        for key, value in status.as_dict().items():
+        shown = status.as_dict()
+        if status.last_sync:  # a person reads the wall clock
+            last = clock.local(datetime.fromisoformat(status.last_sync))
+            shown["last_sync"] = f"{last:%Y-%m-%d %H:%M} ({last.tzname()})"
+        for key, value in shown.items():
             print(f"{key.replace('_', ' ')}: {value if value is not None else '-'}")
     return 0
 

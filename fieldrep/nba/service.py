@@ -15,6 +15,7 @@ import numpy as np
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.errors import NotFoundError, ValidationError
+from fieldrep.domain.workdays import working_day_from
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.daily import Pick, choose_daily
 from fieldrep.nba.explain import reasons_for
@@ -60,7 +61,8 @@ def build_suggestion(
     reasons = [r.text for r in reasons_for(t, s.table, i, c, reference)]
     if pick.exploratory:
         reasons.insert(0, EXPLORING.format(channel=channel.label.lower()))
-    key = SuggestionKey(t.hcp_ids[i], channel, message_id, s.today, t.data_as_of)
+    due = working_day_from(s.today)  # proposed at the weekend: for the next working day
+    key = SuggestionKey(t.hcp_ids[i], channel, message_id, due, t.data_as_of)
     return Suggestion(
         id=suggestion_id(key),
         hcp_id=t.hcp_ids[i],
@@ -68,8 +70,8 @@ def build_suggestion(
         channel=channel,
         message_id=message_id,
         message_title=t.messages.titles[m] if m >= 0 else None,
-        due=s.today,
-        expires=s.today + timedelta(days=config.expiry_days[channel]),
+        due=due,
+        expires=due + timedelta(days=config.expiry_days[channel]),
         score=round(float(pick.score), 4) if np.isfinite(pick.score) else 0.0,
         reasons=tuple(reasons),
         exploratory=pick.exploratory,

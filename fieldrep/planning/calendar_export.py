@@ -41,11 +41,11 @@ def visits_calendar(
             event.add("dtstart", plan.planned_date)
             event.add("dtend", plan.planned_date + timedelta(days=1))
         else:
-            # In the rep's zone (TZID), so a 02:30 visit on the spring-forward day stays one
-            # event at the wall time the calendar app resolves it to.
-            start = datetime.combine(plan.planned_date, plan.planned_time, tzinfo=clock.tz)
-            event.add("dtstart", start)
-            event.add("dtend", start + timedelta(minutes=plan.duration_minutes))
+            # In the rep's zone (TZID), at a real instant. DURATION, not DTEND: it counts
+            # elapsed minutes, where an end's wall time can be ambiguous on the day the
+            # clocks go back (01:00 twice) and read as before the start.
+            event.add("dtstart", clock.at(plan.planned_date, plan.planned_time))
+            event.add("duration", timedelta(minutes=plan.duration_minutes))
         if hcp is not None:
             event.add(
                 "location", ", ".join(p for p in (hcp.organisation, hcp.address, hcp.city) if p)
@@ -57,6 +57,7 @@ def visits_calendar(
         if description:
             event.add("description", description)
         cal.add_component(event)
+    cal.add_missing_timezones()  # a VTIMEZONE for every TZID, as RFC 5545 asks
     return cal
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from fieldrep.domain.workdays import WEEKEND_FROM, working_day_from
+
 WORKDAY_START = time(8, 0)
 WORKDAY_END = time(18, 0)
 SLOT_MINUTES = 30
-WEEKEND_FROM = 5  # date.weekday() of Saturday
 
 
 def week_start(day: date) -> date:
@@ -18,8 +19,7 @@ def week_start(day: date) -> date:
 def planning_week(today: date) -> date:
     """The Monday of the week a rep plans on `today`: this week on a working day, the
     coming one on Saturday and Sunday (last week's days are all behind them by then)."""
-    monday = week_start(today)
-    return monday + timedelta(days=7) if today.weekday() >= WEEKEND_FROM else monday
+    return week_start(working_day_from(today))
 
 
 def shown_days(monday: date, planned: set[date], today: date) -> list[date]:

@@ -54,6 +54,8 @@ class PlanService:
         notes: str = "",
         suggestion_id: str | None = None,
     ) -> VisitPlan:
+        if planned_time is not None:  # never store a wall time the clocks skip that day
+            planned_time = self._store.clock.real_wall_time(planned_date, planned_time)
         plan = VisitPlan(
             id=new_id(),
             hcp_id=hcp_id,
@@ -104,6 +106,8 @@ class PlanService:
         return self._get_in(conn, plan_id)
 
     def move(self, plan_id: str, new_date: date, new_time: time | None = None) -> VisitPlan:
+        if new_time is not None:
+            new_time = self._store.clock.real_wall_time(new_date, new_time)
         changed = {
             "planned_date": date_to_text(new_date),
             "planned_time": time_to_text(new_time),
@@ -120,12 +124,15 @@ class PlanService:
         self, ordered_plan_ids: list[str], start_times: list[time] | None = None
     ) -> list[VisitPlan]:
         """Store the visiting order of one day's plans, and their new times if given."""
+        clock = self._store.clock
         with self._store.write() as conn:
             changed = []
             for position, plan_id in enumerate(ordered_plan_ids, start=1):
                 fields: dict[str, Any] = {"route_order": position}
                 if start_times is not None:
-                    fields["planned_time"] = time_to_text(start_times[position - 1])
+                    day = self._get_in(conn, plan_id).planned_date
+                    start = clock.real_wall_time(day, start_times[position - 1])
+                    fields["planned_time"] = time_to_text(start)
                 changed.append(self._change(conn, plan_id, fields))
             return changed
 

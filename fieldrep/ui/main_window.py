@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep import __version__
 from fieldrep.domain.enums import Channel
+from fieldrep.planning.week import planning_week
 from fieldrep.security import keys
 from fieldrep.store.engine import verify_key
 from fieldrep.ui import errors, features
@@ -56,6 +57,7 @@ PAGES = ("Today", "HCPs", "Planner", "Suggestions", "Sync inbox")
 TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
 DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
 IDLE_CHECK_MS = 15_000
+DAY_CHECK_MS = 30_000  # a new day shows within half a minute of midnight
 
 
 def _app() -> QApplication:
@@ -177,6 +179,12 @@ class MainWindow(QMainWindow):
         self._idle_timer = QTimer(self)
         self._idle_timer.timeout.connect(self._check_idle)
         self.set_idle_lock(self.settings.idle_lock_minutes)
+        # Midnight (or a laptop woken the next morning) is a new day for every screen.
+        self._today = self.taskman.clock.today()
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(DAY_CHECK_MS)
+        self._day_timer.timeout.connect(self.check_new_day)
+        self._day_timer.start()
         self._restore()
 
     # -- construction ----------------------------------------------------------------
@@ -532,6 +540,14 @@ class MainWindow(QMainWindow):
             return
         self._idle_timer.setInterval(int(min(IDLE_CHECK_MS, max(50.0, minutes * 15_000))))
         self._idle_timer.start()
+
+    def check_new_day(self) -> None:
+        """When the rep's date has changed since the screens loaded, reload them all."""
+        today = self.taskman.clock.today()
+        if today != self._today:
+            self._today = today
+            self.planner.show_week(planning_week(today))
+            self.taskman.notify({"day"})
 
     def _check_idle(self) -> None:
         minutes = self.settings.idle_lock_minutes

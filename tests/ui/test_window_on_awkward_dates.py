@@ -4,7 +4,7 @@ and the spring-forward Sunday, with a visit at 02:30, a wall time that does not 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from fieldrep.planning.week import planning_week, week_start
 from fieldrep.ui.main_window import PLANNER, TODAY, MainWindow
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.test_date_matrix import MATRIX, Moment
+from tests.test_date_matrix import MATRIX, NEW_YORK, Moment
 from tests.ui.conftest import WAIT_MS, open_window
 
 CASES = [
@@ -76,3 +76,30 @@ def test_the_idle_lock_counts_elapsed_time_not_the_wall_clock(
         window.set_idle_lock(0.01)  # 0.6 s
     assert locked.args == [True] and window.is_locked
     window.set_idle_lock(0)
+
+
+def test_at_midnight_every_screen_moves_to_the_new_day(qtbot: QtBot, tmp_path: Path) -> None:
+    """The window stays open past Friday midnight: Today, the suggestions and the planner
+    follow the rep's new date without a sync or a restart."""
+    now = [datetime(2027, 3, 19, 23, 59, 30, tzinfo=NEW_YORK)]  # a Friday night
+    clock = Clock(lambda: now[0], NEW_YORK)
+    ws = Workspace.open(tmp_path / "ws", passphrase=PASSPHRASE, clock=clock)
+    import_demo(ws)
+    window = open_window(qtbot, ws)
+    try:
+        qtbot.waitUntil(lambda: "Friday 19 March" in window.today.heading.text(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: bool(window.suggestions.model.rows()), timeout=WAIT_MS)
+        assert {s.due for s in window.suggestions.model.rows()} == {date(2027, 3, 19)}
+        assert window.planner.monday == date(2027, 3, 15)
+        now[0] += timedelta(minutes=1)  # 00:00:30 on Saturday
+        with qtbot.waitSignal(window.today.loaded, timeout=WAIT_MS):
+            window.check_new_day()
+        assert "Saturday 20 March" in window.today.heading.text()
+        qtbot.waitUntil(  # proposed at the weekend: for Monday
+            lambda: {s.due for s in window.suggestions.model.rows()} == {date(2027, 3, 22)},
+            timeout=WAIT_MS,
+        )
+        assert window.planner.monday == date(2027, 3, 22)  # the coming week
+    finally:
+        window.close()
+        ws.close()

@@ -237,7 +237,7 @@ class HcpDetailPage(QWidget):
         Op(lambda ws: load_detail(ws, hcp_id), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if self.hcp_id and kinds & {"calls", "segments", "suggestions", "hcps", "sync"}:
+        if self.hcp_id and kinds & {"calls", "segments", "suggestions", "hcps", "sync", "day"}:
             self.show_hcp(self.hcp_id)
 
     # Slots return None: PySide6 6.12 drops a reference to any other return value.

@@ -201,7 +201,7 @@ class HcpListPage(QWidget):
             self.refilter()
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"hcps", "calls", "segments", "sync"}:
+        if kinds & {"hcps", "calls", "segments", "sync", "day"}:
             self.reload()
 
     def _loaded(self, data: HcpListData) -> None:

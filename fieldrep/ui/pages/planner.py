@@ -194,7 +194,7 @@ class PlannerPage(QWidget):
         Op(lambda ws: load_week(ws, monday), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"plans", "sync"}:
+        if kinds & {"plans", "sync", "day"}:
             self.reload()
 
     def _show(self, data: WeekData) -> None:

@@ -128,7 +128,7 @@ class SuggestionsPage(QWidget):
         Op(load, parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"suggestions", "calls", "plans", "sync", "segments"}:
+        if kinds & {"suggestions", "calls", "plans", "sync", "segments", "day"}:
             self.reload()
 
     def _show(self, rows: list[Any] | None) -> None:

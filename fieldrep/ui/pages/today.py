@@ -181,7 +181,7 @@ class TodayPage(QWidget):
         Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"plans", "calls", "suggestions", "sync"}:
+        if kinds & {"plans", "calls", "suggestions", "segments", "sync", "day"}:
             self.reload()
 
     def _show(self, data: TodayData) -> None:
