@@ -32,6 +32,9 @@ class Hcp:
     preferred_channel: Channel | None = None
     do_not_contact: bool = False
     version: int = 0
+    # Other names the HCP is known by (maiden name, former or anglicised spelling):
+    # searchable, never displayed as the name.
+    alternate_names: tuple[str, ...] = ()
 
     def has_consent(self, channel: Channel) -> bool:
         """Visits need no opt-in; every other channel needs an explicit yes."""

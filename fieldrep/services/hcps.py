@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,11 +13,11 @@ from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.hcp import Hcp, validate_hcp
 from fieldrep.services.base import Store
+from fieldrep.services.hcp_search import rank_hcps
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcps
 
 ENTITY = "hcp"
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +34,14 @@ class HcpSummary:
     decile: int
     last_contact: str | None
     open_follow_ups: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result and what matched: "surname", "id or postcode", "notes" ..."""
+
+    hcp: HcpSummary
+    matched: str
 
 
 def hcp_from_row(row: Any) -> Hcp:
@@ -55,6 +62,7 @@ def hcp_from_row(row: Any) -> Hcp:
         tier=m["tier"],
         decile=m["decile"],
         patient_volume=m["patient_volume"],
+        alternate_names=tuple(m["alternate_names"] or ()),
         consents=dict(m["consents"] or {}),
         preferred_channel=Channel(m["preferred_channel"]) if m["preferred_channel"] else None,
         do_not_contact=bool(m["do_not_contact"]),
@@ -75,6 +83,7 @@ def hcp_to_row(hcp: Hcp) -> dict[str, Any]:
     row = {name: getattr(hcp, name) for name in _COLUMNS}
     row["preferred_channel"] = hcp.preferred_channel.value if hcp.preferred_channel else None
     row["do_not_contact"] = int(hcp.do_not_contact)
+    row["alternate_names"] = list(hcp.alternate_names)
     return row
 
 
@@ -82,15 +91,8 @@ def _row_values(hcp: Hcp) -> tuple[Any, ...]:
     """The row as the driver takes it, in column order (the bulk-load fast path)."""
     row = hcp_to_row(hcp)
     row["consents"] = json.dumps(hcp.consents, separators=(",", ":"))
+    row["alternate_names"] = json.dumps(row["alternate_names"], separators=(",", ":"))
     return tuple(row[name] for name in _COLUMNS)
-
-
-def fts_prefix_query(user_text: str) -> str | None:
-    """Each word the user typed becomes a quoted prefix term; all must match."""
-    tokens = _TOKEN.findall(user_text)
-    if not tokens:
-        return None
-    return " AND ".join(f'"{token}"*' for token in tokens)
 
 
 class HcpService:
@@ -134,41 +136,16 @@ class HcpService:
             return [HcpSummary(*row) for row in conn.execute(text(sql))]
 
     def search(self, user_text: str, *, limit: int = 50) -> list[HcpSummary]:
-        """Prefix search as you type over name, specialty, organisation, city and notes.
+        """Search as you type, best match first (see `hcp_search` for the order)."""
+        return [hit.hcp for hit in self.search_hits(user_text, limit=limit)]
 
-        HCPs whose own fields match come first (by name); HCPs found only through their
-        call notes fill the remaining places. The note query has no ORDER BY, so SQLite
-        stops at the first matches instead of ranking every note in the workspace.
-        """
-        query = fts_prefix_query(user_text)
-        if query is None:
-            return []
+    def search_hits(self, user_text: str, *, limit: int = 50) -> list[SearchHit]:
+        """Like `search`, with what matched for each HCP ("surname", "notes", ...)."""
         with self._store.read() as conn:
-            ids = list(
-                conn.execute(
-                    text(
-                        "SELECT h.id FROM hcp_fts JOIN hcps h ON h.rowid = hcp_fts.rowid "
-                        "WHERE hcp_fts MATCH :q ORDER BY h.name LIMIT :limit"
-                    ),
-                    {"q": query, "limit": limit},
-                ).scalars()
-            )
-            if len(ids) < limit:
-                seen = set(ids)
-                from_notes = conn.execute(
-                    text(
-                        "SELECT c.hcp_id FROM note_fts JOIN call_notes c "
-                        "ON c.rowid = note_fts.rowid WHERE note_fts MATCH :q LIMIT :n"
-                    ),
-                    {"q": query, "n": limit * 20},
-                ).scalars()
-                for hcp_id in from_notes:
-                    if hcp_id not in seen:
-                        seen.add(hcp_id)
-                        ids.append(hcp_id)
-                        if len(ids) == limit:
-                            break
-            return self._summaries_in_order(conn, ids)
+            ranked = rank_hcps(conn, user_text, limit=limit)
+            summaries = self._summaries_in_order(conn, [hcp_id for hcp_id, _ in ranked])
+        matched = dict(ranked)
+        return [SearchHit(s, matched[s.id]) for s in summaries]
 
     @staticmethod
     def _summaries_in_order(conn: Connection, ids: list[str]) -> list[HcpSummary]:

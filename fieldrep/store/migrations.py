@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
+from fieldrep.store import name_search
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -203,7 +205,17 @@ COACHING_COMMENTS = Migration(
     ],
 )
 
-MIGRATIONS: list[Migration] = [INITIAL, SEARCH, PLANS_FEEDBACK_SEGMENTS, COACHING_COMMENTS]
+# Search by relevance: surnames, first names, alternate names, ids and postcodes apart;
+# apostrophes and hyphens folded (the DDL is long, so it lives in its own module).
+NAME_SEARCH = Migration("0005_search_by_relevance", name_search.STATEMENTS)
+
+MIGRATIONS: list[Migration] = [
+    INITIAL,
+    SEARCH,
+    PLANS_FEEDBACK_SEGMENTS,
+    COACHING_COMMENTS,
+    NAME_SEARCH,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -52,6 +52,7 @@ hcps = Table(
     Column("do_not_contact", Integer, nullable=False, default=0),
     Column("territory_id", Text, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=0),
+    Column("alternate_names", JsonText, nullable=False, default=list),
 )
 
 call_notes = Table(
