@@ -37,8 +37,10 @@ ReportingHandler = Callable[[argparse.Namespace, Engine], Report]
 AddCommand = Callable[[str, ReportingHandler, str], argparse.ArgumentParser]
 
 
-def _mapping(path: Path | None, targets: Collection[str]) -> ColumnMapping | None:
-    return load_mapping(path, targets=targets) if path is not None else None
+def _mapping(
+    path: Path | None, targets: Collection[str], hints: dict[str, str] | None = None
+) -> ColumnMapping | None:
+    return load_mapping(path, targets=targets, hints=hints) if path is not None else None
 
 
 def _bad_rows(report: Report, rows: Sequence[BadRow], limit: int = 200) -> None:
@@ -57,7 +59,7 @@ def cmd_import_hcps(args: argparse.Namespace, engine: Engine) -> Report:
     if not 0 <= args.blank_limit <= 100:
         raise Invalid("--blank-limit is a percentage between 0 and 100.")
     options = hcp_import.HcpImportOptions(
-        mapping=_mapping(args.mapping, hcp_import.TARGETS),
+        mapping=_mapping(args.mapping, hcp_import.TARGETS, hcp_import.HINTS),
         delimiter=args.delimiter,
         encoding=args.encoding,
         country=args.country,
@@ -101,6 +103,10 @@ def hcp_summary_lines(summary: hcp_import.ImportSummary) -> list[str]:
         lines.append(
             f"  {summary.unassigned} new HCP(s) have no territory yet (no rep sees them): "
             "place them with `fieldrep-server assign FILE`"
+        )
+    if summary.not_in_file:
+        lines.append(
+            f"  stored HCPs not in this file: {summary.not_in_file} (kept; an import never deletes)"
         )
     if summary.ignored_columns:
         lines.append(f"  columns not imported: {', '.join(summary.ignored_columns)}")

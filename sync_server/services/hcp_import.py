@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server.errors import Invalid
-from sync_server.models import Territory
+from sync_server.models import Hcp, Territory
 from sync_server.services import changelog
 from sync_server.services.csv_source import BadRow, read_table
 from sync_server.services.hcps import HcpState, HcpWriter, load_states
@@ -48,8 +48,18 @@ NUMERIC: dict[str, type] = {
 NULLABLE = {"latitude", "longitude", "npi", "preferred_channel"}
 ID_FIELDS = ("id", "external_id", "npi")
 MASTER_FIELDS = tuple(f for f in HcpData.model_fields if f not in {"territory_id", "consents"})
+# Fields holding several values (e.g. other names): one cell, separated by ";" or "|".
+LIST_FIELDS = frozenset(
+    name for name, info in HcpData.model_fields.items() if get_origin(info.annotation) is list
+)
 TARGETS = ("id", *MASTER_FIELDS, *(f"consent_{c}" for c in CHANNELS))
 REQUIRED = ("external_id", "name")
+HINTS = {
+    "territory_id": (
+        "territories are not master data; take them from a column with "
+        "--territory-from COLUMN, or align with `fieldrep-server assign`"
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,7 @@ class ImportSummary:
     existing: int = 0  # rows naming an HCP already stored
     blanked: dict[str, int] = field(default_factory=dict)  # label -> values becoming empty
     unassigned: int = 0
+    not_in_file: int = 0  # stored HCPs the file does not name (kept: imports never delete)
     bad_rows: list[BadRow] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     territory_note: str = ""
@@ -127,6 +138,9 @@ def _typed(target: str, text: str, label: str, country: str | None) -> Any:
             raise ValueError(f"{label} must be a number, not '{text}'") from None
     if target == "do_not_contact":
         return _flag(label, text)
+    if target in LIST_FIELDS:
+        separator = "|" if "|" in text else ";"
+        return [part.strip() for part in text.split(separator) if part.strip()]
     if target in NULLABLE and text == "":
         return None
     return text
@@ -216,7 +230,7 @@ def _describe(error: ValidationError, mapping: ColumnMapping) -> str:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == ""
+    return value is None or value in ("", [])
 
 
 class _Plan:
@@ -286,6 +300,10 @@ class _Plan:
         self.writer.put(row.hcp_id, data)
 
 
+def _stored_count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(Hcp)).scalar_one())
+
+
 def _known_territories(session: Session, wanted: set[str]) -> set[str]:
     """The territories that exist among `wanted`, plus all names for a "did you mean"."""
     return set(session.scalars(select(Territory.id))) if wanted else set()
@@ -342,6 +360,7 @@ def import_hcps(
         existing=counts["updated"] + counts["unchanged"] + counts["moved"],
         blanked={parsed.mapping.label(t): n for t, n in sorted(plan.blanked.items())},
         unassigned=plan.unassigned,
+        not_in_file=_stored_count(session) - len(plan.known),
         bad_rows=sorted(parsed.bad_rows + plan.bad_rows, key=lambda b: b.line),
         ignored_columns=parsed.ignored_columns,
     )

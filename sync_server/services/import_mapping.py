@@ -115,7 +115,11 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _unknown_target(where: str, target: str, targets: Collection[str]) -> Invalid:
+def _unknown_target(
+    where: str, target: str, targets: Collection[str], hints: MappingType[str, str]
+) -> Invalid:
+    if target in hints:
+        return Invalid(f"{where}: '{target}' cannot be mapped here: {hints[target]}.")
     return Invalid(
         f"{where}: '{target}' is not a field Fieldrep knows{did_you_mean(target, targets)}. "
         f"Fields: {', '.join(sorted(targets))}."
@@ -163,8 +167,11 @@ def _rule(where: str, target: str, spec: Any) -> Rule:
     return Rule(target, tuple(columns), separator, None, case, values, otherwise)
 
 
-def load_mapping(path: Path, *, targets: Collection[str]) -> ColumnMapping:
-    """Parse and check a mapping file against the fields an import knows."""
+def load_mapping(
+    path: Path, *, targets: Collection[str], hints: MappingType[str, str] | None = None
+) -> ColumnMapping:
+    """Parse and check a mapping file against the fields an import knows; `hints` say
+    what to do instead for names an admin may expect to map (e.g. territory_id)."""
     where = path.name
     try:
         spec = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
@@ -195,14 +202,14 @@ def load_mapping(path: Path, *, targets: Collection[str]) -> ColumnMapping:
     rules: dict[str, Rule] = {}
     for target, rule_spec in fields.items():
         if target not in targets:
-            raise _unknown_target(where, target, targets)
+            raise _unknown_target(where, target, targets, hints or {})
         rules[target] = _rule(where, target, rule_spec)
     required = spec.get("required", [])
     if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
         raise Invalid(f"{where}: 'required' must be a list of field names.")
     for target in required:
         if target not in targets:
-            raise _unknown_target(where, target, targets)
+            raise _unknown_target(where, target, targets, hints or {})
         if target not in rules:
             raise Invalid(f"{where}: '{target}' is required but the mapping gives it no source.")
     country = spec.get("country")

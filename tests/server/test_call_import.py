@@ -88,3 +88,19 @@ def test_a_call_file_with_bad_rows_is_refused_and_writes_nothing(
     assert "line 6: Type: 'Fax' is not one of the mapping's values" in err
     assert "line 7: the same call as line 2" in err
     assert fingerprint(database_url) == before
+
+
+def test_a_call_import_dry_run_writes_nothing_and_skip_bad_rows_loads_the_good_ones(
+    database_url: str, world: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv, mapping = _files(tmp_path, [
+        "C-1,2026-03-04,h-n1,Face to face,rep1,,Good",
+        "C-2,2026-03-04,h-nope,Phone,rep1,,",
+    ])  # fmt: skip
+    before = fingerprint(database_url)
+    args = ("import-calls", str(csv), "--mapping", str(mapping), "--skip-bad-rows")
+    assert run(database_url, *args, "--dry-run") == 0
+    assert "new 1, already imported 0, bad 1" in capsys.readouterr().out
+    assert fingerprint(database_url) == before
+    assert run(database_url, *args) == 0
+    assert fingerprint(database_url)["counts"]["call_notes"] == 1

@@ -46,7 +46,9 @@ def test_a_file_without_territories_refreshes_existing_hcps_and_keeps_unmapped_v
         "Cardiology", 8, {"visit": True},
     )  # fmt: skip
     assert stored["latitude"] == 42.3
-    assert "new 0, updated 1, unchanged 0, moved 0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "new 0, updated 1, unchanged 0, moved 0" in out
+    assert "stored HCPs not in this file: 5 (kept; an import never deletes)" in out
 
 
 def test_territory_from_realigns_and_default_territory_places_only_new_hcps(

@@ -122,3 +122,16 @@ def test_a_required_field_left_empty_is_a_bad_row_naming_the_column(
     assert run(database_url, "import-hcps", str(csv), "--mapping", mapping) == 1
     assert "line 3: ZIP is empty (the mapping requires it)" in capsys.readouterr().err
     assert fingerprint(database_url) == before
+
+
+def test_mapping_a_territory_column_in_a_master_file_says_how_to_realign_instead(
+    database_url: str, world: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write(tmp_path / "hcps.csv", FILE)
+    fields = {"id": "id", "external_id": "external_id", "name": "Name",
+              "territory_id": "territory_id"}  # fmt: skip
+    mapping = _mapping(tmp_path, {"fields": fields})
+    before = fingerprint(database_url)
+    assert run(database_url, "import-hcps", str(csv), "--mapping", mapping) == 1
+    assert "territories are not master data" in capsys.readouterr().err
+    assert fingerprint(database_url) == before
