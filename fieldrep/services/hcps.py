@@ -156,7 +156,8 @@ class HcpService:
                 "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
                 "h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id), "
                 "(SELECT count(*) FROM call_notes c, json_each(c.follow_ups) f "
-                " WHERE c.hcp_id = h.id AND json_extract(f.value, '$.done') = 0) "
+                " WHERE c.hcp_id = h.id AND c.follow_ups <> '[]' "
+                " AND json_extract(f.value, '$.done') = 0) "
                 "FROM hcps h WHERE h.id IN (SELECT value FROM json_each(:ids))"
             ),
             {"ids": json.dumps(ids)},
