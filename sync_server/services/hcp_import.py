@@ -305,7 +305,8 @@ def _stored_count(session: Session) -> int:
 
 
 def _known_territories(session: Session, wanted: set[str]) -> set[str]:
-    """The territories that exist among `wanted`, plus all names for a "did you mean"."""
+    """Every territory id (to check the file's and suggest near misses); none to load when
+    the file names no territory."""
     return set(session.scalars(select(Territory.id))) if wanted else set()
 
 
