@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from sync_server.errors import Rejected
 
@@ -32,6 +32,13 @@ def _iso_date(value: str) -> str:
 
 def _clock_time(value: str) -> str:
     time.fromisoformat(value)
+    return value
+
+
+def _names(value: Any) -> Any:
+    """An import file holds alternate names in one cell: "TRAN, LINH; LE, LINH"."""
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(";") if name.strip()]
     return value
 
 
@@ -134,6 +141,11 @@ class HcpData(_Record):
     preferred_channel: Channel | None = None
     do_not_contact: bool = False
     territory_id: Annotated[str, Field(min_length=1, max_length=100)]
+    # Other names the HCP is known by, searchable on the device (optional: a record
+    # without it is an HCP without alternate names; older clients ignore it).
+    alternate_names: Annotated[list[ShortText], BeforeValidator(_names)] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 def describe(error: ValidationError) -> str:
