@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fieldrep import __version__
-from fieldrep.cli import nba_commands, sync_commands, workspace_commands
+from fieldrep.cli import nba_commands, search_commands, sync_commands, workspace_commands
 from fieldrep.cli.context import CommandContext
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.logging_setup import configure_logging
@@ -23,7 +23,7 @@ from fieldrep.selftest import WindowCheck, run_checks
 
 log = logging.getLogger("fieldrep.cli")
 
-COMMAND_MODULES = [workspace_commands, sync_commands, nba_commands]
+COMMAND_MODULES = [workspace_commands, search_commands, sync_commands, nba_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
