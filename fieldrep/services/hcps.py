@@ -139,6 +139,11 @@ class HcpService:
         """Search as you type, best match first (see `hcp_search` for the order)."""
         return [hit.hcp for hit in self.search_hits(user_text, limit=limit)]
 
+    def search_ids(self, user_text: str, *, limit: int = 50) -> list[str]:
+        """Only the ids, best first: for a list that already holds every summary."""
+        with self._store.read() as conn:
+            return [hcp_id for hcp_id, _ in rank_hcps(conn, user_text, limit=limit)]
+
     def search_hits(self, user_text: str, *, limit: int = 50) -> list[SearchHit]:
         """Like `search`, with what matched for each HCP ("surname", "notes", ...)."""
         with self._store.read() as conn:

@@ -2,6 +2,7 @@
 
 All rows live in the model (10,000 summaries load in one query); search narrows by id
 and filters run in Python, so typing never waits on the database on the UI thread.
+Search results show best match first until the rep clicks a column header.
 """
 
 from __future__ import annotations
@@ -84,11 +85,16 @@ class HcpListPage(QWidget):
         self.taskman = taskman
         self.settings = settings
         self.data = HcpListData([], {}, [])
-        self._search_ids: set[str] | None = None
+        # While a search is on: each found id's place, best match first. The list shows
+        # that order until the rep clicks a column header.
+        self._search_rank: dict[str, int] | None = None
+        self._sorted_by_rep = False
         self._generation = 0
         self.loaded = False
 
-        self.search = QLineEdit(placeholderText="Search name, specialty, practice, city or notes…")
+        self.search = QLineEdit(
+            placeholderText="Search name, id, postcode, practice, city, specialty or notes…"
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("hcp_search")
         self.search.installEventFilter(self)
@@ -146,6 +152,7 @@ class HcpListPage(QWidget):
         # Spare width goes to the organisation (long names), not to the narrow counts.
         header.setSectionResizeMode(HcpTableModel.ORGANISATION, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(HcpTableModel.NAME, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._sorted_by_column)
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)
 
@@ -233,18 +240,23 @@ class HcpListPage(QWidget):
         self._generation += 1
         generation = self._generation
         if not text:
-            self._search_ids = None
+            self._search_rank = None
+            self._sorted_by_rep = False
             self.refilter()
             return
 
-        def found(rows: list[HcpSummary]) -> None:
+        def found(ids: list[str]) -> None:
             if generation == self._generation:  # a newer keystroke wins
-                self._search_ids = {r.id for r in rows}
+                self._search_rank = {hcp_id: place for place, hcp_id in enumerate(ids)}
                 self.refilter()
 
-        Op(lambda ws: ws.hcps.search(text, limit=SEARCH_LIMIT), parent=self).success(found).run(
-            self.taskman
-        )
+        search = Op(lambda ws: ws.hcps.search_ids(text, limit=SEARCH_LIMIT), parent=self)
+        search.success(found).run(self.taskman)
+
+    def _sorted_by_column(self, _section: int) -> None:
+        if self._search_rank is not None:  # the rep prefers a column to relevance
+            self._sorted_by_rep = True
+            self.table.horizontalHeader().setSortIndicatorShown(True)
 
     def current_filter(self) -> HcpFilter:
         return HcpFilter(
@@ -290,11 +302,18 @@ class HcpListPage(QWidget):
             self.current_filter(),
             today=self.taskman.clock.today(),
             segment_of=self.data.segment_of,
-            only_ids=self._search_ids,
+            only_ids=self._search_rank,
         )
         header = self.table.horizontalHeader()
-        self.model.set_rows(rows)
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        rank = self._search_rank
+        by_relevance = rank is not None and not self._sorted_by_rep
+        header.setSortIndicatorShown(not by_relevance)
+        if rank is not None and by_relevance:
+            rows.sort(key=lambda r: rank[r.id])
+            self.model.set_rows(rows)
+        else:
+            self.model.set_rows(rows)
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         total = len(self.data.rows)
         self.count_label.setText(
             f"{len(rows):,} of {total:,} HCPs" if len(rows) != total else f"{total:,} HCPs"
