@@ -103,7 +103,8 @@ def bare_bulk_load(path: Path, rows: list[dict[str, object]]) -> float:
     columns = list(rows[0])
     sql = f"INSERT INTO hcps ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     values = [
-        tuple(json.dumps(r[c]) if isinstance(r[c], dict) else r[c] for c in columns) for r in rows
+        tuple(json.dumps(r[c]) if isinstance(r[c], (dict, list)) else r[c] for c in columns)
+        for r in rows
     ]
     started = time.perf_counter()
     conn.execute("BEGIN")
