@@ -1,8 +1,9 @@
 """Bundle benchmark: cold start of the built desktop app to an interactive window.
 
-Run: `make package` first, then `QT_QPA_PLATFORM=offscreen .venv/bin/python
-tests/perf/bench_bundle.py [BUNDLE_FOLDER]` (default dist/fieldrep). `make perf` runs
-it when a bundle has been built.
+Run: `make package` first, then `.venv/bin/python tests/perf/bench_bundle.py
+[BUNDLE_FOLDER]` (default dist/fieldrep; offscreen, or on an X server with
+`xvfb-run -a env QT_QPA_PLATFORM=xcb ...`). `make perf` runs it when a bundle has been
+built.
 
 Each sample starts the bundle's executable in a new process on a 10,000-HCP /
 100,000-note encrypted workspace (the one bench_desktop.py uses, so the two compare)
@@ -37,7 +38,9 @@ READY = "window ready: the HCP list shows"
 def start_to_ready(executable: Path, data_dir: Path) -> float:
     log = data_dir / "logs" / "fieldrep.log"
     seen = log.stat().st_size if log.exists() else 0
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FIELDREP_PASSPHRASE": PASSPHRASE}
+    # Offscreen unless told otherwise: `xvfb-run env QT_QPA_PLATFORM=xcb ...` times it
+    # on a real X server.
+    env = {"QT_QPA_PLATFORM": "offscreen", **os.environ, "FIELDREP_PASSPHRASE": PASSPHRASE}
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(executable), "--data-dir", str(data_dir)],
@@ -80,7 +83,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         figures = run(bundle, Path(tmp))
-    print(f"\nbundle benchmark ({bundle}; {HCPS:,} HCPs, {NOTES:,} notes)")
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    print(f"\nbundle benchmark ({bundle}, {platform}; {HCPS:,} HCPs, {NOTES:,} notes)")
     for name, value in figures.items():
         print(f"{name:>22}: {value:.3f}")
     print(f"{'target':>22}: {TARGET_S:.3f}")
