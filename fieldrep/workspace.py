@@ -84,7 +84,7 @@ class Workspace:
         self.coaching = CoachingService(self.store, author=self.username)
         self.sync = SyncService(self)
 
-    # numpy and scipy cost about half a second to import; commands and screens that
+    # numpy costs about half a second to import; commands and screens that
     # never suggest anything (status, sync, log-call, the first paint) skip that cost.
     @cached_property
     def segment_hints(self) -> SegmentHintService:
