@@ -61,6 +61,12 @@ def _upto_last(expr: str, sep: str) -> str:
     return f"substr({expr}, 1, length(rtrim({expr}, replace({expr}, '{sep}', ''))))"
 
 
+# Keeps SQLite from flattening the nested SELECTs below: flattened, every use of a
+# computed column repeats its whole expression (the surname's five times), and a bulk
+# load of HCPs took five times as long.
+_MATERIALISE = " LIMIT -1 OFFSET 0"
+
+
 def _rows(r: str, source: str) -> str:
     """SELECT of index rows for the HCP row alias `r` (`new` in a trigger)."""
     alternate = (
@@ -78,14 +84,14 @@ def _rows(r: str, source: str) -> str:
         f"SELECT {r}.rowid AS rid, trim({r}.name) AS nm, {r}.title AS title, "
         f"{r}.specialty AS sp, "
         f"{r}.organisation || ' ' || {r}.city AS place, "
-        f"{ids} AS ids, {alternate} AS alt{source}"
+        f"{ids} AS ids, {alternate} AS alt{source}{_MATERIALISE}"
     )
-    level2 = f"SELECT *, {_after_last('nm', ' ')} AS lw FROM ({level1})"
+    level2 = f"SELECT *, {_after_last('nm', ' ')} AS lw FROM ({level1}){_MATERIALISE}"
     level3 = (
         "SELECT *, CASE WHEN instr(nm, ',') = 0 AND length(nm) > length(lw) "
         f"AND lower(replace(lw, '.', '')) IN ({_SUFFIXES}) "
         "THEN rtrim(substr(nm, 1, length(nm) - length(lw))) ELSE nm END AS base "
-        f"FROM ({level2})"
+        f"FROM ({level2}){_MATERIALISE}"
     )
     level4 = (
         "SELECT *, CASE WHEN instr(base, ',') > 0 "
@@ -93,7 +99,7 @@ def _rows(r: str, source: str) -> str:
         f"ELSE {_after_last('base', ' ')} END AS sur, "
         "CASE WHEN instr(base, ',') > 0 THEN trim(substr(base, instr(base, ',') + 1)) "
         f"ELSE trim({_upto_last('base', ' ')}) END AS giv "
-        f"FROM ({level3})"
+        f"FROM ({level3}){_MATERIALISE}"
     )
     return (
         f"SELECT rid, sur || ' ' || {_tight('sur')}, giv || ' ' || {_fold('giv')}, "
