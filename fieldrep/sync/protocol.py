@@ -163,7 +163,7 @@ class PullResponse(_Model):
 HCP_FIELDS = (
     "external_id", "npi", "name", "title", "specialty", "organisation", "address", "city",
     "postcode", "latitude", "longitude", "tier", "decile", "patient_volume", "consents",
-    "preferred_channel", "do_not_contact", "territory_id",
+    "preferred_channel", "do_not_contact", "territory_id", "alternate_names",
 )  # fmt: skip
 # Fields of an HCP a rep may change; everything else is server-owned master data.
 HCP_REP_OWNED_FIELDS = ("preferred_channel",)
