@@ -13,7 +13,9 @@ from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage, Segment
 from fieldrep.paths import resources_dir
+from fieldrep.services.catalogue import document_from_file
 from fieldrep.store.values import dt_to_text
+from fieldrep.sync.protocol import CatalogueDocument, CatalogueKind
 from fieldrep.workspace import Workspace
 
 DEMO_TERRITORY = "BOS-NORTH"
@@ -26,6 +28,24 @@ Progress = Callable[[str, float], None]
 def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         yield from csv.DictReader(fh)
+
+
+DEMO_CATALOGUE_FILES = {
+    CatalogueKind.PRODUCTS: "products.json",
+    CatalogueKind.MESSAGES: "messages.json",
+    CatalogueKind.SEGMENTS: "segments.json",
+    CatalogueKind.CONTACT_RULES: "contact_rules.json",
+    CatalogueKind.SPECIALTY_MAP: "specialty_map.json",
+}
+
+
+def demo_catalogue_documents() -> list[CatalogueDocument]:
+    """The demo company's catalogues, the same files `fieldrep-server seed-demo` loads.
+    Only the demo uses them: a signed-in device gets its company's from the server."""
+    return [
+        document_from_file(kind, 1, (resources_dir() / name).read_text(encoding="utf-8"))
+        for kind, name in DEMO_CATALOGUE_FILES.items()
+    ]
 
 
 def load_segments() -> list[Segment]:
@@ -139,8 +159,7 @@ def import_demo(
     """Load catalogues, the demo territory's HCPs and their history; safe to run twice."""
     report = progress or (lambda _msg, _frac: None)
     report("Loading catalogues", 0.0)
-    workspace.segments.replace_catalogue(load_segments())
-    workspace.messages.replace_all(load_messages())
+    workspace.messages.store_documents(demo_catalogue_documents())
     report("Loading HCPs", 0.2)
     hcps = demo_hcps()
     workspace.hcps.upsert_many(hcps)

@@ -221,3 +221,16 @@ class ServerMeta(Base):
     __tablename__ = "server_meta"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CatalogueDocument(Base):
+    """One of the company's catalogues or rule sets (products, approved messages,
+    segments, contact rules, specialty map), replaced whole when the admin loads a file;
+    `version` counts the loads. Devices get it through the change log (scope `all`)."""
+
+    __tablename__ = "catalogue_documents"
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[Any] = mapped_column(JsonType)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100), default="")

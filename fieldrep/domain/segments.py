@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from fieldrep.domain.errors import ValidationError
 
@@ -47,9 +48,22 @@ def validate_weights(weights: dict[str, float], known: set[str]) -> dict[str, fl
 
 @dataclass(frozen=True, slots=True)
 class ApprovedMessage:
+    """A message medical-legal-regulatory review approved, for these specialties and
+    channels, from `valid_from` to `valid_until` (inclusive) unless withdrawn."""
+
     id: str
     product: str
     title: str
     theme: str
     specialties: tuple[str, ...]
     channels: tuple[str, ...]
+    valid_from: date | None = None
+    valid_until: date | None = None
+    withdrawn: bool = False
+
+    def usable_on(self, day: date) -> bool:
+        if self.withdrawn:
+            return False
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_until is None or day <= self.valid_until

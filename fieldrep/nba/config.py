@@ -7,10 +7,11 @@ HCP to be worth suggesting at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from fieldrep.domain.enums import Channel
+from fieldrep.sync.protocol import ContactRules
 
 C = Channel
 
@@ -108,4 +109,20 @@ class NbaConfig:
     exploration_floor: float = 0.97  # ... and only actions nearly as good as the last pick
     expiry_days: dict[Channel, int] = field(
         default_factory=lambda: {C.VISIT: 7, C.REMOTE: 7, C.PHONE: 5, C.EMAIL: 3, C.EVENT: 14}
+    )
+
+
+def config_with_rules(rules: ContactRules | None, base: NbaConfig | None = None) -> NbaConfig:
+    """The engine's settings under the company's contact rules (server data). Until a
+    device has received rules, the built-in ones apply (the same as the demo's)."""
+    base = base or NbaConfig()
+    if rules is None:
+        return base
+    return replace(
+        base,
+        monthly_cap=rules.monthly_cap,
+        monthly_channel_cap={Channel(k): v for k, v in rules.monthly_channel_cap.items()},
+        min_gap_days={Channel(k): v for k, v in rules.min_gap_days.items()},
+        needs_message=frozenset(Channel(c) for c in rules.needs_message),
+        quiet_periods=tuple(QuietPeriod(q.start, q.end, q.label) for q in rules.quiet_periods),
     )

@@ -9,6 +9,7 @@ run the very same rules, scoring and learning code.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, text
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.segments import ApprovedMessage, Segment
+from fieldrep.domain.specialties import fits
 from fieldrep.nba.config import NbaConfig
 from fieldrep.segments.history import ContactHistory, load_history
 from fieldrep.segments.mixture import estimate_weights
@@ -38,11 +40,18 @@ class MessageTable:
     allowed: BoolArray  # S x C x M
 
     @classmethod
-    def build(cls, messages: list[ApprovedMessage], specialties: list[str]) -> MessageTable:
+    def build(
+        cls,
+        messages: list[ApprovedMessage],
+        specialties: list[str],
+        specialty_map: Mapping[str, str] | None = None,
+    ) -> MessageTable:
+        """`specialties` as master data spells them, matched to each message's list
+        through the admin's specialty map (or the value and its taxonomy parts)."""
         allowed = np.zeros((len(specialties), len(CHANNELS), len(messages)), dtype=bool)
         for m, message in enumerate(messages):
             for s, specialty in enumerate(specialties):
-                if specialty not in message.specialties:
+                if not fits(specialty, message.specialties, specialty_map or {}):
                     continue
                 for c, channel in enumerate(CHANNELS):
                     allowed[s, c, m] = channel.value in message.channels
@@ -195,6 +204,7 @@ def load_territory(
     segments: list[Segment],
     messages: list[ApprovedMessage],
     profiles: SegmentProfiles,
+    specialty_map: Mapping[str, str] | None = None,
 ) -> Territory:
     """Everything the engine needs, as arrays, in about six queries."""
     rows = conn.execute(_HCPS).all()
@@ -221,7 +231,8 @@ def load_territory(
         if i is not None:
             stored = json.loads(raw)
             weights[i] = [stored.get(s, 0.0) for s in profiles.segment_ids]
-    missing = np.isnan(weights).any(axis=1)
+    # No stored mix, or one over segments the catalogue no longer has: estimate it.
+    missing = np.isnan(weights).any(axis=1) | (np.nan_to_num(weights).sum(axis=1) <= 0)
     if missing.any():
         est = estimate_weights(
             history.contacts[missing],
@@ -248,7 +259,7 @@ def load_territory(
         segment_weights=weights,
         profiles=profiles,
         segment_names=[names.get(s, s) for s in profiles.segment_ids],
-        messages=MessageTable.build(messages, specialties),
+        messages=MessageTable.build(messages, specialties, specialty_map),
         data_as_of=history.data_as_of or today,
     )
     for hcp_id, action, channel, message_id, reason, snooze, created in conn.execute(_FEEDBACK):

@@ -96,11 +96,11 @@ def _explain(rule: Rule, t: Territory, i: int, c: int, *, today: date, config: N
         return f"Monthly contact cap reached: {done} of {config.monthly_cap} this month."
     if rule is Rule.CHANNEL_CAP:
         done = int(h.month_n[i, c])
-        cap = config.monthly_channel_cap[channel]
+        cap = config.monthly_channel_cap.get(channel, 10**6)
         return f"Monthly cap for {label} reached: {done} of {cap} this month."
     if rule is Rule.MIN_GAP:
         last = int(h.last_ordinal[i, c])
-        gap = config.min_gap_days[channel]
+        gap = config.min_gap_days.get(channel, 0)
         free = date.fromordinal(last) + timedelta(days=gap)
         return (
             f"Last {label} {today.toordinal() - last} days ago; the minimum gap is {gap} days "

@@ -16,7 +16,7 @@ import numpy as np
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.workdays import working_day_from
-from fieldrep.nba.config import NbaConfig
+from fieldrep.nba.config import NbaConfig, config_with_rules
 from fieldrep.nba.daily import Pick, choose_daily
 from fieldrep.nba.explain import reasons_for
 from fieldrep.nba.features import Territory, load_territory
@@ -93,13 +93,27 @@ class SuggestionService:
         self._feedback = feedback
         self._segments = segments
         self._messages = messages
-        self.config = config or NbaConfig()
+        self._fixed_config = config
+
+    @property
+    def config(self) -> NbaConfig:
+        """The engine's settings under the contact rules the server sent (read each time:
+        a sync may bring new rules while the app runs)."""
+        if self._fixed_config is not None:
+            return self._fixed_config
+        return config_with_rules(self._messages.contact_rules())
+
+    @config.setter
+    def config(self, value: NbaConfig | None) -> None:
+        """Fix the settings whatever the rules say (the evaluation, tests); None: the rules."""
+        self._fixed_config = value
 
     # -- reading -----------------------------------------------------------------
 
     def territory(self, today: date) -> Territory:
         catalogue = self._segments.catalogue()
-        messages = self._messages.all()
+        messages = self._messages.usable(today)  # never a withdrawn or expired message
+        specialty_map = self._messages.specialty_map()
         with self._store.read() as conn:
             return load_territory(
                 conn,
@@ -108,6 +122,7 @@ class SuggestionService:
                 segments=catalogue,
                 messages=messages,
                 profiles=profiles_for(catalogue),
+                specialty_map=specialty_map,
             )
 
     def _scored(self, today: date | None) -> Scored:

@@ -58,7 +58,8 @@ def describe_evidence(
 
 def hint_from_mix(mix: SegmentMix, catalogue: list[Segment]) -> SegmentHint:
     by_id = {s.id: s for s in catalogue}
-    top = [(by_id[sid], w) for sid, w in mix.top(2) if sid in by_id]
+    unknown = mix.source == "estimate" and mix.confidence <= 0.0  # too few contacts to tell
+    top = [] if unknown else [(by_id[sid], w) for sid, w in mix.top(2) if sid in by_id]
     return SegmentHint(
         mix=mix, top=top, confidence=mix.confidence, evidence=mix.evidence, source=mix.source
     )

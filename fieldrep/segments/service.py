@@ -12,7 +12,7 @@ from fieldrep.domain.segments import Segment, SegmentMix
 from fieldrep.segments.hints import SegmentHint, describe_evidence, hint_from_mix
 from fieldrep.segments.history import ContactHistory, load_history
 from fieldrep.segments.mixture import estimate_weights, refit_profiles
-from fieldrep.segments.profiles import SegmentProfiles, catalogue_profiles
+from fieldrep.segments.profiles import CHANNELS, THEMES, SegmentProfiles, catalogue_profiles
 from fieldrep.segments.progress import check, report
 from fieldrep.services.base import Store
 from fieldrep.services.segment_mixes import SegmentStore
@@ -20,14 +20,43 @@ from fieldrep.store.schema import hcp_segment_mix, hcps
 from fieldrep.tasks import CancelToken, Progress
 
 ESTIMATE = "estimate"
+NEUTRAL = ""  # the stand-in segment while there is no catalogue; never stored or shown
+# Below this many contacts a mix is a guess: the hint says so instead of showing one.
+MIN_CONTACTS_FOR_HINT = 3
+
+
+def unknown_mix(hcp_id: str, segment_ids: tuple[str, ...], contacts: int) -> SegmentMix:
+    """A neutral mix with no confidence, for an HCP too little known to tell."""
+    weights = {sid: round(1.0 / len(segment_ids), 4) for sid in segment_ids}
+    on_record = f"{contacts} contact{'s' if contacts != 1 else ''} on record"
+    why = (f"Not enough contacts to tell ({on_record}; hints start at {MIN_CONTACTS_FOR_HINT}).",)
+    return SegmentMix(hcp_id, weights, 0.0, ESTIMATE, why)
 
 
 def profiles_for(catalogue: list[Segment]) -> SegmentProfiles:
-    """Catalogue profiles restricted to (and ordered like) the segments in the workspace."""
+    """Prior profiles for the workspace's segments, in catalogue order. A segment the
+    bundled profiles know keeps its row; a company's own segment gets one from its
+    catalogue entry: its preferred channels three times as likely, themes even."""
     base = catalogue_profiles()
-    ids = [s.id for s in catalogue if s.id in base.segment_ids]
-    rows = [base.index(i) for i in ids]
-    return SegmentProfiles(tuple(ids), base.channels[rows], base.themes[rows])
+    channel_rows, theme_rows = [], []
+    for segment in catalogue:
+        if segment.id in base.segment_ids:
+            channel_rows.append(base.channels[base.index(segment.id)])
+            theme_rows.append(base.themes[base.index(segment.id)])
+            continue
+        liked = np.array([3.0 if c.value in segment.preferred_channels else 1.0 for c in CHANNELS])
+        channel_rows.append(liked / liked.sum())
+        theme_rows.append(np.full(len(THEMES), 1.0 / len(THEMES)))
+    if not catalogue:
+        # No catalogue yet (before the first sync, or a company without one): one neutral
+        # segment keeps the engine's arithmetic whole and tells nothing.
+        return SegmentProfiles(
+            (NEUTRAL,),
+            np.full((1, len(CHANNELS)), 1.0 / len(CHANNELS)),
+            np.full((1, len(THEMES)), 1.0 / len(THEMES)),
+        )
+    ids = tuple(s.id for s in catalogue)
+    return SegmentProfiles(ids, np.array(channel_rows), np.array(theme_rows))
 
 
 def estimate_mixes(
@@ -40,9 +69,13 @@ def estimate_mixes(
         history.contacts, history.theme_contacts, profiles.channels, profiles.themes
     )
     names = {s.id: s.name for s in catalogue}
-    label = [names[i] for i in profiles.segment_ids]
+    label = [names.get(i, i) for i in profiles.segment_ids]
     mixes = []
     for n, hcp_id in enumerate(hcp_ids):
+        contacts = int(history.contacts[n].sum())
+        if contacts < MIN_CONTACTS_FOR_HINT:
+            mixes.append(unknown_mix(hcp_id, profiles.segment_ids, contacts))
+            continue
         weights = {
             sid: round(float(w), 4)
             for sid, w in zip(profiles.segment_ids, est.weights[n], strict=True)
@@ -100,6 +133,8 @@ class SegmentHintService:
         """
         report(progress, "Reading contact history", 0.0)
         catalogue = self._segments.catalogue()
+        if not catalogue:  # nothing to estimate against until the server sends segments
+            return 0
         with self._store.read() as conn:
             hcp_ids = list(conn.execute(select(hcps.c.id).order_by(hcps.c.id)).scalars())
             history = load_history(conn, hcp_ids, today or self._store.clock.today())

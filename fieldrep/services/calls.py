@@ -13,7 +13,7 @@ from fieldrep.domain.calls import CallDraft, CallNote, FollowUp, ensure_editable
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.services.base import Store
-from fieldrep.services.catalogue import approved_message_ids
+from fieldrep.services.catalogue import usable_message_ids
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
@@ -101,7 +101,9 @@ class CallService:
         self.author = author
 
     def _validate(self, conn: Connection, draft: CallDraft) -> None:
-        validate_call(draft, approved_message_ids(conn))
+        # A message Legal withdrew, or one not valid on the call's day, cannot be used.
+        day = self._store.clock.local(draft.started_at).date()
+        validate_call(draft, usable_message_ids(conn, day))
         self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
 
     def log(self, draft: CallDraft, *, submit: bool = False) -> CallNote:

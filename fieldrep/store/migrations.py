@@ -209,12 +209,29 @@ COACHING_COMMENTS = Migration(
 # apostrophes and hyphens folded (the DDL is long, so it lives in its own module).
 NAME_SEARCH = Migration("0005_search_by_relevance", name_search.STATEMENTS)
 
+# The company's catalogues and rules come from the server: messages gain their validity
+# and withdrawal; every kind is kept whole as the server sent it.
+COMPANY_CATALOGUES = Migration(
+    "0006_company_catalogues",
+    [
+        "ALTER TABLE approved_messages ADD COLUMN valid_from TEXT",
+        "ALTER TABLE approved_messages ADD COLUMN valid_until TEXT",
+        "ALTER TABLE approved_messages ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE catalogue_documents (
+            kind TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )""",
+    ],
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
     PLANS_FEEDBACK_SEGMENTS,
     COACHING_COMMENTS,
     NAME_SEARCH,
+    COMPANY_CATALOGUES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -87,6 +87,19 @@ approved_messages = Table(
     Column("theme", Text, nullable=False),
     Column("specialties", JsonText, nullable=False, default=list),
     Column("channels", JsonText, nullable=False, default=list),
+    Column("valid_from", Text),
+    Column("valid_until", Text),
+    Column("withdrawn", Integer, nullable=False, default=0),
+)
+
+# The company's catalogues and rules as the server last sent them (one row per kind:
+# products, messages, segments, contact_rules, specialty_map), `data` in wire form.
+catalogue_documents = Table(
+    "catalogue_documents",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", JsonText, nullable=False),
 )
 
 outbox = Table(

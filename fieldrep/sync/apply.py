@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Float, Integer, Table
 
+from fieldrep.services.catalogue import store_document
 from fieldrep.store import outbox, sync_state
 from fieldrep.store.schema import (
     JsonText,
@@ -31,7 +32,7 @@ from fieldrep.store.schema import (
     suggestion_feedback,
     visit_plans,
 )
-from fieldrep.sync.protocol import Change, Entity, Op
+from fieldrep.sync.protocol import CatalogueDocument, Change, Entity, Op
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,10 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
     upserts: dict[Entity, list[Change]] = {}
     deletes: dict[Entity, list[str]] = {}
     for (entity, entity_id), change in latest.items():
+        if entity == Entity.CATALOGUE:
+            _apply_catalogue(conn, change)
+            result.upserted += 1
+            continue
         if entity not in ENTITY_TABLES:
             result.ignored += 1
             continue
@@ -131,6 +136,14 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
     for entity, items in upserts.items():
         result.upserted += _upsert(conn, ENTITY_TABLES[entity], items)
     return result
+
+
+def _apply_catalogue(conn: Connection, change: Change) -> None:
+    """The company's catalogue of one kind, whole: it replaces what the device had."""
+    if change.op == Op.DELETE or change.data is None:
+        conn.exec_driver_sql("DELETE FROM catalogue_documents WHERE kind = ?", (change.entity_id,))
+        return
+    store_document(conn, CatalogueDocument.model_validate(change.data))
 
 
 def _delete(conn: Connection, target: EntityTable, ids: Sequence[str]) -> int:

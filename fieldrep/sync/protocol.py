@@ -17,14 +17,16 @@ This module depends on pydantic only, so the server can import it without the cl
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
-MIN_PROTOCOL_VERSION = 1
+# 2: the company's catalogues and contact rules travel in the feed (Entity.CATALOGUE);
+# a protocol-1 client has no way to read them, so it is asked to update.
+PROTOCOL_VERSION = 2
+MIN_PROTOCOL_VERSION = 2
 # Client database schema versions the server accepts pushes from.
 MIN_CLIENT_SCHEMA = 1
 MAX_CLIENT_SCHEMA = 100
@@ -43,6 +45,7 @@ class Entity(StrEnum):
     SUGGESTION_FEEDBACK = "suggestion_feedback"
     SEGMENT_MIX = "segment_mix"
     COACHING_COMMENT = "coaching_comment"
+    CATALOGUE = "catalogue"  # entity_id is a CatalogueKind; data a CatalogueDocument
 
 
 class Op(StrEnum):
@@ -191,3 +194,105 @@ ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.SEGMENT_MIX: SEGMENT_MIX_FIELDS,
     Entity.COACHING_COMMENT: COACHING_COMMENT_FIELDS,
 }
+
+
+# -- the company's catalogues and rules (server data; Entity.CATALOGUE) ----------------
+# One change-log record per kind, replaced whole when the admin loads a file: a kind is
+# small (tens to hundreds of items), only makes sense complete (a message names a
+# product; rules name channels), and a device needs all of it, so a document per kind
+# keeps every page consistent. Withdrawn messages stay in the document, marked, so a
+# call that used one still shows its title.
+
+ChannelName = Literal["visit", "remote", "phone", "email", "event"]
+_Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+_Text = Annotated[str, Field(max_length=2000)]
+_Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CatalogueKind(StrEnum):
+    PRODUCTS = "products"
+    MESSAGES = "messages"
+    SEGMENTS = "segments"
+    CONTACT_RULES = "contact_rules"
+    SPECIALTY_MAP = "specialty_map"
+
+
+class ProductItem(_Model):
+    id: _Id
+    name: _Name
+    indications: list[_Text] = Field(default_factory=list, max_length=100)
+
+
+class MessageItem(_Model):
+    """An approved (medical-legal-regulatory) message: for these products, specialties
+    and channels, usable from `valid_from` to `valid_until` unless withdrawn."""
+
+    id: _Id
+    product: _Name
+    title: _Name
+    theme: Annotated[str, Field(min_length=1, max_length=64)]
+    specialties: list[_Name] = Field(min_length=1, max_length=200)
+    channels: list[ChannelName] = Field(min_length=1, max_length=5)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    withdrawn: bool = False
+
+
+class SegmentItem(_Model):
+    id: _Id
+    name: _Name
+    description: _Text = ""
+    tone: _Text = ""
+    evidence_type: _Text = ""
+    preferred_channels: list[ChannelName] = Field(default_factory=list, max_length=5)
+    tips: list[_Text] = Field(default_factory=list, max_length=20)
+
+
+class QuietPeriodItem(_Model):
+    start: date
+    end: date
+    label: _Name
+
+
+def _content_channels() -> list[ChannelName]:
+    return ["email", "event"]  # an e-mail or an invitation is its content
+
+
+class ContactRules(_Model):
+    """Hard rules every suggestion obeys: caps per calendar month (all channels, and per
+    channel), minimum days between two contacts on a channel, channels that need an
+    approved message, and periods with no promotional contact at all."""
+
+    monthly_cap: int = Field(default=4, ge=0, le=100)
+    monthly_channel_cap: dict[ChannelName, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=dict
+    )
+    min_gap_days: dict[ChannelName, Annotated[int, Field(ge=0, le=365)]] = Field(
+        default_factory=dict
+    )
+    needs_message: list[ChannelName] = Field(default_factory=_content_channels)
+    quiet_periods: list[QuietPeriodItem] = Field(default_factory=list, max_length=200)
+
+
+class SpecialtyMapItem(_Model):
+    """A specialty as the master data spells it -> the catalogue's specialty."""
+
+    source: _Name
+    specialty: _Name
+
+
+CATALOGUE_ITEMS: dict[CatalogueKind, type[_Model]] = {
+    CatalogueKind.PRODUCTS: ProductItem,
+    CatalogueKind.MESSAGES: MessageItem,
+    CatalogueKind.SEGMENTS: SegmentItem,
+    CatalogueKind.SPECIALTY_MAP: SpecialtyMapItem,
+}
+
+
+class CatalogueDocument(_Model):
+    """The `data` of a catalogue change: `items` for list kinds, `rules` for the rules."""
+
+    kind: CatalogueKind
+    version: int = Field(ge=1)
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    rules: dict[str, Any] | None = None

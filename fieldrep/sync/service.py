@@ -90,20 +90,7 @@ class SyncService:
         credentials.save_token(self._workspace, response.token)
         self._workspace.set_state(sync_state.SERVER_URL, server_url.rstrip("/"))
         self._workspace.set_username(response.username)
-        self._load_bundled_catalogues()
         return response
-
-    def _load_bundled_catalogues(self) -> None:
-        """A fresh device needs segments and approved messages before its first screen
-        (suggestions and call validation use them offline). Every sign-in path (the
-        desktop's welcome form, the CLI) comes through here, so none can skip it."""
-        ws = self._workspace
-        if ws.messages.all():
-            return
-        from fieldrep.demo import load_messages, load_segments  # demo imports the workspace
-
-        ws.segments.replace_catalogue(load_segments())
-        ws.messages.replace_all(load_messages())
 
     def wipe_revoked_device(self, announce: Callable[[str], None] | None = None) -> None:
         """Close the workspace and remove every local trace of it (revoked device)."""

@@ -12,6 +12,7 @@ from sync_server.models import User, UserTerritory
 
 __all__ = ["utcnow"]  # services take the clock from here with the caller helpers
 
+EVERYONE = "all"  # the change-log scope of what every user receives
 REP = "rep"
 MANAGER = "manager"
 ADMIN = "admin"
@@ -31,7 +32,11 @@ class Caller:
         if self.role == ADMIN:
             return None
         users = {self.username, *self.team}
-        return sorted([f"territory:{t}" for t in self.territories] + [f"user:{u}" for u in users])
+        return sorted(
+            [f"territory:{t}" for t in self.territories]
+            + [f"user:{u}" for u in users]
+            + [EVERYONE]  # the company's catalogues and rules
+        )
 
 
 def territories_of(session: Session, usernames: list[str]) -> list[str]:

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Op
+from fieldrep.sync.protocol import CALL_NOTE_FIELDS, CatalogueKind, Entity, Op
 from sync_server.clock import server_clock
 from sync_server.models import CallNote, User
 from sync_server.security import hash_password
-from sync_server.services import changelog
+from sync_server.services import catalogues, changelog
 from sync_server.services.callers import MANAGER, REP, user_scope, utcnow
 from sync_server.services.changelog import LogRow
 from sync_server.services.hcp_import import parse_hcp_csv
@@ -99,6 +99,23 @@ def _ensure_users(session: Session, password: str) -> list[str]:
     return created
 
 
+DEMO_CATALOGUE_FILES = {
+    CatalogueKind.PRODUCTS: "products.json",
+    CatalogueKind.MESSAGES: "messages.json",
+    CatalogueKind.SEGMENTS: "segments.json",
+    CatalogueKind.CONTACT_RULES: "contact_rules.json",
+    CatalogueKind.SPECIALTY_MAP: "specialty_map.json",
+}
+
+
+def load_demo_catalogues(session: Session) -> None:
+    """The demo company's catalogues (`resources/*.json`), as an admin would load them."""
+    for kind, name in DEMO_CATALOGUE_FILES.items():  # products first: messages name them
+        text = (demo_dir().parent / name).read_text(encoding="utf-8")
+        content = catalogues.parse_file(kind, text, products=catalogues.product_names(session))
+        catalogues.load(session, kind, content, by="seed-demo")
+
+
 def seed_demo(session: Session, *, password: str, today: date | None = None) -> dict[str, Any]:
     """Load the demo; returns counts and the usernames created (who got `password`)."""
     folder = demo_dir()
@@ -107,6 +124,7 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     if parsed.bad_rows:  # the shipped demo is valid; a broken checkout should say so
         raise ValueError(f"resources/demo/hcps.csv: {parsed.bad_rows[0]}")
     hcp_counts = upsert_hcps(session, parsed.records)
+    load_demo_catalogues(session)
     clock = server_clock()
     calls = demo_call_records(folder / "calls.csv", today or clock.today(), clock.tz)
     known = set(session.scalars(select(CallNote.id)))

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from fieldrep.sync.protocol import PROTOCOL_VERSION
 from sync_server import db
 from sync_server.app import create_app
 from sync_server.config import Settings
@@ -19,7 +20,7 @@ SYNC_CALLS = [
     (
         "post",
         "/api/v1/sync/handshake",
-        {"protocol_version": 1, "schema_version": 5, "device_id": "d"},
+        {"protocol_version": PROTOCOL_VERSION, "schema_version": 5, "device_id": "d"},
     ),
     ("post", "/api/v1/sync/push", {"device_id": "d", "mutations": []}),
     ("get", "/api/v1/sync/pull?since=0", None),

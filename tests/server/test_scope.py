@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldrep.sync.protocol import PROTOCOL_VERSION
 from sync_server import db
 from sync_server.config import Settings
 from sync_server.services.hcps import assign
@@ -87,7 +88,11 @@ def test_a_rep_cannot_use_another_reps_token_for_their_device(
     api: Api, rep2_records: Device
 ) -> None:
     rep1 = api.login("rep1")
-    body = {"protocol_version": 1, "schema_version": 5, "device_id": rep2_records.device_id}
+    body = {
+        "protocol_version": PROTOCOL_VERSION,
+        "schema_version": 5,
+        "device_id": rep2_records.device_id,
+    }
     response = api.http.post("/api/v1/sync/handshake", json=body, headers=rep1.headers)
     assert response.status_code == 403
 

@@ -44,11 +44,7 @@ def device(tmp_path: Path, sync_server: ServerProcess) -> Iterator[Device]:
     def make(
         username: str, server_url: str | None = None, policy: RetryPolicy | None = None
     ) -> Workspace:
-        from fieldrep.demo import load_messages, load_segments
-
         ws = Workspace.open(tmp_path / f"device{next(names)}", passphrase=PASSPHRASE)
-        ws.segments.replace_catalogue(load_segments())
-        ws.messages.replace_all(load_messages())
         ws.sync.policy = policy
         ws.sync.login(server_url or sync_server.url, username, SERVER_PASSWORD)
         opened.append(ws)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from fieldrep.demo import load_messages, load_segments
 from fieldrep.sync.client import RetryPolicy
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -43,8 +42,6 @@ def new_rep(server: ServerProcess, territory: str = "BOS-NORTH") -> str:
 
 def signed_in_device(path: Path, server: ServerProcess, username: str) -> Workspace:
     ws = Workspace.open(path, passphrase=PASSPHRASE)
-    ws.segments.replace_catalogue(load_segments())
-    ws.messages.replace_all(load_messages())
     ws.sync.login(server.url, username, SERVER_PASSWORD)
     ws.sync.policy = FAST_RETRIES
     return ws

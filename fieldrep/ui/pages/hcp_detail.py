@@ -304,6 +304,11 @@ class HcpDetailPage(QWidget):
             self.segment_meta.setText("No segment estimate for this HCP yet.")
             self.tips.setText("")
             return
+        if not view.top:  # too few contacts, or no catalogue: say so, never a made-up pair
+            self.segment_bar.set_parts([])
+            self.segment_meta.setText(view.evidence[-1] if view.evidence else "Not known yet.")
+            self.tips.setText("")
+            return
         source = {"rep": "your correction", "server": "from the server", "estimate": "estimated"}
         meta = f"Confidence {view.confidence:.0%} ({source.get(view.source, view.source)})"
         if view.evidence:
