@@ -14,7 +14,7 @@ import numpy as np
 
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.scoring import ScoreTable
-from fieldrep.segments.profiles import CHANNELS
+from fieldrep.segments.profiles import CHANNELS, FloatArray
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,18 @@ def choose_daily(
     limit: int,
     *,
     sampled: ScoreTable | None = None,
+    tiebreak: FloatArray | None = None,
 ) -> list[Pick]:
-    """Greedy on posterior means, then exploratory slots from `sampled` (if given)."""
+    """Greedy on posterior means, then exploratory slots from `sampled` (if given).
+
+    `tiebreak` (N, each well below any real score difference) orders HCPs whose scores
+    are equal, as they all are on a company's first day with no history: never by id.
+    """
     minutes = np.array([config.minutes[c] for c in CHANNELS])
     explore = int(limit * config.exploration_share) if sampled is not None else 0
     channel, best = best_per_hcp(table)
-    order = np.argsort(-best, kind="stable")
+    key = best if tiebreak is None else best + tiebreak
+    order = np.argsort(-key, kind="stable")
     picks: list[Pick] = []
     taken: set[int] = set()
     budget = config.capacity_minutes

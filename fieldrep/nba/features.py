@@ -86,9 +86,13 @@ class Territory:
     hold_until: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     hold_reason: list[str] = field(default_factory=list)
     planned_on: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # False where master data holds no consent for any channel (defaults were applied)
+    consent_known: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __post_init__(self) -> None:
         n = len(self.hcp_ids)
+        if self.consent_known.shape != (n,):
+            self.consent_known = np.ones(n, dtype=bool)
         if self.fb_channel_fail.shape != (n, len(CHANNELS)):
             self.fb_channel_fail = np.zeros((n, len(CHANNELS)))
             self.fb_channel_ok = np.zeros((n, len(CHANNELS)))
@@ -125,6 +129,7 @@ class Territory:
             hold_until=self.hold_until[idx],
             hold_reason=[self.hold_reason[i] for i in rows],
             planned_on=self.planned_on[idx],
+            consent_known=self.consent_known[idx],
         )
 
     def row(self, hcp_id: str) -> int:
@@ -253,6 +258,7 @@ def load_territory(
         decile=np.array([r[5] for r in rows], dtype=np.float64),
         tier=[r[4] for r in rows],
         consent=consent,
+        consent_known=np.array([any(v is not None for v in r[8:]) for r in rows], dtype=bool),
         do_not_contact=np.array([bool(r[6]) for r in rows], dtype=bool),
         preferred=np.array([channel_index.get(r[7] or "", -1) for r in rows], dtype=np.int64),
         history=history,

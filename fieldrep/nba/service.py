@@ -26,7 +26,7 @@ from fieldrep.nba.model import RuleBlock, Suggestion
 from fieldrep.nba.rules import explain_blocks, next_allowed
 from fieldrep.nba.scoring import ScoreTable, hcp_value, score_territory
 from fieldrep.segments.history import FATIGUE_WINDOW_DAYS
-from fieldrep.segments.profiles import CHANNELS
+from fieldrep.segments.profiles import CHANNELS, FloatArray
 from fieldrep.segments.service import profiles_for
 from fieldrep.services.base import Store
 from fieldrep.services.catalogue import MessageCatalogue
@@ -61,6 +61,8 @@ def build_suggestion(
     reasons = [r.text for r in reasons_for(t, s.table, i, c, reference)]
     if pick.exploratory:
         reasons.insert(0, EXPLORING.format(channel=channel.label.lower()))
+    if not t.consent_known[i]:  # say what is not known, not only what is
+        reasons.append(NO_CONSENT)
     due = working_day_from(s.today)  # proposed at the weekend: for the next working day
     key = SuggestionKey(t.hcp_ids[i], channel, message_id, due, t.data_as_of)
     return Suggestion(
@@ -77,6 +79,20 @@ def build_suggestion(
         exploratory=pick.exploratory,
         data_as_of=t.data_as_of,
     )
+
+
+NO_CONSENT = "no consent on record for remote calls, phone, email or events: visits only"
+FIT_TIEBREAK = 1e-3  # prefer, among equals, an HCP an approved message fits
+SPREAD_TIEBREAK = 1e-4  # then a different spread of the territory each day
+
+
+def _tiebreak(t: Territory, today: date) -> FloatArray:
+    """Among HCPs that score the same: first those a product's approved messages fit
+    (a visit needs something to say), then a day-seeded shuffle, so a territory with no
+    history is spread across rather than taken in id order."""
+    fits = t.messages.allowed[t.specialty].any(axis=(1, 2)) if t.messages.ids else np.zeros(t.n)
+    shuffle = np.random.default_rng(today.toordinal()).random(t.n)
+    return np.asarray(FIT_TIEBREAK * fits + SPREAD_TIEBREAK * shuffle, dtype=np.float64)
 
 
 class SuggestionService:
@@ -143,7 +159,9 @@ class SuggestionService:
             return []
         s = self._scored(today)
         sampled = score_territory(s.territory, s.today, self.config, rng=self._rng(s), post=s.post)
-        picks = choose_daily(s.table, self.config, limit, sampled=sampled)
+        picks = choose_daily(
+            s.table, self.config, limit, sampled=sampled, tiebreak=_tiebreak(s.territory, s.today)
+        )
         return [build_suggestion(s, p, self.config) for p in picks]
 
     def _row(self, s: Scored, hcp_id: str) -> int:

@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
     # -- actions -----------------------------------------------------------------------
     def log_call(self, hcp_id: str, suggestion: Any | None = None) -> None:
         def load(ws: Workspace) -> Any:
-            return ws.hcps.get(hcp_id), ws.messages.all()
+            return ws.hcps.get(hcp_id), ws.messages.usable()  # never a withdrawn message
 
         Op(load, parent=self).success(
             lambda r: self._open_call_dialog(r[0], r[1], None, suggestion)
@@ -382,7 +382,11 @@ class MainWindow(QMainWindow):
     def open_note(self, note_id: str) -> None:
         def load(ws: Workspace) -> Any:
             note = ws.calls.get(note_id)
-            return ws.hcps.get(note.hcp_id), ws.messages.all(), note
+            # Today's usable messages, and the ones the note already names (a submitted
+            # call keeps a message Legal has since withdrawn).
+            usable = {m.id for m in ws.messages.usable()}
+            shown = [m for m in ws.messages.all() if m.id in usable or m.id in note.key_messages]
+            return ws.hcps.get(note.hcp_id), shown, note
 
         Op(load, parent=self).success(lambda r: self._open_call_dialog(r[0], r[1], r[2], None)).run(
             self.taskman
