@@ -45,6 +45,10 @@ class SyncService:
     def last_sync(self) -> str | None:
         return self._workspace.state(sync_state.LAST_SYNC)
 
+    def awaiting_first_sync(self) -> bool:
+        """Signed in, but no sync has completed: the territory is still on its way."""
+        return self.server_url() is not None and self.last_sync() is None
+
     def client(self) -> SyncClient:
         url = self.server_url()
         token = credentials.load_token(self._workspace)

@@ -265,7 +265,9 @@ class HcpDetailPage(QWidget):
         self.data = data
         hcp = data.hcp
         self.name.setText(hcp.display_name)
-        self.subtitle.setText(f"{hcp.specialty} · {hcp.organisation} · {hcp.city}")
+        self.subtitle.setText(
+            " · ".join(p for p in (hcp.specialty, hcp.organisation, hcp.city) if p)
+        )
         self._show_profile(hcp)
         self._show_segments(data.segments)
         self._show_nba(data)

@@ -43,11 +43,15 @@ COLUMN_WIDTHS = (210, 170, 230, 120, 44, 100, 84)
 ALL = ""
 
 
+WAITING = "Waiting for your territory: it arrives with the first sync (see the status bar)."
+
+
 @dataclass(frozen=True)
 class HcpListData:
     rows: list[HcpSummary]
     segment_of: dict[str, str]  # hcp id -> name of its top segment
     segments: list[str]
+    waiting: bool = False  # signed in, first sync not done: the territory is on its way
 
 
 def load_quick_rows(ws: Workspace) -> HcpListData:
@@ -61,7 +65,7 @@ def load_quick_rows(ws: Workspace) -> HcpListData:
                    None, 0)
         for h in ws.hcps.all()
     ]  # fmt: skip
-    return HcpListData(rows, {}, [])
+    return HcpListData(rows, {}, [], ws.sync.awaiting_first_sync())
 
 
 def load_list_data(ws: Workspace) -> HcpListData:
@@ -73,7 +77,7 @@ def load_list_data(ws: Workspace) -> HcpListData:
         top = mix.top(1)
         if top:
             segment_of[hcp_id] = names.get(top[0][0], top[0][0])
-    return HcpListData(rows, segment_of, sorted(set(names.values())))
+    return HcpListData(rows, segment_of, sorted(set(names.values())), ws.sync.awaiting_first_sync())
 
 
 class HcpListPage(QWidget):
@@ -320,7 +324,9 @@ class HcpListPage(QWidget):
         )
         if not total and self.loaded:
             self.empty.setText(
-                "No HCPs in this workspace yet. Sign in and sync, or open the demo workspace."
+                WAITING
+                if self.data.waiting
+                else "No HCPs in this workspace yet. Sign in and sync, or open the demo workspace."
             )
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         if rows and not self.table.currentIndex().isValid():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from fieldrep.ui import features
 from fieldrep.ui.dialogs.suggestion_feedback import DismissDialog, SnoozeDialog
 from fieldrep.ui.models import SuggestionTableModel
+from fieldrep.ui.pages.hcps import WAITING
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
@@ -123,15 +124,16 @@ class SuggestionsPage(QWidget):
 
         def load(ws):
             service = features.suggestions(ws)
-            return None if service is None else service.daily_list(limit=DAILY_LIMIT, today=today)
+            rows = None if service is None else service.daily_list(limit=DAILY_LIMIT, today=today)
+            return rows, ws.sync.awaiting_first_sync()
 
-        Op(load, parent=self).success(self._show).run(self.taskman)
+        Op(load, parent=self).success(lambda r: self._show(r[0], waiting=r[1])).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & {"suggestions", "calls", "plans", "sync", "segments", "day"}:
             self.reload()
 
-    def _show(self, rows: list[Any] | None) -> None:
+    def _show(self, rows: list[Any] | None, *, waiting: bool = False) -> None:
         self.available = rows is not None
         if rows is None:
             self.empty.setText(
@@ -144,7 +146,9 @@ class SuggestionsPage(QWidget):
         else:
             self.model.set_rows(rows)
             self.empty.setText(
-                "No suggestions today — all caught up. Plan from the HCP list instead."
+                WAITING
+                if waiting
+                else "No suggestions today — all caught up. Plan from the HCP list instead."
             )
             self.stack.setCurrentIndex(0 if rows else 1)
             if rows:
