@@ -82,17 +82,25 @@ def build_suggestion(
 
 
 NO_CONSENT = "no consent on record for remote calls, phone, email or events: visits only"
-FIT_TIEBREAK = 1e-3  # prefer, among equals, an HCP an approved message fits
-SPREAD_TIEBREAK = 1e-4  # then a different spread of the territory each day
+# Cold start: an HCP with no contact on record has nothing to score on but master data.
+# Among those, one a product's approved messages fit (a visit needs something on-label to
+# say) is worth this much more, in score units (1.0 = a good outcome with a decile-10
+# HCP): enough to outweigh the small shifts a neutral segment mix gives any message.
+COLD_START_FIT = 0.05
+SPREAD_TIEBREAK = 1e-4  # equal scores: a different spread of the territory each day
 
 
 def _tiebreak(t: Territory, today: date) -> FloatArray:
-    """Among HCPs that score the same: first those a product's approved messages fit
-    (a visit needs something to say), then a day-seeded shuffle, so a territory with no
-    history is spread across rather than taken in id order."""
-    fits = t.messages.allowed[t.specialty].any(axis=(1, 2)) if t.messages.ids else np.zeros(t.n)
+    """An ordering preference on top of the scores: HCPs with no history that a product
+    fits first, then a day-seeded shuffle among equals, so a territory with no history
+    is spread across rather than taken in id order. Never changes a score or a reason."""
+    if t.messages.ids:
+        fits = t.messages.allowed[t.specialty].any(axis=(1, 2))
+    else:
+        fits = np.zeros(t.n, dtype=bool)
+    no_history = t.history.last_ordinal.max(axis=1) < 0
     shuffle = np.random.default_rng(today.toordinal()).random(t.n)
-    return np.asarray(FIT_TIEBREAK * fits + SPREAD_TIEBREAK * shuffle, dtype=np.float64)
+    return np.asarray(COLD_START_FIT * (fits & no_history) + SPREAD_TIEBREAK * shuffle)
 
 
 class SuggestionService:
