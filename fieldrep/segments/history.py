@@ -30,13 +30,15 @@ _THEME_CASE = (
 )
 # One scan of call_notes (each encrypted page is decrypted once): a row per (call,
 # approved message), or one row with theme -1 for a call without a known message.
+# Only submitted notes are contacts: a draft has not happened yet as far as the record
+# goes, and a sync conflict copy repeats a call already counted.
 _CALLS = (
     f"SELECT c.rowid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
     "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
     f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END "
     "FROM call_notes c JOIN hcps h ON h.id = c.hcp_id "
     "LEFT JOIN json_each(c.key_messages) k LEFT JOIN approved_messages m ON m.id = k.value "
-    "WHERE c.started_at < ? {only}"
+    "WHERE c.started_at < ? AND c.status = 'submitted' AND c.conflict_of IS NULL {only}"
 )
 _ROWIDS = "SELECT id, rowid FROM hcps"
 JULIAN_TO_ORDINAL = 1721424.5  # julianday('0001-01-01') - 1: julian day -> date.toordinal()
