@@ -1,7 +1,9 @@
 """The daily list: the best action per HCP, top N within the rep's capacity.
 
 One suggestion per HCP (so the list is diverse across HCPs), ranked by expected value,
-until the limit or the day's minutes run out. Up to `exploration_share` of the slots go
+until the limit is reached, each channel taking no more than the rep's slots for it (a
+day is built around visits: so many visit slots, remote slots, an e-mail batch), never
+one pool of minutes that cheap e-mails would fill. Up to `exploration_share` of the slots go
 to exploratory items: HCPs whose Thompson-sampled channel differs from the posterior
 mean's choice, so uncertain channels get tried and learned about. They are marked.
 """
@@ -45,30 +47,34 @@ def choose_daily(
     `tiebreak` (N, each well below any real score difference) orders HCPs whose scores
     are equal, as they all are on a company's first day with no history: never by id.
     """
-    minutes = np.array([config.minutes[c] for c in CHANNELS])
+    slots = [config.daily_slots.get(c, 0) for c in CHANNELS]
     explore = int(limit * config.exploration_share) if sampled is not None else 0
-    channel, best = best_per_hcp(table)
-    key = best if tiebreak is None else best + tiebreak
-    order = np.argsort(-key, kind="stable")
+    channel, _ = best_per_hcp(table)
+    # Every allowed (HCP, channel) by score: an HCP whose best channel has no slot left
+    # today is still offered on its next channel that has one.
+    c_count = table.score.shape[1]
+    key = table.score if tiebreak is None else table.score + tiebreak[:, None]
+    flat = np.flatnonzero(np.isfinite(key.ravel()) & (table.score.ravel() > 0))
+    flat = flat[np.argsort(-key.ravel()[flat], kind="stable")]
     picks: list[Pick] = []
     taken: set[int] = set()
-    budget = config.capacity_minutes
 
     def take(i: int, c: int, exploratory: bool) -> bool:
-        nonlocal budget
-        cost = int(minutes[c])
-        if cost > budget:
+        if slots[c] <= 0 or i in taken:
             return False
-        budget -= cost
+        slots[c] -= 1
         taken.add(i)
         score = float(table.score[i, c])
         picks.append(Pick(i, c, int(table.message[i, c]), score, exploratory))
         return True
 
-    for i in order:
-        if len(picks) >= limit - explore or not np.isfinite(best[i]) or best[i] <= 0:
-            break
-        take(int(i), int(channel[i]), False)
+    def fill(until: int) -> None:
+        for k in flat:
+            if len(picks) >= until or not any(slots):
+                break
+            take(int(k) // c_count, int(k) % c_count, False)
+
+    fill(limit - explore)
     if sampled is not None and explore:
         # Explore only where it is cheap: the tried action must score (on posterior means)
         # at least `exploration_floor` of the weakest greedy pick.
@@ -83,9 +89,5 @@ def choose_daily(
             if take(int(i), c, True):
                 explore -= 1
     if len(picks) < limit:  # exploration found nothing worth trying: fill greedily
-        for i in order:
-            if len(picks) >= limit or not np.isfinite(best[i]) or best[i] <= 0:
-                break
-            if int(i) not in taken:
-                take(int(i), int(channel[i]), False)
+        fill(limit)
     return picks

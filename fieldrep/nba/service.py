@@ -8,7 +8,8 @@ next time the territory is loaded. Safe to call from a worker thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -161,16 +162,27 @@ class SuggestionService:
             s.today.toordinal() * 1_000_003 + s.territory.data_as_of.toordinal()
         )
 
-    def daily_list(self, limit: int = 10, today: date | None = None) -> list[Suggestion]:
-        """Today's top `limit` actions across the territory, one per HCP, within capacity."""
+    def daily_list(
+        self,
+        limit: int = 10,
+        today: date | None = None,
+        *,
+        slots: Mapping[Channel, int] | None = None,
+    ) -> list[Suggestion]:
+        """Today's top `limit` actions across the territory, one per HCP, each channel
+        within the day's slots for it (`slots`, the rep's own; else the configured ones;
+        a channel left out of `slots` keeps its configured number)."""
         if limit <= 0:
             return []
+        config = self.config
+        if slots is not None:
+            config = replace(config, daily_slots={**config.daily_slots, **slots})
         s = self._scored(today)
-        sampled = score_territory(s.territory, s.today, self.config, rng=self._rng(s), post=s.post)
+        sampled = score_territory(s.territory, s.today, config, rng=self._rng(s), post=s.post)
         picks = choose_daily(
-            s.table, self.config, limit, sampled=sampled, tiebreak=_tiebreak(s.territory, s.today)
+            s.table, config, limit, sampled=sampled, tiebreak=_tiebreak(s.territory, s.today)
         )
-        return [build_suggestion(s, p, self.config) for p in picks]
+        return [build_suggestion(s, p, config) for p in picks]
 
     def _row(self, s: Scored, hcp_id: str) -> int:
         try:

@@ -57,5 +57,9 @@ def test_drafts_do_not_shift_suggestions(workspace: Workspace) -> None:
 
     after = ws.suggestions.for_hcp(HCP.id)
     assert before is not None and after is not None
-    assert (after.channel, after.score, after.reasons) == (before.channel, before.score, before.reasons)
+    assert (after.channel, after.score, after.reasons) == (
+        before.channel,
+        before.score,
+        before.reasons,
+    )
     assert ws.suggestions.territory(today()).history.contacts.sum() == 0

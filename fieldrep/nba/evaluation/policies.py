@@ -30,17 +30,16 @@ class Proposal:
 
 
 def _fill(world: World, order: list[tuple[int, int, int]], limit: int) -> list[Proposal]:
-    """Take candidates in order, one per HCP, within the limit and the minutes budget."""
-    config = world.config
-    budget, taken = config.capacity_minutes, set()
+    """Take candidates in order, one per HCP, within the limit and the slots per channel."""
+    slots = [world.config.daily_slots.get(c, 0) for c in CHANNELS]
+    taken: set[int] = set()
     out: list[Proposal] = []
     for i, c, m in order:
         if len(out) >= limit:
             break
-        cost = config.minutes[CHANNELS[c]]
-        if i in taken or cost > budget:
+        if i in taken or slots[c] <= 0:
             continue
-        budget -= cost
+        slots[c] -= 1
         taken.add(i)
         out.append(Proposal(i, c, m))
     return out
@@ -49,12 +48,6 @@ def _fill(world: World, order: list[tuple[int, int, int]], limit: int) -> list[P
 def _first_message(world: World, i: int, c: int) -> int:
     options = np.flatnonzero(world.territory.messages.allowed[world.territory.specialty[i], c])
     return int(options[0]) if options.size else -1
-
-
-def _default_channel(bits: np.ndarray, i: int) -> int | None:
-    """The traditional rep's choice: a visit if allowed, else the next channel in line."""
-    allowed = np.flatnonzero(bits[i] == 0)
-    return int(allowed[0]) if allowed.size else None
 
 
 class RuleOrderPolicy:
@@ -82,22 +75,18 @@ class RuleOrderPolicy:
     ) -> list[Proposal]:
         bits = blocked_bits(world.territory, today, world.config)
         order = []
+        t = world.territory
         for i in self._order(world, today, rng):
+            allowed = np.flatnonzero(bits[i] == 0)  # the default order: a visit first
             if self.name == "random":
-                allowed = np.flatnonzero(bits[i] == 0)
-                c = int(rng.choice(allowed)) if allowed.size else None
-            else:
-                c = _default_channel(bits, int(i))
-            if c is None:
-                continue
-            if self.name == "random":
-                options = np.flatnonzero(
-                    world.territory.messages.allowed[world.territory.specialty[i], c]
-                )
-                m = int(rng.choice(options)) if options.size else -1
-            else:
-                m = _first_message(world, int(i), c)
-            order.append((int(i), c, m))
+                allowed = rng.permutation(allowed)
+            for c in allowed:  # later channels when the day's slots for one are used up
+                if self.name == "random":
+                    options = np.flatnonzero(t.messages.allowed[t.specialty[i], c])
+                    m = int(rng.choice(options)) if options.size else -1
+                else:
+                    m = _first_message(world, int(i), int(c))
+                order.append((int(i), int(c), m))
         picks = _fill(world, order, limit)
         if self.name == "round-robin" and picks:
             self._cursor = (picks[-1].row + 1) % world.territory.n
