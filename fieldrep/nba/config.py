@@ -103,9 +103,9 @@ class NbaConfig:
     # -- the daily list ----------------------------------------------------------------
     # The rep's day per channel (the organisation's default; a rep may pass their own to
     # `SuggestionService.daily_list`): visit and remote-call slots, phone calls, the e-mail
-    # batch and invitations. Six visits fill a day of 45-minute visits with travel.
+    # batch and invitations. Eight 45-minute visits fill a day (the old 360 minutes).
     daily_slots: dict[Channel, int] = field(
-        default_factory=lambda: {C.VISIT: 6, C.REMOTE: 3, C.PHONE: 2, C.EMAIL: 4, C.EVENT: 1}
+        default_factory=lambda: {C.VISIT: 8, C.REMOTE: 4, C.PHONE: 3, C.EMAIL: 5, C.EVENT: 2}
     )
     exploration_share: float = 0.15  # at most this share of a list is exploratory
     exploration_floor: float = 0.97  # ... and only actions nearly as good as the last pick
