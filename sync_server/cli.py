@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -22,7 +24,7 @@ from sync_server.cli_imports import ReportingHandler, add_commands
 from sync_server.config import Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
-from sync_server.services import alignment, auth, changelog, demo, users
+from sync_server.services import alignment, audit, auth, changelog, demo, sessions, users
 from sync_server.services.callers import ROLES
 from sync_server.services.device_report import device_rows
 from sync_server.services.login_throttle import prune_login_failures
@@ -135,10 +137,100 @@ def cmd_devices(_args: argparse.Namespace, engine: Engine) -> int:
 
 def cmd_revoke_device(args: argparse.Namespace, engine: Engine) -> int:
     with _session(engine) as session, session.begin():
-        device = auth.revoke_device(session, device_id=args.device_id)
+        device = auth.revoke_device(session, device_id=args.device_id, actor=_actor())
         owner = device.username
     print(f"Revoked device {args.device_id} of {owner}; it will wipe its data at its next sync.")
     return 0
+
+
+def _actor() -> str:
+    """Who ran an admin command: the operating-system account, for the audit log."""
+    try:
+        return f"admin-cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "admin-cli"
+
+
+def cmd_disable_user(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        ended = sessions.disable_user(session, username=args.username, actor=_actor())
+    print(f"Disabled '{args.username}': cannot log in; {ended} session(s) ended.")
+    return 0
+
+
+def cmd_enable_user(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        sessions.enable_user(session, username=args.username, actor=_actor())
+    print(f"Enabled '{args.username}': they can log in again.")
+    return 0
+
+
+def cmd_reset_password(args: argparse.Namespace, engine: Engine) -> int:
+    password = _password(args.username)
+    with _session(engine) as session, session.begin():
+        ended = sessions.reset_password(
+            session, username=args.username, password=password, actor=_actor()
+        )
+    print(f"New password set for '{args.username}'; {ended} session(s) ended (log in again).")
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace, engine: Engine) -> int:
+    settings = Settings.from_env(args.database_url)
+    with _session(engine) as session:
+        rows = sessions.sessions_of(session, username=args.username, settings=settings)
+    if not rows:
+        print(f"'{args.username}' has no open sessions.")
+        return 0
+    print("device  name  logged in  last used  expires")
+    for row in rows:
+        print(f"{row.device_id}  {row.device_name or '-'}  {_when(row.logged_in)}  "
+              f"{_when(row.last_used)}  {_when(row.expires)}")  # fmt: skip
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def cmd_end_sessions(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session, session.begin():
+        ended = sessions.end_sessions(
+            session, username=args.username, device_id=args.device, actor=_actor()
+        )
+    print(f"Ended {ended} session(s) of '{args.username}'; those devices must log in again.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, engine: Engine) -> int:
+    with _session(engine) as session:
+        rows = audit.events_since(session, args.since)
+    for row in rows:
+        if args.json:
+            print(json.dumps({
+                "id": row.id, "at": _aware(row.at).isoformat(), "actor": row.actor,
+                "action": row.action, "target": row.target, "address": row.address,
+                "detail": row.detail,
+            }))  # fmt: skip
+        else:
+            print("\t".join([_aware(row.at).isoformat(), row.actor, row.action, row.target,
+                             row.address or "-", row.detail]))  # fmt: skip
+    return 0
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _since(text: str) -> datetime:
+    """An argparse type: an ISO date or date-time (UTC unless it says otherwise)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date (2026-11-30) or a date-time (2026-11-30T08:00)"
+        ) from None
+    return _aware(value)
 
 
 def cmd_prune(args: argparse.Namespace, engine: Engine) -> int:
@@ -159,6 +251,9 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
     from sync_server.app import create_app
 
     engine.dispose()
+    # Logins, logouts and refusals are INFO lines: a server always writes them, whatever
+    # uvicorn's own --log-level (the root logger stays at WARNING for admin commands).
+    logging.getLogger("sync_server").setLevel(logging.INFO)
     app = create_app(args.database_url, migrate=False)
     # The client address (per-address login limit) is the socket's peer unless the admin
     # names the proxies whose X-Forwarded-For may be believed: uvicorn would otherwise
@@ -204,6 +299,28 @@ def _engine(database_url: str) -> Engine:
         raise Invalid(f"no driver for {where} is installed ({exc.name})") from None
 
 
+# Admin commands that change data and audit themselves through the services they call
+# elsewhere; the others that change data are audited here, after they ran.
+SELF_AUDITED = {"revoke-device", "disable-user", "enable-user", "reset-password", "end-sessions"}
+READ_ONLY = {"init-db", "territories", "devices", "serve", "sessions", "audit", "catalogues",
+             "export-catalogue"}  # fmt: skip
+
+
+def _audit_command(args: argparse.Namespace, engine: Engine, code: int) -> None:
+    """One audit row per data-changing admin command (imports, users, catalogues...):
+    what ran, on which files or names, and its exit code. Never a password (those come
+    from the environment or a prompt, not from arguments)."""
+    if args.command in SELF_AUDITED | READ_ONLY or getattr(args, "dry_run", False):
+        return
+    skip = {"handler", "command", "database_url", "serve_database_url"}
+    named = [f"{k}={v}" for k, v in sorted(vars(args).items()) if k not in skip and v]
+    with _session(engine) as session, session.begin():
+        audit.record(
+            session, actor=_actor(), action=f"admin:{args.command}",
+            target=" ".join(named)[:190], detail=f"exit {code}",
+        )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldrep-server", description=__doc__)
     parser.add_argument(
@@ -234,6 +351,24 @@ def build_parser() -> argparse.ArgumentParser:
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")
     p.add_argument("device_id")
+    p = add("disable-user", cmd_disable_user, "lock a user out: no login, every session ends")
+    p.add_argument("username")
+    p = add("enable-user", cmd_enable_user, "let a disabled user log in again")
+    p.add_argument("username")
+    p = add(
+        "reset-password",
+        cmd_reset_password,
+        "set a new password (FIELDREP_PASSWORD or prompt); every session of the user ends",
+    )
+    p.add_argument("username")
+    p = add("sessions", cmd_sessions, "list a user's open sessions (devices with a live token)")
+    p.add_argument("username")
+    p = add("end-sessions", cmd_end_sessions, "end a user's sessions (all, or --device ID)")
+    p.add_argument("username")
+    p.add_argument("--device", help="end only this device's session")
+    p = add("audit", cmd_audit, "print the audit log from --since (tab-separated, or --json)")
+    p.add_argument("--since", type=_since, required=True, help="ISO date or date-time, UTC")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
     p = add(
         "prune",
         cmd_prune,
@@ -264,7 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db.upgrade(engine)
         handler: Handler = args.handler
-        return handler(args, engine)
+        code = handler(args, engine)
+        _audit_command(args, engine, code)
+        return code
     except ServerError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1

@@ -32,8 +32,13 @@ class Settings:
     login_address_window: float = 900.0
     # Tombstones (and superseded change-log rows) older than this may be pruned.
     tombstone_retention_days: int = 90
-    # Larger request bodies are refused (413) before they are parsed.
-    max_body_bytes: int = 64 * 1024 * 1024
+    # Larger push bodies are refused (413) before they are parsed; other routes take
+    # 16 KiB (api/limits.py).
+    max_body_bytes: int = 8 * 1024 * 1024
+    # A token unused for this long expires (each use renews it silently) ...
+    token_idle_days: float = 30.0
+    # ... and none lives longer than this after its login, however much it is used.
+    token_max_days: float = 90.0
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -44,5 +49,7 @@ class Settings:
             login_address_failures=int(os.environ.get("FIELDREP_LOGIN_ADDRESS_FAILURES", "30")),
             login_address_window=float(os.environ.get("FIELDREP_LOGIN_ADDRESS_WINDOW", "900")),
             tombstone_retention_days=int(os.environ.get("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90")),
-            max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(64 * 1024 * 1024))),
+            max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
+            token_idle_days=float(os.environ.get("FIELDREP_TOKEN_IDLE_DAYS", "30")),
+            token_max_days=float(os.environ.get("FIELDREP_TOKEN_MAX_DAYS", "90")),
         )

@@ -8,6 +8,7 @@ which is what the `connect`/`begin` hooks below do (SQLAlchemy's documented reci
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ def make_engine(database_url: str) -> Engine:
             url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
         )
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(url.database))
     engine = create_engine(
         url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
     )
@@ -55,6 +56,18 @@ def make_engine(database_url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (it holds note text and password
+    and token hashes). SQLite gives `-wal` and `-shm` the main file's permissions, so
+    they follow; files left 0644 by an older server are tightened too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

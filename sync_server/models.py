@@ -43,6 +43,9 @@ class User(Base):
         Id, ForeignKey("users.username"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A disabled user cannot log in and every token of theirs is refused.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Territory(Base):
@@ -63,6 +66,10 @@ class Device(Base):
     username: Mapped[str] = mapped_column(Id, ForeignKey("users.username"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The token's session: issued at login (the hard maximum counts from here), last
+    # used (the idle lifetime slides from here: silent renewal while in use).
+    token_issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -234,3 +241,18 @@ class CatalogueDocument(Base):
     content: Mapped[Any] = mapped_column(JsonType)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AuditEvent(Base):
+    """Who did what, when, from where: append-only (database triggers refuse UPDATE and
+    DELETE), exported by `fieldrep-server audit --since`. Never secrets, never note text."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -87,7 +87,16 @@ def _db_value(column: Any, value: Any) -> Any:
         return None if value is None else json.dumps(value, separators=(",", ":"))
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        # SQLite stores 64-bit integers only; one absurd value from the server must not
+        # stop the whole territory from syncing (OverflowError on every page).
+        log.warning("%s: a value beyond 64 bits was clamped", column.name)
+        return max(INT64_MIN, min(INT64_MAX, value))
     return value
+
+
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
 
 
 def pending_keys(conn: Connection) -> set[tuple[str, str]]:

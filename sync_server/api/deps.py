@@ -50,9 +50,10 @@ def check_protocol_header(
 
 def get_current_device(
     session: SessionDep,
+    settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Caller:
-    caller = authenticate(session, authorization=authorization)
+    caller = authenticate(session, authorization=authorization, settings=settings)
     session.commit()  # end the read transaction; the route starts its own work
     return caller
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldrep.sync.protocol import ErrorBody, ErrorCode
 from sync_server.errors import RateLimited, ServerError
@@ -21,6 +22,13 @@ STATUS_BY_CODE = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.INVALID: 422,
     ErrorCode.RATE_LIMITED: 429,
+}
+
+
+HTTP_MESSAGES = {
+    400: "Bad request: the body is not valid JSON or not what this call takes.",
+    404: "No such address on this server: check the server URL in the app's settings.",
+    405: "This address does not take that method.",
 }
 
 
@@ -46,6 +54,13 @@ def install(app: FastAPI) -> None:
         if isinstance(error, RateLimited):
             headers = {"Retry-After": str(int(error.retry_after) + 1)}
         return _error(STATUS_BY_CODE[error.code], error.code, error.message, headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        # 400, 404, 405 ... from the framework: the documented body, not `{"detail"}`.
+        code = ErrorCode.UNAUTHORIZED if error.status_code == 401 else ErrorCode.INVALID
+        message = HTTP_MESSAGES.get(error.status_code, f"Request refused ({error.status_code}).")
+        return _error(error.status_code, code, message, dict(error.headers or {}) or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

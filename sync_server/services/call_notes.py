@@ -37,6 +37,13 @@ def _not_found(note_id: str) -> Rejected:
     )
 
 
+def _id_taken(note_id: str) -> Rejected:
+    return Rejected(
+        f"Call note '{note_id}' cannot be created: the id is already in use. Log the call "
+        "again (it gets a new id)."
+    )
+
+
 def _log(session: Session, note: CallNote, op: Op = Op.UPDATE) -> None:
     changelog.record(
         session, entity=Entity.CALL_NOTE, entity_id=note.id, op=op,
@@ -55,7 +62,12 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     if existing is not None:
         if existing.author == caller.username and existing.data == data:
             return Outcome(existing.version)  # the same note arriving from a second device
-        raise Rejected(f"A call note with id '{mutation.entity_id}' already exists.")
+        # The same words whoever holds the id: a create tells nothing of other reps' notes.
+        raise _id_taken(mutation.entity_id)
+    if data["conflict_of"] is not None:
+        original = session.get(CallNote, data["conflict_of"])
+        if original is None or original.author != caller.username:
+            raise _not_found(data["conflict_of"])
     accessible_hcp(session, caller, data["hcp_id"])
     note = CallNote(
         id=mutation.entity_id,
@@ -107,6 +119,21 @@ def _conflict_copy(
     return copy_id
 
 
+def _only_follow_ups_ticked(data: dict[str, Any], changed: dict[str, Any]) -> bool:
+    """A submitted note stays locked except for ticking its follow-ups done (or undone):
+    same descriptions and due dates, only `done` flags differ."""
+    if set(changed) != {"follow_ups"}:
+        return False
+    old, new = data.get("follow_ups") or [], changed["follow_ups"] or []
+    if not isinstance(new, list) or len(old) != len(new):
+        return False
+
+    def fixed(items: list[Any]) -> list[tuple[Any, Any]]:
+        return [(i.get("description"), i.get("due")) for i in items if isinstance(i, dict)]
+
+    return fixed(old) == fixed(new) and len(fixed(new)) == len(new)
+
+
 def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     note = session.get(CallNote, mutation.entity_id)
     if note is None or note.author != caller.username:
@@ -117,7 +144,7 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     changed = {k: v for k, v in mutation.fields.items() if note.data.get(k) != v}
     if not changed:
         return Outcome(note.version)  # nothing new (e.g. both devices made the same edit)
-    if note.status == SUBMITTED:
+    if note.status == SUBMITTED and not _only_follow_ups_ticked(note.data, changed):
         raise Rejected(
             "This call note was already submitted and is locked; record a new call note "
             "to add to it."

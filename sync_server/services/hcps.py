@@ -21,7 +21,7 @@ from sync_server.errors import Invalid, Rejected
 from sync_server.models import Hcp, HcpAssignment, JsonType
 from sync_server.services import changelog
 from sync_server.services.bulk import insert_rows
-from sync_server.services.callers import Caller, territory_scope, utcnow
+from sync_server.services.callers import REP, Caller, territory_scope, utcnow
 from sync_server.services.changelog import LogRow
 from sync_server.services.users import ensure_territories
 from sync_server.services.wire import CHANNELS
@@ -236,6 +236,8 @@ def apply_rep_change(
     session: Session, caller: Caller, hcp_id: str, op: Op, fields: dict[str, Any]
 ) -> int:
     """A rep may change only the rep-owned fields (preferred channel) of HCPs in their territory."""
+    if caller.role != REP:  # a manager sees the territory but the channel is the rep's call
+        raise Rejected("Only the HCP's rep can change their preferred channel.")
     if op != Op.UPDATE:
         raise Rejected(
             "HCP master data is managed by sales operations; "

@@ -40,7 +40,9 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
         if plan is not None:
             if plan.owner == caller.username and plan.data == data:
                 return Outcome(plan.version)
-            raise Rejected(f"A visit plan with id '{mutation.entity_id}' already exists.")
+            raise Rejected(
+                f"Visit plan '{mutation.entity_id}' cannot be created: the id is in use."
+            )
         accessible_hcp(session, caller, data["hcp_id"])
         plan = VisitPlan(
             id=mutation.entity_id, owner=caller.username, hcp_id=data["hcp_id"], version=1,
@@ -88,7 +90,7 @@ def apply_feedback(session: Session, caller: Caller, mutation: Mutation) -> Outc
     if existing is not None:
         if existing.owner == caller.username and existing.data == data:
             return Outcome(1)
-        raise Rejected(f"Feedback with id '{mutation.entity_id}' already exists.")
+        raise Rejected(f"Feedback '{mutation.entity_id}' cannot be created: the id is in use.")
     accessible_hcp(session, caller, data["hcp_id"])
     session.add(
         SuggestionFeedback(
@@ -170,7 +172,9 @@ def apply_coaching_comment(session: Session, caller: Caller, mutation: Mutation)
     if existing is not None:
         if existing.author == caller.username and existing.data == data:
             return Outcome(1)
-        raise Rejected(f"A coaching comment with id '{mutation.entity_id}' already exists.")
+        raise Rejected(
+            f"Coaching comment '{mutation.entity_id}' cannot be created: the id is in use."
+        )
     session.add(
         CoachingComment(
             id=mutation.entity_id,

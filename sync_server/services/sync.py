@@ -33,11 +33,12 @@ from fieldrep.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync_server.errors import Forbidden, Rejected, UpdateRequired
+from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
-from sync_server.services import call_notes, changelog, hcps, personal
-from sync_server.services.callers import Caller, utcnow
+from sync_server.services import audit, call_notes, changelog, hcps, personal
+from sync_server.services.callers import MANAGER, Caller, utcnow
 from sync_server.services.outcome import Outcome
+from sync_server.services.safe_text import bounded, printable, unstorable
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,11 @@ def _device(session: Session, caller: Caller, device_id: str, *, lock: bool = Fa
 def handshake(session: Session, *, caller: Caller, request: Handshake) -> HandshakeResult:
     """Marks the start of a sync for this device (the `devices` report times it)."""
     check_versions(request.protocol_version, request.schema_version)
+    if unstorable(request.client_version) or unstorable(request.device_id):
+        raise Invalid(
+            "Invalid request: client_version or device_id holds characters that cannot be "
+            "stored (NUL or an unpaired surrogate)."
+        )
     device = _device(session, caller, request.device_id)
     now = utcnow()
     device.protocol_version = request.protocol_version
@@ -160,7 +166,17 @@ def describe_refusal(error: IntegrityError | DataError) -> str:
     return ", ".join(parts)
 
 
+UNSTORABLE = (
+    "This change holds characters the server cannot store (a NUL byte or an unpaired "
+    "surrogate) in an id, a field name or a value; it was not applied."
+)
+
+
 def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> MutationResult:
+    if unstorable(mutation.entity_id) or unstorable(mutation.fields):
+        return MutationResult(
+            mutation_seq=mutation.mutation_seq, status=MutationStatus.REJECTED, reason=UNSTORABLE
+        )
     buffer: list[changelog.LogRow] = session.info[changelog.BUFFER_KEY]
     mark = len(buffer)
     try:
@@ -171,7 +187,7 @@ def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> Mutation
         return MutationResult(
             mutation_seq=mutation.mutation_seq,
             status=MutationStatus.REJECTED,
-            reason=rejected.reason,
+            reason=bounded(rejected.reason),
         )
     except (IntegrityError, DataError) as refused:
         del buffer[mark:]
@@ -179,8 +195,8 @@ def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> Mutation
         # Never log the exception itself: its text carries the statement's parameters,
         # i.e. field values such as call-note insights (health data).
         log.warning("%s %s (mutation %s of device %s) refused by the database: %s",
-                    mutation.entity, mutation.entity_id, mutation.mutation_seq,
-                    caller.device_id, describe_refusal(refused))  # fmt: skip
+                    mutation.entity.value, printable(mutation.entity_id), mutation.mutation_seq,
+                    printable(caller.device_id), describe_refusal(refused))  # fmt: skip
         return MutationResult(
             mutation_seq=mutation.mutation_seq,
             status=MutationStatus.REJECTED,
@@ -207,10 +223,17 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
         session, device.id, [m.mutation_seq for m in request.mutations if m.mutation_seq <= last]
     )
     changelog.start_buffer(session)
+    applied_now: set[int] = set()
     for mutation in request.mutations:
-        if mutation.mutation_seq <= last:
-            prior = priors.get(mutation.mutation_seq)
-            if prior is None or prior.mutation_id != mutation.mutation_id:
+        # A seq at or below the last applied one with no outcome on record was never
+        # seen (sent out of order): it is new, and applied like any other.
+        if mutation.mutation_seq in applied_now:  # the same seq twice in one batch
+            results.append(_seq_reused(mutation))
+            device.mutations_rejected += 1
+            continue
+        if mutation.mutation_seq <= last and mutation.mutation_seq in priors:
+            prior = priors[mutation.mutation_seq]
+            if prior.mutation_id != _storable_id(mutation.mutation_id):
                 # Not a replay: a restored or copied data folder numbering anew. Answering
                 # `duplicate` would make the client drop a change the server never had.
                 results.append(_seq_reused(mutation))
@@ -221,11 +244,12 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
             continue
         result = _apply_one(session, caller, mutation)
         results.append(result)
-        last = mutation.mutation_seq
+        applied_now.add(mutation.mutation_seq)
+        last = max(last, mutation.mutation_seq)
         outcomes.append(
             {
                 "device_id": device.id, "mutation_seq": mutation.mutation_seq,
-                "mutation_id": mutation.mutation_id, "status": result.status.value,
+                "mutation_id": _storable_id(mutation.mutation_id), "status": result.status.value,
                 "reason": result.reason, "version": result.version,
                 "conflict_copy_id": result.conflict_copy_id, "applied_at": now,
             }
@@ -233,6 +257,11 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
         if result.status == MutationStatus.REJECTED:
             device.mutations_rejected += 1
             device.last_error = f"mutation {mutation.mutation_seq} rejected: {result.reason}"
+            audit.record(
+                session, actor=caller.username, action="mutation_rejected",
+                target=f"{mutation.entity.value} {mutation.entity_id}",
+                detail=f"device {device.id}, seq {mutation.mutation_seq}: {result.reason}",
+            )  # fmt: skip
         else:
             device.mutations_applied += 1
     changelog.flush_buffer(session, now=now)
@@ -259,6 +288,7 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
     page = changelog.pull_page(
         session, scopes=caller.scopes(), since=since, limit=limit, issued=issued
     )
+    _audit_team_access(session, caller, page)
     if not page.reset_required:
         device.resume_cursor = page.cursor if page.has_more else None
         device.resume_since = since if page.has_more else None
@@ -273,6 +303,35 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
             device.last_sync_ms = int((now - started).total_seconds() * 1000)
     session.commit()
     return page
+
+
+def _storable_id(mutation_id: str) -> str:
+    """The id as the ledger can hold it (an unstorable one is kept escaped, not lost)."""
+    return printable(mutation_id, 64) if unstorable(mutation_id) else mutation_id
+
+
+def _audit_team_access(session: Session, caller: Caller, page: PullResponse) -> None:
+    """A manager reading their reps' call notes is audited (who, whose, how many)."""
+    if caller.role != MANAGER:
+        return
+    team_records = [
+        c for c in page.changes
+        if c.entity in TEAM_RECORDS and c.data is not None and _owner(c.data) in caller.team
+    ]  # fmt: skip
+    if team_records:
+        reps = sorted({_owner(c.data or {}) for c in team_records})
+        audit.record(
+            session, actor=caller.username, action="team_records_read",
+            target=", ".join(reps),
+            detail=f"{len(team_records)} note(s), device {caller.device_id}",
+        )  # fmt: skip
+
+
+TEAM_RECORDS = {Entity.CALL_NOTE}
+
+
+def _owner(data: dict[str, object]) -> str:
+    return str(data.get("author") or data.get("owner") or "")
 
 
 def _aware(value: datetime) -> datetime:

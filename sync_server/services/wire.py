@@ -51,13 +51,25 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False)
 
 
-class FollowUpData(_Record):
+class _Pushed(_Record):
+    """What devices push: JSON types as the protocol writes them, never coerced
+    (`true`, "10" or 10.0 is not a duration in minutes)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# Every number a device stores must fit SQLite's 64-bit integer (a larger one made every
+# device in the territory fail to apply the page); real values are far below this.
+MAX_COUNT = 10**9
+
+
+class FollowUpData(_Pushed):
     description: LongText
     due: IsoDate
     done: bool = False
 
 
-class CallNoteData(_Record):
+class CallNoteData(_Pushed):
     hcp_id: RecordId
     author: ShortText
     channel: Channel
@@ -76,7 +88,7 @@ class CallNoteData(_Record):
     conflict_of: RecordId | None = None
 
 
-class VisitPlanData(_Record):
+class VisitPlanData(_Pushed):
     hcp_id: RecordId
     planned_date: IsoDate
     planned_time: ClockTime | None = None
@@ -88,7 +100,7 @@ class VisitPlanData(_Record):
     suggestion_id: ShortText | None = None
 
 
-class SuggestionFeedbackData(_Record):
+class SuggestionFeedbackData(_Pushed):
     suggestion_id: ShortText
     hcp_id: RecordId
     action: Literal["accepted", "dismissed", "snoozed"]
@@ -106,7 +118,7 @@ class SuggestionFeedbackData(_Record):
     comment: LongText = ""
 
 
-class SegmentMixData(_Record):
+class SegmentMixData(_Pushed):
     hcp_id: RecordId
     weights: dict[ShortText, Annotated[float, Field(ge=0, le=1e6)]] = Field(max_length=50)
     confidence: float = Field(default=1.0, ge=0, le=1)
@@ -114,7 +126,7 @@ class SegmentMixData(_Record):
     evidence: list[LongText] = Field(default_factory=list, max_length=50)
 
 
-class CoachingCommentData(_Record):
+class CoachingCommentData(_Pushed):
     rep_username: ShortText
     call_note_id: RecordId | None = None
     author: ShortText
@@ -136,7 +148,7 @@ class HcpData(_Record):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     tier: Literal["A", "B", "C", "D"] = "C"
     decile: int = Field(default=5, ge=1, le=10)
-    patient_volume: int = Field(default=0, ge=0)
+    patient_volume: int = Field(default=0, ge=0, le=MAX_COUNT)
     consents: dict[Channel, bool] = Field(default_factory=dict)
     preferred_channel: Channel | None = None
     do_not_contact: bool = False

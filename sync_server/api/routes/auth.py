@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from fieldrep.sync.protocol import LoginRequest, LoginResponse
-from sync_server.api.deps import SessionDep, SettingsDep
+from sync_server.api.deps import CurrentDevice, SessionDep, SettingsDep
 from sync_server.api.errors import responses
 from sync_server.services import auth
 
@@ -25,3 +25,14 @@ def login(
     # The socket's peer: behind a reverse proxy, the proxy (X-Forwarded-For is not trusted).
     address = request.client.host if request.client else None
     return auth.login(session, request=body, settings=settings, address=address)
+
+
+@router.post("/logout", status_code=204, response_class=Response, responses=responses(401))
+def logout(request: Request, session: SessionDep, caller: CurrentDevice) -> Response:
+    """Forget this device's token on the server (the app also removes it locally).
+
+    The device stays registered and keeps its data; the next login issues a new token.
+    """
+    address = request.client.host if request.client else None
+    auth.logout(session, caller=caller, address=address)
+    return Response(status_code=204)

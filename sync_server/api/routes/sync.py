@@ -15,7 +15,7 @@ from fieldrep.sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync_server.api.deps import CurrentDevice, ProtocolChecked, SessionDep
+from sync_server.api.deps import CurrentDevice, ProtocolChecked, SessionDep, SettingsDep
 from sync_server.api.errors import responses
 from sync_server.services import sync
 from sync_server.services.auth import authenticate
@@ -27,11 +27,12 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 def handshake(
     body: Handshake,
     session: SessionDep,
+    settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> HandshakeResult:
     """Versions first (426 `update_required` before anything else), then the token."""
     sync.check_versions(body.protocol_version, body.schema_version)
-    caller = authenticate(session, authorization=authorization)
+    caller = authenticate(session, authorization=authorization, settings=settings)
     return sync.handshake(session, caller=caller, request=body)
 
 
