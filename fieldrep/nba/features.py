@@ -155,7 +155,8 @@ def apply_feedback(
 
     wrong_channel lowers that channel for this HCP only; wrong_message / not_relevant
     lower the message's theme for this HCP; wrong_timing and hcp_unavailable hold the HCP
-    for a while; already_planned and other teach nothing; a snooze holds until its date.
+    for a while; already_planned and other teach nothing; every dismissal takes the HCP
+    off the rest of that day's list; a snooze holds until its date.
     """
     c = CHANNELS.index(channel) if channel is not None else None
     theme = None
@@ -182,6 +183,9 @@ def apply_feedback(
             t.fb_theme_fail[i, theme] += config.not_relevant_failures
         elif reason is not None and reason.value in config.hold_days:
             hold(on + timedelta(days=config.hold_days[reason.value]), reason.value)
+        # Whatever the lesson, a dismissed HCP leaves the day's list (a reason that
+        # teaches nothing, or a lowered message, must not leave the row where it was).
+        hold(on + timedelta(days=1), "dismissed")
 
 
 _HCPS = text(

@@ -87,6 +87,7 @@ def _explain(rule: Rule, t: Territory, i: int, c: int, *, today: date, config: N
             "accepted": f"A suggestion was accepted; held until {until} while it is done.",
             "wrong_timing": f"You said the timing was wrong; not suggested before {until}.",
             "hcp_unavailable": f"You said the HCP is unavailable; not suggested before {until}.",
+            "dismissed": f"You dismissed today's suggestion; suggested again from {until}.",
         }
         return why.get(t.hold_reason[i], f"On hold until {until}.")
     if rule is Rule.ALREADY_PLANNED:

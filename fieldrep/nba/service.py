@@ -16,6 +16,7 @@ import numpy as np
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.errors import NotFoundError, ValidationError
+from fieldrep.domain.plans import SuggestionFeedback
 from fieldrep.domain.workdays import working_day_from
 from fieldrep.nba.config import NbaConfig, config_with_rules
 from fieldrep.nba.daily import Pick, choose_daily
@@ -288,8 +289,8 @@ class SuggestionService:
         reason: DismissReason | None = None,
         until: date | None = None,
         comment: str = "",
-    ) -> None:
-        self._feedback.record(
+    ) -> SuggestionFeedback:
+        return self._feedback.record(
             suggestion_id=s.id,
             hcp_id=s.hcp_id,
             action=action,
@@ -300,11 +301,18 @@ class SuggestionService:
             comment=comment,
         )
 
-    def accept(self, s: Suggestion) -> None:
-        self._record(s, FeedbackAction.ACCEPTED)
+    def accept(self, s: Suggestion) -> SuggestionFeedback:
+        return self._record(s, FeedbackAction.ACCEPTED)
 
-    def dismiss(self, s: Suggestion, reason: DismissReason, comment: str = "") -> None:
-        self._record(s, FeedbackAction.DISMISSED, reason=reason, comment=comment)
+    def dismiss(
+        self, s: Suggestion, reason: DismissReason, comment: str = ""
+    ) -> SuggestionFeedback:
+        """Record the dismissal (the HCP leaves today's list); `undo` takes it back."""
+        return self._record(s, FeedbackAction.DISMISSED, reason=reason, comment=comment)
 
-    def snooze(self, s: Suggestion, until: date) -> None:
-        self._record(s, FeedbackAction.SNOOZED, until=until)
+    def snooze(self, s: Suggestion, until: date) -> SuggestionFeedback:
+        return self._record(s, FeedbackAction.SNOOZED, until=until)
+
+    def undo(self, feedback: SuggestionFeedback) -> None:
+        """Take back a dismissal or snooze the server has not received yet."""
+        self._feedback.retract(feedback.id)

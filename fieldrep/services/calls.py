@@ -171,6 +171,31 @@ class CallService:
             )
             return replace(self.get_in(conn, note_id))
 
+    def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> CallNote:
+        """Tick a follow-up off (or back on). The one change a submitted note accepts:
+        the record of the call stays locked, only the follow-up's `done` flag moves, and
+        the server takes exactly this change on a submitted note."""
+        with self._store.write() as conn:
+            current = self.get_in(conn, note_id)
+            if not 0 <= index < len(current.follow_ups):
+                raise NotFoundError(f"This call note has no follow-up number {index + 1}.")
+            items = list(current.follow_ups)
+            if items[index].done == done:
+                return current
+            items[index] = replace(items[index], done=done)
+            changed = {"follow_ups": _follow_ups_to_json(items)}
+            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
+            outbox.record_mutation(
+                conn,
+                created_at=self._store.clock.now(),
+                entity=ENTITY,
+                entity_id=note_id,
+                op="update",
+                fields=changed,
+                base_version=current.version,
+            )
+            return self.get_in(conn, note_id)
+
     def discard_draft(self, note_id: str) -> None:
         """Delete a draft (a conflict copy the rep has read, say); submitted notes stay."""
         with self._store.write() as conn:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
+from fieldrep.domain.errors import ValidationError
 from fieldrep.domain.plans import SuggestionFeedback, validate_feedback
 from fieldrep.services.base import Store
 from fieldrep.store import outbox
@@ -94,6 +95,18 @@ class FeedbackService:
                 fields=fields,
             )
         return feedback
+
+    def retract(self, feedback_id: str) -> None:
+        """Undo feedback the server has not seen yet: the row and its pending outbox
+        entry go together, so nothing about it is ever sent. Feedback is append-only on
+        the server, so once sent it stays (a ValidationError says so)."""
+        with self._store.write() as conn:
+            if not outbox.has_pending(conn, ENTITY, feedback_id):
+                raise ValidationError(
+                    "This feedback was already sent to the server and cannot be undone."
+                )
+            outbox.drop_pending(conn, ENTITY, feedback_id)
+            conn.execute(delete(suggestion_feedback).where(suggestion_feedback.c.id == feedback_id))
 
     def all(self) -> list[SuggestionFeedback]:
         query = select(suggestion_feedback).order_by(suggestion_feedback.c.created_at)

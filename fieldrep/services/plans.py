@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from fieldrep.domain.enums import Channel, PlanStatus
-from fieldrep.domain.errors import NotFoundError
+from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.plans import VisitPlan, validate_plan
+from fieldrep.planning.schedule import start_times
 from fieldrep.services.base import Store
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
@@ -38,6 +40,27 @@ def plan_from_row(row: Any) -> VisitPlan:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlanEdit:
+    """What a cancel or a move did: the plan as it is now, and every plan it touched as
+    it was before (the moved or cancelled one and the route it left), for `restore`."""
+
+    plan: VisitPlan
+    before: tuple[VisitPlan, ...]
+
+
+_RESTORED = ("planned_date", "planned_time", "route_order", "status")
+
+
+def _fields_of(plan: VisitPlan) -> dict[str, Any]:
+    return {
+        "planned_date": date_to_text(plan.planned_date),
+        "planned_time": time_to_text(plan.planned_time),
+        "route_order": plan.route_order,
+        "status": plan.status.value,
+    }
+
+
 class PlanService:
     def __init__(self, store: Store, hcps: HcpService) -> None:
         self._store = store
@@ -54,6 +77,7 @@ class PlanService:
         notes: str = "",
         suggestion_id: str | None = None,
     ) -> VisitPlan:
+        self._refuse_past(planned_date)
         if planned_time is not None:  # never store a wall time the clocks skip that day
             planned_time = self._store.clock.real_wall_time(planned_date, planned_time)
         plan = VisitPlan(
@@ -105,7 +129,21 @@ class PlanService:
         )
         return self._get_in(conn, plan_id)
 
+    def _refuse_past(self, day: date) -> None:
+        today = self._store.clock.today()
+        if day < today:
+            raise ValidationError(
+                f"{day:%a %d %b} is in the past: plan the visit for today or later "
+                "(a call that already happened is logged with Log call)."
+            )
+
     def move(self, plan_id: str, new_date: date, new_time: time | None = None) -> VisitPlan:
+        return self.reschedule(plan_id, new_date, new_time).plan
+
+    def reschedule(self, plan_id: str, new_date: date, new_time: time | None = None) -> PlanEdit:
+        """Move a visit to another day or time. It leaves its route (the day it left is
+        renumbered 1..n and re-timed, so no gap and no stale time remain)."""
+        self._refuse_past(new_date)
         if new_time is not None:
             new_time = self._store.clock.real_wall_time(new_date, new_time)
         changed = {
@@ -114,11 +152,77 @@ class PlanService:
             "route_order": None,
         }
         with self._store.write() as conn:
-            return self._change(conn, plan_id, changed)
+            old = self._get_in(conn, plan_id)
+            before = self._day_in(conn, old.planned_date)
+            plan = self._change(conn, plan_id, changed)
+            if old.route_order is not None:
+                self._close_route_gap(conn, old.planned_date)
+            return PlanEdit(plan, tuple(before))
+
+    def cancel(self, plan_id: str) -> PlanEdit:
+        """Cancel a visit; the rest of its day's route is renumbered and re-timed."""
+        with self._store.write() as conn:
+            old = self._get_in(conn, plan_id)
+            before = self._day_in(conn, old.planned_date)
+            plan = self._change(conn, plan_id, {"status": PlanStatus.CANCELLED.value})
+            if old.route_order is not None:
+                self._close_route_gap(conn, old.planned_date)
+            return PlanEdit(plan, tuple(before))
 
     def set_status(self, plan_id: str, status: PlanStatus) -> VisitPlan:
+        if status is PlanStatus.CANCELLED:
+            return self.cancel(plan_id).plan
         with self._store.write() as conn:
             return self._change(conn, plan_id, {"status": status.value})
+
+    def restore(self, before: tuple[VisitPlan, ...]) -> list[VisitPlan]:
+        """Undo a cancel or a move: put every plan it touched back as it was (day, time,
+        route position, status), as ordinary field updates so the undo syncs too."""
+        restored = []
+        with self._store.write() as conn:
+            for plan in before:
+                now = self._get_in(conn, plan.id)
+                wanted = _fields_of(plan)
+                current = _fields_of(now)
+                changed = {k: wanted[k] for k in _RESTORED if wanted[k] != current[k]}
+                restored.append(self._change(conn, plan.id, changed) if changed else now)
+        return restored
+
+    def _day_in(self, conn: Connection, day: date) -> list[VisitPlan]:
+        query = select(visit_plans).where(
+            visit_plans.c.planned_date == day.isoformat(),
+            visit_plans.c.status != PlanStatus.CANCELLED.value,
+        )
+        return [plan_from_row(r) for r in conn.execute(query)]
+
+    def _close_route_gap(self, conn: Connection, day: date) -> None:
+        """Renumber the day's routed visits 1..n in their order and re-time them from the
+        route's first time, as ordering the route did."""
+        routed = sorted(
+            (p for p in self._day_in(conn, day) if p.route_order is not None),
+            key=lambda p: p.route_order or 0,
+        )
+        if not routed:
+            return
+        places: list[tuple[float, float] | None] = []
+        for p in routed:
+            hcp = self._hcps.get_in(conn, p.hcp_id)
+            lat, lon = hcp.latitude, hcp.longitude
+            places.append((lat, lon) if lat is not None and lon is not None else None)
+        first = routed[0].planned_time
+        times = (
+            start_times(places, [p.duration_minutes for p in routed], day_start=first)
+            if first is not None
+            else [p.planned_time for p in routed]
+        )
+        for position, (p, at) in enumerate(zip(routed, times, strict=True), start=1):
+            changed: dict[str, Any] = {}
+            if p.route_order != position:
+                changed["route_order"] = position
+            if at is not None and at != p.planned_time:
+                changed["planned_time"] = time_to_text(self._store.clock.real_wall_time(day, at))
+            if changed:
+                self._change(conn, p.id, changed)
 
     def set_route(
         self, ordered_plan_ids: list[str], start_times: list[time] | None = None

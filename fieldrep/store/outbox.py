@@ -103,3 +103,12 @@ def mark_rejected(conn: Connection, seq: int, reason: str) -> None:
 def discard(conn: Connection, seq: int) -> None:
     """The rep chose to drop a rejected change, knowing what it was."""
     conn.execute(delete(outbox).where(outbox.c.seq == seq, outbox.c.state == REJECTED))
+
+
+def drop_pending(conn: Connection, entity: str, entity_id: str) -> None:
+    """Forget unsent changes to one record (an undone action the server never saw)."""
+    conn.execute(
+        delete(outbox).where(
+            outbox.c.entity == entity, outbox.c.entity_id == entity_id, outbox.c.state == PENDING
+        )
+    )

@@ -14,7 +14,7 @@ from tests.pinned_clock import today
 
 def test_plans_for_a_week_come_in_day_and_route_order(demo_workspace: Workspace) -> None:
     hcps = demo_workspace.hcps.all()[:3]
-    monday = date(2026, 11, 23)
+    monday = date(2026, 11, 30)  # the coming week: the past cannot be planned
     first = demo_workspace.plans.add(hcps[0].id, monday, time(9, 0))
     second = demo_workspace.plans.add(hcps[1].id, monday, time(11, 0))
     later = demo_workspace.plans.add(hcps[2].id, monday + timedelta(days=2))

@@ -23,9 +23,10 @@ from fieldrep.ui.pages.day_column import DayColumn
 from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS
 
-MONDAY = week_start(today())
-TUESDAY = MONDAY + timedelta(days=1)
-WEDNESDAY = MONDAY + timedelta(days=2)
+# Three working days of the week on screen from today on (the past cannot be planned).
+FIRST = week_start(today()) + timedelta(days=2)
+SECOND = FIRST + timedelta(days=1)
+THIRD = FIRST + timedelta(days=2)
 PLANNER_HCP_COLUMN = 2
 
 
@@ -80,19 +81,19 @@ def test_dragging_a_visit_to_another_day_moves_it_into_that_days_route(
 ) -> None:
     ws = window.workspace
     h = ws.hcps.all()[:3]
-    a, b = ws.plans.add(h[0].id, MONDAY), ws.plans.add(h[1].id, MONDAY)
-    c = ws.plans.add(h[2].id, TUESDAY)
-    show_planner(qtbot, window, {MONDAY: 2, TUESDAY: 1})
-    tuesday = column(window, TUESDAY)
+    a, b = ws.plans.add(h[0].id, FIRST), ws.plans.add(h[1].id, FIRST)
+    c = ws.plans.add(h[2].id, SECOND)
+    show_planner(qtbot, window, {FIRST: 2, SECOND: 1})
+    tuesday = column(window, SECOND)
 
     with planned(qtbot, window):
-        assert drop(window, tuesday.model, 0, column(window, MONDAY), 1)  # between a and b
+        assert drop(window, tuesday.model, 0, column(window, FIRST), 1)  # between a and b
 
-    assert ws.plans.get(c.id).planned_date == MONDAY
-    assert [p.id for p in ws.plans.for_day(MONDAY)] == [a.id, c.id, b.id]
-    assert [p.route_order for p in ws.plans.for_day(MONDAY)] == [1, 2, 3]
+    assert ws.plans.get(c.id).planned_date == FIRST
+    assert [p.id for p in ws.plans.for_day(FIRST)] == [a.id, c.id, b.id]
+    assert [p.route_order for p in ws.plans.for_day(FIRST)] == [1, 2, 3]
     qtbot.waitUntil(
-        lambda: window.planner.is_showing(TUESDAY) and window.planner.rows_for(TUESDAY) == [],
+        lambda: window.planner.is_showing(SECOND) and window.planner.rows_for(SECOND) == [],
         timeout=WAIT_MS,
     )
 
@@ -102,25 +103,25 @@ def test_dropping_a_visit_below_an_unrouted_day_only_changes_its_day(
 ) -> None:
     ws = window.workspace
     h = ws.hcps.all()[:2]
-    a = ws.plans.add(h[0].id, MONDAY)
-    b = ws.plans.add(h[1].id, TUESDAY, planned_time=None)
-    show_planner(qtbot, window, {MONDAY: 1, TUESDAY: 1})
+    a = ws.plans.add(h[0].id, FIRST)
+    b = ws.plans.add(h[1].id, SECOND, planned_time=None)
+    show_planner(qtbot, window, {FIRST: 1, SECOND: 1})
 
     with planned(qtbot, window):
-        assert drop(window, column(window, MONDAY).model, 0, column(window, WEDNESDAY), -1)
+        assert drop(window, column(window, FIRST).model, 0, column(window, THIRD), -1)
 
-    assert ws.plans.get(a.id).planned_date == WEDNESDAY
+    assert ws.plans.get(a.id).planned_date == THIRD
     assert ws.plans.get(a.id).route_order is None
-    assert ws.plans.get(b.id).planned_date == TUESDAY
+    assert ws.plans.get(b.id).planned_date == SECOND
 
 
 def test_reordering_within_a_day_by_a_real_drop_event_sets_the_route(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     ws = window.workspace
-    a, b, c = (ws.plans.add(hcp.id, TUESDAY) for hcp in ws.hcps.all()[:3])
-    show_planner(qtbot, window, {TUESDAY: 3})
-    tuesday = column(window, TUESDAY)
+    a, b, c = (ws.plans.add(hcp.id, SECOND) for hcp in ws.hcps.all()[:3])
+    show_planner(qtbot, window, {SECOND: 3})
+    tuesday = column(window, SECOND)
     view = tuesday.view
     mime = tuesday.model.mimeData([tuesday.model.index(2, 0)])  # c
     top = view.visualRect(tuesday.model.index(0, PLANNER_HCP_COLUMN)).topLeft()
@@ -135,7 +136,7 @@ def test_reordering_within_a_day_by_a_real_drop_event_sets_the_route(
     with planned(qtbot, window):
         QApplication.sendEvent(view.viewport(), event)
 
-    assert [p.id for p in ws.plans.for_day(TUESDAY)] == [c.id, a.id, b.id]
+    assert [p.id for p in ws.plans.for_day(SECOND)] == [c.id, a.id, b.id]
     qtbot.waitUntil(lambda: not view.isColumnHidden(0), timeout=WAIT_MS)  # "#" now shows
 
 
@@ -143,13 +144,13 @@ def test_dropping_an_hcp_from_the_list_on_a_day_plans_a_visit_there(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     ws = window.workspace
-    show_planner(qtbot, window, {WEDNESDAY: 0})
+    show_planner(qtbot, window, {THIRD: 0})
     hcp = window.hcps.model.row_at(0)
 
     with planned(qtbot, window):
-        assert drop(window, window.hcps.model, 0, column(window, WEDNESDAY), -1)
+        assert drop(window, window.hcps.model, 0, column(window, THIRD), -1)
 
-    plans = ws.plans.for_day(WEDNESDAY)
+    plans = ws.plans.for_day(THIRD)
     assert [(p.hcp_id, p.channel, p.planned_time) for p in plans] == [(hcp.id, Channel.VISIT, None)]
 
 
@@ -164,12 +165,12 @@ def test_dropping_a_suggestion_on_a_day_plans_it_and_accepts_the_suggestion(
         for i, s in enumerate(page.model.rows())
         if getattr(s.channel, "value", s.channel) == Channel.VISIT.value
     )
-    show_planner(qtbot, window, {WEDNESDAY: 0})
+    show_planner(qtbot, window, {THIRD: 0})
 
     with planned(qtbot, window):
-        assert drop(window, page.model, row, column(window, WEDNESDAY), -1)
+        assert drop(window, page.model, row, column(window, THIRD), -1)
 
-    plans = ws.plans.for_day(WEDNESDAY)
+    plans = ws.plans.for_day(THIRD)
     assert [(p.hcp_id, p.suggestion_id) for p in plans] == [(chosen.hcp_id, chosen.id)]
     feedback = ws.feedback.all()[-1]
     assert (feedback.suggestion_id, feedback.action) == (chosen.id, FeedbackAction.ACCEPTED)
