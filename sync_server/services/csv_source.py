@@ -128,6 +128,10 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str = "utf
             if len(cells) != len(header):
                 table.bad_rows.append(BadRow(line, _width_reason(len(cells), len(header))))
                 continue
+            nul = next((h for h, c in zip(header, cells, strict=True) if "\x00" in c), None)
+            if nul is not None:  # PostgreSQL cannot store it; it is never real data
+                table.bad_rows.append(BadRow(line, f"{nul}: holds a NUL character (0x00)"))
+                continue
             table.rows.append(Row(line, dict(zip(header, cells, strict=True))))
     except csv.Error as error:
         raise Invalid(f"{path.name}, line {reader.line_num}: {error}.") from None

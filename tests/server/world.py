@@ -78,7 +78,8 @@ def mutation(
 def note_fields(hcp_id: str, **extra: Any) -> dict[str, Any]:
     return {
         "hcp_id": hcp_id, "channel": "visit", "started_at": "2026-03-02T10:00:00+00:00",
-        "duration_minutes": 20, "insights": "Asked about renal dosing.", **extra,
+        "duration_minutes": 20, "insights": "Asked about renal dosing.",
+        "products": ["Cardiovex"], "outcome": "neutral", **extra,
     }  # fmt: skip
 
 
@@ -117,6 +118,11 @@ class Device:
         result = self.push(mutation(self.next_seq, entity, entity_id, op, base_version, **fields))
         self.next_seq += 1
         return result[0]
+
+    def pull_page_response(self, since: int, limit: int = 1000) -> httpx.Response:
+        return self.http.get(
+            "/api/v1/sync/pull", params={"since": since, "limit": limit}, headers=self.headers
+        )
 
     def pull_page(self, since: int, limit: int = 1000) -> dict[str, Any]:
         response = self.http.get(
