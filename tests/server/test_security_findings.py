@@ -137,7 +137,8 @@ def test_a_nul_in_the_handshake_or_login_is_a_422(api: Api) -> None:
     device = api.login("rep1")
     body = {"protocol_version": 2, "schema_version": 5, "device_id": device.device_id,
             "client_version": "1.0\x00"}  # fmt: skip
-    answer = api.http.post("/api/v1/sync/handshake", content=json.dumps(body), headers=device.headers)
+    handshake = "/api/v1/sync/handshake"
+    answer = api.http.post(handshake, content=json.dumps(body), headers=device.headers)
     assert (answer.status_code, answer.json()["code"]) == (422, "invalid")
     for field in ("device_id", "device_name"):
         login = {"username": "rep1", "password": PASSWORD, "device_id": "d1", field: "x\x00y"}
