@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.domain.segments import Segment, SegmentMix, validate_weights
 from fieldrep.services.base import Store
+from fieldrep.services.catalogue import replace_segments
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcp_segment_mix, segments
 
@@ -47,22 +48,9 @@ class SegmentStore:
             ]
 
     def replace_catalogue(self, items: Iterable[Segment]) -> None:
-        rows = [
-            {
-                "id": s.id,
-                "name": s.name,
-                "description": s.description,
-                "tone": s.tone,
-                "evidence_type": s.evidence_type,
-                "preferred_channels": list(s.preferred_channels),
-                "tips": list(s.tips),
-            }
-            for s in items
-        ]
+        """Replace the segment catalogue (the server's arrives through the feed instead)."""
         with self._store.write() as conn:
-            conn.execute(delete(segments))
-            if rows:
-                conn.execute(insert(segments), rows)
+            replace_segments(conn, items)
 
     def mix(self, hcp_id: str) -> SegmentMix | None:
         with self._store.read() as conn:
