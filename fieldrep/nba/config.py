@@ -89,6 +89,9 @@ class NbaConfig:
     )
 
     # -- learning from the rep -------------------------------------------------------
+    # False: the scorer at its priors (no outcomes, no feedback lessons): the evaluations'
+    # no-learning twin, set through `SuggestionService.config`.
+    learning: bool = True
     wrong_channel_failures: float = 16.0  # pseudo-failures on (HCP, channel): a strong signal
     wrong_message_failures: float = 8.0  # pseudo-failures on (HCP, theme)
     not_relevant_failures: float = 4.0  # on (HCP, theme)

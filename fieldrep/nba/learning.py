@@ -136,6 +136,7 @@ def learned_mix(
 
 def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
     """Posteriors from priors plus (when `learn`) outcomes and rep feedback."""
+    learn = learn and config.learning
     h = t.history
     s, n0 = config.base_strength, config.prior_strength
     base_rate = np.array([config.base_rate[c] for c in CHANNELS])

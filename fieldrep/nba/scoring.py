@@ -59,6 +59,14 @@ class ScoreTable:
         )
 
 
+def chance_at(table: ScoreTable, i: int, c: int) -> float:
+    """The scorer's P(good) for one candidate (the probability behind its score)."""
+    value = float(table.value[i])
+    if value <= 0 or not np.isfinite(table.score[i, c]):
+        return 0.0
+    return (float(table.score[i, c]) + float(table.cost[c])) / value
+
+
 def hcp_value(decile: FloatArray) -> FloatArray:
     return np.asarray(decile / 10.0)
 

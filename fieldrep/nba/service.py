@@ -26,7 +26,7 @@ from fieldrep.nba.ids import SuggestionKey, parse_suggestion_id, suggestion_id
 from fieldrep.nba.learning import Posteriors, posteriors
 from fieldrep.nba.model import RuleBlock, Suggestion
 from fieldrep.nba.rules import explain_blocks, next_allowed
-from fieldrep.nba.scoring import ScoreTable, hcp_value, score_territory
+from fieldrep.nba.scoring import ScoreTable, chance_at, hcp_value, score_territory
 from fieldrep.segments.history import FATIGUE_WINDOW_DAYS
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 from fieldrep.segments.service import profiles_for
@@ -80,6 +80,7 @@ def build_suggestion(
         reasons=tuple(reasons),
         exploratory=pick.exploratory,
         data_as_of=t.data_as_of,
+        chance=round(chance_at(s.table, i, c), 3),
     )
 
 
