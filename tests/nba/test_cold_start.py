@@ -4,6 +4,7 @@ none at all. Suggestions stay useful and honest; nothing divides by zero."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -171,3 +172,16 @@ def test_the_companys_rules_and_segments_are_the_ones_used(company: Workspace) -
     assert company.suggestions.config.quiet_periods == ()  # none in the company's rules
     hint = company.segment_hints.for_hcp(company.hcps.all()[0].id)
     assert hint.top == [] and "Not enough contacts" in hint.evidence[0]
+
+
+def test_suggest_on_the_command_line_works_with_no_catalogue(tmp_path: Path) -> None:
+    from tests.cli.test_workspace_commands import fieldrep
+
+    data_dir = tmp_path / "cli"
+    with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
+        ws.hcps.upsert_many(sparse_hcps(15))
+    done = fieldrep(data_dir, "suggest", "--limit", "5", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert rows and all(r["message_id"] is None for r in rows)
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr

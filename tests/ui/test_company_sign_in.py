@@ -174,3 +174,36 @@ def test_the_manager_of_that_company_signs_in_and_sees_the_team_without_errors(
     finally:
         window.close()
         ws.close()
+
+
+@pytest.mark.parametrize("segments", [[], SEGMENTS[:1]], ids=["no-catalogue", "one-segment"])
+def test_every_screen_works_with_an_empty_catalogue_or_a_single_segment(
+    qtbot: QtBot, tmp_path: Path, segments: list[dict[str, object]]
+) -> None:
+    """HCPs with nothing else: no messages, no products, no rules, no history, no
+    consents, no coordinates; at most one segment."""
+    from fieldrep.domain.hcp import Hcp
+    from fieldrep.sync.protocol import CatalogueDocument, CatalogueKind
+
+    ws = Workspace.open(tmp_path / "bare", passphrase="bare workspace 1")
+    ws.hcps.upsert_many(
+        Hcp(f"h{i}", f"E{i}", f"DOE, JANE {i}", SPECIALTIES[i % 3], "", "", TERRITORY)
+        for i in range(12)
+    )
+    if segments:
+        ws.messages.store_documents(
+            [CatalogueDocument(kind=CatalogueKind.SEGMENTS, version=1, items=segments)]
+        )
+    window = open_window(qtbot, ws)
+    try:
+        visit_every_screen(qtbot, window, tmp_path)
+        window.go(SUGGESTIONS)
+        qtbot.waitUntil(lambda: window.suggestions.available, timeout=WAIT_MS)
+        window.log_call("h0")
+        qtbot.waitUntil(lambda: window.call_dialog is not None, timeout=WAIT_MS)
+        assert window.call_dialog.messages == []
+        window.call_dialog.close()
+        assert ws.segment_hints.for_hcp("h0").top == []
+    finally:
+        window.close()
+        ws.close()
