@@ -26,6 +26,7 @@ from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.catalogue import MessageCatalogue
 from fieldrep.services.coaching import CoachingService
+from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.hcps import HcpService
 from fieldrep.services.plans import PlanService
@@ -77,7 +78,10 @@ class Workspace:
         self.username = username or _local_username()
         self.hcps = HcpService(self.store)
         self.messages = MessageCatalogue(self.store)
-        self.calls = CallService(self.store, self.hcps, author=self.username)
+        self.compliance = ComplianceService(self.store)
+        self.calls = CallService(
+            self.store, self.hcps, author=self.username, compliance=self.compliance
+        )
         self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)

@@ -23,7 +23,7 @@ import pytest
 from fieldrep.clock import Clock
 from fieldrep.demo import import_demo
 from fieldrep.domain.calls import CallDraft, FollowUp
-from fieldrep.domain.enums import Channel, FeedbackAction
+from fieldrep.domain.enums import Channel, FeedbackAction, Outcome
 from fieldrep.domain.errors import ValidationError
 from fieldrep.domain.workdays import working_day_from
 from fieldrep.planning.calendar_export import export_week, read_events
@@ -160,6 +160,7 @@ def test_follow_ups_due_before_today_are_overdue_and_today_is_not(
             channel=Channel.PHONE,
             started_at=datetime.combine(yesterday, time(15, 0), tzinfo=ws.clock.tz),
             insights="Asked for the renal data",
+            outcome=Outcome.POSITIVE,
             follow_ups=(FollowUp("Send renal data", yesterday), FollowUp("Call back", moment.day)),
         ),
         submit=True,

@@ -15,7 +15,7 @@ from typing import Any
 from fieldrep.cli.context import CommandContext, print_json, prompt_passphrase
 from fieldrep.demo import import_demo
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel, parse_enum
+from fieldrep.domain.enums import Channel, Outcome, parse_enum
 from fieldrep.security.keys import KeyUnavailableError
 
 NEW_PASSPHRASE_ENV = "FIELDREP_NEW_PASSPHRASE"
@@ -40,6 +40,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--text", default="", help="insights (free text)")
     p.add_argument("--duration", type=int, default=15, help="minutes (default 15)")
     p.add_argument("--message", action="append", default=[], help="approved message id")
+    p.add_argument(
+        "--product", action="append", default=[], help="product discussed (needed to submit "
+        "a visit or remote call)",
+    )  # fmt: skip
+    p.add_argument("--outcome", help=", ".join(o.value for o in Outcome) + " (needed to submit)")
     p.add_argument("--submit", action="store_true", help="submit and lock the note")
     p.add_argument("--json", action="store_true", help="print the stored note as JSON")
     p.set_defaults(handler=cmd_log_call)
@@ -117,6 +122,8 @@ def cmd_log_call(ctx: CommandContext) -> int:
             started_at=ws.clock.local_now(),
             duration_minutes=args.duration,
             key_messages=tuple(args.message),
+            products=tuple(args.product),
+            outcome=parse_enum(Outcome, args.outcome, "outcome") if args.outcome else None,
             insights=args.text,
         )
         note = ws.calls.log(draft, submit=args.submit)

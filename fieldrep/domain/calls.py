@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from fieldrep.compliance import call_record
+from fieldrep.compliance.call_record import (
+    RecordProblem,
+    duration_problem,
+    record_problems,
+)
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import LockedError, ValidationError
 
-MAX_DURATION_MINUTES = 8 * 60
+MAX_DURATION_MINUTES = call_record.MAX_DURATION_MINUTES
 MAX_INSIGHTS_CHARS = 20_000
 
 
@@ -63,15 +69,47 @@ class CallNote:
         return self.status is CallStatus.SUBMITTED
 
 
-def validate_call(draft: CallDraft, approved_message_ids: frozenset[str] | None = None) -> None:
-    """Check a call as a rep would want it checked, with the reason in plain words."""
+class IncompleteCallError(ValidationError):
+    """A call that may be saved as a draft but not submitted; `problems` says, per
+    field, what to fix (the call log shows each next to its field)."""
+
+    def __init__(self, problems: list[RecordProblem]) -> None:
+        self.problems = problems
+        fixes = " ".join(p.message for p in problems)
+        super().__init__(f"Before submitting: {fixes}")
+
+
+def submission_problems(
+    draft: CallDraft, *, now: datetime, in_territory_since: datetime | None = None
+) -> list[RecordProblem]:
+    """What stops this call from being submitted (the same rules the server applies)."""
+    return record_problems(
+        channel=draft.channel.value,
+        products=draft.products,
+        outcome=draft.outcome.value if draft.outcome else None,
+        started_at=draft.started_at,
+        duration_minutes=draft.duration_minutes,
+        now=now,
+        in_territory_since=in_territory_since,
+    )
+
+
+def validate_call(
+    draft: CallDraft,
+    approved_message_ids: frozenset[str] | None = None,
+    *,
+    submit_at: datetime | None = None,
+) -> None:
+    """Check a call as a rep would want it checked, with the reason in plain words.
+
+    A draft may be incomplete; with `submit_at` (now), the call must also be complete
+    (`submission_problems`), else IncompleteCallError lists every field to fix.
+    """
     if not draft.hcp_id.strip():
         raise ValidationError("Choose the HCP this call was with.")
-    if not 0 < draft.duration_minutes <= MAX_DURATION_MINUTES:
-        raise ValidationError(
-            f"Duration must be between 1 and {MAX_DURATION_MINUTES} minutes "
-            f"(got {draft.duration_minutes})."
-        )
+    duration = duration_problem(draft.duration_minutes)
+    if duration is not None:
+        raise ValidationError(duration.message)
     if len(draft.insights) > MAX_INSIGHTS_CHARS:
         raise ValidationError(f"Insights are limited to {MAX_INSIGHTS_CHARS:,} characters.")
     call_day = draft.started_at.date()
@@ -89,6 +127,10 @@ def validate_call(draft: CallDraft, approved_message_ids: frozenset[str] | None 
             raise ValidationError(
                 f"Key message(s) {', '.join(unknown)} are not in the approved catalogue."
             )
+    if submit_at is not None:
+        problems = submission_problems(draft, now=submit_at)
+        if problems:
+            raise IncompleteCallError(problems)
 
 
 def ensure_editable(note: CallNote) -> None:

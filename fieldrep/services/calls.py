@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from fieldrep.domain.calls import CallDraft, CallNote, FollowUp, ensure_editable, validate_call
+from fieldrep.compliance.call_record import overlaps
+from fieldrep.compliance.findings import blocking_reason
+from fieldrep.domain.calls import (
+    CallDraft,
+    CallNote,
+    FollowUp,
+    ensure_editable,
+    validate_call,
+)
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
-from fieldrep.domain.errors import NotFoundError
+from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.base import Store
 from fieldrep.services.catalogue import usable_message_ids
+from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
@@ -95,21 +104,55 @@ def draft_of(note: CallNote) -> CallDraft:
 
 
 class CallService:
-    def __init__(self, store: Store, hcps: HcpService, author: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hcps: HcpService,
+        author: str,
+        compliance: ComplianceService | None = None,
+    ) -> None:
         self._store = store
         self._hcps = hcps
         self.author = author
+        self._compliance = compliance
 
-    def _validate(self, conn: Connection, draft: CallDraft) -> None:
+    def _validate(self, conn: Connection, draft: CallDraft, *, submit: bool = False) -> None:
         # A message Legal withdrew, or one not valid on the call's day, cannot be used.
+        # Submitting also needs a complete call and a note with no blocking finding.
         day = self._store.clock.local(draft.started_at).date()
-        validate_call(draft, usable_message_ids(conn, day))
+        now = self._store.clock.now() if submit else None
+        validate_call(draft, usable_message_ids(conn, day), submit_at=now)
         self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
+        if submit and self._compliance is not None:
+            reason = blocking_reason(self._compliance.check_in(conn, draft.insights))
+            if reason is not None:
+                raise ValidationError(f"Not submitted: {reason}")
+
+    def overlapping(self, draft: CallDraft, exclude_id: str | None = None) -> list[CallNote]:
+        """This rep's other calls that share time with `draft` (a warning, not an error:
+        two calls can overlap by a minute when one ran over)."""
+        start = draft.started_at
+        # Stored starts keep the offset they were written with, so text compares only
+        # roughly: take two days either side, then compare instants.
+        query = select(call_notes).where(
+            call_notes.c.author == self.author,
+            call_notes.c.conflict_of.is_(None),
+            call_notes.c.started_at >= (start - timedelta(days=2)).date().isoformat(),
+            call_notes.c.started_at < (start + timedelta(days=2)).date().isoformat(),
+        )
+        with self._store.read() as conn:
+            notes = [note_from_row(r) for r in conn.execute(query)]
+        return [
+            n
+            for n in notes
+            if n.id != exclude_id
+            and overlaps(start, draft.duration_minutes, n.started_at, n.duration_minutes)
+        ]
 
     def log(self, draft: CallDraft, *, submit: bool = False) -> CallNote:
         """Create a call note (a draft, or submitted at once) with its outbox row."""
         with self._store.write() as conn:
-            self._validate(conn, draft)
+            self._validate(conn, draft, submit=submit)
             fields = draft_fields(draft)
             fields["author"] = self.author
             fields["status"] = CallStatus.SUBMITTED.value if submit else CallStatus.DRAFT.value
@@ -154,7 +197,7 @@ class CallService:
         with self._store.write() as conn:
             current = self.get_in(conn, note_id)
             ensure_editable(current)
-            self._validate(conn, draft_of(current))
+            self._validate(conn, draft_of(current), submit=True)
             changed = {
                 "status": CallStatus.SUBMITTED.value,
                 "submitted_at": dt_to_text(self._store.clock.now()),

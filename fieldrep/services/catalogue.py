@@ -22,7 +22,14 @@ from fieldrep.domain.specialties import fold
 from fieldrep.services.base import Store
 from fieldrep.store.schema import approved_messages, catalogue_documents, segments
 from fieldrep.store.values import date_to_text, text_to_date
-from fieldrep.sync.protocol import CatalogueDocument, CatalogueKind, ContactRules, ProductItem
+from fieldrep.sync.protocol import (
+    CATALOGUE_RULES,
+    CatalogueDocument,
+    CatalogueKind,
+    ComplianceRules,
+    ContactRules,
+    ProductItem,
+)
 
 
 def _message(r: Any) -> ApprovedMessage:
@@ -172,6 +179,13 @@ class MessageCatalogue:
         doc = self.document(CatalogueKind.CONTACT_RULES)
         return ContactRules.model_validate(doc.rules) if doc and doc.rules is not None else None
 
+    def compliance_rules(self) -> ComplianceRules | None:
+        """The company's call-note checks; None before the server has sent any."""
+        doc = self.document(CatalogueKind.COMPLIANCE_RULES)
+        if doc is None or doc.rules is None:
+            return None
+        return ComplianceRules.model_validate(doc.rules)
+
     def specialty_map(self) -> dict[str, str]:
         """Folded source specialty -> catalogue specialty."""
         doc = self.document(CatalogueKind.SPECIALTY_MAP)
@@ -181,7 +195,7 @@ class MessageCatalogue:
 def document_from_file(kind: CatalogueKind, version: int, text: str) -> CatalogueDocument:
     """A bundled catalogue file as a document (the demo import; never a company's data)."""
     raw = json.loads(text)
-    if kind is CatalogueKind.CONTACT_RULES:
-        rules = ContactRules.model_validate(raw).model_dump(mode="json")
+    if kind in CATALOGUE_RULES:
+        rules = CATALOGUE_RULES[kind].model_validate(raw).model_dump(mode="json")
         return CatalogueDocument(kind=kind, version=version, rules=rules)
     return CatalogueDocument(kind=kind, version=version, items=raw)

@@ -215,12 +215,19 @@ class CatalogueKind(StrEnum):
     SEGMENTS = "segments"
     CONTACT_RULES = "contact_rules"
     SPECIALTY_MAP = "specialty_map"
+    COMPLIANCE_RULES = "compliance_rules"
 
 
 class ProductItem(_Model):
     id: _Id
     name: _Name
     indications: list[_Text] = Field(default_factory=list, max_length=100)
+    # Approved strengths / doses as the label writes them ("5 mg", "10 mg"); a dose a
+    # call note pairs with the product that is not among them is an off-label finding.
+    # Empty: doses are not checked for this product.
+    doses: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class MessageItem(_Model):
@@ -281,11 +288,59 @@ class SpecialtyMapItem(_Model):
     specialty: _Name
 
 
+Severity = Literal["block", "warn"]
+_Phrase = Annotated[str, Field(min_length=2, max_length=200)]
+
+
+class RestrictedPhraseItem(_Model):
+    """A word or phrase a call note must not hold (matched without regard to case, on
+    word boundaries; `*` at the end of a word matches any ending: `guarant*`)."""
+
+    phrase: _Phrase
+    category: Literal["gift", "promise", "inducement", "disparagement", "other"]
+    severity: Severity = "block"
+    explanation: _Text
+    fix: _Text = ""
+
+
+class ComplianceRules(_Model):
+    """What the device checks in call-note text as the rep types, and the server again
+    on push. Families: restricted phrases, patient-identifying information, off-label
+    claims (against the products' indications and doses), possible adverse events and
+    product complaints (with negation handled)."""
+
+    restricted_phrases: list[RestrictedPhraseItem] = Field(default_factory=list, max_length=2000)
+    # Competitors' product or company names: disparaging words near one of them are a
+    # finding (`disparaging_words`).
+    competitors: list[_Phrase] = Field(default_factory=list, max_length=500)
+    disparaging_words: list[_Phrase] = Field(default_factory=list, max_length=500)
+    # Indications, populations and uses a product might be claimed for; when one shares
+    # a sentence with a product whose approved indications do not mention it, that is a
+    # possible off-label claim.
+    off_label_terms: list[_Phrase] = Field(default_factory=list, max_length=2000)
+    adverse_event_terms: list[_Phrase] = Field(default_factory=list, max_length=2000)
+    complaint_terms: list[_Phrase] = Field(default_factory=list, max_length=500)
+    # Words that, shortly before an adverse-event term, negate it ("denies nausea").
+    negations: list[_Phrase] = Field(default_factory=list, max_length=200)
+    phi_severity: Severity = "block"
+    off_label_severity: Severity = "block"
+    adverse_event_severity: Severity = "warn"
+    # Hours from the rep's awareness (the call) to the report reaching safety.
+    adverse_event_report_hours: int = Field(default=24, ge=1, le=24 * 15)
+
+
 CATALOGUE_ITEMS: dict[CatalogueKind, type[_Model]] = {
     CatalogueKind.PRODUCTS: ProductItem,
     CatalogueKind.MESSAGES: MessageItem,
     CatalogueKind.SEGMENTS: SegmentItem,
     CatalogueKind.SPECIALTY_MAP: SpecialtyMapItem,
+}
+
+
+# Kinds whose document is one rules object (`rules`) rather than a list of items.
+CATALOGUE_RULES: dict[CatalogueKind, type[_Model]] = {
+    CatalogueKind.CONTACT_RULES: ContactRules,
+    CatalogueKind.COMPLIANCE_RULES: ComplianceRules,
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote
-from sync_server.services import changelog
+from sync_server.services import call_checks, changelog
 from sync_server.services.callers import REP, Caller, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
@@ -69,6 +69,8 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         if original is None or original.author != caller.username:
             raise _not_found(data["conflict_of"])
     accessible_hcp(session, caller, data["hcp_id"])
+    if data["status"] == SUBMITTED:  # the record as it will stay: re-check it
+        call_checks.check_submission(session, caller, data)
     note = CallNote(
         id=mutation.entity_id,
         author=caller.username,
@@ -166,6 +168,8 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         if "hcp_id" in merged:
             accessible_hcp(session, caller, str(merged["hcp_id"]))
         data = validated(CallNoteData, {**note.data, **merged}, "call note")
+        if data["status"] == SUBMITTED and note.status != SUBMITTED:
+            call_checks.check_submission(session, caller, data)
         version = note.version + 1
         note.data = data
         note.version = version

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import (
     CATALOGUE_ITEMS,
+    CATALOGUE_RULES,
     CatalogueDocument,
     CatalogueKind,
-    ContactRules,
     Entity,
     Op,
 )
@@ -78,14 +78,14 @@ def parse_file(kind: CatalogueKind, text: str, *, products: Sequence[str] = ()) 
         raise Invalid(
             f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
         ) from None
-    if kind is CatalogueKind.CONTACT_RULES:
+    if kind in CATALOGUE_RULES:
         if not isinstance(raw, dict):
-            raise Invalid("The contact rules file holds one JSON object, {...}.")
+            raise Invalid(f"The {kind.value} file holds one JSON object, {{...}}.")
         try:
-            rules = ContactRules.model_validate(raw)
+            rules = CATALOGUE_RULES[kind].model_validate(raw)
         except ValidationError as exc:
             raise Invalid("\n".join(_pydantic_problems(exc))) from None
-        bad = [q for q in rules.quiet_periods if q.end < q.start]
+        bad = [q for q in getattr(rules, "quiet_periods", []) if q.end < q.start]
         if bad:
             raise Invalid(f"quiet period '{bad[0].label}' ends before it starts.")
         return rules.model_dump(mode="json")
@@ -148,7 +148,7 @@ def product_names(session: Session) -> list[str]:
 
 def document(kind: CatalogueKind, version: int, content: Content) -> dict[str, Any]:
     """The wire form a device receives (`Change.data`)."""
-    if kind is CatalogueKind.CONTACT_RULES:
+    if kind in CATALOGUE_RULES:
         assert isinstance(content, dict)
         doc = CatalogueDocument(kind=kind, version=version, rules=content)
     else:
@@ -186,6 +186,12 @@ def load(session: Session, kind: CatalogueKind, content: Content, *, by: str) ->
 
 
 def _summary(kind: CatalogueKind, before: Content | None, after: Content) -> str:
+    if isinstance(after, dict) and kind is CatalogueKind.COMPLIANCE_RULES:
+        counts = ", ".join(
+            f"{len(after.get(key, []))} {key.replace('_', ' ')}"
+            for key in ("restricted_phrases", "off_label_terms", "adverse_event_terms")
+        )
+        return f"compliance rules ({counts})"
     if isinstance(after, dict):
         periods = len(after.get("quiet_periods", []))
         return f"contact rules (monthly cap {after.get('monthly_cap')}, {periods} quiet period(s))"
@@ -205,7 +211,7 @@ def _summary(kind: CatalogueKind, before: Content | None, after: Content) -> str
 def export(session: Session, kind: CatalogueKind) -> str:
     """The catalogue as the file `load` reads (an empty one if never loaded)."""
     doc = stored(session, kind)
-    empty: Content = {} if kind is CatalogueKind.CONTACT_RULES else []
+    empty: Content = {} if kind in CATALOGUE_RULES else []
     return json.dumps(doc.content if doc else empty, indent=2, ensure_ascii=False) + "\n"
 
 

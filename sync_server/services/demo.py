@@ -105,6 +105,7 @@ DEMO_CATALOGUE_FILES = {
     CatalogueKind.SEGMENTS: "segments.json",
     CatalogueKind.CONTACT_RULES: "contact_rules.json",
     CatalogueKind.SPECIALTY_MAP: "specialty_map.json",
+    CatalogueKind.COMPLIANCE_RULES: "compliance_rules.json",
 }
 
 

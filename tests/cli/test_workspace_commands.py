@@ -57,6 +57,10 @@ def test_log_call_then_status_shows_one_more_pending(demo_dir: Path) -> None:
         "remote",
         "--text",
         "Discussed titration",
+        "--product",
+        "Cardiovex",
+        "--outcome",
+        "positive",
         "--submit",
         "--json",
     )

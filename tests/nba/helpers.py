@@ -32,6 +32,13 @@ def log_call(
     day = today() - timedelta(days=days_ago)
     started = datetime.combine(day, time(9, 0)).astimezone()
     ws.calls.log(
-        CallDraft(hcp_id, channel, started, outcome=outcome, key_messages=messages),
+        CallDraft(
+            hcp_id,
+            channel,
+            started,
+            outcome=outcome,
+            key_messages=messages,
+            products=("Cardiovex",) if channel in (Channel.VISIT, Channel.REMOTE) else (),
+        ),  # fmt: skip
         submit=True,
     )

@@ -68,7 +68,7 @@ def test_editing_a_draft_sends_only_the_changed_fields(
 
 
 def test_submitted_note_is_locked(demo_workspace: Workspace, hcp_id: str) -> None:
-    note = demo_workspace.calls.log(draft_for(hcp_id), submit=True)
+    note = demo_workspace.calls.log(draft_for(hcp_id, outcome=Outcome.POSITIVE), submit=True)
     assert note.is_locked and note.submitted_at is not None
     pending_before = counts(demo_workspace)
     with pytest.raises(LockedError, match="submitted"):
@@ -126,7 +126,7 @@ def test_a_draft_can_be_discarded_but_a_submitted_note_cannot(
     with pytest.raises(NotFoundError):
         demo_workspace.calls.get(draft.id)
     assert [m.op for m in demo_workspace.pending_mutations()] == ["create", "delete"]
-    submitted = demo_workspace.calls.log(draft_for(hcp_id), submit=True)
+    submitted = demo_workspace.calls.log(draft_for(hcp_id, outcome=Outcome.POSITIVE), submit=True)
     with pytest.raises(LockedError):
         demo_workspace.calls.discard_draft(submitted.id)
     assert demo_workspace.calls.get(submitted.id).is_locked

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from fieldrep.domain.calls import CallDraft, FollowUp
-from fieldrep.domain.enums import Channel, DismissReason, PlanStatus
+from fieldrep.domain.enums import Channel, DismissReason, Outcome, PlanStatus
 from fieldrep.domain.errors import ValidationError
 from fieldrep.workspace import Workspace
 from tests.pinned_clock import today
@@ -71,6 +71,7 @@ def test_a_follow_up_is_ticked_off_on_a_submitted_note(demo_workspace: Workspace
             channel=Channel.PHONE,
             started_at=demo_workspace.clock.local_now(),
             duration_minutes=10,
+            outcome=Outcome.NEUTRAL,
             follow_ups=(FollowUp("send renal data", today()),),
         ),
         submit=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel
+from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.sync.client import RetryPolicy
 from fieldrep.sync.engine import SyncReport
 from fieldrep.workspace import Workspace
@@ -33,7 +33,7 @@ def first_hcp(ws: Workspace, index: int = 0) -> str:
 
 def log_note(ws: Workspace, hcp_id: str, text: str, *, submit: bool = False) -> str:
     draft = CallDraft(hcp_id=hcp_id, channel=Channel.PHONE, started_at=local_now(),
-                      insights=text)  # fmt: skip
+                      insights=text, outcome=Outcome.NEUTRAL)  # fmt: skip
     return ws.calls.log(draft, submit=submit).id
 
 

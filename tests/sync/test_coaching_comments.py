@@ -6,7 +6,7 @@ import os
 import uuid
 
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel
+from fieldrep.domain.enums import Channel, Outcome
 from tests.pinned_clock import local_now
 from tests.sync.conftest import Device
 from tests.sync.servers import ServerProcess
@@ -33,6 +33,8 @@ def test_coaching_comment_reaches_the_rep_and_no_other_rep(
             channel=Channel.VISIT,
             started_at=local_now(),
             insights="Talked renal dosing",
+            products=("Cardiovex",),
+            outcome=Outcome.POSITIVE,
         ),
         submit=True,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fieldrep.demo import import_demo
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel
+from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.sync.local_server import PASSWORD_STATE_KEY, connect_demo_workspace
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -28,6 +28,7 @@ def test_demo_workspace_syncs_with_its_local_server_across_restarts(tmp_path: Pa
                     channel=Channel.PHONE,
                     started_at=local_now(),
                     insights="Logged on the embedded server",
+                    outcome=Outcome.POSITIVE,
                 ),
                 submit=True,
             )
