@@ -3,6 +3,7 @@ suggestions, plan and order a day, export it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from fieldrep.domain.enums import CallStatus, DismissReason
+from fieldrep.domain.enums import CallStatus, DismissReason, Outcome
 from fieldrep.planning.calendar_export import read_events
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.week import week_start
+from fieldrep.services.calls import draft_of
 from fieldrep.ui.main_window import DETAIL, MainWindow
 from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS, idle
@@ -66,7 +68,9 @@ def test_find_an_hcp_and_log_a_call_with_the_keyboard_only(
     assert _focused() is dialog.key_messages
     QTest.keyClick(dialog.key_messages, Qt.Key.Key_Down)
     QTest.keyClick(dialog.key_messages, Qt.Key.Key_Space)
-    QTest.keyClick(dialog.key_messages, Qt.Key.Key_F, ALT)  # Alt+F: follow-up
+    QTest.keyClick(dialog.key_messages, Qt.Key.Key_O, ALT)  # Alt+O: outcome
+    QTest.keyClick(_focused(), Qt.Key.Key_Down)
+    QTest.keyClick(_focused(), Qt.Key.Key_F, ALT)  # Alt+F: follow-up
     QTest.keyClicks(_focused(), "Send the renal subgroup reprint")
     QTest.keyClick(_focused(), Qt.Key.Key_Return, CTRL)  # submit
 
@@ -96,6 +100,10 @@ def test_a_closed_call_log_keeps_its_draft_and_a_submitted_note_is_read_only(
     drafts = [n for n in ws.calls.drafts() if n.hcp_id == hcp.id]
     assert [d.insights for d in drafts] == ["Half-written note"]
 
+    ws.calls.update_draft(
+        drafts[0].id,
+        replace(draft_of(drafts[0]), products=("Cardiovex",), outcome=Outcome.POSITIVE),
+    )
     ws.calls.submit(drafts[0].id)
     window.open_note(drafts[0].id)
     qtbot.waitUntil(

@@ -34,11 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldrep.domain.calls import CallDraft, CallNote, FollowUp
+from fieldrep.compliance.call_record import RecordProblem
+from fieldrep.compliance.findings import blocking_reason
+from fieldrep.domain.calls import (
+    MAX_DURATION_MINUTES,
+    CallDraft,
+    CallNote,
+    FollowUp,
+    submission_problems,
+)
 from fieldrep.domain.enums import Channel, Outcome, Sentiment
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
+from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -48,6 +57,8 @@ log = logging.getLogger(__name__)
 AUTOSAVE_MS = 3000
 FOLLOW_UP_DAYS = 14
 TALL_DIALOG_PX = 720
+OVERLAP_CHECK_MS = 400
+NOT_SUBMITTED = "Not submitted yet:"
 
 
 class _DraftSlot:
@@ -126,6 +137,7 @@ class CallLogDialog(QDialog):
         self._prefill()
         self._use_spare_height()
         self._connect_dirty()
+        self._connect_checks()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_if_dirty)
         if not self.read_only:
@@ -137,7 +149,7 @@ class CallLogDialog(QDialog):
         self.started.setCalendarPopup(True)
         self.started.setDisplayFormat("ddd dd MMM yyyy  HH:mm")
         self.duration = QSpinBox()
-        self.duration.setRange(1, 480)
+        self.duration.setRange(1, MAX_DURATION_MINUTES)
         self.duration.setSuffix(" min")
         self.channel = QComboBox()
         for channel in Channel:
@@ -169,6 +181,10 @@ class CallLogDialog(QDialog):
         self.insights.setTabChangesFocus(True)  # Tab leaves the box: keyboard-only use
         self.insights.setPlaceholderText("What did you learn? Objections, questions, commitments…")
         self.insights.setMinimumHeight(90)
+        # What the record lacks, next to its field; the note's findings beside it.
+        self.record_hints = RecordHints()
+        self.checks = NoteChecks(self.insights, self.taskman, self)
+        self.checks.changed.connect(self._findings_changed)
         self.follow_up = QLineEdit(placeholderText="Follow-up (optional), e.g. send renal data")
         self.follow_up_due = QDateEdit()
         self.follow_up_due.setCalendarPopup(True)
@@ -197,12 +213,15 @@ class CallLogDialog(QDialog):
             ("&Key messages", self.key_messages, self.key_messages),
             ("&Attendees", self.attendees, self.attendees),
             ("&Outcome", rating, self.outcome),
-            ("&Insights", self.insights, self.insights),
+            ("&Insights", self.checks.row(), self.insights),
             ("&Follow-up", follow, self.follow_up),
         ):
             label = QLabel(text)
             label.setBuddy(buddy)
             form.addRow(label, field)
+            hint = self.record_hints.labels.get(text.replace("&", "").lower())
+            if hint is not None:
+                form.addRow("", hint)
 
         self.header = QLabel(f"Call with <b>{hcp_name_html(self.hcp)}</b>")
         self.header.setObjectName("subtitle")
@@ -353,6 +372,75 @@ class CallLogDialog(QDialog):
             self._dirty = True
             self.status.setText("Unsaved changes")
 
+    # -- checks as the rep types -----------------------------------------------------
+    def _connect_checks(self) -> None:
+        self._tried_submit = False
+        self._overlap_timer = QTimer(self, singleShot=True, interval=OVERLAP_CHECK_MS)
+        self._overlap_timer.timeout.connect(self._check_overlaps)
+        if self.read_only:
+            return
+        for signal in (
+            self.started.dateTimeChanged,
+            self.duration.valueChanged,
+            self.channel.currentIndexChanged,
+            self.products.itemChanged,
+            self.outcome.currentIndexChanged,
+        ):
+            signal.connect(self._update_record_hints)
+        self.started.dateTimeChanged.connect(self._overlap_timer.start)
+        self.duration.valueChanged.connect(self._overlap_timer.start)
+        self.checks.load()
+        self._update_record_hints()
+        self._overlap_timer.start()
+
+    def record_problems(self) -> list[RecordProblem]:
+        """What stops this call from being submitted now (the server's rules too)."""
+        return submission_problems(self.draft(), now=self.taskman.clock.now())
+
+    def _update_record_hints(self, *_args: object) -> None:
+        self.record_hints.show(self.record_problems(), missing_too=self._tried_submit)
+
+    def _check_overlaps(self) -> None:
+        draft, exclude = self.draft(), self.note.id if self.note else None
+        Op(lambda ws: ws.calls.overlapping(draft, exclude), parent=self).success(
+            self._show_overlaps
+        ).run(self.taskman)
+
+    def _show_overlaps(self, notes: list[CallNote]) -> None:
+        self.record_hints.warnings.pop("start", None)
+        if notes:
+            first = self.taskman.clock.local(notes[0].started_at)
+            more = f" and {len(notes) - 1} more" if len(notes) > 1 else ""
+            self.record_hints.warnings["start"] = (
+                f"Overlaps your call of {first:%d %b %H:%M} ({notes[0].duration_minutes} min)"
+                f"{more}: check the start and duration."
+            )
+        self._update_record_hints()
+
+    def _findings_changed(self) -> None:
+        reason = blocking_reason(self.checks.blocking())
+        self.submit_button.setEnabled(reason is None and not self.read_only)
+        self.submit_button.setToolTip(reason or "")
+        if reason is None and self.error.text().startswith(NOT_SUBMITTED):
+            self.error.setText("")
+
+    def _ready_to_submit(self) -> bool:
+        """True when nothing stops a submit; otherwise say what to fix, next to each
+        field and under the form, and submit nothing."""
+        self._tried_submit = True
+        if self.checks.checker is not None:
+            self.checks.run()  # the text as it is now, not as of the last pause
+        problems = self.record_problems()
+        self.record_hints.show(problems, missing_too=True)
+        reasons = [p.message for p in problems]
+        blocking = blocking_reason(self.checks.blocking())
+        if blocking is not None:
+            reasons.append(blocking)
+        if reasons:
+            self.error.setText(f"{NOT_SUBMITTED} {' '.join(reasons)}")
+            return False
+        return True
+
     # -- the draft -----------------------------------------------------------------
     def draft(self) -> CallDraft:
         started = self.taskman.clock.local(cast(datetime, self.started.dateTime().toPython()))
@@ -422,7 +510,7 @@ class CallLogDialog(QDialog):
         ).failure(failed).finally_(done).run(self.taskman)
 
     def submit(self) -> None:
-        if self.read_only:
+        if self.read_only or not self._ready_to_submit():
             return
         self._autosave.stop()
         draft, slot = self.draft(), self._slot
