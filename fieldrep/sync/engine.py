@@ -61,13 +61,24 @@ class SyncReport:
         return asdict(self)
 
     def summary(self) -> str:
-        text = (
-            f"Sent {self.pushed} change(s) ({self.applied} applied, {self.duplicates} already "
-            f"there, {self.rejected} rejected); received {self.pulled} change(s) "
-            f"in {self.duration_s:.1f} s."
-        )
+        """One sentence for the status bar: what went up, what came down, what needs a look."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
+        parts = []
+        if self.pushed:
+            parts.append(f"sent {n(self.pushed, 'change', 'changes')}")
+        if self.pulled:
+            parts.append(f"received {n(self.pulled, 'update', 'updates')}")
+        text = ("Synced: " + " and ".join(parts)) if parts else "Synced: everything is up to date"
+        text += f" ({self.duration_s:.1f} s)."
+        if self.rejected:
+            text += (
+                f" {n(self.rejected, 'change was', 'changes were')} refused: see the Sync inbox."
+            )
         if self.conflicts:
-            text += f" {len(self.conflicts)} conflict copy(ies) to review."
+            text += f" {n(len(self.conflicts), 'conflict copy', 'conflict copies')} to review."
         return text
 
 

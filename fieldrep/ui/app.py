@@ -26,7 +26,7 @@ from fieldrep.sync.errors import SignInRequiredError
 from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
 from fieldrep.ui import errors
 from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
-from fieldrep.ui.theme import apply_theme, prepare_high_dpi
+from fieldrep.ui.theme import apply_font_scale, apply_theme, prepare_high_dpi
 from fieldrep.workspace import Workspace, wipe
 
 log = logging.getLogger(__name__)
@@ -208,6 +208,8 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
         return 1
     taskman = TaskManager(workspace)
     window = MainWindow(workspace, taskman=taskman)
+    if window.settings.font_scale != 1.0:  # the rep's text size (Settings)
+        apply_font_scale(app, window.settings.font_scale)
     window.show()
     window.start()
     log.info("main window shown for %s", workspace.data_dir)

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,6 +35,7 @@ from fieldrep.ui.dialogs.about import AboutDialog
 from fieldrep.ui.dialogs.call_log import CallLogDialog
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
+from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
 from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from fieldrep.ui.dnd import MIME_TYPE
 from fieldrep.ui.pages.hcp_detail import HcpDetailPage
@@ -47,6 +49,7 @@ from fieldrep.ui.shortcuts import SHORTCUTS
 from fieldrep.ui.signals import emit
 from fieldrep.ui.sync_controller import SyncController
 from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.ui.undo import Toast, UndoStack
 from fieldrep.ui.widgets.lock_screen import LockScreen
 from fieldrep.ui.widgets.sync_status import SyncStatusWidget
 from fieldrep.workspace import Workspace
@@ -58,6 +61,31 @@ TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
 DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
 IDLE_CHECK_MS = 15_000
 DAY_CHECK_MS = 30_000  # a new day shows within half a minute of midnight
+# Opened for the first time on a screen: as large as this, never larger than the
+# screen's free area (taskbar and dock excluded); smaller screens get the whole area.
+PREFERRED_SIZE = (1440, 900)
+
+
+FRAME = (8, 32)  # a window's side borders and title bar, outside its geometry
+
+
+def fitted_geometry(area: QRect) -> QRect:
+    """The window's geometry on a screen whose free area is `area`: PREFERRED_SIZE or
+    less, centred, with room for the title bar and borders."""
+    width = min(PREFERRED_SIZE[0], area.width() - 2 * FRAME[0])
+    height = min(PREFERRED_SIZE[1], area.height() - FRAME[1] - FRAME[0])
+    x = area.x() + (area.width() - width) // 2
+    y = area.y() + FRAME[1] + (area.height() - FRAME[1] - FRAME[0] - height) // 2
+    return QRect(x, y, width, height)
+
+
+def screen_key(widget: QWidget) -> str:
+    """Names the screen a window is on (name and free size) for per-screen geometry."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return ""
+    area = screen.availableGeometry()
+    return f"{screen.name() or 'screen'}-{area.width()}x{area.height()}".replace("/", "_")
 
 
 def _app() -> QApplication:
@@ -121,8 +149,9 @@ class MainWindow(QMainWindow):
         self.taskman = taskman or TaskManager(workspace, self)
         self.settings = settings or UiSettings(workspace.data_dir)
         self.setWindowTitle(f"Fieldrep {__version__} — {workspace.username}")
-        self.resize(1280, 760)
+        self.undo_stack = UndoStack(self.taskman, self)
         self.call_dialog: CallLogDialog | None = None
+        self._plan_day: date | None = None  # the planner's day after "Add visit…"
         self.plan_dialog: PlanVisitDialog | None = None
         self._return_page = HCPS
 
@@ -133,9 +162,13 @@ class MainWindow(QMainWindow):
             route_start=lambda: self.settings.route_start,
             suggestion_for=self._shown_suggestion,
         )
+        self.planner.undo = self.undo_stack
+        self.planner.day_start = lambda: self.settings.day_start
         self.suggestions = SuggestionsPage(self.taskman)
+        self.suggestions.undo = self.undo_stack
         self.inbox = InboxPage(self.taskman)
         self.detail = HcpDetailPage(self.taskman)
+        self.detail.undo = self.today.undo = self.undo_stack
         self.pages = QStackedWidget()
         for page in (
             self.today,
@@ -156,7 +189,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
+        self.toast = Toast()
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.pages, 1)
+        right.addWidget(self.toast)
+        layout.addLayout(right, 1)
         self.lock_screen = LockScreen(self._check_passphrase, self._needs_passphrase())
         self.root = QStackedWidget()
         self.root.addWidget(body)
@@ -202,7 +241,9 @@ class MainWindow(QMainWindow):
             "sync_now": self.sync.request_sync,
             "export_week": self._export_week,
             "order_route": lambda: self.planner.order_route(),  # noqa: PLW0108
-            "lock": self.lock,
+            "lock": lambda: self.lock(),  # noqa: PLW0108 - triggered(bool) is not `idle`
+            "undo": self.undo_stack.undo,
+            "settings": self.show_settings,
             "shortcuts": self.show_shortcuts,
             "quit": self._quit,
         }
@@ -216,7 +257,8 @@ class MainWindow(QMainWindow):
             self.actions_by_name[s.action] = action
         a = self.actions_by_name
         menus: dict[str, list[str | None]] = {
-            "&File": ["sync_now", "export_week", None, "lock", "quit"],
+            "&File": ["sync_now", "export_week", None, "settings", None, "lock", "quit"],
+            "&Edit": ["undo"],
             "&Go": [
                 "go_today",
                 "go_hcps",
@@ -261,15 +303,37 @@ class MainWindow(QMainWindow):
         self.detail.correct_segment.connect(self.correct_segment)
         self.detail.open_draft.connect(self.open_note)
         self.lock_screen.unlocked.connect(self.unlock)
+        self.undo_stack.pushed.connect(lambda label: self.toast.show_message(label, undoable=True))
+        self.undo_stack.undone.connect(
+            lambda label: self.toast.show_message(f"Undone: {label}", undoable=False)
+        )
+        self.toast.undo_clicked.connect(self.undo_stack.undo)
 
     def _restore(self) -> None:
-        geometry, state = self.settings.window_geometry(), self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        geometry, state = (
+            self.settings.window_geometry(screen_key(self)),
+            self.settings.window_state(),
+        )
+        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_screen():
+            self.fit_to_screen()
         if state is not None:
             self.restoreState(state)
         page = self.settings.last_page
         self.nav.setCurrentRow(page if 0 <= page < len(PAGES) else TODAY)
+
+    def _fits_screen(self) -> bool:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen is None or screen.availableGeometry().contains(self.geometry())
+
+    def fit_to_screen(self) -> None:
+        """Open at a comfortable size inside the screen's free area, centred; on a
+        smaller screen, all of the free area (status bar and sync state in sight). Not
+        maximised: the rep can still drag and resize it, and it remembers that."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*PREFERRED_SIZE)
+            return
+        self.setGeometry(fitted_geometry(screen.availableGeometry()))
 
     def start(self) -> None:
         """Load the screens and begin syncing; call once the window is shown."""
@@ -366,9 +430,15 @@ class MainWindow(QMainWindow):
         action(hcp_id)
 
     def _planner_add(self) -> None:
+        # The visit goes on the planner's selected day (or the first day of the shown
+        # week still ahead), not "tomorrow", once the rep has found the HCP.
+        self._plan_day = self.planner.day_for_new_visit()
         self.go(HCPS)
         self.hcps.focus_search()
-        self.statusBar().showMessage("Find the HCP, then press Ctrl+P to plan the visit.", 8000)
+        self.statusBar().showMessage(
+            f"Find the HCP, then press Ctrl+P to plan the visit for {self._plan_day:%a %d %b}.",
+            8000,
+        )
 
     # -- actions -----------------------------------------------------------------------
     def log_call(self, hcp_id: str, suggestion: Any | None = None) -> None:
@@ -414,7 +484,8 @@ class MainWindow(QMainWindow):
         ).run(self.taskman)
 
     def _open_plan_dialog(self, hcp: Any, suggestion: Any) -> None:
-        day = getattr(suggestion, "due", None) if suggestion is not None else None
+        day = getattr(suggestion, "due", None) if suggestion is not None else self._plan_day
+        self._plan_day = None
         today = self.taskman.clock.today()
         if not isinstance(day, date) or day < today:
             day = today + timedelta(days=1)
@@ -431,8 +502,9 @@ class MainWindow(QMainWindow):
 
         def planned() -> None:
             when, at, ch, minutes, notes = dialog.values()
-            Op(
-                lambda ws: ws.plans.add(
+
+            def plan(ws: Workspace) -> Any:
+                p = ws.plans.add(
                     hcp.id,
                     when,
                     at,
@@ -440,9 +512,15 @@ class MainWindow(QMainWindow):
                     channel=ch,
                     notes=notes,
                     suggestion_id=suggestion_id,
-                ),
-                parent=self,
-            ).changing("plans", "outbox").success(
+                )
+                service = features.suggestions(ws) if suggestion is not None else None
+                if service is not None:
+                    # Accepted only once the visit is planned: closing the dialog with
+                    # Esc leaves the suggestion in the list (nothing lost).
+                    service.accept(suggestion)
+                return p
+
+            Op(plan, parent=self).changing("plans", "outbox", "suggestions").success(
                 lambda p: self.statusBar().showMessage(
                     f"Visit with {hcp.display_name} planned for {p.planned_date:%a %d %b}.", 6000
                 )
@@ -453,6 +531,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _suggestion_accepted(self, s: Any) -> None:
+        """A visit suggestion opens the plan dialog (accepted when planned); any other
+        opens the prefilled call log, which keeps a draft even if closed at once."""
         channel = getattr(s.channel, "value", s.channel)
         if channel == Channel.VISIT.value:
             self.plan_visit(s.hcp_id, s)
@@ -497,6 +577,19 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(self.workspace.data_dir, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.taskman, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(self._settings_applied)
+        dialog.open()
+
+    def _settings_applied(self) -> None:
+        from fieldrep.ui.theme import apply_font_scale
+
+        self.set_idle_lock(self.settings.idle_lock_minutes)
+        apply_font_scale(_app(), self.settings.font_scale)
+        self.planner.reload()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)
@@ -560,20 +653,20 @@ class MainWindow(QMainWindow):
             and not self.is_locked
             and time.monotonic() - self._idle.last_input > minutes * 60
         ):
-            self.lock()
+            self.lock(idle=True)
 
     @property
     def is_locked(self) -> bool:
         return self.root.currentWidget() is self.lock_screen
 
-    def lock(self) -> None:
+    def lock(self, idle: bool = False) -> None:
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.reject()  # keeps the draft
         self.menuBar().setEnabled(False)
         for action in self.actions_by_name.values():
             action.setEnabled(action.objectName() == "quit")
         self.root.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare()
+        self.lock_screen.prepare(idle=idle)
         emit(self.locked_changed, True)
 
     def unlock(self) -> None:
@@ -591,7 +684,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.reject()  # queue the draft's last save before the workers stop
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.save_window(self.saveGeometry(), self.saveState(), screen_key(self))
         self.settings.sync()
         self.sync.stop()
         self.taskman.shutdown(wait=True)

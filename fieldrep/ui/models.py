@@ -160,6 +160,7 @@ class PlanRow:
     city: str
     latitude: float | None = None
     longitude: float | None = None
+    address: str = ""
 
     @property
     def time_text(self) -> str:
@@ -271,10 +272,24 @@ class InboxTableModel(RowTableModel[InboxRow]):
     )
 
 
-def inbox_row_for_rejected(entry: OutboxEntry) -> InboxRow:
+_RECORD_WORDS = {
+    "call_note": "Call note",
+    "visit_plan": "Planned visit",
+    "suggestion_feedback": "Suggestion feedback",
+    "hcp": "HCP details",
+}
+_OP_WORDS = {"create": "new", "update": "change", "delete": "deletion"}
+
+
+def inbox_row_for_rejected(entry: OutboxEntry, subject: str = "") -> InboxRow:
+    """ "Call note (new) with Dr Maria Lopez": what was refused, in the rep's words."""
+    what = _RECORD_WORDS.get(entry.entity, entry.entity.replace("_", " ").capitalize())
+    title = f"{what} ({_OP_WORDS.get(entry.op, entry.op)})"
+    if subject:
+        title += f" — {subject}"
     return InboxRow(
         kind="rejected",
-        title=f"{entry.entity.replace('_', ' ')} {entry.op}",
+        title=title,
         detail=str(getattr(entry, "reason", "") or "Rejected by the server"),
         when=str(getattr(entry, "created_at", "") or ""),
         seq=entry.seq,

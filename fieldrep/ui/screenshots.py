@@ -30,6 +30,9 @@ from fieldrep.planning.week import week_start  # noqa: E402
 from fieldrep.workspace import Workspace  # noqa: E402
 
 SIZE = (1366, 768)
+# The rep's own screens (issue 15): Today, HCP detail, the call log and the planner with
+# its day map at a small laptop, the common one and a desktop monitor.
+SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 PASSPHRASE = "screenshots only"
 
 
@@ -85,6 +88,67 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
     widget.grab().save(str(path))
     print(f"wrote {path}")  # noqa: T201 - a command-line tool's output
     return path
+
+
+def render_sizes(
+    out: Path, data_dir: Path, sizes: tuple[tuple[int, int], ...] = SIZES
+) -> list[Path]:
+    """today/hcp_detail/log_call/planner at each size, named like `planner_1024x640.png`.
+    The call log is grabbed at the size it opens with on a screen of that size."""
+    from fieldrep.ui.main_window import PLANNER, TODAY, MainWindow
+    from fieldrep.ui.theme import apply_theme
+
+    app: Any = QApplication.instance() or QApplication(sys.argv)
+    apply_theme(app)
+    ws = Workspace.open(data_dir, passphrase=PASSPHRASE)
+    if ws.hcps.count() == 0:
+        import_demo(ws)
+    seed(ws)
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    for width, height in sizes:
+        window = MainWindow(ws)
+        window.settings.route_start = _start_near(ws)
+        window.resize(width, height)
+        window.show()
+        window.start()
+        window.sync.stop()
+        settle(app, window, 0.6)
+        tag = f"{width}x{height}"
+        window.go(TODAY)
+        settle(app, window)
+        shots.append(save(window, out, f"today_{tag}"))
+        window.go(PLANNER)
+        settle(app, window)
+        shots.append(save(window, out, f"planner_{tag}"))
+        window.open_hcp(window.today.visits.row_at(0).plan.hcp_id)
+        settle(app, window)
+        shots.append(save(window, out, f"hcp_detail_{tag}"))
+        window.log_call(str(window.detail.hcp_id))
+        settle(app, window)
+        dialog = window.call_dialog
+        assert dialog is not None
+        # Sized as on a screen of this size (offscreen, the virtual screen is bigger).
+        room = int((height - 40) * 0.9)
+        dialog.resize(dialog.width(), min(dialog.height(), room))
+        settle(app, window)
+        shots.append(save(dialog, out, f"log_call_{tag}"))
+        dialog._dirty = False
+        dialog.reject()
+        window.close()
+    ws.close()
+    return shots
+
+
+def _start_near(ws: Workspace) -> tuple[float, float] | None:
+    """A start point for the demo's day map: the town of today's first visit."""
+    plans = ws.plans.for_day(ws.clock.today())
+    if not plans:
+        return None
+    hcp = ws.hcps.get(plans[0].hcp_id)
+    if hcp.latitude is None or hcp.longitude is None:
+        return None
+    return hcp.latitude + 0.03, hcp.longitude - 0.04
 
 
 def render(out: Path, data_dir: Path) -> list[Path]:
@@ -159,9 +223,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.data_dir is not None:
         render(args.out, args.data_dir)
+        render_sizes(args.out, args.data_dir)
         return
     with tempfile.TemporaryDirectory() as tmp:
         render(args.out, Path(tmp) / "demo")
+        render_sizes(args.out, Path(tmp) / "demo")
 
 
 if __name__ == "__main__":

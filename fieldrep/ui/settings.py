@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +47,28 @@ class UiSettings:
         self._q.sync()
 
     # -- window ------------------------------------------------------------------
-    def window_geometry(self) -> QByteArray | None:
-        value = self._q.value("window/geometry")
+    # Geometry is kept per screen (its name and available size), so a laptop that is
+    # docked to a 1920x1080 monitor and later used alone at 1366x768 opens fitted to each.
+    def window_geometry(self, screen: str = "") -> QByteArray | None:
+        value = self._q.value(f"window/geometry/{screen}" if screen else "window/geometry")
         return value if isinstance(value, QByteArray) else None
 
     def window_state(self) -> QByteArray | None:
         value = self._q.value("window/state")
         return value if isinstance(value, QByteArray) else None
 
-    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
-        self._q.setValue("window/geometry", geometry)
+    def save_window(self, geometry: QByteArray, state: QByteArray, screen: str = "") -> None:
+        self._q.setValue(f"window/geometry/{screen}" if screen else "window/geometry", geometry)
         self._q.setValue("window/state", state)
+
+    @property
+    def font_scale(self) -> float:
+        """Text size relative to the system's (Settings > Text size), 0.8 to 1.6."""
+        return min(1.6, max(0.8, float(self._get("view/font_scale", 1.0, float))))
+
+    @font_scale.setter
+    def font_scale(self, value: float) -> None:
+        self._q.setValue("view/font_scale", value)
 
     @property
     def last_page(self) -> int:
@@ -82,7 +94,7 @@ class UiSettings:
 
     @property
     def route_start(self) -> tuple[float, float] | None:
-        """Where the rep's day starts (home or office), for route ordering."""
+        """Where the rep's day starts (home or office), for route ordering and the map."""
         raw = self._q.value("planner/route_start")
         if not raw:
             return None
@@ -95,6 +107,28 @@ class UiSettings:
     @route_start.setter
     def route_start(self, value: tuple[float, float] | None) -> None:
         self._q.setValue("planner/route_start", "" if value is None else f"{value[0]},{value[1]}")
+
+    @property
+    def route_start_label(self) -> str:
+        """The start address as the rep typed it (the coordinates are `route_start`)."""
+        return str(self._q.value("planner/route_start_label", "") or "")
+
+    @route_start_label.setter
+    def route_start_label(self, value: str) -> None:
+        self._q.setValue("planner/route_start_label", value)
+
+    @property
+    def day_start(self) -> time:
+        """When the working day starts: an ordered route's first visit without a booking."""
+        raw = str(self._q.value("planner/day_start", "09:00") or "09:00")
+        try:
+            return time.fromisoformat(raw)
+        except ValueError:
+            return time(9, 0)
+
+    @day_start.setter
+    def day_start(self, value: time) -> None:
+        self._q.setValue("planner/day_start", value.strftime("%H:%M"))
 
     # -- saved filters -----------------------------------------------------------
     def saved_filters(self) -> dict[str, HcpFilter]:

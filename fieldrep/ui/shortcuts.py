@@ -33,6 +33,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("sync_now", "F5", "Sync now"),
     Shortcut("export_week", "Ctrl+E", "Export the planner's week as .ics"),
     Shortcut("order_route", "Ctrl+R", "Order the route of the selected day"),
+    Shortcut("undo", "Ctrl+Z", "Undo the last cancel, move, dismiss or snooze"),
+    Shortcut("settings", "Ctrl+,", "Settings (start address, working day, text size, lock)"),
     Shortcut("lock", "Ctrl+L", "Lock the workspace"),
     Shortcut("shortcuts", "F1", "Show this list of shortcuts"),
     Shortcut("quit", "Ctrl+Q", "Quit"),

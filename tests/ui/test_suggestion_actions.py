@@ -1,8 +1,8 @@
 """Acting on suggestions from the Suggestions screen: accept and snooze.
 
-Accept records the rep's yes and opens the next step: a visit suggestion opens the plan
-dialog (the plan carries the suggestion's id), a remote one opens the prefilled call
-log. Either way the suggestion leaves the list; a snoozed one is hidden until its date.
+Accept opens the next step: a visit suggestion opens the plan dialog and is accepted
+with the plan (which carries the suggestion's id), a remote one is accepted and opens the
+prefilled call log. Either way the suggestion leaves the list; a snoozed one is hidden until its date.
 """
 
 from __future__ import annotations
@@ -54,12 +54,14 @@ def test_accepting_a_visit_suggestion_plans_the_visit_and_takes_it_off_the_list(
     dialog = window.plan_dialog
     assert dialog is not None and chosen.hcp_name in dialog.windowTitle()
     assert dialog.channel.currentData() == Channel.VISIT.value
-    qtbot.waitUntil(lambda: chosen.id not in listed_ids(page), timeout=WAIT_MS)
+    # Not accepted yet: Esc in the plan dialog would leave the suggestion listed.
+    assert chosen.id in listed_ids(page)
 
     day = dialog.values()[0]
     assert day >= today()
     with qtbot.waitSignal(window.taskman.changed, timeout=WAIT_MS):
         dialog.accept()
+    qtbot.waitUntil(lambda: chosen.id not in listed_ids(page), timeout=WAIT_MS)
     plans = [p for p in window.workspace.plans.for_day(day) if p.hcp_id == chosen.hcp_id]
     assert [(p.suggestion_id, p.channel) for p in plans] == [(chosen.id, Channel.VISIT)]
     feedback = window.workspace.feedback.all()[-1]

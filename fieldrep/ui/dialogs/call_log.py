@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -59,6 +60,14 @@ FOLLOW_UP_DAYS = 14
 TALL_DIALOG_PX = 720
 OVERLAP_CHECK_MS = 400
 NOT_SUBMITTED = "Not submitted yet:"
+
+
+class _WholeDateTimeEdit(QDateTimeEdit):
+    """Tab leaves the field instead of walking its five sections (arrow keys and typing
+    still move between day, month, year, hour and minute): the form's Tab order."""
+
+    def focusNextPrevChild(self, next_child: bool) -> bool:  # noqa: N802
+        return QWidget.focusNextPrevChild(self, next_child)
 
 
 class _DraftSlot:
@@ -138,6 +147,10 @@ class CallLogDialog(QDialog):
         self._use_spare_height()
         self._connect_dirty()
         self._connect_checks()
+        if suggestion is not None and note is None:
+            # Opened from an accepted suggestion: the prefilled call is the task itself,
+            # so closing at once (Esc) keeps it as a draft instead of losing it.
+            self._mark_dirty()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_if_dirty)
         if not self.read_only:
@@ -145,7 +158,7 @@ class CallLogDialog(QDialog):
 
     # -- layout --------------------------------------------------------------------
     def _build(self) -> None:
-        self.started = QDateTimeEdit()
+        self.started = _WholeDateTimeEdit()
         self.started.setCalendarPopup(True)
         self.started.setDisplayFormat("ddd dd MMM yyyy  HH:mm")
         self.duration = QSpinBox()
@@ -192,7 +205,9 @@ class CallLogDialog(QDialog):
 
         when = QHBoxLayout()
         when.addWidget(self.started, 1)
-        when.addWidget(QLabel("Duration"))
+        duration_label = QLabel("D&uration")
+        duration_label.setBuddy(self.duration)
+        when.addWidget(duration_label)
         when.addWidget(self.duration)
         rating = QHBoxLayout()
         rating.addWidget(self.outcome, 1)
@@ -240,9 +255,19 @@ class CallLogDialog(QDialog):
             b.setAutoDefault(False)
             buttons.addWidget(b)
 
+        # The form scrolls inside the dialog on a short screen (1024x640): the header and
+        # Submit / Close stay in sight whatever the height.
+        form_box = QWidget()
+        form_box.setLayout(form)
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidget(form_box)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addLayout(form)
+        layout.addWidget(self.form_scroll, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
 
@@ -262,7 +287,9 @@ class CallLogDialog(QDialog):
             return
         room = int(screen.availableGeometry().height() * 0.9)
         hint = self.sizeHint()
-        self.resize(max(hint.width(), 640), max(hint.height(), min(room, TALL_DIALOG_PX)))
+        inner = self.form_scroll.widget()
+        form = (inner.sizeHint().height() if inner else 0) + 130  # header, error, buttons
+        self.resize(max(hint.width(), 640), min(room, max(form, TALL_DIALOG_PX)))
 
     def _prefill(self) -> None:
         note, s = self.note, self.suggestion
@@ -335,7 +362,7 @@ class CallLogDialog(QDialog):
                 )
         if not products:
             placeholder = QListWidgetItem("Tick a product to see its approved messages")
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)  # readable, not greyed out
             self.key_messages.addItem(placeholder)
         self.key_messages.blockSignals(False)
 

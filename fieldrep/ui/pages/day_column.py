@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,12 +22,30 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.ui.dnd import DragPayload, from_mime
-from fieldrep.ui.models import Index, PlanRow, PlanTableModel, has_route_order
+from fieldrep.ui.models import Column, Index, PlanRow, PlanTableModel, has_route_order
 from fieldrep.ui.signals import emit
 
 
+def _where(r: PlanRow) -> str:
+    return ", ".join(x for x in (r.address, r.city) if x) or "No address on record"
+
+
 class DayPlanModel(PlanTableModel):
+    """A day's visits: the HCP cell carries the town on a second line (where the rep is
+    going matters as much as whom); the tooltip gives the full address."""
+
     dropped = Signal(object, int)  # DragPayload, row in the day (-1: at the end)
+    COLUMNS = (
+        PlanTableModel.COLUMNS[PlanTableModel.ORDER],
+        PlanTableModel.COLUMNS[PlanTableModel.TIME],
+        Column(
+            "HCP",
+            lambda r: f"{r.hcp_name}\n{r.city}",
+            tooltip=lambda r: f"{r.hcp_name}\n{_where(r)}",
+        ),
+        PlanTableModel.COLUMNS[PlanTableModel.CITY],
+        PlanTableModel.COLUMNS[PlanTableModel.CHANNEL],
+    )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         # Drops land between rows or on the empty space below them.
@@ -67,6 +86,16 @@ class DayPlanModel(PlanTableModel):
         return True
 
 
+class DayView(QTableView):
+    """Says when it gets focus, so the planner knows which day the map should show."""
+
+    focused = Signal()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        emit(self.focused)
+
+
 class DayColumn(QWidget):
     dropped = Signal(object, object, int)  # day, DragPayload, row
 
@@ -77,7 +106,7 @@ class DayColumn(QWidget):
         self.label.setObjectName("subtitle")
         self.model = DayPlanModel()
         self.model.dropped.connect(self._forward_drop)
-        self.view = QTableView()
+        self.view = DayView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -87,14 +116,20 @@ class DayColumn(QWidget):
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setDropIndicatorShown(True)
         self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         self.view.setWordWrap(False)
         self.view.hideColumn(PlanTableModel.CITY)
         self.view.hideColumn(PlanTableModel.CHANNEL)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(PlanTableModel.ORDER, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PlanTableModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(PlanTableModel.HCP, QHeaderView.ResizeMode.Stretch)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.order_button = QPushButton("Order route")
+        self.order_button.setToolTip(
+            "Order this day's visits for the shortest drive from your start and re-time them"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -108,8 +143,10 @@ class DayColumn(QWidget):
         self.day = day
         self.model.set_rows(rows)
         self.view.setColumnHidden(PlanTableModel.ORDER, not has_route_order(rows))
-        today_mark = " (today)" if day == today else ""
-        self.label.setText(f"{day:%a %d %b}{today_mark} · {len(rows)}")
+        today_mark = " · today" if day == today else ""
+        visits = f"{len(rows)} visit" + ("" if len(rows) == 1 else "s")
+        # Two short lines: a narrow column (1024 px, five days) shows all of it.
+        self.label.setText(f"{day:%a %d %b}\n{visits}{today_mark}")
         self.order_button.setEnabled(len(rows) > 1)
 
     def selected(self) -> PlanRow | None:

@@ -34,7 +34,10 @@ from fieldrep.domain.segments import Segment
 from fieldrep.ui import features
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.undo import UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
+from fieldrep.ui.widgets.flow_layout import FlowLayout
+from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
 from fieldrep.ui.widgets.segment_bar import SegmentBar
 from fieldrep.workspace import Workspace
 
@@ -171,8 +174,7 @@ class HcpDetailPage(QWidget):
         self.profile_grid = QGridLayout()
         self.profile_grid.setColumnStretch(1, 1)
         self.profile.body.addLayout(self.profile_grid)
-        self.consents_row = QHBoxLayout()
-        self.consents_row.setSpacing(4)
+        self.consents_row = FlowLayout()  # chips wrap on a narrow window
         self.profile.body.addLayout(self.consents_row)
 
         self.segment_card = Card("Segment mix")
@@ -202,6 +204,8 @@ class HcpDetailPage(QWidget):
         self.follow_list = QListWidget()
         self.follow_list.setMaximumHeight(110)
         self.follow_empty = EmptyState("No open follow-ups.")
+        self.undo: UndoStack | None = None  # set by the window
+        tick_to_complete(self.follow_list, taskman, lambda: self.undo)
         self.follow_card.body.addWidget(self.follow_list)
         self.follow_card.body.addWidget(self.follow_empty)
 
@@ -215,6 +219,8 @@ class HcpDetailPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(left_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Reflow, never scroll sideways: the cards' texts wrap to the column's width.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QVBoxLayout()
         right.addWidget(self.follow_card)
         right.addWidget(self.history_card, 1)
@@ -298,7 +304,6 @@ class HcpDetailPage(QWidget):
             for channel in Channel:
                 ok = hcp.has_consent(channel)
                 self.consents_row.addWidget(chip(("✓ " if ok else "✗ ") + channel.value, ok=ok))
-        self.consents_row.addStretch(1)
 
     def _show_segments(self, view: SegmentView) -> None:
         self.segment_bar.set_parts(view.parts)
@@ -354,14 +359,17 @@ class HcpDetailPage(QWidget):
         )
 
     def _show_history(self, calls: list[CallNote]) -> None:
+        self.follow_list.blockSignals(True)
         self.follow_list.clear()
         today = self.taskman.clock.today()
         self.history.setHtml("<hr>".join(_call_html(n) for n in calls))
         for note in calls:
-            for f in note.follow_ups:
+            for index, f in enumerate(note.follow_ups):
                 if not f.done:
                     overdue = " — overdue" if f.due < today else ""
-                    self.follow_list.addItem(f"{f.due:%d %b}: {f.description}{overdue}")
+                    text = f"{f.due:%d %b}: {f.description}{overdue}"
+                    self.follow_list.addItem(follow_up_item(text, note.id, index, note.hcp_id))
+        self.follow_list.blockSignals(False)
         self.history.setVisible(bool(calls))
         self.history_empty.setVisible(not calls)
         self.follow_list.setVisible(self.follow_list.count() > 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.errors import FieldrepError
 from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -23,7 +26,7 @@ from fieldrep.workspace import Workspace
 
 
 def load_inbox(ws: Workspace) -> list[InboxRow]:
-    rows = [inbox_row_for_rejected(e) for e in ws.rejected_mutations()]
+    rows = [inbox_row_for_rejected(e, _subject(ws, e)) for e in ws.rejected_mutations()]
     for note in ws.calls.conflict_copies():
         if note.conflict_of:
             hcp = ws.hcps.get(note.hcp_id).display_name if note.hcp_id else ""
@@ -38,6 +41,27 @@ def load_inbox(ws: Workspace) -> list[InboxRow]:
                 )
             )
     return rows
+
+
+def _subject(ws: Workspace, entry: Any) -> str:
+    """Whom a rejected change was about: the HCP's name where the record names one."""
+    hcp_id = entry.fields.get("hcp_id")
+    if not hcp_id and entry.entity == "call_note":
+        try:
+            hcp_id = ws.calls.get(entry.entity_id).hcp_id
+        except FieldrepError:
+            hcp_id = None
+    if not hcp_id and entry.entity == "visit_plan":
+        try:
+            hcp_id = ws.plans.get(entry.entity_id).hcp_id
+        except FieldrepError:
+            hcp_id = None
+    if not hcp_id:
+        return ""
+    try:
+        return str(ws.hcps.get(str(hcp_id)).display_name)
+    except FieldrepError:
+        return ""
 
 
 def discard(ws: Workspace, row: InboxRow) -> None:

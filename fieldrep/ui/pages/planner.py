@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldrep.domain.enums import Channel, PlanStatus
+from fieldrep.domain.enums import Channel
 from fieldrep.planning.calendar_export import export_week
+from fieldrep.planning.day_route import day_route
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
 from fieldrep.planning.week import planning_week, shown_days, week_label, week_start
@@ -32,7 +34,9 @@ from fieldrep.ui.pages.day_column import DayColumn
 from fieldrep.ui.pages.today import plan_rows
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import title
+from fieldrep.ui.widgets.day_map import DayMap, MapStop
 from fieldrep.workspace import Workspace
 
 
@@ -47,7 +51,11 @@ def load_week(ws: Workspace, monday: date) -> WeekData:
 
 
 def order_day(
-    ws: Workspace, day: date, start: tuple[float, float] | None, ctx: Any = None
+    ws: Workspace,
+    day: date,
+    start: tuple[float, float] | None,
+    ctx: Any = None,
+    day_start: time = DEFAULT_DAY_START,
 ) -> list[str]:
     """Runs on the worker: store the shortest-drive order of the day's visits, re-timed
     from the day's earliest start so the times follow the route."""
@@ -64,7 +72,7 @@ def order_day(
     times = start_times(
         places,
         [r.plan.duration_minutes for r in in_route],
-        day_start=min(booked, default=DEFAULT_DAY_START),
+        day_start=min(booked, default=day_start),
     )
     ws.plans.set_route(ordered, times)
     return ordered
@@ -126,6 +134,8 @@ class PlannerPage(QWidget):
         # The shown Suggestion for an id (a dropped suggestion is accepted, as the
         # Accept button would); None when it is no longer listed.
         self.suggestion_for = suggestion_for
+        self.undo: UndoStack | None = None  # set by the window: cancel and move are undoable
+        self.day_start: Callable[[], time] | None = None  # the working day's start (Settings)
         self.monday = planning_week(taskman.clock.today())
         self.heading = title("")
         prev_b, next_b, this_b = (
@@ -134,8 +144,11 @@ class PlannerPage(QWidget):
             QPushButton("This week"),
         )
         self.add_button = QPushButton("Add visit…")
+        self.add_button.setToolTip("Find an HCP and plan a visit on the selected day")
         self.move_button = QPushButton("Move…")
+        self.move_button.setToolTip("Move the selected visit to another day or time")
         self.cancel_button = QPushButton("Cancel visit")
+        self.cancel_button.setToolTip("Cancel the selected visit (Del; Ctrl+Z undoes)")
         self.export_button = QPushButton("Export week (.ics)…")
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -147,7 +160,9 @@ class PlannerPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.export_button)
         self.columns = [DayColumn() for _ in range(7)]  # Mon-Fri, and the weekend when used
-        days = QHBoxLayout()
+        days_box = QWidget()
+        days = QHBoxLayout(days_box)
+        days.setContentsMargins(0, 0, 0, 0)
         for i, column in enumerate(self.columns):
             days.addWidget(column, 1)
             column.order_button.clicked.connect(
@@ -157,11 +172,19 @@ class PlannerPage(QWidget):
                 lambda idx, c=column: emit(self.open_hcp, c.model.row_at(idx.row()).plan.hcp_id)
             )
             column.view.clicked.connect(lambda _i, c=column: self._focus_column(c))
+            column.view.focused.connect(lambda c=column: self._focus_column(c))
             column.dropped.connect(self.drop_on_day)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)
-        layout.addLayout(days, 1)
+        self.map = DayMap()
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(days_box)
+        self.split.addWidget(self.map)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        layout.addWidget(self.split, 1)
         self.hint = QLabel(
             "Drag visits between days or within one (sets the route) · drop HCPs or "
             "suggestions on a day (drag over the Planner tab) · Enter opens the HCP · "
@@ -182,6 +205,8 @@ class PlannerPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+Right"), self, lambda: self.shift_selected(1))
         QShortcut(QKeySequence.StandardKey.Delete, self, self.cancel_selected)
         self._current_column = self.columns[0]
+        self._week: WeekData | None = None
+        self._day_picked = False
         taskman.changed.connect(self._on_changed)
 
     # -- data ------------------------------------------------------------------------
@@ -200,6 +225,7 @@ class PlannerPage(QWidget):
     def _show(self, data: WeekData) -> None:
         if data.monday != self.monday:
             return
+        self._week = data
         today = self.taskman.clock.today()
         days = shown_days(data.monday, {r.plan.planned_date for r in data.rows}, today)
         self.heading.setText(week_label(data.monday, days[-1]))
@@ -210,7 +236,28 @@ class PlannerPage(QWidget):
                 column.set_day(day, [r for r in data.rows if r.plan.planned_date == day], today)
             else:
                 column.set_day(date.min, [], today)
+        if not self._day_picked or self._current_column.day not in days:
+            # Until the rep picks a day, the map follows today (or the week's first day).
+            self._current_column = next(
+                (c for c in self.columns if c.day == today), self.columns[0]
+            )
+        self._show_map()
         emit(self.loaded)
+
+    def _show_map(self) -> None:
+        """Draw the selected day (the column last clicked or focused; today at first)."""
+        column = self._current_column
+        rows = column.model.rows() if column.day != date.min else []
+        points = [
+            (r.latitude, r.longitude)
+            if r.latitude is not None and r.longitude is not None
+            else None
+            for r in rows
+        ]
+        start = self.route_start() if self.route_start else None
+        stops = [MapStop(str(r.plan.route_order or i + 1), r.hcp_name) for i, r in enumerate(rows)]
+        when = f"{column.day:%a %d %b}" if column.day != date.min else ""
+        self.map.show_day(when, day_route(points, start) if rows else None, stops)
 
     def is_showing(self, day: date) -> bool:
         """True once a loaded week containing `day` is on screen."""
@@ -224,7 +271,20 @@ class PlannerPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------
     def _focus_column(self, column: DayColumn) -> None:
-        self._current_column = column
+        self._day_picked = True
+        if column is not self._current_column:
+            self._current_column = column
+            self._show_map()
+
+    def day_for_new_visit(self) -> date:
+        """Where "Add visit…" plans: the selected day, else the first day of the shown
+        week still ahead, else today."""
+        today = self.taskman.clock.today()
+        day = self._current_column.day
+        if day != date.min and day >= today:
+            return day
+        ahead = [c.day for c in self.columns if c.isVisibleTo(self) and c.day >= today]
+        return min(ahead, default=today)
 
     def selected(self) -> PlanRow | None:
         for column in [self._current_column, *self.columns]:
@@ -243,7 +303,8 @@ class PlannerPage(QWidget):
     def order_route(self, day: date | None = None) -> None:
         day = day or self.selected_day()
         start = self.route_start() if self.route_start else None
-        Op(lambda ws, ctx: order_day(ws, day, start, ctx), parent=self).with_progress(
+        first = self.day_start() if self.day_start else DEFAULT_DAY_START
+        Op(lambda ws, ctx: order_day(ws, day, start, ctx, first), parent=self).with_progress(
             "Ordering the route…"
         ).changing("plans").run(self.taskman)
 
@@ -278,15 +339,27 @@ class PlannerPage(QWidget):
             "plans", "outbox", *(("suggestions",) if payload.kind == SUGGESTION else ())
         ).run(self.taskman)
 
+    def _undoable(self, label: str) -> Callable[[Any], None]:
+        """A success callback that offers Undo for a cancel or move (a PlanEdit)."""
+
+        def offer(edit: Any) -> None:
+            if self.undo is not None:
+                before = edit.before
+                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before), ("plans",)))
+
+        return offer
+
+    def _reschedule(self, row: PlanRow, day: date, at: time | None) -> None:
+        label = f"Visit with {row.hcp_name} moved to {day:%a %d %b}"
+        Op(lambda ws: ws.plans.reschedule(row.plan.id, day, at), parent=self).changing(
+            "plans", "outbox"
+        ).success(self._undoable(label)).run(self.taskman)
+
     def shift_selected(self, days: int) -> None:
         row = self.selected()
         if row is None:
             return
-        plan = row.plan
-        target = plan.planned_date + timedelta(days=days)
-        Op(lambda ws: ws.plans.move(plan.id, target, plan.planned_time), parent=self).changing(
-            "plans"
-        ).run(self.taskman)
+        self._reschedule(row, row.plan.planned_date + timedelta(days=days), row.plan.planned_time)
 
     def move_selected(self) -> None:
         row = self.selected()
@@ -303,20 +376,20 @@ class PlannerPage(QWidget):
 
         def moved() -> None:
             day, at, *_ = dialog.values()
-            Op(lambda ws: ws.plans.move(row.plan.id, day, at), parent=self).changing("plans").run(
-                self.taskman
-            )
+            self._reschedule(row, day, at)
 
         dialog.accepted.connect(moved)
         dialog.open()
 
     def cancel_selected(self) -> None:
+        """Del: cancel at once, with Undo in the toast and Ctrl+Z (no "are you sure?")."""
         row = self.selected()
         if row is None:
             return
-        Op(lambda ws: ws.plans.set_status(row.plan.id, PlanStatus.CANCELLED), parent=self).changing(
-            "plans"
-        ).run(self.taskman)
+        label = f"Visit with {row.hcp_name} on {row.plan.planned_date:%a %d %b} cancelled"
+        Op(lambda ws: ws.plans.cancel(row.plan.id), parent=self).changing(
+            "plans", "outbox"
+        ).success(self._undoable(label)).run(self.taskman)
 
     def choose_export_file(self) -> None:
         default = str(Path.home() / f"fieldrep-week-{self.monday:%Y-%m-%d}.ics")

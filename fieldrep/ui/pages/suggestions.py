@@ -24,6 +24,7 @@ from fieldrep.ui.models import SuggestionTableModel
 from fieldrep.ui.pages.hcps import WAITING
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
 
 DAILY_LIMIT = 40
@@ -44,6 +45,7 @@ class SuggestionsPage(QWidget):
         super().__init__(parent)
         self.taskman = taskman
         self.available = False
+        self.undo: UndoStack | None = None  # set by the window: dismiss and snooze undo
         self.model = SuggestionTableModel()
         self.view = QTableView()
         self.view.setObjectName("suggestion_table")
@@ -79,9 +81,15 @@ class SuggestionsPage(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.accept_button = QPushButton("&Accept")
         self.accept_button.setObjectName("primary")
+        self.accept_button.setToolTip(
+            "Plan the visit, or open the call log prefilled (Enter; closing it keeps a draft)"
+        )
         self.dismiss_button = QPushButton("&Dismiss…")
+        self.dismiss_button.setToolTip("Say why not; it leaves today's list (Ctrl+Z undoes)")
         self.snooze_button = QPushButton("S&nooze…")
+        self.snooze_button.setToolTip("Hide it until a date you pick (Ctrl+Z undoes)")
         self.open_button = QPushButton("Open &HCP")
+        self.open_button.setToolTip("Open this HCP's page")
         buttons = QHBoxLayout()
         for b in (self.accept_button, self.dismiss_button, self.snooze_button, self.open_button):
             buttons.addWidget(b)
@@ -180,12 +188,31 @@ class SuggestionsPage(QWidget):
 
     # -- feedback ---------------------------------------------------------------------
     def accept_selected(self) -> None:
+        """A visit is accepted when the rep plans it (the window's plan dialog: Esc there
+        keeps the suggestion listed); any other channel now, and its call log opens with
+        a draft that is kept even if closed at once. Either way nothing is lost."""
         s = self.selected()
         if s is None:
+            return
+        if getattr(s.channel, "value", s.channel) == "visit":
+            emit(self.accepted, s)
             return
         Op(lambda ws: _service(ws).accept(s), parent=self).changing(
             "suggestions", "outbox"
         ).success(lambda _r: emit(self.accepted, s)).run(self.taskman)
+
+    def _offer_undo(self, label: str) -> Any:
+        def offer(feedback: Any) -> None:
+            if self.undo is not None and feedback is not None:
+                self.undo.push(
+                    Undoable(
+                        label,
+                        lambda ws: _service(ws).undo(feedback),
+                        ("suggestions", "outbox"),
+                    )
+                )
+
+        return offer
 
     def dismiss_selected(self) -> DismissDialog | None:
         s = self.selected()
@@ -197,7 +224,7 @@ class SuggestionsPage(QWidget):
             reason, comment = dialog.values()
             Op(lambda ws: _service(ws).dismiss(s, reason, comment), parent=self).changing(
                 "suggestions", "outbox"
-            ).run(self.taskman)
+            ).success(self._offer_undo(f"Suggestion for {s.hcp_name} dismissed")).run(self.taskman)
 
         dialog.accepted.connect(dismissed)
         dialog.open()
@@ -217,6 +244,8 @@ class SuggestionsPage(QWidget):
             until = dialog.value()
             Op(lambda ws: _service(ws).snooze(s, until), parent=self).changing(
                 "suggestions", "outbox"
+            ).success(
+                self._offer_undo(f"Suggestion for {s.hcp_name} snoozed to {until:%d %b}")
             ).run(self.taskman)
 
         dialog.accepted.connect(snoozed)

@@ -26,7 +26,9 @@ from fieldrep.ui import features
 from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel, has_route_order
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.undo import UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, title
+from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
 from fieldrep.workspace import Workspace
 
 FOLLOW_UP_HORIZON_DAYS = 7
@@ -39,6 +41,8 @@ class FollowUpDue:
     hcp_id: str
     hcp_name: str
     description: str
+    note_id: str = ""
+    index: int = 0  # the follow-up's position in its note (calls.set_follow_up_done)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ def plan_rows(ws: Workspace, plans: Iterable[VisitPlan]) -> list[PlanRow]:
     rows = []
     for plan in plans:
         hcp = ws.hcps.get(plan.hcp_id)
-        rows.append(PlanRow(plan, hcp.display_name, hcp.city, hcp.latitude, hcp.longitude))
+        rows.append(
+            PlanRow(plan, hcp.display_name, hcp.city, hcp.latitude, hcp.longitude, hcp.address)
+        )
     return rows
 
 
@@ -72,9 +78,9 @@ def load_today(ws: Workspace, day: date) -> TodayData:
 
     horizon = day + timedelta(days=FOLLOW_UP_HORIZON_DAYS)
     follow_ups = [
-        FollowUpDue(f.due, note.hcp_id, name(note.hcp_id), f.description)
+        FollowUpDue(f.due, note.hcp_id, name(note.hcp_id), f.description, note.id, index)
         for note in ws.calls.all()
-        for f in note.follow_ups
+        for index, f in enumerate(note.follow_ups)
         if not f.done and f.due <= horizon
     ]
     follow_ups.sort(key=lambda f: f.due)
@@ -146,6 +152,8 @@ class TodayPage(QWidget):
             lambda item: emit(self.open_hcp, item.data(Qt.ItemDataRole.UserRole))
         )
         self.follow_stack, _ = _with_empty(self.follow_list, "No follow-ups due this week.")
+        self.undo: UndoStack | None = None  # set by the window
+        tick_to_complete(self.follow_list, taskman, lambda: self.undo)
         self.draft_list = QListWidget()
         self.draft_list.setObjectName("drafts")
         self.draft_list.itemActivated.connect(
@@ -204,12 +212,13 @@ class TodayPage(QWidget):
                 "Nothing suggested today. Check back after the next sync."
             )
             self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
+        self.follow_list.blockSignals(True)
         self.follow_list.clear()
         for f in data.follow_ups:
             flag = "overdue · " if f.due < data.day else ""
-            item = QListWidgetItem(f"{f.due:%a %d %b} · {flag}{f.hcp_name}: {f.description}")
-            item.setData(Qt.ItemDataRole.UserRole, f.hcp_id)
-            self.follow_list.addItem(item)
+            text = f"{f.due:%a %d %b} · {flag}{f.hcp_name}: {f.description}"
+            self.follow_list.addItem(follow_up_item(text, f.note_id, f.index, f.hcp_id))
+        self.follow_list.blockSignals(False)
         self.follow_stack.setCurrentIndex(0 if data.follow_ups else 1)
         self.draft_list.clear()
         for note, name in data.drafts:

@@ -25,10 +25,7 @@ class LockScreen(QWidget):
         heading.setObjectName("title")
         # Two explicit lines, no word wrap: a wrapped label centred in a box layout is
         # given its one-line height and gets cut off.
-        note = QLabel(
-            "Locked after a period without use, to protect HCP and call data."
-            + ("\nEnter your passphrase to continue." if needs_passphrase else "")
-        )
+        self.note = note = QLabel()
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.passphrase.setObjectName("unlock_passphrase")
@@ -46,7 +43,16 @@ class LockScreen(QWidget):
         button.clicked.connect(self.try_unlock)
         self.passphrase.returnPressed.connect(self.try_unlock)
 
-    def prepare(self) -> None:
+    def prepare(self, *, idle: bool = True) -> None:
+        """`idle`: locked after a period without use (else the rep locked it, Ctrl+L)."""
+        why = (
+            "Locked after a period without use, to protect HCP and call data."
+            if idle
+            else "You locked Fieldrep; HCP and call data stay protected."
+        )
+        self.note.setText(
+            why + ("\nEnter your passphrase to continue." if self.needs_passphrase else "")
+        )
         self.passphrase.clear()
         self.error.setText("")
         self.passphrase.setFocus()

@@ -1,0 +1,341 @@
+"""The rep's desktop after a real day with it (issue 15): no lost tasks, dismissals that
+take effect, follow-ups that can be done, a planner that keeps its route tidy, undo,
+screens that fit a 1024x640 laptop, readable colours and plain wording."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from fieldrep.domain.calls import CallDraft, FollowUp
+from fieldrep.domain.enums import Channel, DismissReason, Outcome, PlanStatus
+from fieldrep.planning.week import week_start
+from fieldrep.sync.engine import SyncReport
+from fieldrep.ui import theme
+from fieldrep.ui.dialogs.call_log import CallLogDialog
+from fieldrep.ui.main_window import (
+    PLANNER,
+    PREFERRED_SIZE,
+    TODAY,
+    MainWindow,
+    fitted_geometry,
+    screen_key,
+)
+from fieldrep.ui.models import inbox_row_for_rejected
+from fieldrep.ui.widgets.follow_ups import NOTE_ROLE
+from tests.pinned_clock import today
+from tests.ui.conftest import WAIT_MS, idle
+from tests.ui.test_suggestion_actions import listed_ids, select, show_suggestions
+
+SMALL = (1024, 640)
+
+
+# -- 1. accepting never loses the task -------------------------------------------------
+def test_accepting_a_remote_suggestion_then_esc_keeps_a_draft(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = show_suggestions(qtbot, window)
+    chosen = select(page, Channel.REMOTE.value)
+    page.accept_selected()  # what Enter or a double-click does
+    qtbot.waitUntil(
+        lambda: window.call_dialog is not None and window.call_dialog.isVisible(),
+        timeout=WAIT_MS,
+    )
+    dialog = window.call_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    drafts = window.workspace.calls.drafts()
+    assert [(d.hcp_id, d.suggestion_id) for d in drafts if d.suggestion_id == chosen.id] == [
+        (chosen.hcp_id, chosen.id)
+    ]
+
+
+def test_accepting_a_visit_suggestion_then_esc_leaves_it_listed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = show_suggestions(qtbot, window)
+    chosen = select(page, Channel.VISIT.value)
+    page.accept_selected()
+    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=WAIT_MS)
+    assert window.plan_dialog is not None
+    window.plan_dialog.reject()
+    idle(qtbot, window)
+    assert chosen.id in listed_ids(page)
+    assert not [f for f in window.workspace.feedback.all() if f.suggestion_id == chosen.id]
+
+
+# -- 2. dismiss takes effect; undo -------------------------------------------------------
+def test_dismiss_removes_the_row_updates_the_count_and_undo_brings_it_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = show_suggestions(qtbot, window)
+    before = page.model.rowCount()
+    page.view.selectRow(6)
+    chosen = page.selected()
+    assert chosen is not None
+    dialog = page.dismiss_selected()
+    assert dialog is not None
+    dialog.reason.setCurrentIndex(dialog.reason.findData(DismissReason.OTHER.value))
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        dialog.accept()
+    assert chosen.hcp_id not in {s.hcp_id for s in page.model.rows()}
+    assert page.data_note.text().startswith(f"{page.model.rowCount()} suggestions")
+    assert page.model.rowCount() <= before
+    assert window.toast.isVisibleTo(window) and "dismissed" in window.toast.text.text()
+
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        window.actions_by_name["undo"].trigger()  # Ctrl+Z
+    assert chosen.hcp_id in {s.hcp_id for s in page.model.rows()}
+    assert window.toast.text.text().startswith("Undone")
+    assert not [f for f in window.workspace.feedback.all() if f.suggestion_id == chosen.id]
+
+
+# -- 5. follow-ups can be done --------------------------------------------------------
+def test_ticking_a_follow_up_on_today_marks_it_done(qtbot: QtBot, window: MainWindow) -> None:
+    ws = window.workspace
+    hcp = ws.hcps.all()[0]
+    note = ws.calls.log(
+        CallDraft(
+            hcp_id=hcp.id,
+            channel=Channel.PHONE,
+            started_at=ws.clock.local_now() - timedelta(days=20),
+            duration_minutes=10,
+            outcome=Outcome.POSITIVE,
+            follow_ups=(FollowUp("send the renal data pack", today() - timedelta(days=3)),),
+        ),
+        submit=True,
+    )
+    with qtbot.waitSignal(window.taskman.changed, timeout=WAIT_MS):
+        window.taskman.notify({"calls"})
+    window.go(TODAY)
+    follow = window.today.follow_list
+
+    def item() -> Any:
+        for i in range(follow.count()):
+            if follow.item(i).data(NOTE_ROLE) == (note.id, 0):
+                return follow.item(i)
+        return None
+
+    qtbot.waitUntil(lambda: item() is not None, timeout=WAIT_MS)
+    assert "overdue" in item().text()
+    item().setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: item() is None, timeout=WAIT_MS)
+    assert ws.calls.get(note.id).follow_ups[0].done
+
+
+# -- 6. planner: weekend shown, numbering after a move, undo of cancel -----------------
+def _routed(window: MainWindow, n: int = 4) -> list[str]:
+    ws = window.workspace
+    day = today()
+    hcps = [h for h in ws.hcps.all() if h.latitude is not None][:n]
+    ids = [ws.plans.add(h.id, day).id for h in hcps]
+    from datetime import time
+
+    ws.plans.set_route(ids, [time(9 + i, 0) for i in range(n)])
+    return ids
+
+
+def test_a_saturday_visit_is_shown_in_the_planner(qtbot: QtBot, window: MainWindow) -> None:
+    saturday = week_start(today()) + timedelta(days=5)
+    window.workspace.plans.add(window.workspace.hcps.all()[0].id, saturday)
+    with qtbot.waitSignal(window.planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        window.planner.reload()
+    assert window.planner.is_showing(saturday)
+    assert len(window.planner.rows_for(saturday)) == 1
+
+
+def test_moving_a_visit_out_of_a_route_renumbers_and_undo_restores_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    ids = _routed(window)
+    planner = window.planner
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        planner.reload()
+    idle(qtbot, window)  # every queued load has answered: the week on screen is final
+    column = next(c for c in planner.columns if c.day == today())
+    planner._focus_column(column)
+    column.view.selectRow(1)
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        planner.shift_selected(1)  # Ctrl+Shift+Right
+    assert [r.plan.route_order for r in planner.rows_for(today())] == [1, 2, 3]
+    assert ids[1] not in [r.plan.id for r in planner.rows_for(today())]
+
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.undo_stack.undo()
+    assert [r.plan.id for r in planner.rows_for(today())] == ids
+    assert [r.plan.route_order for r in planner.rows_for(today())] == [1, 2, 3, 4]
+
+
+def test_del_cancels_and_ctrl_z_brings_the_visit_back(qtbot: QtBot, window: MainWindow) -> None:
+    ids = _routed(window, 3)
+    planner = window.planner
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        planner.reload()
+    idle(qtbot, window)  # every queued load has answered: the week on screen is final
+    column = next(c for c in planner.columns if c.day == today())
+    planner._focus_column(column)
+    column.view.selectRow(0)
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        planner.cancel_selected()
+    assert window.workspace.plans.get(ids[0]).status is PlanStatus.CANCELLED
+    assert "cancelled" in window.toast.text.text() and window.toast.undo_button.isVisibleTo(
+        window.toast
+    )
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.toast.undo_button.click()
+    assert window.workspace.plans.get(ids[0]).status is PlanStatus.PLANNED
+    assert [r.plan.id for r in planner.rows_for(today())] == ids
+
+
+def test_the_day_map_draws_the_selected_day_with_its_legs(qtbot: QtBot, window: MainWindow) -> None:
+    _routed(window, 4)
+    window.settings.route_start = (42.64, -71.32)
+    with qtbot.waitSignal(window.planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        window.planner.reload()
+    idle(qtbot, window)
+    day_map = window.planner.map
+    assert day_map.route is not None and len(day_map.route.legs) == 4  # start + 3
+    assert day_map.leg_lines()[0].startswith("Start → 1")
+    assert "km" in day_map.toolTip() and "driving" in day_map.toolTip()
+    assert not day_map.grab().isNull()
+
+
+# -- 3. every screen fits 1024x640 ----------------------------------------------------
+def test_no_main_screen_or_the_call_log_needs_more_than_1024x640(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.resize(*SMALL)
+    for page in range(window.pages.count()):
+        widget = window.pages.widget(page)
+        hint = widget.minimumSizeHint()
+        assert hint.width() <= SMALL[0] - 170 and hint.height() <= SMALL[1] - 80, (page, hint)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= SMALL[0] and hint.height() <= SMALL[1], hint
+    ws = window.workspace
+    dialog = CallLogDialog(window.taskman, ws.hcps.all()[0], ws.messages.usable(), parent=window)
+    qtbot.addWidget(dialog)
+    # Title bar and the taskbar take about 70 px of a 640 px screen.
+    assert dialog.minimumSizeHint().height() <= SMALL[1] - 70, dialog.minimumSizeHint()
+    assert dialog.minimumSizeHint().width() <= SMALL[0]
+    dialog._dirty = False
+    dialog.reject()
+
+
+def test_the_window_opens_inside_a_small_screen_and_remembers_its_size_per_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    for area in (QRect(0, 0, 1024, 600), QRect(0, 0, 1366, 728), QRect(1920, 0, 1920, 1040)):
+        fitted = fitted_geometry(area)
+        assert area.contains(fitted.adjusted(-8, -32, 8, 8)), (area, fitted)
+    assert fitted_geometry(QRect(0, 0, 1920, 1040)).size().toTuple() == PREFERRED_SIZE
+    window.resize(1100, 700)
+    window.close()
+    key = screen_key(window)
+    saved = window.settings.window_geometry(key)
+    assert saved is not None and key  # kept under this screen's name and size
+
+
+# -- 9. readable colours, tooltips, shortcuts, tab order ------------------------------
+def _dark() -> QPalette:
+    p = QPalette()
+    R = QPalette.ColorRole
+    for role, colour in (
+        (R.Window, "#2b2b2b"),
+        (R.Base, "#1e1e1e"),
+        (R.AlternateBase, "#262626"),
+        (R.Text, "#dddddd"),
+        (R.WindowText, "#dddddd"),
+        (R.ButtonText, "#dddddd"),
+        (R.Button, "#3a3a3a"),
+        (R.PlaceholderText, "#5a5a5a"),
+        (R.Highlight, "#3daee9"),
+        (R.HighlightedText, "#ffffff"),
+        (R.ToolTipBase, "#31363b"),
+        (R.ToolTipText, "#eff0f1"),
+        (R.Link, "#2980b9"),
+    ):
+        p.setColor(role, QColor(colour))
+    return p
+
+
+def test_every_text_colour_reaches_wcag_aa_on_light_and_dark_palettes(qapp: Any) -> None:
+    light = QApplication.style().standardPalette()
+    raw = theme.text_pairs(light)["muted/placeholder on base"]
+    assert theme.contrast(*raw) < theme.AA  # Fusion's grey placeholder, before correction
+    for name, palette in (("light", light), ("dark", _dark())):
+        fixed = theme.accessible_palette(palette)
+        ratios = {k: round(theme.contrast(*pair), 2) for k, pair in theme.text_pairs(fixed).items()}
+        low = {k: r for k, r in ratios.items() if r < theme.AA}
+        assert not low, f"{name}: {low}"
+
+
+def test_every_control_without_a_text_label_has_a_tooltip(window: MainWindow) -> None:
+    for button in window.findChildren(QAbstractButton):
+        qt_own = button.objectName().startswith("qt_") or isinstance(button.parent(), QLineEdit)
+        if not button.text().strip(" &") and not qt_own:  # Qt's corner and clear buttons
+            where = f"{button.objectName()} in {type(button.parent()).__name__}"
+            assert button.toolTip(), where
+
+
+def test_the_call_log_tabs_from_start_to_duration_and_alt_u_jumps_there(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    ws = window.workspace
+    dialog = CallLogDialog(window.taskman, ws.hcps.all()[0], ws.messages.usable(), parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=WAIT_MS)
+    dialog.started.setFocus()
+    qtbot.keyClick(dialog.started, Qt.Key.Key_Tab)
+    focused: QWidget | None = dialog.focusWidget()
+    assert focused is dialog.duration or (
+        focused is not None and focused.parent() is dialog.duration
+    )
+    dialog._dirty = False
+    dialog.reject()
+
+
+def test_the_text_size_setting_scales_the_whole_ui(qapp: Any) -> None:
+    before = QApplication.font().pointSizeF()
+    try:
+        theme.apply_font_scale(qapp, 1.3)
+        assert abs(QApplication.font().pointSizeF() - before * 1.3) < 0.6
+        assert "22.1pt" in qapp.styleSheet()  # the title: 17 pt x 1.3
+    finally:
+        theme.apply_font_scale(qapp, 1.0)
+
+
+# -- 8. wording ----------------------------------------------------------------------
+def test_sync_summary_and_inbox_rows_read_as_sentences() -> None:
+    assert SyncReport().summary().startswith("Synced: everything is up to date")
+    text = SyncReport(pushed=1, applied=1, pulled=3).summary()
+    assert text.startswith("Synced: sent 1 change and received 3 updates")
+    assert "(s)" not in text
+
+    class Entry:
+        entity, op, seq, reason, created_at = "call_note", "create", 4, "Locked", ""
+
+    assert inbox_row_for_rejected(Entry(), "Dr. Maria Lopez").title == (  # type: ignore[arg-type]
+        "Call note (new) — Dr. Maria Lopez"
+    )
+
+
+def test_ctrl_l_says_the_rep_locked_it(window: MainWindow) -> None:
+    window.actions_by_name["lock"].trigger()
+    assert "You locked" in window.lock_screen.note.text()
+    window.unlock()
+    window.lock(idle=True)
+    assert "period without use" in window.lock_screen.note.text()
+    window.unlock()
