@@ -26,6 +26,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--username", required=True)
     p.set_defaults(handler=cmd_login)
 
+    p = commands.add_parser("logout", help="sign this device out (the server forgets its token)")
+    p.set_defaults(handler=cmd_logout)
+
     p = commands.add_parser("sync", help="send local changes and receive the server's")
     p.add_argument("--json", action="store_true", help="print the sync report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -58,6 +61,22 @@ def cmd_login(ctx: CommandContext) -> int:
     territories = ", ".join(response.territories) or "no territory yet"
     print(f"Signed in to {server} as {response.username} ({response.role}; {territories}).")
     print("Run 'fieldrep sync' to bring your territory to this device.")
+    return 0
+
+
+def cmd_logout(ctx: CommandContext) -> int:
+    with ctx.open_workspace() as ws:
+        if not ws.sync.is_configured():
+            print("This workspace is not signed in.")
+            return 0
+        confirmed = ws.sync.logout()
+    if confirmed:
+        print("Signed out: the server has forgotten this device's token. Local data is kept.")
+    else:
+        print(
+            "Signed out on this device; the server could not be reached, so its copy of the "
+            "token stays valid until it expires (or an administrator ends your sessions)."
+        )
     return 0
 
 

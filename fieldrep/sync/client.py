@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -55,6 +56,25 @@ class _Retryable(Exception):
     """A failure a retry may fix; carries the one-line cause for the final message."""
 
 
+CA_BUNDLE_ENV = "FIELDREP_CA_BUNDLE"
+
+
+def ca_bundle() -> str | None:
+    """The PEM file of extra CAs to trust (`FIELDREP_CA_BUNDLE`), or None for the system's.
+
+    A named file that does not exist is an error, never a silent fallback to no checks.
+    """
+    path = os.environ.get(CA_BUNDLE_ENV, "").strip()
+    if not path:
+        return None
+    if not os.path.isfile(path):
+        raise InvalidServerUrlError(
+            f"{CA_BUNDLE_ENV} names {path}, which is not a file. Point it at your "
+            "organisation's CA certificates (PEM), or unset it."
+        )
+    return path
+
+
 def check_server_url(url: str) -> str:
     """The URL without a trailing slash, or InvalidServerUrlError saying what is wrong."""
     example = "e.g. http://127.0.0.1:8765 or https://sync.example.com"
@@ -88,6 +108,11 @@ class SyncClient:
         self.policy = policy or RetryPolicy()
         self.cancel = cancel
         self._session = session or requests.Session()
+        bundle = ca_bundle()
+        if bundle is not None:
+            # A company CA (a hospital's own PKI): trusted for this server, on top of
+            # nothing else; certificates are always verified.
+            self._session.verify = bundle
         self.requests_sent = 0
         self.protocol_version = p.PROTOCOL_VERSION  # sent on every call, checked first
 
@@ -108,6 +133,26 @@ class SyncClient:
     def pull(self, since: int, limit: int) -> p.PullResponse:
         params = {"since": since, "limit": limit}
         return self._call("GET", "/sync/pull", p.PullResponse, params=params)
+
+    def logout(self) -> bool:
+        """Ask the server to forget this device's token (one attempt, no retries).
+
+        True when the server confirmed (or the token was already unknown to it); False
+        when it could not be reached, so the caller can say the token dies by expiry.
+        """
+        headers = {p.PROTOCOL_HEADER: str(self.protocol_version)}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._session.post(
+                f"{self.server_url}{API_PREFIX}/auth/logout",
+                headers=headers,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+        except requests.RequestException as exc:
+            log.warning("logout: the server could not be reached (%s)", type(exc).__name__)
+            return False
+        return response.status_code in (204, 401)
 
     # -- machinery ---------------------------------------------------------------
 

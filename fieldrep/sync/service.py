@@ -96,6 +96,29 @@ class SyncService:
         self._workspace.set_username(response.username)
         return response
 
+    def logout(self) -> bool:
+        """Sign this device out: the server forgets the token, then it is removed here.
+
+        The local data stays (the next login is the same device). Returns whether the
+        server confirmed; offline, the token is removed locally anyway and dies on the
+        server at its idle expiry (or when an admin ends the user's sessions).
+        """
+        url = self.server_url()
+        token = credentials.load_token(self._workspace)
+        confirmed = True
+        if url and token:
+            client = SyncClient(url, token=token, policy=self.policy)
+            try:
+                confirmed = client.logout()
+            finally:
+                client.close()
+        credentials.forget_token(self._workspace.data_dir)
+        with self._workspace.store.write() as conn:
+            sync_state.delete(conn, credentials.TOKEN_KEY)
+            sync_state.delete(conn, credentials.TOKEN_IN_KEYRING)
+        log.info("signed out (server confirmed: %s)", confirmed)
+        return confirmed
+
     def wipe_revoked_device(self, announce: Callable[[str], None] | None = None) -> None:
         """Close the workspace and remove every local trace of it (revoked device)."""
         from fieldrep.workspace import wipe

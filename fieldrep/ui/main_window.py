@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -283,6 +284,11 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # the app menu on macOS
         self.about_action.triggered.connect(self.show_about)
         menu.addAction(self.about_action)  # `menu` is the last one built: Help
+        self.sign_out_action = QAction("Sign &out", self)
+        self.sign_out_action.setObjectName("sign_out")
+        self.sign_out_action.triggered.connect(self.sign_out)
+        file_menu = cast(QMenu, self.menuBar().actions()[0].menu())
+        file_menu.insertAction(a["lock"], self.sign_out_action)
 
     def _wire(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -614,6 +620,20 @@ class MainWindow(QMainWindow):
         self.taskman.shutdown(wait=True)
         self.workspace.sync.wipe_revoked_device()
         QTimer.singleShot(3000, _app().quit)
+
+    def sign_out(self) -> None:
+        """The server forgets this device's token, then it is removed here; data stays."""
+        Op(lambda ws: ws.sync.logout(), parent=self).on_lane(SYNC).success(self._signed_out).run(
+            self.taskman
+        )
+
+    def _signed_out(self, confirmed: bool) -> None:
+        self.sync.stop()
+        if confirmed:
+            text = "Signed out: the server has forgotten this device's token."
+        else:
+            text = "Signed out here; the server was not reachable, so its copy expires on its own."
+        errors.show_message(self, text + " Your data stays on this laptop; sign in to sync again.")
 
     # -- locking -------------------------------------------------------------------------
     def _needs_passphrase(self) -> bool:
