@@ -75,6 +75,22 @@ class NbaConfig:
     mix_prior_scale: float = 0.15
     mix_outcome_weight: float = 1.0
     mix_dismiss_weight: float = 0.25
+    # Forgetting: an outcome (and a feedback lesson) counts half after this many days,
+    # so the posteriors follow an HCP who changes (a switch from visits to remote calls,
+    # a competitor campaign) instead of averaging over every year on record. About four
+    # months: long enough that the ~2 contacts a HCP gets per quarter still pool.
+    evidence_half_life_days: float | None = 120.0
+    # Message wear-out: the same message again soon after a delivery on any channel
+    # loses this much logit, fading linearly to nothing after `wear_days`.
+    wear_logit: float = 1.5
+    wear_days: float = 60.0
+    # Products: a Beta per (HCP, product) around the territory's recent product rate.
+    product_weight: float = 0.5
+    # Timing: each (specialty, channel, weekday) rate, pooled towards the (specialty,
+    # channel) rate with this many pseudo-outcomes.
+    weekday_strength: float = 30.0
+    # Calibration of the chance shown (nba.calibration): pseudo-calls behind "as is".
+    calibration_strength: float = 20.0
     preferred_channel_bonus: float = 0.5  # logit, when the rep marked a preferred channel
     recency_gain: float = 0.9  # logit added at 120 days without contact (0 at 30 days)
     fatigue_per_contact: float = 0.45  # logit removed per contact in the last 14 days

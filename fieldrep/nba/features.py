@@ -21,7 +21,7 @@ from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.segments import ApprovedMessage, Segment
 from fieldrep.domain.specialties import fits
 from fieldrep.nba.config import NbaConfig
-from fieldrep.segments.history import ContactHistory, load_history
+from fieldrep.segments.history import NEVER, ContactHistory, evidence_weight, load_history
 from fieldrep.segments.mixture import estimate_weights
 from fieldrep.segments.profiles import CHANNELS, THEMES, FloatArray, SegmentProfiles, theme_index
 
@@ -38,6 +38,8 @@ class MessageTable:
     theme: IntArray  # M
     specialties: tuple[str, ...]
     allowed: BoolArray  # S x C x M
+    product: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # M
+    products: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -55,12 +57,15 @@ class MessageTable:
                     continue
                 for c, channel in enumerate(CHANNELS):
                     allowed[s, c, m] = channel.value in message.channels
+        products = tuple(sorted({m.product for m in messages}))
         return cls(
             ids=tuple(m.id for m in messages),
             titles=tuple(m.title for m in messages),
             theme=np.array([theme_index(m.theme) for m in messages], dtype=np.int64),
             specialties=tuple(specialties),
             allowed=allowed,
+            product=np.array([products.index(m.product) for m in messages], dtype=np.int64),
+            products=products,
         )
 
 
@@ -88,9 +93,22 @@ class Territory:
     planned_on: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # False where master data holds no consent for any channel (defaults were applied)
     consent_known: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # Per (HCP, message): date.toordinal() of its last delivery on any channel (wear-out)
+    message_last: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # Per (HCP, product): known outcomes and positives (discounted), "not relevant" lessons
+    product_n: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    product_pos: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    fb_product_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __post_init__(self) -> None:
         n = len(self.hcp_ids)
+        m, p = len(self.messages.ids), len(self.messages.products)
+        if self.message_last.shape != (n, m):
+            self.message_last = np.full((n, m), NEVER)
+        if self.product_n.shape != (n, p):
+            self.product_n = np.zeros((n, p))
+            self.product_pos = np.zeros((n, p))
+            self.fb_product_fail = np.zeros((n, p))
         if self.consent_known.shape != (n,):
             self.consent_known = np.ones(n, dtype=bool)
         if self.fb_channel_fail.shape != (n, len(CHANNELS)):
@@ -130,6 +148,10 @@ class Territory:
             hold_reason=[self.hold_reason[i] for i in rows],
             planned_on=self.planned_on[idx],
             consent_known=self.consent_known[idx],
+            message_last=self.message_last[idx],
+            product_n=self.product_n[idx],
+            product_pos=self.product_pos[idx],
+            fb_product_fail=self.fb_product_fail[idx],
         )
 
     def row(self, hcp_id: str) -> int:
@@ -150,18 +172,21 @@ def apply_feedback(
     on: date,
     snooze_until: date | None,
     config: NbaConfig,
+    weight: float = 1.0,
 ) -> None:
     """Teach the territory one piece of rep feedback; each dismiss reason its own lesson.
 
-    wrong_channel lowers that channel for this HCP only; wrong_message / not_relevant
-    lower the message's theme for this HCP; wrong_timing and hcp_unavailable hold the HCP
+    wrong_channel lowers that channel for this HCP only; wrong_message lowers the
+    message's theme and not_relevant its product for this HCP (lessons count `weight`:
+    old feedback is discounted like old outcomes); wrong_timing and hcp_unavailable hold the HCP
     for a while; already_planned and other teach nothing; every dismissal takes the HCP
     off the rest of that day's list; a snooze holds until its date.
     """
     c = CHANNELS.index(channel) if channel is not None else None
-    theme = None
+    theme = product = None
     if message_id is not None and message_id in t.messages.ids:
         theme = int(t.messages.theme[t.messages.ids.index(message_id)])
+        product = int(t.messages.product[t.messages.ids.index(message_id)])
 
     def hold(until: date, why: str) -> None:
         if until.toordinal() > t.hold_until[i]:
@@ -176,11 +201,11 @@ def apply_feedback(
         hold(snooze_until, "snoozed")
     elif action is FeedbackAction.DISMISSED:
         if reason is DismissReason.WRONG_CHANNEL and c is not None:
-            t.fb_channel_fail[i, c] += config.wrong_channel_failures
+            t.fb_channel_fail[i, c] += weight * config.wrong_channel_failures
         elif reason is DismissReason.WRONG_MESSAGE and theme is not None:
-            t.fb_theme_fail[i, theme] += config.wrong_message_failures
-        elif reason is DismissReason.NOT_RELEVANT and theme is not None:
-            t.fb_theme_fail[i, theme] += config.not_relevant_failures
+            t.fb_theme_fail[i, theme] += weight * config.wrong_message_failures
+        elif reason is DismissReason.NOT_RELEVANT and product is not None:
+            t.fb_product_fail[i, product] += weight * config.not_relevant_failures
         elif reason is not None and reason.value in config.hold_days:
             hold(on + timedelta(days=config.hold_days[reason.value]), reason.value)
         # Whatever the lesson, a dismissed HCP leaves the day's list (a reason that
@@ -203,6 +228,28 @@ _PLANS = text(
     "GROUP BY hcp_id"
 )
 _MIXES = text("SELECT hcp_id, weights FROM hcp_segment_mix")
+_MESSAGE_ROWIDS = text("SELECT rowid, id FROM approved_messages")
+
+
+def _message_features(t: Territory, conn: Connection) -> None:
+    """Per (HCP, message) last delivery and per (HCP, product) outcomes, from the
+    history's (call, message) rows (messages no longer usable are left out)."""
+    rows = t.history.message_rows
+    if rows.size == 0 or not t.messages.ids:
+        return
+    lookup = {mid: k for k, mid in enumerate(t.messages.ids)}
+    rowid_to = {int(r): lookup.get(mid, -1) for r, mid in conn.execute(_MESSAGE_ROWIDS)}
+    size = max(rowid_to, default=0) + 1
+    to_message = np.full(max(size, int(rows[:, 1].max()) + 1), -1, dtype=np.int64)
+    for rowid, k in rowid_to.items():
+        to_message[rowid] = k
+    m = to_message[rows[:, 1].astype(np.int64)]
+    known = m >= 0
+    hcp = rows[known, 0].astype(np.int64)
+    np.maximum.at(t.message_last, (hcp, m[known]), rows[known, 2])
+    product = t.messages.product[m[known]]
+    np.add.at(t.product_n, (hcp, product), rows[known, 3])
+    np.add.at(t.product_pos, (hcp, product), rows[known, 4])
 
 
 def load_territory(
@@ -232,7 +279,7 @@ def load_territory(
         ],
         dtype=bool,
     ).reshape(len(rows), len(CHANNELS))
-    history = load_history(conn, hcp_ids, today)
+    history = load_history(conn, hcp_ids, today, half_life_days=config.evidence_half_life_days)
 
     weights = np.full((len(rows), profiles.k), np.nan)
     for hcp_id, raw in conn.execute(_MIXES):
@@ -272,6 +319,7 @@ def load_territory(
         messages=MessageTable.build(messages, specialties, specialty_map),
         data_as_of=history.data_as_of or today,
     )
+    _message_features(t, conn)
     for hcp_id, action, channel, message_id, reason, snooze, created in conn.execute(_FEEDBACK):
         i = index.get(hcp_id)
         if i is None:
@@ -286,6 +334,12 @@ def load_territory(
             on=date.fromisoformat(created),
             snooze_until=date.fromisoformat(snooze) if snooze else None,
             config=config,
+            weight=float(
+                evidence_weight(
+                    np.array(today.toordinal() - date.fromisoformat(created).toordinal()),
+                    config.evidence_half_life_days,
+                )
+            ),
         )
     until = today + timedelta(days=config.planned_horizon_days)
     for hcp_id, first in conn.execute(

@@ -9,10 +9,11 @@ Thompson sampling draws from these posteriors for the exploratory share of the l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from fieldrep.nba.calibration import fit_calibration
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import Territory
 from fieldrep.nba.mix_update import updated_mix
@@ -46,6 +47,14 @@ class Posteriors:
     theme_beta: FloatArray
     theme_prior: FloatArray  # N x T (logit)
     mix: FloatArray  # N x K: the segment mix used (the stored one, updated by learning)
+    # Products: the territory's recent rate per product vs the theme base (logit, P), and
+    # a Beta per (HCP, product) around it (a competitor campaign shows as a falling rate).
+    product_global: FloatArray = field(default_factory=lambda: np.zeros(0))
+    product_alpha: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    product_beta: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    product_prior: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    weekday: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 5)))  # N x C x 5
+    calibration: tuple[float, float] = (0.0, 1.0)  # (a, b): see nba.calibration
 
     def take(self, rows: np.ndarray) -> Posteriors:
         """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
@@ -62,6 +71,12 @@ class Posteriors:
             theme_beta=self.theme_beta[rows],
             theme_prior=self.theme_prior[rows],
             mix=self.mix[rows],
+            product_global=self.product_global,
+            product_alpha=self.product_alpha[rows],
+            product_beta=self.product_beta[rows],
+            product_prior=self.product_prior[rows],
+            weekday=self.weekday[rows],
+            calibration=self.calibration,
         )
 
     def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
@@ -74,6 +89,14 @@ class Posteriors:
         a, b = self.theme_alpha, self.theme_beta
         p = rng.beta(a, b) if rng is not None else a / (a + b)
         return logit(p) - self.theme_prior
+
+    def product_history(self, rng: np.random.Generator | None = None) -> FloatArray:
+        """What the HCP's own outcomes with each product add (logit, N x P)."""
+        a, b = self.product_alpha, self.product_beta
+        if a.size == 0:
+            return np.zeros_like(a)
+        p = rng.beta(a, b) if rng is not None else a / (a + b)
+        return logit(p) - self.product_prior
 
 
 def _segment_rates(
@@ -134,6 +157,24 @@ def learned_mix(
     )
 
 
+def weekday_shifts(t: Territory, config: NbaConfig) -> FloatArray:
+    """N x C x 5 logit shift per weekday (Mon-Fri): each (specialty, channel, weekday)
+    rate of good outcomes against the (specialty, channel) rate, pooled across the
+    territory with `weekday_strength` pseudo-outcomes (evidence discounted like all)."""
+    h = t.history
+    if t.n == 0 or h.weekday_n.shape[0] != t.n:
+        return np.zeros((t.n, len(CHANNELS), 5))
+    s_count = int(t.specialty.max()) + 1
+    n = np.zeros((s_count, len(CHANNELS), 5))
+    pos = np.zeros_like(n)
+    np.add.at(n, t.specialty, h.weekday_n)
+    np.add.at(pos, t.specialty, h.weekday_pos)
+    k = config.weekday_strength
+    overall = (pos.sum(axis=2) + 1.0) / (n.sum(axis=2) + 3.0)  # S x C, lightly smoothed
+    day_rate = (pos + k * overall[:, :, None]) / (n + k)
+    return np.asarray(logit(day_rate) - logit(overall)[:, :, None])[t.specialty]
+
+
 def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
     """Posteriors from priors plus (when `learn`) outcomes and rep feedback."""
     learn = learn and config.learning
@@ -192,7 +233,26 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         tb = n0 * (1 - nu) + (h.theme_n - h.theme_pos) + t.fb_theme_fail
     else:
         ca, cb, ta, tb = n0 * mu, n0 * (1 - mu), n0 * nu, n0 * (1 - nu)
+    theme_base_rate = float(sigmoid(np.array(theme_base)))
+    if learn and t.product_n.size:
+        p_rate = (s * theme_base_rate + t.product_pos.sum(axis=0)) / (s + t.product_n.sum(axis=0))
+    else:
+        p_rate = np.full(t.product_n.shape[1], theme_base_rate)
+    product_global = logit(p_rate) - theme_base
+    prior_p = np.broadcast_to(theme_base + product_global, t.product_n.shape)
+    pi = sigmoid(prior_p)
+    if learn:
+        pa = n0 * pi + t.product_pos
+        pb = n0 * (1 - pi) + (t.product_n - t.product_pos) + t.fb_product_fail
+    else:
+        pa, pb = n0 * pi, n0 * (1 - pi)
     return Posteriors(
+        calibration=fit_calibration(h, ca, cb, config) if learn else (0.0, 1.0),
+        weekday=weekday_shifts(t, config) if learn else np.zeros((t.n, len(CHANNELS), 5)),
+        product_global=product_global,
+        product_alpha=np.asarray(pa),
+        product_beta=np.asarray(pb),
+        product_prior=np.asarray(prior_p),
         base=base,
         segment_channel=seg_c,
         preferred=preferred,

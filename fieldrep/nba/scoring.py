@@ -45,10 +45,33 @@ class ScoreTable:
     cost: FloatArray  # C
     mix: FloatArray  # N x K: the segment mix the scorer used
     today: int  # date.toordinal() of the day scored
+    product_global: FloatArray  # N x C: the chosen message's product, territory rate
+    product_history: FloatArray  # N x C: ... and the HCP's own outcomes with it
+    wear: FloatArray  # N x C: <= 0, the chosen message was delivered recently
+    weekday: FloatArray  # N x C: how today's weekday goes for the specialty and channel
+    calibration: tuple[float, float] = (0.0, 1.0)  # (a, b) for the chance shown
+
+    def take_row(self, i: int) -> ScoreTable:
+        """The table of one HCP (territory-wide parts unchanged)."""
+        k = slice(i, i + 1)
+        return replace(
+            self, score=self.score[k], message=self.message[k], bits=self.bits[k],
+            value=self.value[k], segment_channel=self.segment_channel[k],
+            preferred=self.preferred[k], channel_history=self.channel_history[k],
+            theme_global=self.theme_global[k], segment_theme=self.segment_theme[k],
+            theme_history=self.theme_history[k], recency=self.recency[k],
+            fatigue=self.fatigue[k], days_since=self.days_since[k], mix=self.mix[k],
+            product_global=self.product_global[k], product_history=self.product_history[k],
+            wear=self.wear[k], weekday=self.weekday[k],
+        )  # fmt: skip
 
     def logit(self) -> FloatArray:
         return np.asarray(
-            self.base[None, :]
+            self.product_global
+            + self.product_history
+            + self.wear
+            + self.weekday
+            + self.base[None, :]
             + self.segment_channel
             + self.preferred
             + self.channel_history
@@ -60,11 +83,13 @@ class ScoreTable:
 
 
 def chance_at(table: ScoreTable, i: int, c: int) -> float:
-    """The scorer's P(good) for one candidate (the probability behind its score)."""
-    value = float(table.value[i])
-    if value <= 0 or not np.isfinite(table.score[i, c]):
+    """The chance shown for one candidate: the scorer's P(good), calibrated on the rep's
+    own outcomes (`nba.calibration`); 0 for a blocked candidate."""
+    if not np.isfinite(table.score[i, c]):
         return 0.0
-    return (float(table.score[i, c]) + float(table.cost[c])) / value
+    a, b = table.calibration
+    one = table.take_row(i)
+    return float(sigmoid(np.array(a + b * float(one.logit()[0, c]))))
 
 
 def hcp_value(decile: FloatArray) -> FloatArray:
@@ -78,6 +103,13 @@ def recency_terms(t: Territory, today: date, config: NbaConfig) -> tuple[FloatAr
     recency = config.recency_gain * (capped - RECENCY_FLOOR) / (RECENCY_CAP - RECENCY_FLOOR)
     fatigue = -config.fatigue_per_contact * t.history.recent_n
     return days, recency, fatigue
+
+
+def wear_terms(t: Territory, today: date, config: NbaConfig) -> FloatArray:
+    """N x M logit penalty (>= 0) for repeating a message soon after its last delivery
+    on any channel: `wear_logit` the same day, fading linearly to 0 after `wear_days`."""
+    since = today.toordinal() - t.message_last
+    return np.asarray(config.wear_logit * np.clip(1.0 - since / config.wear_days, 0.0, 1.0))
 
 
 def score_territory(
@@ -97,26 +129,44 @@ def score_territory(
     w = config.theme_weight
     theme_part = w * (post.theme_global[None, :] + post.segment_theme + th_hist)  # N x T
     msgs = t.messages
+    wp = config.product_weight
+    learned_products = post.product_alpha.shape == (t.n, len(msgs.products)) and learn
+    pr_hist = post.product_history(rng) if learned_products else np.zeros((t.n, len(msgs.products)))
+    pr_global = post.product_global if learned_products else np.zeros(len(msgs.products))
+    wear_m = wear_terms(t, today, config)  # N x M
     if msgs.theme.size:
-        per_message = theme_part[:, msgs.theme]  # N x M
+        per_message = (
+            theme_part[:, msgs.theme]
+            + wp * (pr_global[msgs.product][None, :] + pr_hist[:, msgs.product])
+            - wear_m
+        )  # N x M
         allowed = msgs.allowed[t.specialty]  # N x C x M
         masked = np.where(allowed, per_message[:, None, :], -np.inf)
         message = masked.argmax(axis=2)
         has = allowed.any(axis=2)
         message = np.where(has, message, -1)
         theme_of = msgs.theme[np.maximum(message, 0)]  # N x C
+        product_of = msgs.product[np.maximum(message, 0)]
     else:
         has = np.zeros(bits.shape, dtype=bool)
         message = np.full(bits.shape, -1)
         theme_of = np.zeros(bits.shape, dtype=np.int64)
+        product_of = np.zeros(bits.shape, dtype=np.int64)
     rows = np.arange(t.n)[:, None]
     pick = has.astype(np.float64)
     theme_global = w * post.theme_global[theme_of] * pick
     seg_theme = w * post.segment_theme[rows, theme_of] * pick
     theme_hist = w * th_hist[rows, theme_of] * pick
+    if msgs.theme.size:
+        product_global = wp * pr_global[product_of] * pick
+        product_history = wp * pr_hist[rows, product_of] * pick
+        wear = -wear_m[rows, np.maximum(message, 0)] * pick
+    else:
+        product_global = product_history = wear = np.zeros(bits.shape)
     days, recency, fatigue = recency_terms(t, today, config)
     value = hcp_value(t.decile)
     cost = np.array([config.cost[c] for c in CHANNELS])
+    zeros_nc = np.zeros(bits.shape)
     table = ScoreTable(
         score=np.zeros(bits.shape),
         message=message.astype(np.int64),
@@ -135,6 +185,11 @@ def score_territory(
         cost=cost,
         mix=post.mix,
         today=today.toordinal(),
+        product_global=product_global,
+        product_history=product_history,
+        wear=wear,
+        weekday=post.weekday[:, :, today.weekday()] if today.weekday() < 5 else zeros_nc,
+        calibration=post.calibration,
     )
     score = value[:, None] * sigmoid(table.logit()) - cost[None, :]
     score = np.where(bits == 0, score, -np.inf)

@@ -6,7 +6,7 @@ next-best-action scorer (outcomes, recency, counts this month).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -35,7 +35,7 @@ _THEME_CASE = (
 _CALLS = (
     f"SELECT c.rowid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
     "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
-    f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END "
+    f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END, coalesce(m.rowid, -1) "
     "FROM call_notes c JOIN hcps h ON h.id = c.hcp_id "
     "LEFT JOIN json_each(c.key_messages) k LEFT JOIN approved_messages m ON m.id = k.value "
     "WHERE c.started_at < ? AND c.status = 'submitted' AND c.conflict_of IS NULL {only}"
@@ -58,6 +58,21 @@ class ContactHistory:
     month_n: FloatArray  # N x C: contacts in today's calendar month
     recent_n: FloatArray  # N: contacts in the last FATIGUE_WINDOW_DAYS days
     data_as_of: date | None  # date of the newest contact
+    # Known outcomes by weekday (Mon-Fri) and channel, discounted like channel_n: N x C x 5
+    weekday_n: FloatArray = field(default_factory=lambda: np.zeros((0, len(CHANNELS), 5)))
+    weekday_pos: FloatArray = field(default_factory=lambda: np.zeros((0, len(CHANNELS), 5)))
+    # One row per (call, approved message): HCP row, message rowid in approved_messages,
+    # date.toordinal(), known outcome (discounted weight), positive (discounted weight)
+    message_rows: FloatArray = field(default_factory=lambda: np.zeros((0, 5)))
+    # One row per call: HCP row, channel, date.toordinal(), known outcome, positive
+    # (both discounted weights): what the calibration of stated chances is fitted on
+    call_rows: FloatArray = field(default_factory=lambda: np.zeros((0, 5)))
+
+    def __post_init__(self) -> None:
+        n = self.contacts.shape[0]
+        if self.weekday_n.shape[0] != n:
+            self.weekday_n = np.zeros((n, len(CHANNELS), 5))
+            self.weekday_pos = np.zeros((n, len(CHANNELS), 5))
 
     @classmethod
     def empty(cls, n: int) -> ContactHistory:
@@ -88,6 +103,8 @@ class ContactHistory:
             month_n=self.month_n[rows],
             recent_n=self.recent_n[rows],
             data_as_of=self.data_as_of,
+            weekday_n=self.weekday_n[rows],
+            weekday_pos=self.weekday_pos[rows],
         )
 
 
@@ -97,15 +114,31 @@ def _fetch(conn: Connection, sql: str, params: tuple[str, ...]) -> np.ndarray:
         rows = cursor.execute(sql, params).fetchall()
     finally:
         cursor.close()
-    return np.array(rows, dtype=np.float64).reshape(len(rows), 7)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 8)
+
+
+def evidence_weight(age_days: FloatArray, half_life_days: float | None) -> FloatArray:
+    """How much an outcome `age_days` old still counts: halves every `half_life_days`
+    (None: every outcome counts fully, forever)."""
+    if half_life_days is None:
+        return np.ones_like(age_days)
+    return np.asarray(0.5 ** (np.maximum(age_days, 0.0) / half_life_days))
 
 
 def load_history(
-    conn: Connection, hcp_ids: list[str], today: date, *, only: str | None = None
+    conn: Connection,
+    hcp_ids: list[str],
+    today: date,
+    *,
+    only: str | None = None,
+    half_life_days: float | None = None,
 ) -> ContactHistory:
     """Aggregate call notes up to `today` for the given HCPs (others are ignored).
 
-    `only` restricts the query to one HCP (opening one HCP's page stays cheap).
+    `only` restricts the query to one HCP (opening one HCP's page stays cheap). With
+    `half_life_days`, known outcomes (channel_n/pos, theme_n/pos, weekday and message
+    rows) are discounted by age, so the learning forgets; counts the rules use
+    (contacts, month_n, recent_n, last_ordinal) are never discounted.
     """
     history = ContactHistory.empty(len(hcp_ids))
     index = {hcp_id: i for i, hcp_id in enumerate(hcp_ids)}
@@ -120,11 +153,18 @@ def load_history(
     if data.size == 0:
         return history
     rows, themes = lookup[data[:, 1].astype(np.int64)], data[:, 6].astype(np.int64)
+    weight = evidence_weight(today.toordinal() - (data[:, 3] - JULIAN_TO_ORDINAL), half_life_days)
+    data[:, 4] *= weight
+    data[:, 5] *= weight
     with_theme = themes >= 0
     r, t = rows[with_theme], themes[with_theme]
     np.add.at(history.theme_contacts, (r, t), 1)
     np.add.at(history.theme_n, (r, t), data[with_theme, 4])
     np.add.at(history.theme_pos, (r, t), data[with_theme, 5])
+    with_message = data[:, 7] >= 0
+    history.message_rows = np.column_stack(
+        [rows, data[:, 7], data[:, 3] - JULIAN_TO_ORDINAL, data[:, 4], data[:, 5]]
+    )[with_message]
 
     _, first = np.unique(data[:, 0], return_index=True)  # one row per call
     calls, rows = data[first], rows[first]
@@ -134,6 +174,12 @@ def load_history(
     np.add.at(history.channel_n, (rows, cols), calls[:, 4])
     np.add.at(history.channel_pos, (rows, cols), calls[:, 5])
     np.maximum.at(history.last_ordinal, (rows, cols), ordinal)
+    history.call_rows = np.column_stack([rows, cols, ordinal, calls[:, 4], calls[:, 5]])
+    weekday = (np.round(ordinal).astype(np.int64) - 1) % 7  # date.fromordinal(1) is a Monday
+    workday = weekday < 5
+    at = (rows[workday], cols[workday], weekday[workday])
+    np.add.at(history.weekday_n, at, calls[workday, 4])
+    np.add.at(history.weekday_pos, at, calls[workday, 5])
     first_of_month = today.replace(day=1).toordinal()
     np.add.at(history.month_n, (rows, cols), ordinal >= first_of_month)
     recent = ordinal > today.toordinal() - FATIGUE_WINDOW_DAYS

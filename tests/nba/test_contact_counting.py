@@ -41,7 +41,7 @@ def test_conflict_copies_do_not_count_as_contacts(workspace: Workspace) -> None:
 
     history = ws.suggestions.territory(today()).history
     assert history.contacts.sum() == 3
-    assert history.channel_n[0, EMAIL] == 1
+    assert 0.95 < history.channel_n[0, EMAIL] <= 1  # one email, 2 days old (discounted)
     assert not [b for b in ws.suggestions.blocked_for_hcp(HCP.id) if b.rule == "monthly_cap"]
     best = ws.suggestions.for_hcp(HCP.id)
     assert best is not None

@@ -146,6 +146,14 @@ class World:
             h.theme_n[i, theme] += 1
             h.theme_pos[i, theme] += good
         h.last_ordinal[i, c] = max(h.last_ordinal[i, c], o)
+        if today.weekday() < 5:
+            h.weekday_n[i, c, today.weekday()] += 1
+            h.weekday_pos[i, c, today.weekday()] += good
+        t = self.territory
+        if m >= 0:
+            t.message_last[i, m] = o
+            t.product_n[i, t.messages.product[m]] += 1
+            t.product_pos[i, t.messages.product[m]] += good
         h.month_n[i, c] += 1
         h.recent_n[i] += 1
         self.recent.append((o, i))
