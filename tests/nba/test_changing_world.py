@@ -1,0 +1,87 @@
+"""Suggestions that follow a changing world: messages wear out on any channel, a "not
+relevant" dismissal teaches about the product, old evidence fades, and the chance shown
+is a probability in words a rep reads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+
+from fieldrep.domain.enums import Channel, DismissReason, Outcome
+from fieldrep.nba.learning import posteriors
+from fieldrep.nba.model import chance_in_words
+from fieldrep.workspace import Workspace
+from tests.nba.helpers import log_call
+from tests.pinned_clock import today
+
+
+def test_a_message_given_face_to_face_is_not_emailed_again_the_same_day(
+    demo_workspace: Workspace,
+) -> None:
+    ws = demo_workspace
+    emails = [
+        s for s in ws.suggestions.daily_list(limit=30, slots={Channel.EMAIL: 30})
+        if s.channel is Channel.EMAIL
+    ]  # fmt: skip
+    assert emails
+    for s in emails[:5]:
+        assert s.message_id is not None
+        log_call(ws, s.hcp_id, Channel.VISIT, messages=(s.message_id,))
+        again = ws.suggestions.for_hcp(s.hcp_id)
+        assert again is None or again.message_id != s.message_id
+
+
+def test_not_relevant_teaches_about_the_product_for_that_hcp(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    s = next(x for x in ws.suggestions.daily_list(limit=20) if x.message_id)
+    t = ws.suggestions.territory(today())
+    i = t.row(s.hcp_id)
+    product = int(t.messages.product[t.messages.ids.index(s.message_id or "")])
+    before = posteriors(t, ws.suggestions.config).product_history()[i, product]
+    ws.suggestions.dismiss(s, DismissReason.NOT_RELEVANT)
+    t = ws.suggestions.territory(today())
+    post = posteriors(t, ws.suggestions.config)
+    assert post.product_history()[i, product] < before
+    other = (i + 1) % t.n
+    assert t.fb_product_fail[other].sum() == 0  # no other HCP is taught
+
+
+def test_old_outcomes_count_less_than_recent_ones(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    hcp = ws.suggestions.daily_list(limit=1)[0].hcp_id
+    t0 = ws.suggestions.territory(today())
+    i = t0.row(hcp)
+    log_call(ws, hcp, Channel.PHONE, days_ago=400, outcome=Outcome.POSITIVE)
+    log_call(ws, hcp, Channel.PHONE, days_ago=20, outcome=Outcome.POSITIVE)
+    t1 = ws.suggestions.territory(today())
+    added = t1.history.channel_n[i] - t0.history.channel_n[i]
+    phone = list(Channel).index(Channel.PHONE)
+    assert 0.9 < added[phone] < 1.2  # ~0.89 for the recent one, ~0.1 for the old one
+    forever = replace(ws.suggestions.config, evidence_half_life_days=None)
+    ws.suggestions.config = forever
+    t2 = ws.suggestions.territory(today())
+    assert t2.history.channel_n[i, phone] - t0.history.channel_n[i, phone] > 1.5
+
+
+def test_the_chance_shown_is_a_probability_in_words(demo_workspace: Workspace) -> None:
+    listed = demo_workspace.suggestions.daily_list(limit=10)
+    assert all(0.0 < s.chance < 1.0 for s in listed)
+    assert all("such" in s.chance_text and "go well" in s.chance_text for s in listed)
+    assert chance_in_words(0.33, Channel.VISIT) == "about 1 in 3 such visits go well"
+    assert chance_in_words(0.7, Channel.EMAIL) == "about 7 in 10 such emails go well"
+    t = demo_workspace.suggestions.territory(today())
+    a, b = posteriors(t, demo_workspace.suggestions.config).calibration
+    assert np.isfinite(a) and b > 0
+
+
+def test_a_suggestion_is_never_due_at_the_weekend(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    s = ws.suggestions.daily_list(limit=1)[0]
+    sunday = today() + timedelta(days=6 - today().weekday() or 7)
+    ws.suggestions.snooze(s, until=sunday)  # the first day it opens is a Sunday
+    later = ws.suggestions.for_hcp(s.hcp_id)
+    assert later is not None and later.due.weekday() < 5 and later.due > sunday
+    saturday = sunday - timedelta(days=1)
+    assert all(x.due.weekday() == 0 for x in ws.suggestions.daily_list(limit=5, today=saturday))
