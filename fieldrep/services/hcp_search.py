@@ -12,7 +12,9 @@ soon as it has `limit` HCPs:
 6. ... of the specialty itself ("Internal Medicine");
 7. ... anything else indexed: the title ("Dr."), the specialty's group ("Allopathic &
    Osteopathic Physicians/"), which nearly every HCP shares;
-8. call notes, for HCPs not found yet.
+8. only when nothing above matched: a name spelt nearly the same ("kowalsky" finds
+   Kowalski; `SIMILAR`), each mistyped word replaced by the closest names' words;
+9. call notes, for HCPs not found yet (`NOTES`: the list says so).
 
 Every word must match somewhere (in any column) at every step. Within a step, HCPs
 come in surname, then first-name order. Because a common word only ever reaches the
@@ -24,6 +26,7 @@ O'Loughlin; "smith-jones", "smithjones" and "smith jones" find Smith-Jones.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -33,6 +36,9 @@ from sqlalchemy import Connection, text
 _PART = re.compile(r"[^\W_]+", re.UNICODE)
 NAME_COLUMNS = ("surname", "given", "alternate")
 NOTES = "notes"
+SIMILAR = "similar name"
+FUZZY_MIN_LETTERS = 4  # shorter words are still being typed, or too short to correct
+FUZZY_CUTOFF = 0.8  # difflib ratio: one wrong, missing or swapped letter in 5-10
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,28 @@ STEPS = (
     Step("title or specialty group", None),
 )
 
+_NAMES_SQL = text("SELECT name, alternate_names FROM hcps")
+_NAME_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _similar_words(conn: Connection, words: list[Word]) -> list[list[Word]]:
+    """For each typed word, the territory's name words spelt nearly like it (the word
+    itself when it is short); [] when no word has a near match."""
+    vocabulary: set[str] = set()
+    for name, alternates in conn.execute(_NAMES_SQL):
+        vocabulary.update(w.lower() for w in _NAME_WORD.findall(f"{name} {alternates or ''}"))
+    options: list[list[Word]] = []
+    changed = False
+    for word in words:
+        folded = word.folded
+        near = []
+        if len(folded) >= FUZZY_MIN_LETTERS and folded not in vocabulary:
+            near = difflib.get_close_matches(folded, vocabulary, n=3, cutoff=FUZZY_CUTOFF)
+        changed = changed or bool(near)
+        options.append([Word((n,)) for n in near] or [word])
+    return options if changed else []
+
+
 _STEP_SQL = text(
     "SELECT h.id FROM (SELECT rowid AS rid, sort_key FROM hcp_search "
     "WHERE hcp_search MATCH :q ORDER BY sort_key LIMIT :n) s "
@@ -136,6 +164,20 @@ def rank_hcps(conn: Connection, user_text: str, *, limit: int) -> list[tuple[str
                 found[hcp_id] = step.matched
                 if len(found) == limit:
                     return list(found.items())
+    if not found:
+        similar = _similar_words(conn, words)
+        if similar:
+            names = "{" + " ".join(NAME_COLUMNS) + "}"
+            expression = " AND ".join(
+                "(" + " OR ".join(f"{names} : {a.term(exact=True)}" for a in alts) + ")"
+                if alts[0] is not word  # a corrected word: a whole name word
+                else word.term(exact=False)  # a word that was fine stays a prefix
+                for alts, word in zip(similar, words, strict=True)
+            )
+            for hcp_id in conn.execute(_STEP_SQL, {"q": expression, "n": limit}).scalars():
+                found.setdefault(hcp_id, SIMILAR)
+            if len(found) >= limit:
+                return list(found.items())[:limit]
     query = " AND ".join(w.term(exact=False) for w in words)
     for hcp_id in conn.execute(_NOTES_SQL, {"q": query, "n": limit * 20}).scalars():
         if hcp_id not in found:

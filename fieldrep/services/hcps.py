@@ -144,6 +144,12 @@ class HcpService:
         with self._store.read() as conn:
             return [hcp_id for hcp_id, _ in rank_hcps(conn, user_text, limit=limit)]
 
+    def search_ranked(self, user_text: str, *, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, what matched) best first: the list marks HCPs found only in call notes
+        or by a similar spelling, so the rep sees why they are there."""
+        with self._store.read() as conn:
+            return rank_hcps(conn, user_text, limit=limit)
+
     def search_hits(self, user_text: str, *, limit: int = 50) -> list[SearchHit]:
         """Like `search`, with what matched for each HCP ("surname", "notes", ...)."""
         with self._store.read() as conn:

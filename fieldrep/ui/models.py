@@ -147,6 +147,26 @@ class HcpTableModel(RowTableModel[HcpSummary]):
         Column("Follow-ups", lambda r: r.open_follow_ups or "", align_right=True),
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Search results found other than by a field of the HCP: id -> why, shown after
+        # the name ("found in call notes", "similar name").
+        self.found_because: dict[str, str] = {}
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if (
+            index.isValid()
+            and index.column() == self.NAME
+            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            and self.found_because
+        ):
+            why = self.found_because.get(self._rows[index.row()].id)
+            if why:
+                name = super().data(index, Qt.ItemDataRole.DisplayRole)
+                return f"{name}  ({why})" if role == Qt.ItemDataRole.DisplayRole else why
+        return value
+
     def drag_payload(self, row: HcpSummary) -> DragPayload:
         return DragPayload(HCP, row.id, row.id)
 

@@ -339,3 +339,22 @@ def test_ctrl_l_says_the_rep_locked_it(window: MainWindow) -> None:
     window.lock(idle=True)
     assert "period without use" in window.lock_screen.note.text()
     window.unlock()
+
+
+# -- 7. search says why a row is there ------------------------------------------------
+def test_the_hcp_list_marks_similar_spellings_and_note_only_matches(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = window.hcps
+    window.find_hcp()
+
+    def names() -> list[str]:
+        return [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+
+    page.search.setText("kowalsky")
+    qtbot.waitUntil(lambda: any("(similar spelling)" in n for n in names()), timeout=WAIT_MS)
+    assert all("Kowalski" in n and "(similar spelling)" in n for n in names())
+    page.search.setText("renal")
+    qtbot.waitUntil(
+        lambda: any(n.endswith("(found in call notes)") for n in names()), timeout=WAIT_MS
+    )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.services.hcp_search import NOTES, SIMILAR
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
 from fieldrep.ui.models import HcpTableModel
@@ -43,6 +44,8 @@ COLUMN_WIDTHS = (210, 170, 230, 120, 44, 100, 84)
 ALL = ""
 
 
+# What the list says after a name found other than by the HCP's own fields.
+FOUND_BECAUSE = {NOTES: "found in call notes", SIMILAR: "similar spelling"}
 WAITING = "Waiting for your territory: it arrives with the first sync (see the status bar)."
 
 
@@ -245,16 +248,20 @@ class HcpListPage(QWidget):
         generation = self._generation
         if not text:
             self._search_rank = None
+            self.model.found_because = {}
             self._sorted_by_rep = False
             self.refilter()
             return
 
-        def found(ids: list[str]) -> None:
+        def found(ranked: list[tuple[str, str]]) -> None:
             if generation == self._generation:  # a newer keystroke wins
-                self._search_rank = {hcp_id: place for place, hcp_id in enumerate(ids)}
+                self._search_rank = {hcp_id: place for place, (hcp_id, _) in enumerate(ranked)}
+                self.model.found_because = {
+                    hcp_id: FOUND_BECAUSE[why] for hcp_id, why in ranked if why in FOUND_BECAUSE
+                }
                 self.refilter()
 
-        search = Op(lambda ws: ws.hcps.search_ids(text, limit=SEARCH_LIMIT), parent=self)
+        search = Op(lambda ws: ws.hcps.search_ranked(text, limit=SEARCH_LIMIT), parent=self)
         search.success(found).run(self.taskman)
 
     def _sorted_by_column(self, _section: int) -> None:
