@@ -2,7 +2,8 @@
 
 Accept opens the next step: a visit suggestion opens the plan dialog and is accepted
 with the plan (which carries the suggestion's id), a remote one is accepted and opens the
-prefilled call log. Either way the suggestion leaves the list; a snoozed one is hidden until its date.
+prefilled call log. Either way the suggestion leaves the list; a snoozed one is hidden
+until its date.
 """
 
 from __future__ import annotations
