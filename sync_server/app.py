@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fieldrep.sync.protocol import PROTOCOL_VERSION
 from sync_server import db
 from sync_server.api import errors
+from sync_server.api.headers import SecurityHeaders
 from sync_server.api.limits import BodyLimit
 from sync_server.api.routes import auth, health, sync
 from sync_server.config import Settings
@@ -40,6 +41,7 @@ def create_app(
     app.state.sessions = db.session_factory(engine)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
     api.include_router(auth.router)

@@ -243,6 +243,8 @@ def cmd_prune(args: argparse.Namespace, engine: Engine) -> int:
 
 
 TRUSTED_PROXIES_ENV = "FIELDREP_TRUSTED_PROXIES"
+TLS_CERT_ENV = "FIELDREP_TLS_CERT"
+TLS_KEY_ENV = "FIELDREP_TLS_KEY"
 
 
 def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
@@ -259,6 +261,13 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
     # names the proxies whose X-Forwarded-For may be believed: uvicorn would otherwise
     # trust it from 127.0.0.1 by default, letting any local caller pick its address.
     trusted = os.environ.get(TRUSTED_PROXIES_ENV, "").strip()
+    cert = args.tls_cert or os.environ.get(TLS_CERT_ENV) or None
+    key = args.tls_key or os.environ.get(TLS_KEY_ENV) or None
+    if bool(cert) != bool(key):
+        raise Invalid("TLS needs both a certificate and its key (--tls-cert and --tls-key).")
+    for path in (cert, key):
+        if path and not os.path.isfile(path):
+            raise Invalid(f"TLS file {path} does not exist.")
     uvicorn.run(
         app,
         host=args.host,
@@ -266,6 +275,8 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
         log_level=args.log_level,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        ssl_certfile=cert,
+        ssl_keyfile=key,
     )
     return 0
 
@@ -379,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_int_in(0, 65535), default=8765)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--tls-cert", help="serve HTTPS: the certificate chain, PEM (FIELDREP_TLS_CERT)")
+    p.add_argument("--tls-key", help="the certificate's private key, PEM (FIELDREP_TLS_KEY)")
     p.add_argument(
         "--database-url", dest="serve_database_url", default=None, help=argparse.SUPPRESS
     )

@@ -8,6 +8,7 @@ Thread-safety: one client per thread (a `requests.Session` is not shared).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -90,7 +91,30 @@ def check_server_url(url: str) -> str:
             f"'{url}' is not a valid server address: it needs http:// or https:// and a "
             f"host name; {example}."
         )
+    if (
+        parts.scheme.lower() == "http"
+        and not _loopback(parts.hostname)
+        and os.environ.get(ALLOW_HTTP_ENV) != "1"
+    ):
+        # Tokens and call notes must not cross a network in clear text.
+        raise InvalidServerUrlError(
+            f"'{url}' is not encrypted (http://): use https:// for a server on another "
+            f"machine. Plain http is only for this computer (127.0.0.1), or set "
+            f"{ALLOW_HTTP_ENV}=1 on a network you trust."
+        )
     return url.strip().rstrip("/")
+
+
+ALLOW_HTTP_ENV = "FIELDREP_ALLOW_HTTP"
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class SyncClient:
@@ -108,11 +132,10 @@ class SyncClient:
         self.policy = policy or RetryPolicy()
         self.cancel = cancel
         self._session = session or requests.Session()
-        bundle = ca_bundle()
-        if bundle is not None:
-            # A company CA (a hospital's own PKI): trusted for this server, on top of
-            # nothing else; certificates are always verified.
-            self._session.verify = bundle
+        # A company CA (a hospital's own PKI) when named; else the system's. Passed on
+        # every request: requests would let REQUESTS_CA_BUNDLE override a session value.
+        # Certificates are always verified.
+        self._verify: str | bool = ca_bundle() or True
         self.requests_sent = 0
         self.protocol_version = p.PROTOCOL_VERSION  # sent on every call, checked first
 
@@ -148,6 +171,7 @@ class SyncClient:
                 f"{self.server_url}{API_PREFIX}/auth/logout",
                 headers=headers,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                verify=self._verify,
             )
         except requests.RequestException as exc:
             log.warning("logout: the server could not be reached (%s)", type(exc).__name__)
@@ -223,8 +247,15 @@ class SyncClient:
                 params=params,
                 headers=headers,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                verify=self._verify,
             )
             content = response.content  # a connection cut mid-body raises here
+        except requests.exceptions.SSLError:
+            raise ServerRefusedError(
+                f"The certificate of {self.server_url} could not be verified, so nothing was "
+                f"sent. If your organisation uses its own certificate authority, point "
+                f"{CA_BUNDLE_ENV} at its certificates (PEM); otherwise tell your administrator."
+            ) from None
         except requests.Timeout:
             raise _Retryable("timed out") from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,19 +22,31 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(server_bin: str, database_url: str, log_path: Path) -> Iterator[str]:
-    """Start `fieldrep-server serve`, wait until /health answers, stop it afterwards."""
+def running_server(
+    server_bin: str,
+    database_url: str,
+    log_path: Path,
+    *,
+    tls: tuple[Path, Path, Path] | None = None,
+) -> Iterator[str]:
+    """Start `fieldrep-server serve`, wait until /health answers, stop it afterwards.
+
+    `tls`: (certificate, key, CA bundle) to serve HTTPS; the URL is then https://."""
     port = _free_port()
     command = [server_bin, "--database-url", database_url, "serve", "--port", str(port)]
+    if tls is not None:
+        command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=tls[2]) if tls else True
     with log_path.open("wb") as log:
         process = subprocess.Popen([*command, "--log-level", "warning"], stdout=log, stderr=log)
-        url = f"http://127.0.0.1:{port}"
+        url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
             while True:
                 assert process.poll() is None, log_path.read_text()
                 try:
-                    if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                    health = httpx.get(f"{url}/api/v1/health", timeout=1, verify=verify)
+                    if health.status_code == 200:
                         break
                 except httpx.TransportError:
                     pass

@@ -25,7 +25,10 @@ def test_a_bad_server_url_is_refused_with_a_sentence(url: str) -> None:
         SyncClient(url)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "https://sync.example.org/", "HTTP://h"])
+# Clear-text http only to this computer (issue 14); HTTPS:// in capitals is still https.
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8765", "https://sync.example.org/", "HTTPS://h", "HTTP://localhost"]
+)
 def test_a_good_server_url_is_accepted(url: str) -> None:
     SyncClient(url).close()
 
