@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         self.sync.device_revoked.connect(self._device_revoked)
 
         self._build_actions()
+        self._add_tooltips()
         self._wire()
         self._idle = IdleWatcher()
         _app().installEventFilter(self._idle)
@@ -289,6 +290,27 @@ class MainWindow(QMainWindow):
         self.sign_out_action.triggered.connect(self.sign_out)
         file_menu = cast(QMenu, self.menuBar().actions()[0].menu())
         file_menu.insertAction(a["lock"], self.sign_out_action)
+
+    def _add_tooltips(self) -> None:
+        """Say what each main control does and its shortcut, on hover (and to screen
+        readers): the pages' own widgets carry theirs."""
+        go = ("go_today", "go_hcps", "go_planner", "go_suggestions", "go_inbox")
+        for row, action in enumerate(go):
+            shortcut = self.actions_by_name[action].shortcut().toString()
+            self.nav.item(row).setToolTip(f"{PAGES[row]} ({shortcut})")
+        d = self.detail
+        for button, tip in (
+            (d.back_button, "Back to the list you came from (Alt+Left)"),
+            (d.log_button, "Log a call with this HCP (Ctrl+N); it autosaves as a draft"),
+            (d.plan_button, "Plan a visit with this HCP (Ctrl+P)"),
+            (d.segment_button, "Correct the segment mix if you know this HCP better"),
+            (self.hcps.save_button, "Save the current filters under a name"),
+            (self.hcps.clear_button, "Clear the search and every filter"),
+            (self.inbox.open_button, "Open the call note this change belongs to"),
+            (self.inbox.discard_button, "Let go of this change after reading why it was refused"),
+            (self.sync_status.button, "Send your changes and fetch the latest now (F5)"),
+        ):
+            button.setToolTip(tip)
 
     def _wire(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -580,9 +602,18 @@ class MainWindow(QMainWindow):
         self.planner.choose_export_file()
 
     def show_about(self) -> None:
-        dialog = AboutDialog(self.workspace.data_dir, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        def server(ws: Workspace) -> str | None:
+            sync = features.sync_service(ws)
+            return sync.server_url() if sync is not None and hasattr(sync, "server_url") else None
+
+        def show(url: str | None) -> None:
+            dialog = AboutDialog(
+                self.workspace.data_dir, self, server=url, user=self.workspace.username
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        Op(server, parent=self).success(show).run(self.taskman)
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.taskman, self)

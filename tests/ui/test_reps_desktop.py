@@ -358,3 +358,34 @@ def test_the_hcp_list_marks_similar_spellings_and_note_only_matches(
     qtbot.waitUntil(
         lambda: any(n.endswith("(found in call notes)") for n in names()), timeout=WAIT_MS
     )
+
+
+# -- 10. settings and about -----------------------------------------------------------
+def test_settings_find_the_start_address_offline_and_the_route_starts_there(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
+
+    hcp = next(h for h in window.workspace.hcps.all() if h.latitude is not None and h.address)
+    dialog = SettingsDialog(window.settings, window.taskman, window)
+    qtbot.addWidget(dialog)
+    dialog.address.setText(f"{hcp.address}, {hcp.city}")
+    dialog.find_address()
+    qtbot.waitUntil(lambda: dialog.found.text().startswith("Found"), timeout=WAIT_MS)
+    dialog.text_size.setValue(120)
+    dialog.idle.setValue(30)
+    with qtbot.waitSignal(dialog.applied, timeout=WAIT_MS):
+        dialog.save()
+    assert window.settings.route_start == (hcp.latitude, hcp.longitude)
+    assert window.settings.route_start_label == f"{hcp.address}, {hcp.city}"
+    assert window.settings.font_scale == 1.2 and window.settings.idle_lock_minutes == 30
+    theme.apply_font_scale(QApplication.instance(), 1.0)  # type: ignore[arg-type]
+
+
+def test_about_names_the_server_the_user_and_the_data_folder(window: MainWindow) -> None:
+    from fieldrep.ui.dialogs.about import about_text
+
+    text = about_text(window.workspace.data_dir, "https://sync.example.com", "rep1")
+    assert "https://sync.example.com" in text and "rep1" in text
+    assert str(window.workspace.data_dir) in text
+    assert "local only" in about_text(window.workspace.data_dir)
