@@ -89,7 +89,9 @@ class NoteChecker:
         self._off_label = PhraseSet.of(r.off_label_terms)
         self._ae = PhraseSet.of(r.adverse_event_terms)
         self._complaints = PhraseSet.of(r.complaint_terms)
-        extra = ["not approved", "not indicated", "isn't for", "is not for", "not for", "not in"]
+        # Off-label talk that is not a claim: the label's limits, or the HCP's question.
+        extra = ["not approved", "not indicated", "isn't for", "is not for", "not for", "not in",
+                 "asked if", "asked whether", "wanted to know if", "wanted to know whether"]  # fmt: skip
         self._negations = PhraseSet.of([*r.negations, *extra])
         self._products = {
             p.name: _Product(p, " | ".join(_fold(i) for i in p.indications), _doses(p.doses))
@@ -139,6 +141,8 @@ class NoteChecker:
         found = []
         for start, end, index in self._restricted.matches(text, words):
             item = self._restricted_items[self._restricted.phrases[index]]
+            if item.category == "promise" and self._negated_in_sentence(text, start, end):
+                continue  # "there is no guarantee of response" is the compliant thing to say
             found.append(
                 Finding(
                     start,
@@ -153,6 +157,12 @@ class NoteChecker:
                 )  # fmt: skip
             )
         return found
+
+    def _negated_in_sentence(self, text: str, start: int, end: int) -> bool:
+        for s_start, s_end in sentences(text):
+            if s_start <= start < s_end:
+                return negated(text, (start, end), (s_start, s_end), self._negations)
+        return False
 
     def _disparagement(self, text: str, matches: list[tuple[int, int, int]]) -> list[Finding]:
         return [

@@ -30,7 +30,8 @@ HYPOTHETICAL = PhraseSet.of(
     less|fewer|lower|compared|versus|vs""".replace("\n", " ").split("|")
 )
 HYPOTHETICAL_AFTER = re.compile(
-    r"(?i)^[\s-]*(?:profile|data|rates?|incidence|section|table|risk|risks|label|"
+    r"(?i)^[\s-]*(?:(?:is|are)\s+(?:listed|common|uncommon|rare|known|a\s+known|mentioned|"
+    r"described|labelled|labeled)|profile|data|rates?|incidence|section|table|risk|risks|label|"
     r"management|warnings?|precautions|information|questions?|concerns?|in the trial|"
     r"in trials|in the study)\b"
 )

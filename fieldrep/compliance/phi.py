@@ -28,11 +28,13 @@ BIRTH = re.compile(
 )
 _ROLE_AFTER = re.compile(
     r"[,\s(]*(?:the|our|her|his|their)?\s*(?:office|practice|clinic|nurse|receptionist|"
-    r"manager|pharmacist|PA\b|NP\b|scheduler|coordinator|rep\b)",
+    r"manager|pharmacist|PA\b|NP\b|scheduler|coordinator|rep\b|(?:from|at)\s+(?:the\s+)?"
+    r"(?:scheduling|billing|reception|front\s+desk|pharmacy|office|practice))",
     re.IGNORECASE,
 )
+# "patient" (never "patients." ending a sentence), "pt" or a title, then a capitalised name.
 NAME = re.compile(
-    r"(?:\b(?i:patients?|pt)\.?|\b(?:Mrs|Mr|Ms|Mx)\.?|\bMiss)\s+(?i:named\s+|called\s+)?"
+    r"(?:\b(?i:patient|pt\.?)|\b(?:Mrs|Mr|Ms|Mx)\.?|\bMiss)[ \t]+(?i:named\s+|called\s+)?"
     r"([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
 )
 # Capitalised words after "patient" that are not a name.
@@ -42,6 +44,7 @@ NOT_NAMES = frozenset(
     care savings copay co-pay starter kit guide leaflet leaflets brochure materials forms
     registry outcomes outreach hub journey information info records record numbers voice
     experience safety population populations group groups feedback cases case count
+    mrs mr ms mx miss dr doctor
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december i he she they who""".split()
 )
@@ -57,6 +60,10 @@ ADDRESS = re.compile(
     r"|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy)\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
 )
+WORKPLACE_BEFORE = re.compile(
+    r"(?i)\b(?:office|clinic|practice|hospital|pharmacy|building|center|centre)\b"
+)
+WORKPLACE_AFTER = re.compile(r"(?i)^\W*(?:suite|ste|floor|fl|building|bldg)\b")
 HOME_CONTEXT = re.compile(
     r"(?i)\b(?:lives|living|home|resides|residence|house|apartment|address|patient'?s?|pt|"
     r"neighbou?r|moved\s+to)\b"
@@ -108,6 +115,9 @@ def find_phi(text: str, severity: Severity) -> list[Finding]:
         found.append(_finding(m.start(1), m.start(1) + len(name), text, "phi.name", severity))
     for m in ADDRESS.finditer(text):
         window = text[max(0, m.start() - 60) : m.start()]
-        if HOME_CONTEXT.search(window):
+        workplace = WORKPLACE_BEFORE.search(text, max(0, m.start() - 30), m.start()) or (
+            WORKPLACE_AFTER.match(text[m.end() : m.end() + 20])
+        )
+        if HOME_CONTEXT.search(window) and not workplace:
             found.append(_finding(m.start(), m.end(), text, "phi.address", severity))
     return found
