@@ -17,7 +17,12 @@ from fieldrep.domain.errors import FieldrepError
 from fieldrep.security.keys import WrongKeyError
 
 PLAINTEXT_HEADER = b"SQLite format 3\x00"
+MIN_CHECKED_BYTES = 4096  # one page: the first page holds what the key must decrypt
 IMMEDIATE_OPTION = "fieldrep_immediate"
+# FULL: a commit waits until the WAL is on the disk, so a logged call survives a power
+# cut, not only a crash of the app (NORMAL may lose the last commits then). Measured by
+# tests/perf/bench_durable_commits.py; see docs/security.md.
+SYNCHRONOUS = "FULL"
 
 
 class StoreError(FieldrepError):
@@ -30,11 +35,19 @@ def _raw_key_pragma(key: bytes) -> str:
 
 
 def verify_key(path: Path, key: bytes) -> None:
-    """Raise WrongKeyError unless `key` decrypts `path`; opens the file read-only."""
+    """Raise WrongKeyError unless `key` decrypts `path`; changes no byte of any file.
+
+    `immutable=1`: SQLite then opens neither the `-wal` nor the `-shm` left by a crash
+    (a read-only connection would still rebuild the shared-memory index). The key is
+    checked against the main file's first page, which a checkpoint has always written
+    once the workspace exists; a main file without one falls back to read-only mode.
+    """
     with path.open("rb") as fh:
-        if fh.read(len(PLAINTEXT_HEADER)) == PLAINTEXT_HEADER:
-            raise StoreError(f"{path} is an unencrypted database, not a Fieldrep workspace.")
-    conn = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True)
+        head = fh.read(MIN_CHECKED_BYTES)
+    if head.startswith(PLAINTEXT_HEADER):
+        raise StoreError(f"{path} is an unencrypted database, not a Fieldrep workspace.")
+    mode = "ro&immutable=1" if len(head) >= MIN_CHECKED_BYTES else "ro"
+    conn = sqlcipher3.connect(f"file:{path}?mode={mode}", uri=True)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is not an error to log
         conn.execute(f"PRAGMA key = {_raw_key_pragma(key)}")
@@ -63,7 +76,7 @@ def create_encrypted_engine(path: Path, key: bytes) -> Engine:
     def _configure(dbapi_conn: Any, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.execute("PRAGMA temp_store = MEMORY")
