@@ -92,7 +92,7 @@ def cmd_withdraw_message(args: argparse.Namespace, engine: Engine) -> Report:
 
 
 def add_commands(add: AddCommand) -> None:
-    kinds = "products, messages, segments, contact_rules or specialty_map"
+    kinds = "products, messages, segments, contact_rules, specialty_map or compliance_rules"
     p = add("load-catalogue", cmd_load_catalogue, "load a catalogue or rules file (all or nothing)")
     p.add_argument("kind", help=kinds)
     p.add_argument("file", type=Path, help="a JSON file (see docs/admin.md)")

@@ -32,7 +32,7 @@ from fieldrep.store.schema import (
     suggestion_feedback,
     visit_plans,
 )
-from fieldrep.sync.protocol import CatalogueDocument, Change, Entity, Op
+from fieldrep.sync.protocol import CatalogueDocument, Change, Entity, Op, catalogue_kind_known
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,8 @@ def _apply_catalogue(conn: Connection, change: Change) -> None:
     if change.op == Op.DELETE or change.data is None:
         conn.exec_driver_sql("DELETE FROM catalogue_documents WHERE kind = ?", (change.entity_id,))
         return
+    if not catalogue_kind_known(change.entity_id, None):
+        return  # a kind from a newer server: this version has no use for it
     store_document(conn, CatalogueDocument.model_validate(change.data))
 
 

@@ -25,7 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # 2: the company's catalogues and contact rules travel in the feed (Entity.CATALOGUE);
 # a protocol-1 client has no way to read them, so it is asked to update.
-PROTOCOL_VERSION = 2
+# 3: compliance rules (CatalogueKind.COMPLIANCE_RULES), which a protocol-2 device could
+# not read: the server leaves them out of its pulls (`catalogue_kind_known`), so such a
+# device keeps syncing unchanged.
+PROTOCOL_VERSION = 3
 MIN_PROTOCOL_VERSION = 2
 # Client database schema versions the server accepts pushes from.
 MIN_CLIENT_SCHEMA = 1
@@ -335,6 +338,19 @@ CATALOGUE_ITEMS: dict[CatalogueKind, type[_Model]] = {
     CatalogueKind.SEGMENTS: SegmentItem,
     CatalogueKind.SPECIALTY_MAP: SpecialtyMapItem,
 }
+
+
+# The protocol version that introduced a catalogue kind (kinds not listed: version 2).
+CATALOGUE_KIND_SINCE: dict[CatalogueKind, int] = {CatalogueKind.COMPLIANCE_RULES: 3}
+
+
+def catalogue_kind_known(kind: str, protocol_version: int | None) -> bool:
+    """Whether a device speaking `protocol_version` can read a catalogue of `kind`
+    (None: a device that has not said, taken as current)."""
+    if kind not in CatalogueKind._value2member_map_:
+        return False
+    since = CATALOGUE_KIND_SINCE.get(CatalogueKind(kind), MIN_PROTOCOL_VERSION)
+    return protocol_version is None or protocol_version >= since
 
 
 # Kinds whose document is one rules object (`rules`) rather than a list of items.

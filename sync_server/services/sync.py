@@ -32,6 +32,7 @@ from fieldrep.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    catalogue_kind_known,
 )
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
@@ -293,6 +294,13 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
         device.resume_cursor = page.cursor if page.has_more else None
         device.resume_since = since if page.has_more else None
         device.resume_pruned_through = mark if page.has_more else None
+    # Catalogue kinds newer than the device's protocol would stop its sync: leave them out.
+    page.changes = [
+        c
+        for c in page.changes
+        if c.entity != Entity.CATALOGUE
+        or catalogue_kind_known(c.entity_id, device.protocol_version)
+    ]
     now = utcnow()
     device.changes_pulled += len(page.changes)
     device.last_seen_at = now

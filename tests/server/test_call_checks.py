@@ -115,3 +115,16 @@ def test_the_server_rejects_a_note_with_a_phone_number_a_device_did_not_check(
 def test_a_warning_alone_does_not_stop_a_note(api: Api, rules: None) -> None:
     note = _submitted(insights="Her patient developed a rash since starting Cardiovex.")
     assert _reason(api, **note) is None
+
+
+def test_compliance_rules_reach_current_devices_and_skip_protocol_2_ones(
+    api: Api, rules: None
+) -> None:
+    old, current = api.login("rep1", "old-laptop"), api.login("rep1", "new-laptop")
+    assert old.handshake(protocol=2).status_code == 200
+    assert current.handshake().status_code == 200
+    old.sync_down()
+    current.sync_down()
+    assert ("catalogue", "compliance_rules") in current.records
+    assert ("catalogue", "compliance_rules") not in old.records
+    assert ("catalogue", "products") in old.records
