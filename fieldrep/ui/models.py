@@ -135,6 +135,9 @@ def _last_contact(row: HcpSummary) -> str:
     return (row.last_contact or "")[:10]
 
 
+FOUND_MARKS = {"found in call notes": "✎", "similar spelling": "≈"}
+
+
 class HcpTableModel(RowTableModel[HcpSummary]):
     NAME, SPECIALTY, ORGANISATION, CITY, TIER, LAST_CONTACT, FOLLOW_UPS = range(7)
     COLUMNS = (
@@ -164,7 +167,10 @@ class HcpTableModel(RowTableModel[HcpSummary]):
             why = self.found_because.get(self._rows[index.row()].id)
             if why:
                 name = super().data(index, Qt.ItemDataRole.DisplayRole)
-                return f"{name}  ({why})" if role == Qt.ItemDataRole.DisplayRole else why
+                # A short mark keeps the name readable in a narrow column; the tooltip
+                # and the list's count line say what it means.
+                mark = FOUND_MARKS.get(why, "*")
+                return f"{mark} {name}" if role == Qt.ItemDataRole.DisplayRole else why
         return value
 
     def drag_payload(self, row: HcpSummary) -> DragPayload:

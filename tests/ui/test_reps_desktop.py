@@ -352,12 +352,12 @@ def test_the_hcp_list_marks_similar_spellings_and_note_only_matches(
         return [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
 
     page.search.setText("kowalsky")
-    qtbot.waitUntil(lambda: any("(similar spelling)" in n for n in names()), timeout=WAIT_MS)
-    assert all("Kowalski" in n and "(similar spelling)" in n for n in names())
+    qtbot.waitUntil(lambda: any(n.startswith("≈ ") for n in names()), timeout=WAIT_MS)
+    assert all("Kowalski" in n and n.startswith("≈ ") for n in names())
+    assert f"≈ {len(names())} similar spelling" in page.count_label.text()
     page.search.setText("renal")
-    qtbot.waitUntil(
-        lambda: any(n.endswith("(found in call notes)") for n in names()), timeout=WAIT_MS
-    )
+    qtbot.waitUntil(lambda: any(n.startswith("✎ ") for n in names()), timeout=WAIT_MS)
+    assert "found in call notes" in page.count_label.text()
 
 
 # -- 10. settings and about -----------------------------------------------------------

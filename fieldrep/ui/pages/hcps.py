@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 from fieldrep.services.hcp_search import NOTES, SIMILAR
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
-from fieldrep.ui.models import HcpTableModel
+from fieldrep.ui.models import FOUND_MARKS, HcpTableModel
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, title
+from fieldrep.ui.widgets.flow_layout import FlowLayout
 from fieldrep.workspace import Workspace
 
 SEARCH_DEBOUNCE_MS = 120
@@ -172,11 +173,17 @@ class HcpListPage(QWidget):
         top.addWidget(title("HCPs"))
         top.addStretch(1)
         top.addWidget(self.count_label)
-        filters = QHBoxLayout()
-        for w in (self.specialty, self.tier, self.segment, self.city, self.not_contacted):
+        filters = FlowLayout(spacing=6)  # wraps onto a second line in a narrow window
+        for w, tip in (
+            (self.specialty, "Only this specialty"),
+            (self.tier, "Only this tier (A = highest value)"),
+            (self.segment, "Only HCPs whose main segment is this one"),
+            (self.city, "Only this city"),
+            (self.not_contacted, "Only HCPs with no contact for at least this many days"),
+            (self.follow_ups, "Only HCPs with open follow-ups"),
+        ):
+            w.setToolTip(tip)
             filters.addWidget(w)
-        filters.addWidget(self.follow_ups)
-        filters.addStretch(1)
         saved_row = QHBoxLayout()
         saved_row.addWidget(QLabel("Saved filters:"))
         saved_row.addWidget(self.saved)
@@ -326,9 +333,13 @@ class HcpListPage(QWidget):
             self.model.set_rows(rows)
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         total = len(self.data.rows)
-        self.count_label.setText(
-            f"{len(rows):,} of {total:,} HCPs" if len(rows) != total else f"{total:,} HCPs"
-        )
+        count = f"{len(rows):,} of {total:,} HCPs" if len(rows) != total else f"{total:,} HCPs"
+        shown = {r.id for r in rows}
+        for why, mark in FOUND_MARKS.items():
+            n = sum(1 for i, w in self.model.found_because.items() if w == why and i in shown)
+            if n:
+                count += f" · {mark} {n} {why}"
+        self.count_label.setText(count)
         if not total and self.loaded:
             self.empty.setText(
                 WAITING

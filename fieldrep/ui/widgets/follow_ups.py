@@ -21,7 +21,7 @@ def follow_up_item(text: str, note_id: str, index: int, hcp_id: str = "") -> QLi
     item.setCheckState(Qt.CheckState.Unchecked)
     item.setData(Qt.ItemDataRole.UserRole, hcp_id)
     item.setData(NOTE_ROLE, (note_id, index))
-    item.setToolTip(HINT)
+    item.setToolTip(f"{text}\n{HINT}")
     return item
 
 
@@ -30,6 +30,10 @@ def tick_to_complete(
 ) -> None:
     """Ticking an item marks its follow-up done (the lists reload on "calls")."""
     widget.setToolTip(HINT)
+    # Long descriptions wrap in a narrow card instead of scrolling sideways.
+    widget.setWordWrap(True)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setResizeMode(QListWidget.ResizeMode.Adjust)
 
     def changed(item: QListWidgetItem) -> None:
         key = item.data(NOTE_ROLE)
