@@ -389,3 +389,31 @@ def test_about_names_the_server_the_user_and_the_data_folder(window: MainWindow)
     assert "https://sync.example.com" in text and "rep1" in text
     assert str(window.workspace.data_dir) in text
     assert "local only" in about_text(window.workspace.data_dir)
+
+
+def test_add_visit_plans_on_the_planners_selected_day(qtbot: QtBot, window: MainWindow) -> None:
+    planner = window.planner
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        planner.reload()
+    idle(qtbot, window)
+    friday = week_start(today()) + timedelta(days=4)
+    planner._focus_column(next(c for c in planner.columns if c.day == friday))
+    planner.add_button.click()  # goes to the HCP list with the day remembered
+    window.plan_visit(window.workspace.hcps.all()[0].id)
+    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=WAIT_MS)
+    assert window.plan_dialog is not None
+    assert window.plan_dialog.values()[0] == friday
+    window.plan_dialog.reject()
+
+
+def test_duration_has_an_alt_shortcut(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    ws = window.workspace
+    dialog = CallLogDialog(window.taskman, ws.hcps.all()[0], ws.messages.usable(), parent=window)
+    buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel)}
+    assert buddies["D&uration"] is dialog.duration
+    dialog._dirty = False
+    dialog.reject()
+    dialog.deleteLater()
