@@ -417,3 +417,23 @@ def test_duration_has_an_alt_shortcut(window: MainWindow) -> None:
     dialog._dirty = False
     dialog.reject()
     dialog.deleteLater()
+
+
+def test_a_dragged_visit_can_be_undone(qtbot: QtBot, window: MainWindow) -> None:
+    from fieldrep.ui.dnd import PLAN, DragPayload
+
+    ids = _routed(window, 3)
+    planner = window.planner
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        planner.reload()
+    idle(qtbot, window)
+    tomorrow = today() + timedelta(days=1)
+    hcp_id = window.workspace.plans.get(ids[0]).hcp_id
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        planner.drop_on_day(tomorrow, DragPayload(PLAN, ids[0], hcp_id), -1)
+    assert ids[0] in [r.plan.id for r in planner.rows_for(tomorrow)]
+    assert "moved" in window.toast.text.text()
+    with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
+        window.undo_stack.undo()
+    assert [r.plan.id for r in planner.rows_for(today())] == ids

@@ -84,12 +84,16 @@ def drop_on_day(
     payload: DragPayload,
     order: list[str] | None,
     accept: Callable[[Workspace], Any] | None = None,
-) -> str:
+) -> tuple[str, tuple[Any, ...]]:
     """Runs on the worker: put the dragged visit (moved, or planned from an HCP or a
     suggestion) on `day`; `order` is the day's new route with the id `PLAN_HERE`
-    standing for a visit planned by this drop. Returns the plan id."""
+    standing for a visit planned by this drop. Returns the plan id and, for a moved
+    visit, every plan of the two days as it was (for `plans.restore`: undo)."""
+    before: tuple[Any, ...] = ()
     if payload.kind == PLAN:
         plan = ws.plans.get(payload.id)
+        days = sorted({plan.planned_date, day})
+        before = tuple(p for d in days for p in ws.plans.for_day(d))
         if plan.planned_date != day:  # `move` keeps the time and clears the route order
             ws.plans.move(plan.id, day, plan.planned_time)
         plan_id = plan.id
@@ -103,7 +107,7 @@ def drop_on_day(
             accept(ws)
     if order is not None:
         ws.plans.set_route([plan_id if i == PLAN_HERE else i for i in order])
-    return plan_id
+    return plan_id, before
 
 
 PLAN_HERE = "<planned by this drop>"
@@ -335,9 +339,20 @@ class PlannerPage(QWidget):
                 if service is not None:
                     service.accept(shown)
 
+        moved = self.rows_by_id().get(payload.id) if payload.kind == PLAN else None
+        label = f"Visit with {moved.hcp_name} moved to {day:%a %d %b}" if moved else ""
+
+        def offer(result: tuple[str, tuple[Any, ...]]) -> None:
+            before = result[1]
+            if before and self.undo is not None:
+                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before), ("plans",)))
+
         Op(lambda ws: drop_on_day(ws, day, payload, order, accept), parent=self).changing(
             "plans", "outbox", *(("suggestions",) if payload.kind == SUGGESTION else ())
-        ).run(self.taskman)
+        ).success(offer).run(self.taskman)
+
+    def rows_by_id(self) -> dict[str, PlanRow]:
+        return {r.plan.id: r for c in self.columns for r in c.model.rows()}
 
     def _undoable(self, label: str) -> Callable[[Any], None]:
         """A success callback that offers Undo for a cancel or move (a PlanEdit)."""
