@@ -22,11 +22,17 @@ def planning_week(today: date) -> date:
     return week_start(working_day_from(today))
 
 
-def shown_days(monday: date, planned: set[date], today: date) -> list[date]:
-    """The days a week view shows: Monday to Friday, and Saturday or Sunday when
-    something is planned on it or it is today, so no weekend visit is ever out of sight."""
+MONDAY_TO_FRIDAY = frozenset(range(WEEKEND_FROM))
+
+
+def shown_days(
+    monday: date, planned: set[date], today: date, working: frozenset[int] = MONDAY_TO_FRIDAY
+) -> list[date]:
+    """The days a week view shows: the rep's working days (`date.weekday()` numbers;
+    Monday to Friday unless Settings say otherwise), and any other day when something is
+    planned on it or it is today, so no visit is ever out of sight."""
     days = week_days(monday, days=7)
-    return [d for d in days if d.weekday() < WEEKEND_FROM or d in planned or d == today]
+    return [d for d in days if d.weekday() in working or d in planned or d == today]
 
 
 def week_days(day: date, *, days: int = 5) -> list[date]:

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         )
         self.planner.undo = self.undo_stack
         self.planner.day_start = lambda: self.settings.day_start
+        self.planner.working_days = lambda: self.settings.working_days
         self.suggestions = SuggestionsPage(self.taskman)
         self.suggestions.undo = self.undo_stack
         self.inbox = InboxPage(self.taskman)

@@ -118,6 +118,20 @@ class UiSettings:
         self._q.setValue("planner/route_start_label", value)
 
     @property
+    def working_days(self) -> frozenset[int]:
+        """The rep's working weekdays (0 = Monday); the planner shows these columns."""
+        raw = str(self._q.value("planner/working_days", "0,1,2,3,4") or "")
+        try:
+            days = frozenset(int(x) for x in raw.split(",") if x.strip())
+        except ValueError:
+            return frozenset(range(5))
+        return frozenset(d for d in days if 0 <= d <= 6) or frozenset(range(5))
+
+    @working_days.setter
+    def working_days(self, value: frozenset[int]) -> None:
+        self._q.setValue("planner/working_days", ",".join(str(d) for d in sorted(value)))
+
+    @property
     def day_start(self) -> time:
         """When the working day starts: an ordered route's first visit without a booking."""
         raw = str(self._q.value("planner/day_start", "09:00") or "09:00")

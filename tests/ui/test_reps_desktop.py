@@ -437,3 +437,17 @@ def test_a_dragged_visit_can_be_undone(qtbot: QtBot, window: MainWindow) -> None
     with qtbot.waitSignal(planner.loaded, timeout=WAIT_MS):
         window.undo_stack.undo()
     assert [r.plan.id for r in planner.rows_for(today())] == ids
+
+
+def test_working_days_from_settings_decide_the_planners_columns(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.settings.working_days = frozenset({1, 2, 3, 4, 5})  # Tuesday to Saturday
+    with qtbot.waitSignal(window.planner.loaded, timeout=WAIT_MS):
+        window.go(PLANNER)
+        window.planner.reload()
+    idle(qtbot, window)
+    monday = week_start(today())
+    shown = [c.day for c in window.planner.columns if c.isVisibleTo(window.planner)]
+    assert monday + timedelta(days=5) in shown  # Saturday, a working day
+    assert (monday in shown) == (today() == monday)  # Monday only when it is today

@@ -7,6 +7,7 @@ from datetime import time
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -52,6 +53,15 @@ class SettingsDialog(QDialog):
         self.day_start = QTimeEdit(QTime(settings.day_start.hour, settings.day_start.minute))
         self.day_start.setDisplayFormat("HH:mm")
         self.day_start.setToolTip("An ordered route's first visit starts here unless one is booked")
+        self.weekdays = QHBoxLayout()
+        self.day_boxes = []
+        for number, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+            box = QCheckBox(name)
+            box.setChecked(number in settings.working_days)
+            box.setToolTip("The planner shows your working days; other days only when planned")
+            self.day_boxes.append(box)
+            self.weekdays.addWidget(box)
+        self.weekdays.addStretch(1)
         self.text_size = QSpinBox()
         self.text_size.setRange(80, 160)
         self.text_size.setSingleStep(10)
@@ -73,6 +83,7 @@ class SettingsDialog(QDialog):
         for text, field, buddy in (
             ("Day &starts at (address)", where, self.address),
             ("", self.found, None),
+            ("Working &days", self.weekdays, self.day_boxes[0]),
             ("&Working day starts", self.day_start, self.day_start),
             ("&Text size", self.text_size, self.text_size),
             ("&Lock after", self.idle, self.idle),
@@ -130,6 +141,11 @@ class SettingsDialog(QDialog):
         elif text != s.route_start_label:
             self.error.setText("Press Find to look the address up first.")
             return
+        days = frozenset(i for i, box in enumerate(self.day_boxes) if box.isChecked())
+        if not days:
+            self.error.setText("Tick at least one working day.")
+            return
+        s.working_days = days
         t = self.day_start.time()
         s.day_start = time(t.hour(), t.minute())
         s.font_scale = self.text_size.value() / 100

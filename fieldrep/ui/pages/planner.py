@@ -140,6 +140,7 @@ class PlannerPage(QWidget):
         self.suggestion_for = suggestion_for
         self.undo: UndoStack | None = None  # set by the window: cancel and move are undoable
         self.day_start: Callable[[], time] | None = None  # the working day's start (Settings)
+        self.working_days: Callable[[], frozenset[int]] | None = None  # weekday numbers
         self.monday = planning_week(taskman.clock.today())
         self.heading = title("")
         prev_b, next_b, this_b = (
@@ -231,7 +232,11 @@ class PlannerPage(QWidget):
             return
         self._week = data
         today = self.taskman.clock.today()
-        days = shown_days(data.monday, {r.plan.planned_date for r in data.rows}, today)
+        planned = {r.plan.planned_date for r in data.rows}
+        if self.working_days is not None:
+            days = shown_days(data.monday, planned, today, self.working_days())
+        else:
+            days = shown_days(data.monday, planned, today)
         self.heading.setText(week_label(data.monday, days[-1]))
         for i, column in enumerate(self.columns):
             column.setVisible(i < len(days))  # a weekend column only when it is needed
