@@ -198,6 +198,19 @@ def render(out: Path, data_dir: Path) -> list[Path]:
     shots.append(save(dialog, out, "log_call"))
     dialog._dirty = False
     dialog.reject()
+    from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
+
+    settings = SettingsDialog(window.settings, window.taskman, window)
+    settings.address.setText("Lowell")
+    settings.find_address()
+    settings.show()
+    settings_ready = time.monotonic() + 5
+    while not settings.found.text().startswith("Found") and time.monotonic() < settings_ready:
+        app.processEvents()
+        time.sleep(0.01)
+    settle(app, window)
+    shots.append(save(settings, out, "settings"))
+    settings.close()
     shortcuts = ShortcutsDialog(window)
     shortcuts.show()
     settle(app, window)
