@@ -234,15 +234,12 @@ def token_expiry(device: Device, settings: Settings) -> datetime | None:
     return min(idle_end, hard_end)
 
 
-def authenticate(
-    session: Session, *, authorization: str | None, settings: Settings | None = None
-) -> Caller:
+def authenticate(session: Session, *, authorization: str | None, settings: Settings) -> Caller:
     """The caller behind an `Authorization: Bearer <token>` header, or a 401 error.
 
     Each use renews the token's idle lifetime (at most one write an hour per device);
     past its idle limit or its hard maximum it is refused and forgotten.
     """
-    settings = settings or Settings(database_url="")
     if not authorization:
         raise Unauthorized("No token: log in first.")
     scheme, _, token = authorization.partition(" ")

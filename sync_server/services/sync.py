@@ -226,8 +226,6 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
     changelog.start_buffer(session)
     applied_now: set[int] = set()
     for mutation in request.mutations:
-        # A seq at or below the last applied one with no outcome on record was never
-        # seen (sent out of order): it is new, and applied like any other.
         if mutation.mutation_seq in applied_now:  # the same seq twice in one batch
             results.append(_seq_reused(mutation))
             device.mutations_rejected += 1
@@ -243,6 +241,8 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
             results.append(_replayed(prior, mutation))
             device.mutations_duplicate += 1
             continue
+        # New, including a seq below the last applied one that the server never saw (sent
+        # out of order): no outcome is on record for it, so it is applied like any other.
         result = _apply_one(session, caller, mutation)
         results.append(result)
         applied_now.add(mutation.mutation_seq)
