@@ -22,6 +22,7 @@ from fieldrep.clock import Clock
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
 from fieldrep.security import keys
+from fieldrep.services.adverse_events import AdverseEventService
 from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.catalogue import MessageCatalogue
@@ -82,6 +83,7 @@ class Workspace:
         self.calls = CallService(
             self.store, self.hcps, author=self.username, compliance=self.compliance
         )
+        self.adverse_events = AdverseEventService(self.store, self.compliance)
         self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)

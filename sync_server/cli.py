@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sync_server import db
 from sync_server.cli_catalogues import add_commands as add_catalogue_commands
 from sync_server.cli_imports import ReportingHandler, add_commands
+from sync_server.cli_safety import add_commands as add_safety_commands
 from sync_server.config import Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
@@ -358,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("territories", cmd_territories, "list territories with their HCP count and reps")
     add_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add_catalogue_commands(lambda name, handler, text: add(name, _printing(handler), text))
+    add_safety_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add("seed-demo", cmd_seed_demo, "load the demo territories, history and users")
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")

@@ -256,3 +256,19 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AdverseEventReport(Base):
+    """A possible adverse event a rep reported from a call: the safety queue
+    (`fieldrep-server ae-reports`). Devices push these ahead of other changes; they are
+    never sent back down the feed. `deadline_at` is the server's: awareness (the call)
+    plus the compliance rules' reporting hours when it arrived."""
+
+    __tablename__ = "adverse_event_reports"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    author: Mapped[str] = mapped_column(Id, ForeignKey("users.username"), index=True)
+    hcp_id: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    aware_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -90,14 +90,17 @@ class NoteChecker:
         self._ae = PhraseSet.of(r.adverse_event_terms)
         self._complaints = PhraseSet.of(r.complaint_terms)
         # Off-label talk that is not a claim: the label's limits, or the HCP's question.
-        extra = ["not approved", "not indicated", "isn't for", "is not for", "not for", "not in",
-                 "asked if", "asked whether", "wanted to know if", "wanted to know whether"]  # fmt: skip
+        extra = [
+            "not approved", "not indicated", "isn't for", "is not for", "not for", "not in",
+            "asked if", "asked whether", "wanted to know if", "wanted to know whether",
+        ]  # fmt: skip
         self._negations = PhraseSet.of([*r.negations, *extra])
         self._products = {
             p.name: _Product(p, " | ".join(_fold(i) for i in p.indications), _doses(p.doses))
             for p in products
         }
         self._by_upper = {p.name.upper(): p.name for p in products}
+        self.product_names = tuple(p.name for p in products)
         self._product_re = _product_pattern(products)
 
     def check(self, text: str) -> list[Finding]:

@@ -32,10 +32,11 @@ _ROLE_AFTER = re.compile(
     r"(?:scheduling|billing|reception|front\s+desk|pharmacy|office|practice))",
     re.IGNORECASE,
 )
-# "patient" (never "patients." ending a sentence), "pt" or a title, then a capitalised name.
+# "patient" (never "patients." ending a sentence) or "pt", perhaps with a title, or a
+# title alone; then a capitalised name.
 NAME = re.compile(
-    r"(?:\b(?i:patient|pt\.?)|\b(?:Mrs|Mr|Ms|Mx)\.?|\bMiss)[ \t]+(?i:named\s+|called\s+)?"
-    r"([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
+    r"(?:\b(?i:patient|pt\.?)[ \t]+(?:(?:Mrs|Mr|Ms|Mx|Miss)\.?[ \t]+)?|\b(?:Mrs|Mr|Ms|Mx)\.?[ \t]+"
+    r"|\bMiss[ \t]+)(?i:named\s+|called\s+)?([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
 )
 # Capitalised words after "patient" that are not a name.
 NOT_NAMES = frozenset(

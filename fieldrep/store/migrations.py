@@ -225,6 +225,30 @@ COMPANY_CATALOGUES = Migration(
     ],
 )
 
+# Adverse-event reports the rep writes from a call note (issue 13): drafts stay here;
+# sent ones also go up through the outbox, ahead of everything else.
+ADVERSE_EVENT_REPORTS = Migration(
+    "0007_adverse_event_reports",
+    [
+        """CREATE TABLE adverse_event_reports (
+            id TEXT PRIMARY KEY,
+            hcp_id TEXT NOT NULL,
+            call_note_id TEXT,
+            reporter TEXT NOT NULL DEFAULT '',
+            patient_initials TEXT NOT NULL DEFAULT '',
+            patient_age TEXT NOT NULL DEFAULT '',
+            patient_sex TEXT NOT NULL DEFAULT 'unknown',
+            product TEXT NOT NULL DEFAULT '',
+            event TEXT NOT NULL DEFAULT '',
+            aware_at TEXT NOT NULL,
+            deadline_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft',
+            submitted_at TEXT
+        )""",
+        "CREATE INDEX ix_adverse_event_reports_note ON adverse_event_reports(call_note_id)",
+    ],
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
@@ -232,6 +256,7 @@ MIGRATIONS: list[Migration] = [
     COACHING_COMMENTS,
     NAME_SEARCH,
     COMPANY_CATALOGUES,
+    ADVERSE_EVENT_REPORTS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -189,3 +189,21 @@ coaching_comments = Table(
     Column("created_at", Text, nullable=False),
     Column("version", Integer, nullable=False, default=0),
 )
+
+adverse_event_reports = Table(
+    "adverse_event_reports",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("hcp_id", Text, nullable=False),
+    Column("call_note_id", Text),
+    Column("reporter", Text, nullable=False, default=""),
+    Column("patient_initials", Text, nullable=False, default=""),
+    Column("patient_age", Text, nullable=False, default=""),
+    Column("patient_sex", Text, nullable=False, default="unknown"),
+    Column("product", Text, nullable=False, default=""),
+    Column("event", Text, nullable=False, default=""),
+    Column("aware_at", Text, nullable=False),
+    Column("deadline_at", Text, nullable=False),
+    Column("status", Text, nullable=False, default="draft"),
+    Column("submitted_at", Text),
+)

@@ -160,6 +160,13 @@ class SyncEngine:
         device_id = self.workspace.device_id
         with store.read() as conn:
             total = outbox.count(conn, outbox.PENDING)
+            urgent = _pending_urgent(conn)
+        if urgent:
+            # Adverse-event reports are on a regulatory clock: they go first, alone, so a
+            # long queue of notes (or a cut connection behind it) never delays them. The
+            # server applies mutations sent out of seq order like any others.
+            request = p.PushRequest(device_id=device_id, mutations=[_mutation(e) for e in urgent])
+            self._record_push(urgent, self.client.push(request), report)
         after = 0  # rows changed during the sync are sent by this loop too, in order
         size = self.push_batch
         while True:
@@ -281,6 +288,20 @@ def _fraction(first: int, cursor: int, page: p.PullResponse) -> float:
     if head is None or head <= first:
         return 0.5  # an older server does not say how far the log goes
     return max(0.0, min(1.0, (cursor - first) / (head - first)))
+
+
+def _pending_urgent(conn: Connection) -> list[outbox.OutboxEntry]:
+    """Pending adverse-event reports, oldest first (a handful at most)."""
+    query = (
+        select(outbox_table)
+        .where(
+            outbox_table.c.state == outbox.PENDING,
+            outbox_table.c.entity == p.Entity.ADVERSE_EVENT_REPORT.value,
+        )
+        .order_by(outbox_table.c.seq)
+        .limit(p.MAX_PUSH_BATCH)
+    )
+    return [outbox.OutboxEntry(**row._mapping) for row in conn.execute(query)]
 
 
 def _pending_after(conn: Connection, after: int, limit: int) -> list[outbox.OutboxEntry]:

@@ -49,6 +49,8 @@ class Entity(StrEnum):
     SEGMENT_MIX = "segment_mix"
     COACHING_COMMENT = "coaching_comment"
     CATALOGUE = "catalogue"  # entity_id is a CatalogueKind; data a CatalogueDocument
+    # Pushed only (protocol 3), ahead of everything else; never in the feed.
+    ADVERSE_EVENT_REPORT = "adverse_event_report"
 
 
 class Op(StrEnum):
@@ -188,6 +190,10 @@ SUGGESTION_FEEDBACK_FIELDS = (
 )  # fmt: skip
 SEGMENT_MIX_FIELDS = ("hcp_id", "weights", "confidence", "source", "evidence")
 COACHING_COMMENT_FIELDS = ("rep_username", "call_note_id", "author", "text", "created_at")
+ADVERSE_EVENT_REPORT_FIELDS = (
+    "hcp_id", "call_note_id", "reporter", "patient_initials", "patient_age", "patient_sex",
+    "product", "event", "aware_at", "deadline_at", "submitted_at",
+)  # fmt: skip
 
 ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.HCP: HCP_FIELDS,
@@ -196,6 +202,7 @@ ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.SUGGESTION_FEEDBACK: SUGGESTION_FEEDBACK_FIELDS,
     Entity.SEGMENT_MIX: SEGMENT_MIX_FIELDS,
     Entity.COACHING_COMMENT: COACHING_COMMENT_FIELDS,
+    Entity.ADVERSE_EVENT_REPORT: ADVERSE_EVENT_REPORT_FIELDS,
 }
 
 

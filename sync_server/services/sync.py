@@ -36,7 +36,7 @@ from fieldrep.sync.protocol import (
 )
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
-from sync_server.services import audit, call_notes, changelog, hcps, personal
+from sync_server.services import adverse_events, audit, call_notes, changelog, hcps, personal
 from sync_server.services.callers import MANAGER, Caller, utcnow
 from sync_server.services.outcome import Outcome
 from sync_server.services.safe_text import bounded, printable, unstorable
@@ -60,6 +60,7 @@ APPLIERS: dict[Entity, Applier] = {
     Entity.SUGGESTION_FEEDBACK: personal.apply_feedback,
     Entity.SEGMENT_MIX: personal.apply_segment_mix,
     Entity.COACHING_COMMENT: personal.apply_coaching_comment,
+    Entity.ADVERSE_EVENT_REPORT: adverse_events.apply,
 }
 
 
