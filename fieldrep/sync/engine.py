@@ -28,7 +28,7 @@ from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_vers
 from fieldrep.sync.client import SyncClient
 from fieldrep.sync.errors import PayloadTooLargeError, SyncError
 from fieldrep.sync.lock import sync_lock
-from fieldrep.tasks import CancelToken, Progress
+from fieldrep.tasks import Cancelled, CancelToken, Progress
 
 if TYPE_CHECKING:
     from fieldrep.workspace import Workspace
@@ -116,6 +116,16 @@ class SyncEngine:
                 self._run(report, report_progress, token)
             except SyncError as exc:
                 self._record_error(str(exc))
+                raise
+            except Cancelled:
+                raise
+            except Exception as exc:
+                # A bug or a record this app cannot store: the rep and the admin's
+                # `devices` report must still see that syncing stopped, and why.
+                self._record_error(
+                    f"Sync stopped on an unexpected error ({type(exc).__name__}); your changes "
+                    "are safe on this device. Tell your administrator if it happens again."
+                )
                 raise
             report.duration_s = time.perf_counter() - started
             with self.workspace.store.write() as conn:
