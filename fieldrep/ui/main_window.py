@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
             "lock": lambda: self.lock(),  # noqa: PLW0108 - triggered(bool) is not `idle`
             "undo": self.undo_stack.undo,
             "settings": self.show_settings,
+            "text_larger": lambda: self.zoom(0.1),
+            "text_smaller": lambda: self.zoom(-0.1),
             "shortcuts": self.show_shortcuts,
             "quit": self._quit,
         }
@@ -262,6 +264,7 @@ class MainWindow(QMainWindow):
         menus: dict[str, list[str | None]] = {
             "&File": ["sync_now", "export_week", None, "settings", None, "lock", "quit"],
             "&Edit": ["undo"],
+            "&View": ["text_larger", "text_smaller"],
             "&Go": [
                 "go_today",
                 "go_hcps",
@@ -621,6 +624,15 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(self._settings_applied)
         dialog.open()
+
+    def zoom(self, step: float) -> None:
+        """Ctrl++ / Ctrl+-: the text size, 80 % to 160 %, kept in Settings."""
+        from fieldrep.ui.theme import apply_font_scale
+
+        scale = round(min(1.6, max(0.8, self.settings.font_scale + step)), 1)
+        self.settings.font_scale = scale
+        apply_font_scale(_app(), scale)
+        self.statusBar().showMessage(f"Text size {scale:.0%}", 3000)
 
     def _settings_applied(self) -> None:
         from fieldrep.ui.theme import apply_font_scale

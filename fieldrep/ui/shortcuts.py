@@ -35,6 +35,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("order_route", "Ctrl+R", "Order the route of the selected day"),
     Shortcut("undo", "Ctrl+Z", "Undo the last cancel, move, dismiss or snooze"),
     Shortcut("settings", "Ctrl+,", "Settings (start address, working day, text size, lock)"),
+    Shortcut("text_larger", "Ctrl++", "Larger text (Settings > Text size)"),
+    Shortcut("text_smaller", "Ctrl+-", "Smaller text"),
     Shortcut("lock", "Ctrl+L", "Lock the workspace"),
     Shortcut("shortcuts", "F1", "Show this list of shortcuts"),
     Shortcut("quit", "Ctrl+Q", "Quit"),

@@ -451,3 +451,15 @@ def test_working_days_from_settings_decide_the_planners_columns(
     shown = [c.day for c in window.planner.columns if c.isVisibleTo(window.planner)]
     assert monday + timedelta(days=5) in shown  # Saturday, a working day
     assert (monday in shown) == (today() == monday)  # Monday only when it is today
+
+
+def test_ctrl_plus_and_minus_change_the_text_size_and_keep_it(window: MainWindow) -> None:
+    base = window.settings.font_scale
+    try:
+        window.actions_by_name["text_larger"].trigger()
+        assert window.settings.font_scale == round(base + 0.1, 1)
+        assert f"{(base + 0.1) * 17:.1f}pt" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+        window.actions_by_name["text_smaller"].trigger()
+        assert window.settings.font_scale == base
+    finally:
+        theme.apply_font_scale(QApplication.instance(), 1.0)  # type: ignore[arg-type]
