@@ -128,6 +128,8 @@ class SyncController(QObject):
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & {"outbox", "calls", "plans", "suggestions", "segments", "sync"}:
             self.refresh()
+        if "adverse_events" in kinds and "outbox" in kinds:
+            self.sync_now(quiet=True)  # a report on the clock: send it now if we can
 
     def refresh(self) -> None:
         Op(read_status).success(self._status_read).run(self.taskman)

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldrep.compliance.call_record import RecordProblem
-from fieldrep.compliance.findings import blocking_reason
+from fieldrep.compliance.findings import Family, blocking_reason
 from fieldrep.domain.calls import (
     MAX_DURATION_MINUTES,
     CallDraft,
@@ -48,6 +49,7 @@ from fieldrep.domain.enums import Channel, Outcome, Sentiment
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
+from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
 from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
@@ -90,6 +92,21 @@ class _DraftSlot:
             return note
         ws.calls.update_draft(self.note_id, draft)
         return ws.calls.submit(self.note_id)
+
+
+def _report_for(ws: Any, note: CallNote, reporter: str, *, again: bool) -> Any:
+    """The note's unsent report draft, else a new one; None when a report was already
+    sent for the note and `again` is false (submitting asks once; the button again)."""
+    existing = ws.adverse_events.for_note(note.id)
+    drafts = [r for r in existing if not r.sent]
+    if drafts:
+        return drafts[0]
+    if existing and not again:
+        return None
+    return ws.adverse_events.draft_from_note(
+        hcp_id=note.hcp_id, reporter=reporter, text=note.insights, aware_at=note.started_at,
+        products=note.products, call_note_id=note.id,
+    )  # fmt: skip
 
 
 def hcp_name_html(hcp: Hcp) -> str:
@@ -198,6 +215,8 @@ class CallLogDialog(QDialog):
         self.record_hints = RecordHints()
         self.checks = NoteChecks(self.insights, self.taskman, self)
         self.checks.changed.connect(self._findings_changed)
+        self.checks.report_requested.connect(self.report_adverse_event)
+        self.ae_dialog: AdverseEventDialog | None = None
         self.follow_up = QLineEdit(placeholderText="Follow-up (optional), e.g. send renal data")
         self.follow_up_due = QDateEdit()
         self.follow_up_due.setCalendarPopup(True)
@@ -265,6 +284,11 @@ class CallLogDialog(QDialog):
         self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setMinimumHeight(160)
+        # The two growing boxes take what height there is (their minimum lines above)
+        # rather than asking for it: otherwise the scroll area sizes the form by its
+        # preferred height and scrolls on a 768 px screen with room to spare.
+        for grows in (self.key_messages, self.insights):
+            grows.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.form_scroll, 1)
@@ -468,6 +492,38 @@ class CallLogDialog(QDialog):
             return False
         return True
 
+    # -- adverse events --------------------------------------------------------------
+    def report_adverse_event(self, _findings: object = None) -> None:
+        """Save the note, then open a report drafted from it (or its unsent draft)."""
+        if self.read_only:
+            if self.note is not None:
+                self._open_ae_report(self.note, again=True)
+            return
+        draft, slot, reporter = self.draft(), self._slot, self.hcp.display_name
+
+        def work(ws: Any) -> tuple[CallNote, Any]:
+            note = slot.save(ws, draft)
+            return note, _report_for(ws, note, reporter, again=True)
+
+        def saved(result: tuple[CallNote, Any]) -> None:
+            self.note = result[0]
+            self._show_ae_form(result[1])
+
+        Op(work, parent=self).changing("calls", "outbox").success(saved).run(self.taskman)
+
+    def _open_ae_report(self, note: CallNote, *, again: bool) -> None:
+        reporter = self.hcp.display_name
+        Op(lambda ws: _report_for(ws, note, reporter, again=again), parent=self).success(
+            self._show_ae_form
+        ).run(self.taskman)
+
+    def _show_ae_form(self, report: Any) -> None:
+        if report is None:
+            return  # already sent for this note
+        parent = self if self.isVisible() else self.parentWidget()
+        self.ae_dialog = AdverseEventDialog(self.taskman, report, parent=parent)
+        self.ae_dialog.open()
+
     # -- the draft -----------------------------------------------------------------
     def draft(self) -> CallDraft:
         started = self.taskman.clock.local(cast(datetime, self.started.dateTime().toPython()))
@@ -549,6 +605,8 @@ class CallLogDialog(QDialog):
             self.note = note
             self.read_only = True
             emit(self.submitted, note)
+            if self.checks.of_family(Family.ADVERSE_EVENT):
+                self._open_ae_report(note, again=False)  # not yet reported: now
             self.accept()
 
         def failed(exc: BaseException) -> None:

@@ -1,4 +1,5 @@
-"""Today: the day's visits in route order, top suggestions, follow-ups due, drafts."""
+"""Today: the day's visits in route order, top suggestions, follow-ups due, drafts, and
+adverse-event reports still to reach Drug Safety, with the time left."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -20,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.compliance.adverse_events import remaining_text
 from fieldrep.domain.calls import CallNote
 from fieldrep.domain.plans import VisitPlan
+from fieldrep.services.adverse_events import OpenReport
 from fieldrep.ui import features
+from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
 from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel, has_route_order
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -52,6 +56,8 @@ class TodayData:
     suggestions: list[Any] | None  # None: suggestions not available in this build
     follow_ups: list[FollowUpDue]
     drafts: list[tuple[CallNote, str]]
+    # Adverse-event reports not yet with Drug Safety (drafts, or sent but not synced).
+    adverse_events: tuple[OpenReport, ...] = ()
 
 
 def plan_rows(ws: Workspace, plans: Iterable[VisitPlan]) -> list[PlanRow]:
@@ -85,7 +91,8 @@ def load_today(ws: Workspace, day: date) -> TodayData:
     ]
     follow_ups.sort(key=lambda f: f.due)
     drafts = [(note, name(note.hcp_id)) for note in ws.calls.drafts()]
-    return TodayData(day, visits, suggestions, follow_ups[:50], drafts)
+    unsent = tuple(ws.adverse_events.unsent())
+    return TodayData(day, visits, suggestions, follow_ups[:50], drafts, unsent)
 
 
 def _table(model: QAbstractItemModel) -> QTableView:
@@ -161,6 +168,18 @@ class TodayPage(QWidget):
         )
         self.draft_stack, _ = _with_empty(self.draft_list, "No calls left in draft.")
 
+        # Adverse-event reports on the clock: above everything else, only when there are.
+        self.ae_list = QListWidget()
+        self.ae_list.setObjectName("adverse_events")
+        self.ae_list.setMaximumHeight(90)
+        self.ae_list.itemActivated.connect(self._open_ae_report)
+        self.ae_card = Card("Adverse-event reports to send")
+        self.ae_card.body.addWidget(self.ae_list)
+        self.ae_card.hide()
+        self._ae_countdown = QTimer(self, interval=60_000)
+        self._ae_countdown.timeout.connect(self._show_adverse_events)
+        self._ae_countdown.start()
+
         grid = QGridLayout()
         self.cards: list[Card] = []
         for (heading, widget), (row, col) in zip(
@@ -181,6 +200,7 @@ class TodayPage(QWidget):
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.ae_card)
         layout.addLayout(grid, 1)
         taskman.changed.connect(self._on_changed)
 
@@ -189,7 +209,7 @@ class TodayPage(QWidget):
         Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"plans", "calls", "suggestions", "segments", "sync", "day"}:
+        if kinds & {"plans", "calls", "suggestions", "segments", "sync", "day", "adverse_events"}:
             self.reload()
 
     def _show(self, data: TodayData) -> None:
@@ -227,4 +247,34 @@ class TodayPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.draft_list.addItem(item)
         self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
+        self._show_adverse_events()
         emit(self.loaded)
+
+    def _show_adverse_events(self) -> None:
+        """Each unsent report with the time left (re-counted every minute)."""
+        reports = self.data.adverse_events if self.data else ()
+        now = self.taskman.clock.now()
+        self.ae_list.clear()
+        for open_report in reports:
+            r = open_report.report
+            state = "waiting for sync" if open_report.queued else "draft, not sent"
+            due = self.taskman.clock.local(r.deadline_at)
+            item = QListWidgetItem(
+                f"{open_report.hcp_name} · {r.product or 'product?'} · {state} · due "
+                f"{due:%a %H:%M} · {remaining_text(r.deadline_at, now)}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.ae_list.addItem(item)
+        self.ae_card.setVisible(bool(reports))
+
+    def _open_ae_report(self, item: QListWidgetItem) -> None:
+        report_id = item.data(Qt.ItemDataRole.UserRole)
+        Op(lambda ws: ws.adverse_events.get(report_id), parent=self).success(
+            self._show_ae_form
+        ).run(self.taskman)
+
+    def _show_ae_form(self, report: Any) -> None:
+        if report.sent:
+            return  # queued: the next sync sends it
+        self.ae_dialog = AdverseEventDialog(self.taskman, report, parent=self)
+        self.ae_dialog.open()
