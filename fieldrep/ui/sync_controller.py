@@ -84,6 +84,8 @@ class SyncController(QObject):
         self.taskman = taskman
         self.online: bool | None = None
         self.running = False
+        self._again = False  # a rep's "Sync now" arrived while a sync ran
+        self._stopped = False
         self.view: SyncStatusView | None = None
         self._op: Op | None = None
         self._auto = QTimer(self, interval=max(auto_minutes, 1) * 60_000)
@@ -152,8 +154,11 @@ class SyncController(QObject):
 
     # -- syncing -------------------------------------------------------------------
     def sync_now(self, quiet: bool = False) -> bool:
-        """Start a sync unless one runs; returns whether one started."""
+        """Start a sync unless one runs; returns whether one started. Asked for by the
+        rep while one runs, another follows it: the running one may have started before
+        the network came back, and the rep's "Sync now" must not be lost."""
         if self.running:
+            self._again = self._again or not quiet
             return False
         if not features.sync_configured(self.taskman.workspace):
             if not quiet:
@@ -213,8 +218,12 @@ class SyncController(QObject):
         self.running = False
         self._op = None
         self.refresh()
+        if self._again and not self._stopped:
+            self._again = False
+            self.sync_now(quiet=True)
 
     def stop(self) -> None:
+        self._stopped = True
         self._auto.stop()
         self._retry.stop()
         self.cancel()
