@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -62,6 +61,15 @@ FOLLOW_UP_DAYS = 14
 TALL_DIALOG_PX = 720
 OVERLAP_CHECK_MS = 400
 NOT_SUBMITTED = "Not submitted yet:"
+
+
+class _FormLayout(QFormLayout):
+    """Without height-for-width, the scroll area fits the form to the dialog down to its
+    minimum (scrolling only below it), instead of scrolling whenever the form's
+    preferred height (every list at full size) is more than the dialog has."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return False
 
 
 class _WholeDateTimeEdit(QDateTimeEdit):
@@ -237,7 +245,7 @@ class CallLogDialog(QDialog):
         follow.addWidget(QLabel("due"))
         follow.addWidget(self.follow_up_due)
 
-        form = QFormLayout()
+        form = _FormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # Labels with mnemonics (Alt+letter) jump to their field: keyboard-only use.
         for text, field, buddy in (
@@ -284,11 +292,6 @@ class CallLogDialog(QDialog):
         self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setMinimumHeight(160)
-        # The two growing boxes take what height there is (their minimum lines above)
-        # rather than asking for it: otherwise the scroll area sizes the form by its
-        # preferred height and scrolls on a 768 px screen with room to spare.
-        for grows in (self.key_messages, self.insights):
-            grows.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.form_scroll, 1)
