@@ -17,6 +17,7 @@ This module depends on pydantic only, so the server can import it without the cl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -39,6 +40,9 @@ DEFAULT_PULL_LIMIT = 1000
 # Push and pull carry the client's protocol version in this header; one below
 # MIN_PROTOCOL_VERSION is answered 426 ``update_required`` before any data moves.
 PROTOCOL_HEADER = "X-Fieldrep-Protocol"
+# The organisation's rules for laptops, on every handshake answer (a header, so clients
+# that predate it ignore it): "max-offline-days=30, idle-lock-minutes=15" (0: no rule).
+DEVICE_POLICY_HEADER = "X-Fieldrep-Device-Policy"
 
 
 class Entity(StrEnum):
@@ -103,6 +107,35 @@ class Handshake(_Model):
     schema_version: int
     client_version: str = ""
     device_id: str = Field(min_length=1, max_length=100)
+
+
+@dataclass(frozen=True)
+class DevicePolicy:
+    """After `max_offline_days` without a sync the app locks until it syncs; the idle
+    lock comes after at most `idle_lock_minutes`. 0 means no rule."""
+
+    max_offline_days: int = 0
+    idle_lock_minutes: float = 0.0
+
+    def header(self) -> str:
+        minutes = f"{self.idle_lock_minutes:g}"
+        return f"max-offline-days={self.max_offline_days}, idle-lock-minutes={minutes}"
+
+    @classmethod
+    def parse(cls, header: str | None) -> DevicePolicy | None:
+        """The policy in a header value; None when absent or unreadable (never raises)."""
+        if not header:
+            return None
+        values: dict[str, str] = {}
+        for part in header.split(","):
+            name, _, value = part.strip().partition("=")
+            values[name.strip()] = value.strip()
+        try:
+            days = max(0, min(3650, int(values.get("max-offline-days", "0"))))
+            minutes = max(0.0, min(1440.0, float(values.get("idle-lock-minutes", "0"))))
+        except ValueError:
+            return None
+        return cls(days, minutes)
 
 
 class HandshakeResult(_Model):
