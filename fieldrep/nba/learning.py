@@ -235,10 +235,14 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         ca, cb, ta, tb = n0 * mu, n0 * (1 - mu), n0 * nu, n0 * (1 - nu)
     theme_base_rate = float(sigmoid(np.array(theme_base)))
     if learn and t.product_n.size:
-        p_rate = (s * theme_base_rate + t.product_pos.sum(axis=0)) / (s + t.product_n.sum(axis=0))
+        # Each product against all products' rate (not the theme base): the channel base
+        # already carries the overall rate, so only how a product does *relative to the
+        # others* is added (a competitor campaign shows as its rate falling below them).
+        overall = (s * theme_base_rate + t.product_pos.sum()) / (s + t.product_n.sum())
+        p_rate = (s * overall + t.product_pos.sum(axis=0)) / (s + t.product_n.sum(axis=0))
+        product_global = logit(p_rate) - logit(np.array(overall))
     else:
-        p_rate = np.full(t.product_n.shape[1], theme_base_rate)
-    product_global = logit(p_rate) - theme_base
+        product_global = np.zeros(t.product_n.shape[1])
     prior_p = np.broadcast_to(theme_base + product_global, t.product_n.shape)
     pi = sigmoid(prior_p)
     if learn:

@@ -9,6 +9,7 @@ Seeds 0-4 were used while changing the engine; report seeds start at 100.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
@@ -75,7 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seed", type=int, default=100, help="seeds 0-4 were for tuning")
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--hcps", type=int, default=300)
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=JSON",
+        help="an NbaConfig setting for the engine, e.g. evidence_half_life_days=null",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    overrides = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
     families = tuple(args.families.split(","))
     started = time.perf_counter()
 
@@ -88,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         hcps=args.hcps,
         weeks=args.weeks,
         progress=progress,
+        overrides=overrides,
     )
     sys.stderr.write(f"\rdone in {time.perf_counter() - started:.0f} s\n")
     for family in families:

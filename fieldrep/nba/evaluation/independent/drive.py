@@ -215,6 +215,7 @@ def run(
     *,
     workspace: Path | None = None,
     learning: bool = True,
+    overrides: dict[str, object] | None = None,
     limit: int = 8,
 ) -> Run:
     """One policy: a baseline `choose`, or the engine in the workspace at `workspace`
@@ -231,8 +232,9 @@ def run(
         if workspace is not None
         else None
     )
-    if ws is not None and not learning:
-        ws.suggestions.config = replace(ws.suggestions.config, learning=False)
+    if ws is not None and (not learning or overrides):
+        settings = {**(overrides or {}), **({} if learning else {"learning": False})}
+        ws.suggestions.config = replace(ws.suggestions.config, **settings)  # type: ignore[arg-type]
     try:
         for day in working_days(weeks):
             now[0] = datetime.combine(day, time(18, 0), UTC)

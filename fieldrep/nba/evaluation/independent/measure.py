@@ -20,16 +20,28 @@ BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)
 
 
 def run_family(
-    family: str, seed: int, *, hcps: int, weeks: int, folder: Path, limit: int = 8
+    family: str,
+    seed: int,
+    *,
+    hcps: int,
+    weeks: int,
+    folder: Path,
+    limit: int = 8,
+    overrides: dict[str, object] | None = None,
 ) -> list[Run]:
+    """Every policy on one seed of one family; `overrides` change NbaConfig settings of
+    the learning engine (and its no-learning twin) through the public config."""
     h = build_hidden(seed, hcps, family, load_messages(), weeks)
     template = folder / f"{family}-{seed}"
     drive.build_workspace(template, h, seed)
     runs = [
-        drive.run(h, NBA, weeks, seed, workspace=drive.copy_workspace(template, folder / "a")),
+        drive.run(
+            h, NBA, weeks, seed, workspace=drive.copy_workspace(template, folder / "a"),
+            overrides=overrides,
+        ),
         drive.run(
             h, TWIN, weeks, seed, workspace=drive.copy_workspace(template, folder / "b"),
-            learning=False,
+            learning=False, overrides=overrides,
         ),
         drive.run(h, BASELINES[1], weeks, seed, drive.random_policy(h, limit)),
         drive.run(h, BASELINES[2], weeks, seed, drive.longest_since(h, limit)),
@@ -47,6 +59,7 @@ def evaluate(
     hcps: int = 300,
     weeks: int = 26,
     progress: Callable[[str], None] | None = None,
+    overrides: dict[str, object] | None = None,
 ) -> list[Run]:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -54,7 +67,9 @@ def evaluate(
             for seed in seeds:
                 if progress:
                     progress(f"{family}, seed {seed}")
-                runs += run_family(family, seed, hcps=hcps, weeks=weeks, folder=Path(folder))
+                runs += run_family(
+                    family, seed, hcps=hcps, weeks=weeks, folder=Path(folder), overrides=overrides
+                )
     return runs
 
 
