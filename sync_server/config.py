@@ -18,6 +18,10 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(DEFAULT_DATABASE_FILE).resolve()}"
 
 
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
@@ -39,6 +43,11 @@ class Settings:
     token_idle_days: float = 30.0
     # ... and none lives longer than this after its login, however much it is used.
     token_max_days: float = 90.0
+    # The organisation's rules for laptops (sent with each handshake): the app locks until
+    # it syncs after this many days without one, and locks after this many idle minutes
+    # at most. 0 turns a rule off.
+    device_max_offline_days: int = 30
+    device_idle_lock_minutes: float = 15.0
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -52,4 +61,6 @@ class Settings:
             max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
             token_idle_days=float(os.environ.get("FIELDREP_TOKEN_IDLE_DAYS", "30")),
             token_max_days=float(os.environ.get("FIELDREP_TOKEN_MAX_DAYS", "90")),
+            device_max_offline_days=int(_env("FIELDREP_DEVICE_MAX_OFFLINE_DAYS", "30")),
+            device_idle_lock_minutes=float(_env("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15")),
         )

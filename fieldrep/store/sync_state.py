@@ -13,6 +13,7 @@ SERVER_URL = "server_url"
 CURSOR = "cursor"
 LAST_SYNC = "last_sync"
 LAST_ERROR = "last_error"
+DEVICE_POLICY = "device_policy"  # the organisation's, from the last handshake (a header value)
 
 
 def get(conn: Connection, key: str) -> str | None:

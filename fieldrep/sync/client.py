@@ -137,6 +137,7 @@ class SyncClient:
         # Certificates are always verified.
         self._verify: str | bool = ca_bundle() or True
         self.requests_sent = 0
+        self.last_headers: dict[str, str] = {}  # of the last answer (the device policy)
         self.protocol_version = p.PROTOCOL_VERSION  # sent on every call, checked first
 
     def close(self) -> None:
@@ -272,6 +273,7 @@ class SyncClient:
                 f"(it sent {response.headers.get('Content-Type') or 'no content type'}). "
                 "Check the server address."
             )
+        self.last_headers = dict(response.headers)
         try:
             return model.model_validate_json(content)
         except ValidationError as exc:

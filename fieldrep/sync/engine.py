@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
+POLICY_KEY = p.DEVICE_POLICY_HEADER.lower()
 
 PULL_PAGE = 2000
 
@@ -153,8 +154,10 @@ class SyncEngine:
     # -- handshake ---------------------------------------------------------------
 
     def handshake(self) -> p.HandshakeResult:
-        """Raises UpdateRequiredError before any data moves when versions do not match."""
-        return self.client.handshake(
+        """Raises UpdateRequiredError before any data moves when versions do not match.
+
+        Keeps the organisation's device policy the server sends with the answer."""
+        result = self.client.handshake(
             p.Handshake(
                 protocol_version=self.protocol_version,
                 schema_version=SCHEMA_VERSION,
@@ -162,6 +165,12 @@ class SyncEngine:
                 device_id=self.workspace.device_id,
             )
         )
+        headers = getattr(self.client, "last_headers", {})
+        header = next((v for k, v in headers.items() if k.lower() == POLICY_KEY), None)
+        policy = p.DevicePolicy.parse(header)
+        if policy is not None:
+            self.workspace.set_state(sync_state.DEVICE_POLICY, policy.header())
+        return result
 
     # -- push --------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from fieldrep.store import sync_state
@@ -44,6 +45,32 @@ class SyncService:
 
     def last_sync(self) -> str | None:
         return self._workspace.state(sync_state.LAST_SYNC)
+
+    def device_policy(self) -> p.DevicePolicy:
+        """The organisation's rules from the last handshake (none before the first)."""
+        return p.DevicePolicy.parse(self._workspace.state(sync_state.DEVICE_POLICY)) or (
+            p.DevicePolicy()
+        )
+
+    def days_overdue(self) -> int | None:
+        """Days since the last sync when the organisation's limit has passed, else None.
+
+        Past it the app locks until a sync succeeds (the device proves it is still
+        allowed: a revoked one is wiped by that sync). Never synced: not overdue (there is
+        no company data on the device yet)."""
+        limit = self.device_policy().max_offline_days
+        last = self.last_sync()
+        if not limit or not last:
+            return None
+        try:
+            synced = datetime.fromisoformat(last)
+        except ValueError:
+            return None
+        now = self._workspace.clock.now()
+        if synced.tzinfo is None:
+            synced = synced.replace(tzinfo=now.tzinfo)
+        days = (now - synced).days
+        return days if days >= limit else None
 
     def awaiting_first_sync(self) -> bool:
         """Signed in, but no sync has completed: the territory is still on its way."""

@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
         self._day_timer.timeout.connect(self.check_new_day)
         self._day_timer.start()
         self._restore()
+        self._overdue_days: int | None = None
+        self.check_device_policy()
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -653,6 +655,7 @@ class MainWindow(QMainWindow):
         self.nav.item(INBOX).setText(f"Sync inbox ({review})" if review else "Sync inbox")
 
     def _sync_finished(self, result: Any) -> None:
+        self.check_device_policy()
         if isinstance(result, BaseException):
             return
         self.statusBar().showMessage(
@@ -664,6 +667,35 @@ class MainWindow(QMainWindow):
         self.taskman.shutdown(wait=True)
         self.workspace.sync.wipe_revoked_device()
         QTimer.singleShot(3000, _app().quit)
+
+    # -- the organisation's device policy ---------------------------------------------
+    def check_device_policy(self) -> None:
+        """Read the policy the server sent (off the UI thread) and apply it: the idle
+        lock is at most the organisation's; past its days offline the app locks until a
+        sync succeeds."""
+
+        def read(ws: Workspace) -> tuple[int | None, Any]:
+            return ws.sync.days_overdue(), ws.sync.device_policy()
+
+        Op(read, parent=self).success(self._apply_device_policy).run(self.taskman)
+
+    def _apply_device_policy(self, result: tuple[int | None, Any]) -> None:
+        days, policy = result
+        org_minutes = policy.idle_lock_minutes
+        mine = self.settings.idle_lock_minutes
+        if org_minutes and (not mine or mine > org_minutes):
+            self.set_idle_lock(org_minutes)
+        was_overdue, self._overdue_days = self._overdue_days, days
+        if days is not None:
+            if not self.is_locked:
+                self.lock()
+            self.lock_screen.note.setText(
+                f"Fieldrep has not synced for {days} days; your organisation allows "
+                f"{policy.max_offline_days}.\nConnect to the network: it unlocks after a sync."
+            )
+            self.sync.request_sync()
+        elif was_overdue is not None and self.is_locked:
+            self.lock_screen.note.setText("Synced. Unlock to continue.")
 
     def sign_out(self) -> None:
         """The server forgets this device's token, then it is removed here; data stays."""
@@ -734,6 +766,10 @@ class MainWindow(QMainWindow):
         emit(self.locked_changed, True)
 
     def unlock(self) -> None:
+        if self._overdue_days is not None:  # the organisation requires a sync first
+            self.lock_screen.error.setText("Not yet: a sync must succeed first. Trying now...")
+            self.sync.request_sync()
+            return
         self.menuBar().setEnabled(True)
         for action in self.actions_by_name.values():
             action.setEnabled(True)

@@ -21,6 +21,7 @@ class FeedOnly:
         self.changes = changes
         self.cancel: Any = None
         self.protocol_version = p.PROTOCOL_VERSION
+        self.last_headers: dict[str, str] = {}
 
     def handshake(self, request: p.Handshake) -> p.HandshakeResult:
         return p.HandshakeResult(protocol_version=p.PROTOCOL_VERSION, username="rep1",

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from fieldrep.clock import Clock
+from fieldrep.sync.protocol import DEVICE_POLICY_HEADER, DevicePolicy
 from sync_server import db
 from sync_server.clock import use_clock
 from sync_server.config import Settings
@@ -162,3 +163,14 @@ def test_an_import_is_audited_with_the_admin_account(
     assert len(admin_actions) == 1
     assert admin_actions[0].actor.startswith("admin-cli")
     assert "T-EAST" in admin_actions[0].target
+
+
+def test_the_handshake_answer_carries_the_organisations_device_policy(
+    api: Api, settings: Settings
+) -> None:
+    answer = api.login("rep1").handshake()
+    assert answer.status_code == 200
+    policy = DevicePolicy.parse(answer.headers[DEVICE_POLICY_HEADER])
+    assert policy == DevicePolicy(
+        settings.device_max_offline_days, settings.device_idle_lock_minutes
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Response
 
 from fieldrep.sync.protocol import (
     DEFAULT_PULL_LIMIT,
+    DEVICE_POLICY_HEADER,
     MAX_PULL_LIMIT,
+    DevicePolicy,
     Handshake,
     HandshakeResult,
     PullResponse,
@@ -28,11 +30,17 @@ def handshake(
     body: Handshake,
     session: SessionDep,
     settings: SettingsDep,
+    response: Response,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> HandshakeResult:
-    """Versions first (426 `update_required` before anything else), then the token."""
+    """Versions first (426 `update_required` before anything else), then the token.
+
+    The answer carries the organisation's device policy in the `X-Fieldrep-Device-Policy`
+    header (days offline before the app locks until it syncs, idle lock minutes)."""
     sync.check_versions(body.protocol_version, body.schema_version)
     caller = authenticate(session, authorization=authorization, settings=settings)
+    policy = DevicePolicy(settings.device_max_offline_days, settings.device_idle_lock_minutes)
+    response.headers[DEVICE_POLICY_HEADER] = policy.header()
     return sync.handshake(session, caller=caller, request=body)
 
 
