@@ -69,6 +69,8 @@ def test_offline_call_syncs_when_the_server_returns_and_reaches_a_second_device(
         dialog = window.call_dialog
         assert dialog is not None
         QTest.keyClicks(dialog.insights, "Logged offline in the car park")
+        dialog.products.item(0).setCheckState(Qt.CheckState.Checked)  # a complete call
+        dialog.outcome.setCurrentIndex(1)
         QTest.keyClick(dialog.insights, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.sync_status.pending.text() == "1 pending", timeout=WAIT_MS)
 
