@@ -25,7 +25,7 @@ from pathlib import Path
 
 from fieldrep import __version__
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel
+from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.paths import DATABASE_FILENAME, resources_dir
 from fieldrep.workspace import Workspace
 
@@ -116,14 +116,21 @@ class _Run:
         ws = self.workspace()
         hcp = ws.hcps.all()[0]
         text = f"Self-test note {self.note_word}: dosing questions answered."
-        draft = CallDraft(hcp.id, Channel.VISIT, started_at=NOTE_STARTED_AT, insights=text)
+        draft = CallDraft(
+            hcp.id, Channel.PHONE, started_at=NOTE_STARTED_AT, insights=text,
+            outcome=Outcome.POSITIVE,
+        )  # fmt: skip
         written = ws.calls.log(draft, submit=True)
         read = ws.calls.get(written.id)
         if read.insights != text or read.hcp_id != hcp.id:
             raise SelfTestFailure("the note read back differs from the one written")
         if not any(m.entity_id == written.id for m in ws.pending_mutations()):
             raise SelfTestFailure("the note has no outbox row, so it would never sync")
-        return "note written, read back and queued for sync"
+        # The compliance check needs phonenumbers' metadata, which a bundle could miss.
+        found = [f.rule for f in ws.compliance.check("Call her on 617-555-0142.")]
+        if found != ["phi.phone"]:
+            raise SelfTestFailure(f"the compliance check missed a phone number ({found})")
+        return "note written, read back, queued for sync; compliance check finds a phone number"
 
     def check_search(self) -> str:
         ws = self.workspace()
