@@ -25,6 +25,7 @@ HYPOTHETICAL = PhraseSet.of(
     """risk of|risks of|rates of|rate of|incidence of|may cause|might cause|can cause|could cause|
     label lists|warned about|counsel*|how to manage|in case of|if any|monitor for|watch for|
     asked about|questions about|question about|concerned about|worried about|worry about|
+    worries about|worrying about|how to report|
     fear of|fears of|afraid of|educat*|possible|potential|
     what to do if|to report any|report any|avoid|prevent*|reduce|lower risk|mitigat*|
     less|fewer|lower|compared|versus|vs""".replace("\n", " ").split("|")

@@ -63,26 +63,38 @@ def _strip(marked: str) -> tuple[str, list[dict[str, object]]]:
     return "".join(text), spans
 
 
-def _half(pool: list[str], held_out: bool) -> list[str]:
-    return pool[1::2] if held_out else pool[0::2]
+def _half(pool: list[str], odd: bool) -> list[str]:
+    return pool[1::2] if odd else pool[0::2]
 
 
-def build(held_out: bool, seed: int) -> list[dict[str, object]]:
-    rng = random.Random(seed)
-    clean = _half(fragments.CLEAN, held_out)
-    hard = _half(fragments.HARD_NEGATIVE, held_out)
-    if not held_out:
-        hard += fragments.DEV_EXTRA_HARD_NEGATIVE
+def _pools(kind: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """Sentences of one set: "dev" (even entries and the extras), "dev2" (odd entries:
+    the first held-out set, since used for tuning), "heldout" (round 2, fresh)."""
+    f = fragments
+    if kind == "heldout":
+        return f.ROUND2_CLEAN, f.ROUND2_HARD_NEGATIVE, {
+            "phi": f.ROUND2_PHI, "restricted": f.ROUND2_RESTRICTED,
+            "off_label": f.ROUND2_OFF_LABEL, "adverse_event": f.ROUND2_ADVERSE_EVENT,
+        }  # fmt: skip
+    odd = kind == "dev2"
     positive = {
-        family: _half(pool, held_out)
+        family: _half(pool, odd)
         for family, pool in (
-            ("phi", fragments.PHI), ("restricted", fragments.RESTRICTED),
-            ("off_label", fragments.OFF_LABEL), ("adverse_event", fragments.ADVERSE_EVENT),
+            ("phi", f.PHI), ("restricted", f.RESTRICTED),
+            ("off_label", f.OFF_LABEL), ("adverse_event", f.ADVERSE_EVENT),
         )
     }  # fmt: skip
-    if not held_out:
-        positive["phi"] += fragments.DEV_EXTRA_PHI
-        positive["adverse_event"] += fragments.DEV_EXTRA_ADVERSE_EVENT
+    hard = _half(f.HARD_NEGATIVE, odd)
+    if not odd:
+        hard += f.DEV_EXTRA_HARD_NEGATIVE
+        positive["phi"] += f.DEV_EXTRA_PHI
+        positive["adverse_event"] += f.DEV_EXTRA_ADVERSE_EVENT
+    return _half(f.CLEAN, odd), hard, positive
+
+
+def build(kind: str, seed: int) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    clean, hard, positive = _pools(kind)
     notes = []
     for number in range(NOTES_PER_SET):
         sentences = rng.sample(clean, rng.randint(1, 3)) + rng.sample(hard, rng.randint(0, 2))
@@ -97,14 +109,14 @@ def build(held_out: bool, seed: int) -> list[dict[str, object]]:
             text = f"{text} {plain}" if text else plain
             findings += [{**s, "start": s["start"] + offset, "end": s["end"] + offset}  # type: ignore[operator]
                          for s in spans]  # fmt: skip
-        kind = "heldout" if held_out else "dev"
         notes.append({"id": f"{kind}-{number:03d}", "text": text, "findings": findings})
     return notes
 
 
 def main() -> None:
-    for held_out, name, seed in ((False, "notes_dev.jsonl", 13), (True, "notes_heldout.jsonl", 31)):
-        lines = [json.dumps(n, ensure_ascii=False) for n in build(held_out, seed)]
+    for kind, seed in (("dev", 13), ("dev2", 31), ("heldout", 47)):
+        lines = [json.dumps(n, ensure_ascii=False) for n in build(kind, seed)]
+        name = f"notes_{kind}.jsonl"
         (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -26,7 +26,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 DOC = ROOT / "docs" / "compliance.md"
 BEGIN, END = "<!-- evaluation:begin -->", "<!-- evaluation:end -->"
-SETS = (("development", "notes_dev.jsonl"), ("held out", "notes_heldout.jsonl"))
+SETS = (
+    ("development", "notes_dev.jsonl"),
+    ("development, round 2 (the first held-out set, since used for tuning)", "notes_dev2.jsonl"),
+    ("held out (round 2: fresh sentences, never used for tuning)", "notes_heldout.jsonl"),
+)
 
 
 @dataclass
