@@ -82,6 +82,15 @@ SYSTEM_LIBRARIES = {
 # SQLAlchemy's test helpers, PyInstaller's own hooks) but the app never uses.
 EXCLUDED_MODULES = [
     "sync_server",  # the server is a separate install
+    # phonenumbers: the call-note checks find numbers with the core metadata only; its
+    # geocoding, carrier and time-zone data (45 MB, pulled in by PyInstaller's hook that
+    # collects every submodule) are never used.
+    "phonenumbers.geodata",
+    "phonenumbers.geocoder",
+    "phonenumbers.carrierdata",
+    "phonenumbers.carrier",
+    "phonenumbers.tzdata",
+    "phonenumbers.timezone",
     "sqlite3",  # the store is SQLCipher (sqlcipher3): no way to open a plaintext database
     "fastapi",
     "starlette",
