@@ -49,6 +49,23 @@ def _dose_key(number: str, unit: str) -> str:
     return f"{float(number.replace(',', '.')):g} {unit}"
 
 
+LABELLED_AGE = re.compile(r"(\d{1,2}) years? (?:and|or) (?:older|over)|aged (\d{1,2}) and over")
+YOUNGER = re.compile(r"^\s*(?:under|below|younger than|less than|<)\s*(\d{1,2})\b", re.IGNORECASE)
+
+
+def _below_labelled_age(after: str, products: Sequence[_Product]) -> bool:
+    """'children under 12' when the label says '12 years and older': off-label although
+    'children' is in the indication."""
+    younger = YOUNGER.match(after)
+    if younger is None:
+        return False
+    for product in products:
+        for m in LABELLED_AGE.finditer(product.indications):
+            if int(younger[1]) <= int(m[1] or m[2]):
+                return True
+    return False
+
+
 def _doses(doses: Sequence[str]) -> frozenset[str]:
     keys = set()
     for dose in doses:
@@ -101,6 +118,9 @@ class NoteChecker:
         }
         self._by_upper = {p.name.upper(): p.name for p in products}
         self.product_names = tuple(p.name for p in products)
+        self._not_names = frozenset(
+            w.lower() for name in (*self.product_names, *r.competitors) for w in name.split()
+        )
         self._product_re = _product_pattern(products)
 
     def check(self, text: str) -> list[Finding]:
@@ -108,7 +128,7 @@ class NoteChecker:
         if not text.strip():
             return []
         words = tokens(text)
-        found = find_phi(text, self.rules.phi_severity)
+        found = find_phi(text, self.rules.phi_severity, self._not_names)
         found += self._restricted_findings(text, words)
         spans = sentences(text)
         starts = [s for s, _ in spans]
@@ -202,7 +222,9 @@ class NoteChecker:
         found = []
         for m_start, m_end, _ in matches:
             term = _fold(text[m_start:m_end])
-            if any(term in p.indications for p in products):
+            if any(term in p.indications for p in products) and not _below_labelled_age(
+                text[m_end:end], products
+            ):
                 continue
             if negated(text, (m_start, m_end), (start, end), self._negations):
                 continue

@@ -15,7 +15,7 @@ from fieldrep.compliance.phrases import PhraseSet
 WINDOW_WORDS = 6
 CLAUSE_BREAK = re.compile(
     r"(?i)\b(?:but|however|although|though|except|yet|whereas|while|until|which|after|"
-    r"since then|then)\b|[.;:!?()]"
+    r"since then|then)\b|[.;!?()]"
 )
 POST_NEGATION = re.compile(
     r"(?i)^[\s,]*(?:(?:was|were|has been|have been|is|are)\s+)?(?:ruled\s+out|denied|"

@@ -94,7 +94,11 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
         yield match.start, match.end
 
 
-def find_phi(text: str, severity: Severity) -> list[Finding]:
+def find_phi(
+    text: str, severity: Severity, not_names: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """`not_names`: lower-case words never taken for a patient's name (products,
+    competitors)."""
     found: list[Finding] = []
     for m in EMAIL.finditer(text):
         found.append(_finding(m.start(), m.end(), text, "phi.email", severity))
@@ -107,7 +111,7 @@ def find_phi(text: str, severity: Severity) -> list[Finding]:
     for m in NAME.finditer(text):
         name = m.group(1)
         words = name.split()
-        if words[0].lower() in NOT_NAMES:
+        if words[0].lower() in NOT_NAMES or words[0].lower() in not_names:
             continue
         if len(words) > 1 and words[1].lower() in NOT_NAMES:
             name = words[0]
