@@ -54,7 +54,7 @@ class Posteriors:
     product_beta: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     product_prior: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     weekday: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 5)))  # N x C x 5
-    calibration: tuple[float, float] = (0.0, 1.0)  # (a, b): see nba.calibration
+    calibration: tuple[float, float, float] = (0.0, 1.0, 1.0)  # see nba.calibration
 
     def take(self, rows: np.ndarray) -> Posteriors:
         """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
@@ -251,7 +251,7 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
     else:
         pa, pb = n0 * pi, n0 * (1 - pi)
     return Posteriors(
-        calibration=fit_calibration(h, ca, cb, config) if learn else (0.0, 1.0),
+        calibration=fit_calibration(h, ca, cb, prior_c, config) if learn else (0.0, 1.0, 1.0),
         weekday=weekday_shifts(t, config) if learn else np.zeros((t.n, len(CHANNELS), 5)),
         product_global=product_global,
         product_alpha=np.asarray(pa),

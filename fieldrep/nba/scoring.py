@@ -49,7 +49,7 @@ class ScoreTable:
     product_history: FloatArray  # N x C: ... and the HCP's own outcomes with it
     wear: FloatArray  # N x C: <= 0, the chosen message was delivered recently
     weekday: FloatArray  # N x C: how today's weekday goes for the specialty and channel
-    calibration: tuple[float, float] = (0.0, 1.0)  # (a, b) for the chance shown
+    calibration: tuple[float, float, float] = (0.0, 1.0, 1.0)  # for the chance shown
 
     def take_row(self, i: int) -> ScoreTable:
         """The table of one HCP (territory-wide parts unchanged)."""
@@ -87,9 +87,11 @@ def chance_at(table: ScoreTable, i: int, c: int) -> float:
     own outcomes (`nba.calibration`); 0 for a blocked candidate."""
     if not np.isfinite(table.score[i, c]):
         return 0.0
-    a, b = table.calibration
+    a, b_prior, b_history = table.calibration
     one = table.take_row(i)
-    return float(sigmoid(np.array(a + b * float(one.logit()[0, c]))))
+    total = float(one.logit()[0, c])
+    own = float(one.channel_history[0, c] + one.theme_history[0, c] + one.product_history[0, c])
+    return float(sigmoid(np.array(a + b_prior * (total - own) + b_history * own)))
 
 
 def hcp_value(decile: FloatArray) -> FloatArray:
