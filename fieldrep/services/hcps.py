@@ -124,7 +124,9 @@ class HcpService:
     def summaries(self) -> list[HcpSummary]:
         """Every HCP with its last contact and open follow-ups, in one query."""
         sql = (
-            "WITH contact AS (SELECT hcp_id, max(started_at) AS last_contact, "
+            # Last contact: submitted calls only (a draft, possibly mis-dated, is no contact).
+            "WITH contact AS (SELECT hcp_id, "
+            "max(CASE WHEN status = 'submitted' THEN started_at END) AS last_contact, "
             "sum((SELECT count(*) FROM json_each(c.follow_ups) f "
             "WHERE json_extract(f.value, '$.done') = 0)) AS open_follow_ups "
             "FROM call_notes c GROUP BY hcp_id) "
@@ -165,7 +167,8 @@ class HcpService:
         rows = conn.execute(
             text(
                 "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
-                "h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id), "
+                "h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id "
+                "AND c.status = 'submitted'), "
                 "(SELECT count(*) FROM call_notes c, json_each(c.follow_ups) f "
                 " WHERE c.hcp_id = h.id AND c.follow_ups <> '[]' "
                 " AND json_extract(f.value, '$.done') = 0) "

@@ -66,3 +66,15 @@ def test_overlapping_calls_are_reported(demo_workspace: Workspace) -> None:
     after = _complete(hcps[1].id, started_at=now() - timedelta(hours=3) + timedelta(minutes=30))
     assert ws.calls.overlapping(after) == []
     assert ws.calls.overlapping(overlapping, exclude_id=first.id) == []
+
+
+def test_a_draft_dated_ahead_is_not_the_hcps_last_contact(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    hcp = ws.hcps.all()[0].id
+    before = {s.id: s.last_contact for s in ws.hcps.summaries()}[hcp]
+    ws.calls.log(_complete(hcp, started_at=now() + timedelta(days=365)))  # a draft may be wrong
+    after = {s.id: s.last_contact for s in ws.hcps.summaries()}[hcp]
+    assert after == before
+    assert [s.last_contact for s in ws.hcps.search(ws.hcps.get(hcp).name) if s.id == hcp] == [
+        before
+    ]
