@@ -123,6 +123,8 @@ def test_the_audit_log_records_who_did_what_without_secrets(
     api: Api, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.login_response("rep1", "rep1-laptop", password="wrong-guess-Zq9")
+    # A "username" that is no user may be a password typed into the wrong field.
+    api.login_response("Hunter2-Typed-In-Username", "rep1-laptop")
     rep = api.login("rep1")
     note = note_fields("h-n1", insights="SECRET-NOTE-TEXT")
     assert rep.send("call_note", "n1", **note)["status"] == "applied"
@@ -141,7 +143,8 @@ def test_the_audit_log_records_who_did_what_without_secrets(
     assert run(settings.database_url, "audit", "--since", "2000-01-01", "--json") == 0
     exported = capsys.readouterr().out
     assert "login_failed" in exported
-    for secret in ("wrong-guess-Zq9", "SECRET-NOTE-TEXT", rep.token, "test-password-1"):
+    for secret in ("wrong-guess-Zq9", "SECRET-NOTE-TEXT", rep.token, "test-password-1",
+                   "Hunter2-Typed-In-Username"):  # fmt: skip
         assert secret not in exported
 
 
