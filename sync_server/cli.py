@@ -141,6 +141,7 @@ def cmd_revoke_device(args: argparse.Namespace, engine: Engine) -> int:
         device = auth.revoke_device(session, device_id=args.device_id, actor=_actor())
         owner = device.username
     print(f"Revoked device {args.device_id} of {owner}; it will wipe its data at its next sync.")
+    print(f"{owner} can still log in from another device; `disable-user {owner}` stops that.")
     return 0
 
 
