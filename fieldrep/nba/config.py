@@ -83,10 +83,14 @@ class NbaConfig:
     # without adapting faster to the channel switch; the rep's dismissals do that.
     evidence_half_life_days: float | None = 365.0
     # Message wear-out: the same message again soon after a delivery on any channel
-    # loses this much logit, fading linearly to nothing after `wear_days` (2.5: about 20%
-    # of messages repeat one given within 60 days on the tuning seeds; 1.5: 25-30%).
+    # loses logit, fading linearly to nothing after `wear_days`; how much is learned from
+    # the territory's repeats (`learning.learned_wear`), starting from `wear_logit` with
+    # `wear_strength` pseudo-repeats (2.5: about 20% of messages repeat one given within
+    # 60 days on the independent simulator's tuning seeds; 1.5: 25-30%).
     wear_logit: float = 2.5
     wear_days: float = 60.0
+    wear_strength: float = 50.0
+    wear_block_days: int = 7  # and never the same message again within a week
     # Products: a Beta per (HCP, product) around the territory's recent product rate.
     product_weight: float = 0.5
     # Timing: each (specialty, channel, weekday) rate, pooled towards the (specialty,

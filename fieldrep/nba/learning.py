@@ -17,6 +17,7 @@ from fieldrep.nba.calibration import fit_calibration
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import Territory
 from fieldrep.nba.mix_update import updated_mix
+from fieldrep.segments.history import ContactHistory
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 
 CLIP = 1e-4
@@ -55,6 +56,7 @@ class Posteriors:
     product_prior: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     weekday: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 5)))  # N x C x 5
     calibration: tuple[float, float, float] = (0.0, 1.0, 1.0)  # see nba.calibration
+    wear_logit: float = 0.0  # learned message wear-out (see `learned_wear`)
 
     def take(self, rows: np.ndarray) -> Posteriors:
         """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
@@ -77,6 +79,7 @@ class Posteriors:
             product_prior=self.product_prior[rows],
             weekday=self.weekday[rows],
             calibration=self.calibration,
+            wear_logit=self.wear_logit,
         )
 
     def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
@@ -155,6 +158,34 @@ def learned_mix(
         outcome_weight=config.mix_outcome_weight,
         dismiss_weight=config.mix_dismiss_weight if dismissals else 0.0,
     )
+
+
+def learned_wear(history: ContactHistory, config: NbaConfig) -> float:
+    """The message wear-out, learned: how much worse (logit) a message did when the HCP
+    had been given it within `wear_days` than when not, scaled to the day-0 penalty
+    (the penalty fades linearly, so a repeat at gap g carries 1 - g / wear_days of it),
+    pooled with `wear_strength` pseudo-repeats at the configured `wear_logit`. A world
+    where repeating does no harm learns ~0 (the engine then picks the best message again);
+    one where it does learns the drop."""
+    rows = history.message_rows
+    if rows.shape[0] < 2:
+        return config.wear_logit
+    r = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+    same = (r[1:, 0] == r[:-1, 0]) & (r[1:, 1] == r[:-1, 1])
+    gap = np.r_[np.inf, np.where(same, r[1:, 2] - r[:-1, 2], np.inf)]
+    repeat = gap < config.wear_days
+    w, pos = r[:, 3], r[:, 4]
+    n_repeat = float(w[repeat].sum())
+    if n_repeat <= 0:
+        return config.wear_logit
+    overall = (pos.sum() + 1.0) / (w.sum() + 2.0)
+    rate_repeat = (pos[repeat].sum() + 10 * overall) / (n_repeat + 10)
+    rate_fresh = (pos[~repeat].sum() + 10 * overall) / (w[~repeat].sum() + 10)
+    drop = float(logit(np.array(rate_fresh)) - logit(np.array(rate_repeat)))
+    fade = float(np.average(1.0 - gap[repeat] / config.wear_days, weights=w[repeat]))
+    observed = drop / max(fade, 0.1)
+    k = config.wear_strength
+    return max(0.0, (k * config.wear_logit + n_repeat * observed) / (k + n_repeat))
 
 
 def weekday_shifts(t: Territory, config: NbaConfig) -> FloatArray:
@@ -251,6 +282,7 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
     else:
         pa, pb = n0 * pi, n0 * (1 - pi)
     return Posteriors(
+        wear_logit=learned_wear(h, config) if learn else config.wear_logit,
         calibration=fit_calibration(h, ca, cb, prior_c, config) if learn else (0.0, 1.0, 1.0),
         weekday=weekday_shifts(t, config) if learn else np.zeros((t.n, len(CHANNELS), 5)),
         product_global=product_global,

@@ -23,6 +23,7 @@ from fieldrep.nba.rules import blocked_bits
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 
 NEVER_DAYS = 120.0  # "no contact on record" counts like four months without one
+REPEAT_BLOCK_LOGIT = 6.0  # all but rules out a message given in the last week
 RECENCY_FLOOR, RECENCY_CAP = 30.0, 120.0
 
 
@@ -107,11 +108,14 @@ def recency_terms(t: Territory, today: date, config: NbaConfig) -> tuple[FloatAr
     return days, recency, fatigue
 
 
-def wear_terms(t: Territory, today: date, config: NbaConfig) -> FloatArray:
+def wear_terms(t: Territory, today: date, config: NbaConfig, wear_logit: float) -> FloatArray:
     """N x M logit penalty (>= 0) for repeating a message soon after its last delivery
-    on any channel: `wear_logit` the same day, fading linearly to 0 after `wear_days`."""
+    on any channel: `wear_logit` (learned) the same day, fading to 0 after `wear_days`."""
     since = today.toordinal() - t.message_last
-    return np.asarray(config.wear_logit * np.clip(1.0 - since / config.wear_days, 0.0, 1.0))
+    fade = wear_logit * np.clip(1.0 - since / config.wear_days, 0.0, 1.0)
+    # Within a week it is the same conversation: never the same message again on another
+    # channel, whatever the learned wear says (a visit's message emailed that afternoon).
+    return np.asarray(fade + REPEAT_BLOCK_LOGIT * (since < config.wear_block_days))
 
 
 def score_territory(
@@ -135,7 +139,7 @@ def score_territory(
     learned_products = post.product_alpha.shape == (t.n, len(msgs.products)) and learn
     pr_hist = post.product_history(rng) if learned_products else np.zeros((t.n, len(msgs.products)))
     pr_global = post.product_global if learned_products else np.zeros(len(msgs.products))
-    wear_m = wear_terms(t, today, config)  # N x M
+    wear_m = wear_terms(t, today, config, post.wear_logit)  # N x M
     if msgs.theme.size:
         per_message = (
             theme_part[:, msgs.theme]

@@ -151,6 +151,8 @@ class World:
             h.weekday_pos[i, c, today.weekday()] += good
         t = self.territory
         if m >= 0:
+            row = np.array([[i, m, o, 1.0, float(good)]])  # as load_history's message rows
+            h.message_rows = np.vstack([h.message_rows, row])
             t.message_last[i, m] = o
             t.product_n[i, t.messages.product[m]] += 1
             t.product_pos[i, t.messages.product[m]] += good
