@@ -64,10 +64,19 @@ def negated(
     return POST_NEGATION.match(text[end:sentence_end]) is not None
 
 
+# "uses Cardiovex for anxiety-related palpitations": the HCP's use, not an event.
+USE_FOR = re.compile(
+    r"(?i)\b(?:uses?|used|using|prescribes?|prescribed|prescribing|tries|tried|trying|gives?|"
+    r"gave|to\s+treat|treats?|treating)\b[^.;]{0,50}\bfor\s+(?:[\w-]+\s+){0,2}$"
+)
+
+
 def hypothetical(text: str, term: tuple[int, int], sentence: tuple[int, int]) -> bool:
     """True when the term is talked about as a risk or a topic, not reported as happening."""
     (start, end), (sentence_start, sentence_end) = term, sentence
     begin = _window_start(text, start, sentence_start)
     if HYPOTHETICAL.search(text, begin, start) is not None:
+        return True
+    if USE_FOR.search(text[max(sentence_start, start - 80) : start]) is not None:
         return True
     return HYPOTHETICAL_AFTER.match(text[end:sentence_end]) is not None

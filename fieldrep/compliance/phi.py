@@ -53,8 +53,10 @@ RECORD = re.compile(
     r"(?i:\b(?:MRN|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:no|number|#))?|(?:patient\s+)?record\s+(?:no|number|#)"
     r"|chart\s+(?:no|number|#)|member\s+(?:ID|no|number)|policy\s+(?:no|number|#)"
     r"|insurance\s+(?:ID|no|number|#)|(?:Medicare|Medicaid)\s+(?:ID|no|number|#)|SSN"
-    r"|social\s+security(?:\s+(?:no|number))?|subscriber\s+ID)\.?)"
-    r"\s*(?:is|was)?\s*[:#=]?\s*(?=[A-Za-z0-9-]*\d)([A-Za-z0-9][A-Za-z0-9-]{3,})"
+    r"|social\s+security(?:\s+(?:no|number))?|subscriber\s+ID|NHS\s+(?:no|number|#)"
+    r"|hospital\s+(?:no|number|#)|patient\s+ID|health\s+card\s+(?:no|number|#))\.?)"
+    r"\s*(?:is|was)?\s*[:#=]?\s*(?=[A-Za-z0-9 -]*\d)"
+    r"([A-Za-z0-9][A-Za-z0-9-]{2,}(?: [0-9]{3,4}){0,2})"
 )
 ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive"

@@ -70,17 +70,23 @@ def _half(pool: list[str], odd: bool) -> list[str]:
 def _pools(kind: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """Sentences of one set: "dev" (even entries and the extras), "dev2" (odd entries:
     the first held-out set, since used for tuning), "dev3" (round 2: the second held-out
-    set, since used for tuning), "heldout" (round 3, fresh)."""
+    set, since used for tuning), "dev4" (round 3: the third held-out set, since used for
+    tuning), "heldout" (round 4, fresh)."""
     f = fragments
     if kind == "dev3":
         return f.ROUND2_CLEAN, f.ROUND2_HARD_NEGATIVE, {
             "phi": f.ROUND2_PHI, "restricted": f.ROUND2_RESTRICTED,
             "off_label": f.ROUND2_OFF_LABEL, "adverse_event": f.ROUND2_ADVERSE_EVENT,
         }  # fmt: skip
-    if kind == "heldout":
+    if kind == "dev4":
         return f.ROUND3_CLEAN, f.ROUND3_HARD_NEGATIVE, {
             "phi": f.ROUND3_PHI, "restricted": f.ROUND3_RESTRICTED,
             "off_label": f.ROUND3_OFF_LABEL, "adverse_event": f.ROUND3_ADVERSE_EVENT,
+        }  # fmt: skip
+    if kind == "heldout":
+        return f.ROUND4_CLEAN, f.ROUND4_HARD_NEGATIVE, {
+            "phi": f.ROUND4_PHI, "restricted": f.ROUND4_RESTRICTED,
+            "off_label": f.ROUND4_OFF_LABEL, "adverse_event": f.ROUND4_ADVERSE_EVENT,
         }  # fmt: skip
     odd = kind == "dev2"
     positive = {
@@ -120,7 +126,7 @@ def build(kind: str, seed: int) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    for kind, seed in (("dev", 13), ("dev2", 31), ("dev3", 47), ("heldout", 59)):
+    for kind, seed in (("dev", 13), ("dev2", 31), ("dev3", 47), ("dev4", 59), ("heldout", 71)):
         lines = [json.dumps(n, ensure_ascii=False) for n in build(kind, seed)]
         name = f"notes_{kind}.jsonl"
         (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -30,7 +30,8 @@ SETS = (
     ("development", "notes_dev.jsonl"),
     ("development, round 2 (the first held-out set, since used for tuning)", "notes_dev2.jsonl"),
     ("development, round 3 (the second held-out set, since used for tuning)", "notes_dev3.jsonl"),
-    ("held out (round 3: fresh sentences, never used for tuning)", "notes_heldout.jsonl"),
+    ("development, round 4 (the third held-out set, since used for tuning)", "notes_dev4.jsonl"),
+    ("held out (round 5: fresh sentences, never used for tuning)", "notes_heldout.jsonl"),
 )
 
 

@@ -4,7 +4,9 @@ Markup: `{family|text}` marks a finding (families: phi, re = restricted, ol = of
 ae = adverse event or product complaint); `<SLOT>` is filled from the lists in build.py
 (names, phone numbers, products...). Each pool is split in two by position: even
 entries feed the development notes, odd entries the held-out notes, so the held-out set
-shares no sentence with the one the checker was tuned on.
+shares no sentence with the one the checker was tuned on. The later pools (ROUND2_*,
+ROUND3_*, ROUND4_*) each feed one set of their own: docs/compliance.md numbers the sets
+by evaluation round, so pool ROUNDn is the set it calls round n+1 (ROUND4: held out).
 """
 
 from __future__ import annotations
@@ -434,4 +436,95 @@ ROUND3_ADVERSE_EVENT = [
     "One patient had {ae|swelling} of the face and tongue on Cardiovex.",
     "Patient developed {ae|low blood pressure} and felt faint on the higher dose.",
     "Some {ae|tablets crumbled} in the blister, patient unsure of the dose taken.",
+]
+
+# Round 4 (written after round 3 had been reported and then used for tuning): fresh
+# sentences once more, mixing the styles, for the fourth held-out set. None of these was
+# run through the checker before the figures were taken.
+ROUND4_CLEAN = [
+    "Met both partners at the end of clinic; short but positive.",
+    "ok visit. she's busy w/ flu clinics, come back in Jan",
+    "Asked for the cost-effectiveness summary for the ICB.",
+    "<DR> has a new registrar who is keen on the heart failure data.",
+    "Left the patient-support brochures with the nurse.",
+    "Remote meeting moved to Thursday at 8am at her request.",
+    "Talked about which patients she would consider for <PROD> first.",
+    "The practice is recruiting a pharmacist; revisit when in post.",
+    "He preferred the printed guide to the online one.",
+    "Confirmed attendance at the approved evening meeting.",
+    "Short call - booking admin only.",
+    "Discussed the new NICE summary; she had already read it.",
+    "No change in prescribing intent; revisit in a month.",
+    "Met the diabetes specialist nurse, who runs the insulin starts.",
+    "Left a voicemail with the practice manager.",
+]
+ROUND4_HARD_NEGATIVE = [
+    "He said none of his patients had any rash or itching.",
+    "There were no reports of hypoglycaemia during titration.",
+    "She asked what the rates of nausea were in the trial.",
+    "Reviewed how to manage a cough with inhaled therapy in general.",
+    "Invoice 20931-44 for the meeting room, approved.",
+    "Her extension is 3321 if the hub needs the office.",
+    "Platelets 250 and Hb 13.1 on the slide she showed, no patient details.",
+    "Mrs. Kaur from reception is the contact for bookings.",
+    "The surgery at 88 Mill Lane is closing on Fridays.",
+    "Glucora 1000 mg with metformin-naive adults, per label.",
+    "Cardiovex 10 mg for heart failure in adults, as licensed.",
+    "Told her Glucora is not licensed in type 1 diabetes.",
+    "Her kids were off school so she kept it brief.",
+    "He values clarity in the data tables.",
+    "She wondered about the risk of dizziness in the over-80s.",
+    "No dizziness, no falls, no complaints in her audit.",
+    "She uses Respiza for moderate COPD, nothing else.",
+    "No device faults reported from the pharmacy this month.",
+    "Denied any swelling or rash in her patients.",
+    "He asked if Cardiovex can be used in children; told him it is not licensed.",
+]
+ROUND4_PHI = [
+    "Patient {phi|<FIRST> <LAST>} asked her to chase the hub.",
+    "Pt's son asked us to ring {phi|<PHONE>}.",
+    "Her patient {phi|Mrs. <LAST>} is the one on the waiting list.",
+    "Hub needs {phi|<DOB>} for the patient's enrolment.",
+    "{phi|<MRN>} on the form she faxed.",
+    "Patient's email {phi|<EMAIL>} for the starter pack.",
+    "Patient {phi|lives at <ADDR>}, the nurse will visit.",
+    "{phi|<INS>} was on the denial letter.",
+    "pt {phi|<FIRST> <LAST>} missed the last refill",
+    "Contact the patient's daughter on {phi|<PHONE>}.",
+]
+ROUND4_RESTRICTED = [
+    "Offered the nurses {re|gift cards} for enrolling patients.",
+    "Said Glucora {re|will never} cause a hypo.",
+    "Mentioned a {re|kickback} arrangement another rep uses.",
+    "Told him <COMP> is {re|terrible} and outdated.",
+    "Said the outcome is {re|guaranteed} for his patients.",
+    "Offered {re|free tickets} to the opera.",
+    "Told her <COMP> is {re|a joke} compared with ours.",
+    "Said Cardiovex is {re|risk free} to start.",
+    "Suggested a {re|golf outing} as a thank-you.",
+    "Promised more samples {re|if she prescribes} more.",
+]
+ROUND4_OFF_LABEL = [
+    "He has put a few {ol|teenagers} on Glucora.",
+    "She gives Respiza to {ol|infants} with bronchiolitis.",
+    "Cardiovex for {ol|stroke} prevention, his own idea.",
+    "Glucora {ol|2500 mg} a day for one patient.",
+    "Respiza for {ol|asthma} in her clinic.",
+    "Cardiovex in {ol|pregnant} women with hypertension.",
+    "Glucora for {ol|PCOS}, she says results are good.",
+    "Clarity for {ol|babies} with eczema.",
+    "Respiza in {ol|adolescents} with wheeze.",
+    "Cardiovex {ol|15 mg} in elderly patients.",
+]
+ROUND4_ADVERSE_EVENT = [
+    "A patient had {ae|nausea} every morning since starting Glucora.",
+    "One patient was {ae|hospitalised} with {ae|bleeding} on Cardiovex.",
+    "The Respiza {ae|inhaler stuck} twice for one patient.",
+    "A patient developed {ae|hives} on Cardiovex.",
+    "An older patient {ae|fainted} after the first dose.",
+    "Patient reports {ae|blurred vision} on Respiza.",
+    "A Glucora patient had {ae|diarrhoea} for a week.",
+    "The pen {ae|leaked} and the patient got half a dose.",
+    "One patient has {ae|swollen} ankles since the dose went up.",
+    "Patient {ae|died} last week, the family asked about Cardiovex.",
 ]
