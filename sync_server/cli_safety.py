@@ -36,7 +36,7 @@ def cmd_ae_reports(args: argparse.Namespace, engine: Engine) -> Report:
                 json.dumps(
                     {
                         "id": r.id, "rep": r.author, "hcp_id": r.hcp_id, "product": r.product,
-                        "patient": r.patient, "event": r.event,
+                        "patient": r.patient, "event": r.event, "onset": r.onset,
                         "aware_at": r.aware_at.isoformat(),
                         "deadline_at": r.deadline_at.isoformat(),
                         "received_at": r.received_at.isoformat(), "on_time": r.on_time,
@@ -49,7 +49,7 @@ def cmd_ae_reports(args: argparse.Namespace, engine: Engine) -> Report:
         report.out.append(
             f"{r.id}  due {r.deadline_at:%Y-%m-%d %H:%M} UTC  {r.timing(now)}\n"
             f"    rep {r.author}, HCP {r.hcp_id}, product {r.product}, patient "
-            f"{r.patient or '-'}\n    {event}"
+            f"{r.patient or '-'}, started {r.onset or '-'}\n    {event}"
         )
     if not reports and not args.json:
         report.out.append("No adverse-event reports received.")

@@ -26,6 +26,12 @@ AGE = re.compile(
 )
 # Explicit words only: "she"/"her" in a rep's note is as often the HCP as the patient.
 FEMALE = re.compile(r"(?i)\b(?:woman|female|lady|girl|mrs|ms|miss|\d{1,3}\s*-?\s*f)\b")
+ONSET = re.compile(
+    r"(?i)\b(?:since\s+(?:starting|the\s+(?:switch|first\s+dose|second\s+dose|increase|dose\s+"
+    r"change))|(?:a|one|two|three|four|five|six|\d{1,2})\s+(?:days?|weeks?|months?)\s+"
+    r"(?:ago|after\s+starting|into\s+treatment)|(?:on\s+)?day\s+\d{1,3}|after\s+the\s+"
+    r"(?:first|second|third)\s+dose|overnight|yesterday|last\s+(?:week|night|month))[^.;,]{0,40}"
+)
 MALE = re.compile(r"(?i)\b(?:man|male|gentleman|boy|mr|\d{1,3}\s*-?\s*m)\b")
 
 
@@ -38,6 +44,7 @@ class ReportDraft:
     patient_sex: str = "unknown"
     product: str = ""
     event: str = ""
+    onset: str = ""  # when it started, as the note says ("two weeks ago", "day 3")
 
 
 def report_problems(
@@ -94,6 +101,7 @@ def prefill(text: str, findings: Sequence[Finding], products: Sequence[str]) -> 
         m.group(1) for m in NAME.finditer(about) if m.group(1).split()[0].lower() not in NOT_NAMES
     ]
     age = AGE.search(about)
+    onset = ONSET.search(about)
     sex = "unknown"
     if FEMALE.search(about):
         sex = "female"
@@ -105,6 +113,7 @@ def prefill(text: str, findings: Sequence[Finding], products: Sequence[str]) -> 
         patient_sex=sex,
         product=", ".join(named or products),
         event=_redacted(about)[:2000],
+        onset=onset.group(0).strip()[:200] if onset else "",
     )
 
 

@@ -44,6 +44,7 @@ class AdverseEventReport:
     deadline_at: datetime
     status: str = DRAFT
     submitted_at: datetime | None = None
+    onset: str = ""
 
     @property
     def sent(self) -> bool:
@@ -74,6 +75,7 @@ def _from_row(row: Any) -> AdverseEventReport:
         patient_initials=m["patient_initials"], patient_age=m["patient_age"],
         patient_sex=m["patient_sex"], product=m["product"], event=m["event"], aware_at=aware,
         deadline_at=due, status=m["status"], submitted_at=text_to_dt(m["submitted_at"]),
+        onset=m["onset"],
     )  # fmt: skip
 
 
@@ -82,7 +84,7 @@ def _row(report: AdverseEventReport) -> dict[str, Any]:
         "id": report.id, "hcp_id": report.hcp_id, "call_note_id": report.call_note_id,
         "reporter": report.reporter, "patient_initials": report.patient_initials,
         "patient_age": report.patient_age, "patient_sex": report.patient_sex,
-        "product": report.product, "event": report.event,
+        "product": report.product, "event": report.event, "onset": report.onset,
         "aware_at": dt_to_text(report.aware_at), "deadline_at": dt_to_text(report.deadline_at),
         "status": report.status, "submitted_at": dt_to_text(report.submitted_at),
     }  # fmt: skip
@@ -112,6 +114,7 @@ class AdverseEventService:
             patient_initials=draft.patient_initials, patient_age=draft.patient_age,
             patient_sex=draft.patient_sex, product=draft.product or ", ".join(products),
             event=draft.event, aware_at=aware_at, deadline_at=deadline(aware_at, hours),
+            onset=draft.onset,
         )  # fmt: skip
 
     @staticmethod

@@ -240,6 +240,7 @@ ADVERSE_EVENT_REPORTS = Migration(
             patient_sex TEXT NOT NULL DEFAULT 'unknown',
             product TEXT NOT NULL DEFAULT '',
             event TEXT NOT NULL DEFAULT '',
+            onset TEXT NOT NULL DEFAULT '',
             aware_at TEXT NOT NULL,
             deadline_at TEXT NOT NULL,
             status TEXT NOT NULL DEFAULT 'draft',

@@ -202,6 +202,7 @@ adverse_event_reports = Table(
     Column("patient_sex", Text, nullable=False, default="unknown"),
     Column("product", Text, nullable=False, default=""),
     Column("event", Text, nullable=False, default=""),
+    Column("onset", Text, nullable=False, default=""),
     Column("aware_at", Text, nullable=False),
     Column("deadline_at", Text, nullable=False),
     Column("status", Text, nullable=False, default="draft"),

@@ -225,7 +225,7 @@ SEGMENT_MIX_FIELDS = ("hcp_id", "weights", "confidence", "source", "evidence")
 COACHING_COMMENT_FIELDS = ("rep_username", "call_note_id", "author", "text", "created_at")
 ADVERSE_EVENT_REPORT_FIELDS = (
     "hcp_id", "call_note_id", "reporter", "patient_initials", "patient_age", "patient_sex",
-    "product", "event", "aware_at", "deadline_at", "submitted_at",
+    "product", "event", "onset", "aware_at", "deadline_at", "submitted_at",
 )  # fmt: skip
 
 ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {

@@ -38,6 +38,7 @@ class AdverseEventData(BaseModel):
     patient_sex: Literal["female", "male", "unknown"] = "unknown"
     product: Annotated[str, Field(max_length=500)]
     event: Annotated[str, Field(max_length=5000)]
+    onset: Short = ""
     aware_at: IsoDateTime
     deadline_at: IsoDateTime | None = None
     submitted_at: IsoDateTime | None = None
@@ -96,6 +97,7 @@ class QueuedReport:
     hcp_id: str
     product: str
     event: str
+    onset: str
     patient: str
     aware_at: datetime
     deadline_at: datetime
@@ -129,6 +131,7 @@ def queue(session: Session, *, since: datetime | None = None) -> list[QueuedRepo
                 r.hcp_id,
                 str(r.data.get("product", "")),
                 str(r.data.get("event", "")),
+                str(r.data.get("onset", "")),
                 patient,
                 _utc(r.aware_at),
                 _utc(r.deadline_at),

@@ -47,6 +47,7 @@ def test_a_possible_adverse_event_reaches_the_safety_queue_first_with_its_deadli
     )  # fmt: skip
     assert (report.patient_age, report.patient_sex, report.product) == ("67", "male", "Cardiovex")
     assert "rash since starting Cardiovex" in report.event
+    assert report.onset == "since starting Cardiovex 5 mg two weeks ago"
     assert report.deadline_at == note.started_at + timedelta(hours=24)
     with pytest.raises(IncompleteReportError, match="suspect product"):
         laptop.adverse_events.submit(type(report)(**{**_fields(report), "product": ""}))
@@ -73,6 +74,7 @@ def test_a_possible_adverse_event_reaches_the_safety_queue_first_with_its_deadli
     queue = [json.loads(line) for line in sync_server.admin("ae-reports", "--json").splitlines()]
     [queued] = [q for q in queue if q["id"] == sent.id]
     assert queued["product"] == "Cardiovex" and queued["on_time"] is True
+    assert queued["onset"] == report.onset and queued["patient"] == "67 male"
     assert datetime.fromisoformat(queued["deadline_at"]) == note.started_at + timedelta(hours=24)
     listing = sync_server.admin("ae-reports")
     assert sent.id in listing and "on time" in listing and "left" in listing

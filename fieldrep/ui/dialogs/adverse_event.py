@@ -54,6 +54,7 @@ class AdverseEventDialog(QDialog):
             self.sex.addItem(sex.capitalize(), sex)
         self.sex.setCurrentIndex(max(self.sex.findData(report.patient_sex), 0))
         self.product = QLineEdit(report.product)
+        self.onset = QLineEdit(report.onset, placeholderText="e.g. two weeks after starting")
         self.event_text = QPlainTextEdit(report.event)
         self.event_text.setTabChangesFocus(True)
         self.deadline = QLabel("")
@@ -74,6 +75,7 @@ class AdverseEventDialog(QDialog):
         form.addRow("&Patient", patient)
         form.addRow("Suspect &product", self.product)
         form.addRow("&Event", self.event_text)
+        form.addRow("Started (&when)", self.onset)
 
         self.send_button = QPushButton("Send to Drug Safety")
         self.send_button.setObjectName("primary")
@@ -117,6 +119,7 @@ class AdverseEventDialog(QDialog):
             patient_sex=self.sex.currentData(),
             product=self.product.text().strip(),
             event=self.event_text.toPlainText().strip(),
+            onset=self.onset.text().strip(),
         )
 
     def _show_deadline(self) -> None:
