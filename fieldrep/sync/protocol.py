@@ -393,6 +393,20 @@ def catalogue_kind_known(kind: str, protocol_version: int | None) -> bool:
     return protocol_version is None or protocol_version >= since
 
 
+def catalogue_data_for(
+    kind: str, data: dict[str, Any] | None, protocol_version: int | None
+) -> dict[str, Any] | None:
+    """A catalogue document as a device speaking `protocol_version` can read it: products'
+    `doses` (protocol 3) are left out for protocol-2 devices, whose ProductItem forbids
+    unknown fields."""
+    if data is None or kind != CatalogueKind.PRODUCTS.value:
+        return data
+    if protocol_version is None or protocol_version >= 3:
+        return data
+    items = [{k: v for k, v in i.items() if k != "doses"} for i in data.get("items", [])]
+    return {**data, "items": items}
+
+
 # Kinds whose document is one rules object (`rules`) rather than a list of items.
 CATALOGUE_RULES: dict[CatalogueKind, type[_Model]] = {
     CatalogueKind.CONTACT_RULES: ContactRules,

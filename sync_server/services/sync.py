@@ -32,6 +32,7 @@ from fieldrep.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    catalogue_data_for,
     catalogue_kind_known,
 )
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
@@ -297,7 +298,11 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
         device.resume_pruned_through = mark if page.has_more else None
     # Catalogue kinds newer than the device's protocol would stop its sync: leave them out.
     page.changes = [
-        c
+        c.model_copy(
+            update={"data": catalogue_data_for(c.entity_id, c.data, device.protocol_version)}
+        )
+        if c.entity == Entity.CATALOGUE
+        else c
         for c in page.changes
         if c.entity != Entity.CATALOGUE
         or catalogue_kind_known(c.entity_id, device.protocol_version)

@@ -128,3 +128,6 @@ def test_compliance_rules_reach_current_devices_and_skip_protocol_2_ones(
     assert ("catalogue", "compliance_rules") in current.records
     assert ("catalogue", "compliance_rules") not in old.records
     assert ("catalogue", "products") in old.records
+    # Products' doses (protocol 3) are left out for the old device, which could not read them.
+    assert all("doses" not in i for i in old.records[("catalogue", "products")]["items"])
+    assert any(i.get("doses") for i in current.records[("catalogue", "products")]["items"])
