@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.nba.learning import posteriors
 from fieldrep.workspace import Workspace
@@ -46,7 +48,10 @@ def test_already_planned_teaches_nothing(demo_workspace: Workspace) -> None:
     ws.suggestions.dismiss(target, DismissReason.ALREADY_PLANNED)
     again = ws.suggestions.for_hcp(target.hcp_id)
     assert again is not None
-    assert (again.id, again.score) == (target.id, target.score)
+    # Any dismissal takes the HCP off today's list (cb0bb04); the advice is unchanged.
+    assert target.due < again.due <= target.due + timedelta(days=3)
+    assert (again.channel, again.message_id) == (target.channel, target.message_id)
+    assert again.score == pytest.approx(target.score, abs=0.01)
 
 
 def test_wrong_message_lowers_that_theme_for_the_hcp(demo_workspace: Workspace) -> None:
