@@ -66,6 +66,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "due": s.due.isoformat(),
         "expires": s.expires.isoformat(),
         "score": s.score,
+        "chance": s.chance,
         "reasons": list(s.reasons),
         "exploratory": s.exploratory,
         "data_as_of": s.data_as_of.isoformat(),
@@ -77,6 +78,8 @@ def _print_suggestion(s: Suggestion) -> None:
     message = f" - {s.message_title}" if s.message_title else ""
     print(f"{s.hcp_name} ({s.hcp_id}): {s.channel.label}{message}{flag}")
     print(f"  score {s.score:.3f}; due {s.due}, expires {s.expires}; data up to {s.data_as_of}")
+    if s.chance_text:
+        print(f"  {s.chance_text}")
     for reason in s.reasons:
         print(f"  - {reason}")
     print(f"  id: {s.id}")
