@@ -10,8 +10,10 @@ from datetime import timedelta
 import numpy as np
 
 from fieldrep.domain.enums import Channel, DismissReason, Outcome
-from fieldrep.nba.learning import posteriors
+from fieldrep.nba.config import NbaConfig
+from fieldrep.nba.learning import learned_wear, posteriors
 from fieldrep.nba.model import chance_in_words
+from fieldrep.segments.history import ContactHistory
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call
 from tests.pinned_clock import today
@@ -85,3 +87,23 @@ def test_a_suggestion_is_never_due_at_the_weekend(demo_workspace: Workspace) -> 
     assert later is not None and later.due.weekday() < 5 and later.due > sunday
     saturday = sunday - timedelta(days=1)
     assert all(x.due.weekday() == 0 for x in ws.suggestions.daily_list(limit=5, today=saturday))
+
+
+def _history_with_repeats(repeat_success: float) -> ContactHistory:
+    """200 HCPs each given message 0 twice, 20 days apart: first deliveries go well half
+    the time, repeats `repeat_success` of the time."""
+    rows = []
+    for i in range(200):
+        rows.append([i, 0, 1000.0, 1.0, float(i % 2 == 0)])
+        rows.append([i, 0, 1020.0, 1.0, float((i % 100) < 100 * repeat_success)])
+    history = ContactHistory.empty(200)
+    history.message_rows = np.array(rows)
+    return history
+
+
+def test_wear_out_is_learned_from_the_territorys_repeats() -> None:
+    config = NbaConfig()
+    harmful = learned_wear(_history_with_repeats(0.1), config)
+    harmless = learned_wear(_history_with_repeats(0.5), config)
+    assert harmful > config.wear_logit  # repeats fail: more wear than the prior
+    assert harmless < 0.6  # repeats do as well: the prior (50 of 250 repeats) is what is left
