@@ -180,17 +180,21 @@ class CallService:
             changed = {k: v for k, v in after.items() if before[k] != v}
             if not changed:
                 return current
-            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
-            outbox.record_mutation(
-                conn,
-                created_at=self._store.clock.now(),
-                entity=ENTITY,
-                entity_id=note_id,
-                op="update",
-                fields=changed,
-                base_version=current.version,
-            )
+            self._write_update(conn, current, changed)
             return self.get_in(conn, note_id)
+
+    def _write_update(self, conn: Connection, current: CallNote, changed: dict[str, Any]) -> None:
+        """Change these fields of a stored note, with its outbox row, in `conn`'s transaction."""
+        conn.execute(update(call_notes).where(call_notes.c.id == current.id).values(**changed))
+        outbox.record_mutation(
+            conn,
+            created_at=self._store.clock.now(),
+            entity=ENTITY,
+            entity_id=current.id,
+            op="update",
+            fields=changed,
+            base_version=current.version,
+        )
 
     def submit(self, note_id: str) -> CallNote:
         """Lock the note: from now on it is the record of what happened."""
@@ -202,16 +206,7 @@ class CallService:
                 "status": CallStatus.SUBMITTED.value,
                 "submitted_at": dt_to_text(self._store.clock.now()),
             }
-            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
-            outbox.record_mutation(
-                conn,
-                created_at=self._store.clock.now(),
-                entity=ENTITY,
-                entity_id=note_id,
-                op="update",
-                fields=changed,
-                base_version=current.version,
-            )
+            self._write_update(conn, current, changed)
             return replace(self.get_in(conn, note_id))
 
     def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> CallNote:
@@ -227,16 +222,7 @@ class CallService:
                 return current
             items[index] = replace(items[index], done=done)
             changed = {"follow_ups": _follow_ups_to_json(items)}
-            conn.execute(update(call_notes).where(call_notes.c.id == note_id).values(**changed))
-            outbox.record_mutation(
-                conn,
-                created_at=self._store.clock.now(),
-                entity=ENTITY,
-                entity_id=note_id,
-                op="update",
-                fields=changed,
-                base_version=current.version,
-            )
+            self._write_update(conn, current, changed)
             return self.get_in(conn, note_id)
 
     def discard_draft(self, note_id: str) -> None:
