@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.segments import ApprovedMessage, Segment
-from fieldrep.domain.specialties import fits
+from fieldrep.domain.specialties import fits, known_specialties
 from fieldrep.nba.config import NbaConfig
 from fieldrep.segments.history import NEVER, ContactHistory, evidence_weight, load_history
 from fieldrep.segments.mixture import estimate_weights
@@ -51,9 +51,10 @@ class MessageTable:
         """`specialties` as master data spells them, matched to each message's list
         through the admin's specialty map (or the value and its taxonomy parts)."""
         allowed = np.zeros((len(specialties), len(CHANNELS), len(messages)), dtype=bool)
+        known = known_specialties(m.specialties for m in messages)
         for m, message in enumerate(messages):
             for s, specialty in enumerate(specialties):
-                if not fits(specialty, message.specialties, specialty_map or {}):
+                if not fits(specialty, message.specialties, specialty_map or {}, known):
                     continue
                 for c, channel in enumerate(CHANNELS):
                     allowed[s, c, m] = channel.value in message.channels

@@ -15,7 +15,7 @@ import pytest
 
 from fieldrep.clock import Clock
 from fieldrep.domain.hcp import Hcp
-from fieldrep.domain.specialties import fits
+from fieldrep.domain.specialties import fits, known_specialties
 from fieldrep.sync.protocol import CatalogueDocument, CatalogueKind
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -141,6 +141,7 @@ def test_the_first_weeks_suggestions_go_to_hcps_a_product_fits_across_the_territ
     specialty_map = company.messages.specialty_map()
     messages = company.messages.usable()
     by_id = {h.id: h for h in company.hcps.all()}
+    known = known_specialties(m.specialties for m in messages)
     suggested: list[str] = []
     for day in range(5):  # the rep takes up each day's list, as a new rep would
         today = MONDAY.date() + timedelta(days=day)
@@ -149,7 +150,7 @@ def test_the_first_weeks_suggestions_go_to_hcps_a_product_fits_across_the_territ
         for s in todays:
             company.suggestions.accept(s)
     fit = [
-        any(fits(by_id[h].specialty, m.specialties, specialty_map) for m in messages)
+        any(fits(by_id[h].specialty, m.specialties, specialty_map, known) for m in messages)
         for h in suggested
     ]
     assert len(suggested) >= 40
@@ -185,3 +186,14 @@ def test_suggest_on_the_command_line_works_with_no_catalogue(tmp_path: Path) -> 
     rows = json.loads(done.stdout)
     assert rows and all(r["message_id"] is None for r in rows)
     assert "Warning" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_taxonomy_path_counts_as_its_most_specific_known_part() -> None:
+    known = known_specialties([["Internal Medicine", "Nephrology"], ["Cardiology"]])
+    nephrology = "Allopathic & Osteopathic Physicians/Internal Medicine/Nephrology"
+    hospitalist = "Allopathic & Osteopathic Physicians/Internal Medicine/Hospitalist"
+    assert fits(nephrology, ["Nephrology"], {}, known)
+    assert not fits(nephrology, ["Internal Medicine"], {}, known)  # the specific part wins
+    assert fits(hospitalist, ["Internal Medicine"], {}, known)  # unknown leaf: its parent
+    assert fits("NEPHROLOGY", ["nephrology"], {}, known)
+    assert fits("Oncology", ["Cardiology"], {"oncology": "Cardiology"}, known)  # the map

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from fieldrep.clock import Clock
 from fieldrep.domain.hcp import Hcp
-from fieldrep.domain.specialties import fits
+from fieldrep.domain.specialties import fits, known_specialties
 from fieldrep.workspace import Workspace
 
 ON_PORTFOLIO = [
@@ -82,8 +82,11 @@ def run_week(ws: Workspace, *, in_id_order: bool = False, per_day: int = 10) -> 
                 ws.suggestions.accept(s)
     finally:
         nba_service.COLD_START_FIT, nba_service.SPREAD_TIEBREAK = saved
+    known = known_specialties(m.specialties for m in messages)
     fitting = sum(
-        1 for h in seen if any(fits(specialty[h], m.specialties, specialty_map) for m in messages)
+        1
+        for h in seen
+        if any(fits(specialty[h], m.specialties, specialty_map, known) for m in messages)
     )
     return ColdStartResult(len(seen), fitting, len(set(seen)))
 
