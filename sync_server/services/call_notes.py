@@ -19,7 +19,7 @@ from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote
 from sync_server.services import call_checks, changelog
-from sync_server.services.callers import REP, Caller, user_scope, utcnow
+from sync_server.services.callers import REP, Caller, drafts_scope, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
 from sync_server.services.wire import CallNoteData, validated
@@ -45,9 +45,11 @@ def _id_taken(note_id: str) -> Rejected:
 
 
 def _log(session: Session, note: CallNote, op: Op = Op.UPDATE) -> None:
+    submitted = note.status == "submitted"
     changelog.record(
         session, entity=Entity.CALL_NOTE, entity_id=note.id, op=op,
-        scope=user_scope(note.author), version=note.version,
+        scope=user_scope(note.author) if submitted else drafts_scope(note.author),
+        version=note.version,
         data=None if op == Op.DELETE else note.data,
     )  # fmt: skip
 

@@ -35,6 +35,7 @@ class Caller:
         return sorted(
             [f"territory:{t}" for t in self.territories]
             + [f"user:{u}" for u in users]
+            + [drafts_scope(self.username)]  # one's own drafts only, never a team's
             + [EVERYONE]  # the company's catalogues and rules
         )
 
@@ -62,6 +63,13 @@ def load_caller(session: Session, *, user: User, device_id: str) -> Caller:
 
 def user_scope(username: str) -> str:
     return f"user:{username}"
+
+
+def drafts_scope(username: str) -> str:
+    """A rep's unsubmitted call notes: their own devices pull them, their manager does not
+    (a draft is work in progress, and may still hold text the checks will make them
+    remove before submitting)."""
+    return f"drafts:{username}"
 
 
 def territory_scope(territory_id: str) -> str:

@@ -168,7 +168,9 @@ def _callers(settings: Settings, http: httpx.Client) -> dict[str, Caller]:
         ]
     }  # fmt: skip
     subject = api.login("rep1", "rep1-desk")
-    assert subject.send("call_note", SUBJECT_NOTE, **note_fields("h-n1"))["status"] == "applied"
+    # Submitted: a manager reads a rep's submitted calls, never their drafts.
+    submitted = note_fields("h-n1", status="submitted")
+    assert subject.send("call_note", SUBJECT_NOTE, **submitted)["status"] == "applied"
     engine = db.make_engine(settings.database_url)
     with db.transaction(db.session_factory(engine)) as session:
         # Disabled behind the token's back (no session ended): the check itself must hold.

@@ -25,7 +25,9 @@ def _move(settings: Settings, hcp_id: str, territory: str) -> None:
 def rep2_records(api: Api) -> Device:
     """rep2 has a draft note, a plan, feedback and a mix in T-SOUTH."""
     rep2 = api.login("rep2")
-    assert rep2.send("call_note", "rep2-note", **note_fields("h-s1"))["status"] == "applied"
+    # submitted: the manager reads submitted calls (drafts stay with their author)
+    rep2_note = note_fields("h-s1", status="submitted")
+    assert rep2.send("call_note", "rep2-note", **rep2_note)["status"] == "applied"
     assert (
         rep2.send("visit_plan", "rep2-plan", hcp_id="h-s1", planned_date="2026-03-03")["status"]
         == "applied"
@@ -99,7 +101,7 @@ def test_a_rep_cannot_use_another_reps_token_for_their_device(
 
 def test_a_manager_sees_only_their_team(api: Api, rep2_records: Device) -> None:
     rep3 = api.login("rep3")
-    rep3.send("call_note", "rep3-note", **note_fields("h-w1"))
+    rep3.send("call_note", "rep3-note", **note_fields("h-w1", status="submitted"))
     manager1, manager2 = api.login("manager1"), api.login("manager2")
     manager1.sync_down()
     manager2.sync_down()

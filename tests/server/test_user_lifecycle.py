@@ -126,7 +126,7 @@ def test_the_audit_log_records_who_did_what_without_secrets(
     # A "username" that is no user may be a password typed into the wrong field.
     api.login_response("Hunter2-Typed-In-Username", "rep1-laptop")
     rep = api.login("rep1")
-    note = note_fields("h-n1", insights="SECRET-NOTE-TEXT")
+    note = note_fields("h-n1", insights="SECRET-NOTE-TEXT", status="submitted")
     assert rep.send("call_note", "n1", **note)["status"] == "applied"
     assert rep.send("visit_plan", "p1", op="update", planned_date="2026-11-03")["status"] == (
         "rejected"
