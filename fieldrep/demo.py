@@ -30,22 +30,12 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fh)
 
 
-DEMO_CATALOGUE_FILES = {
-    CatalogueKind.PRODUCTS: "products.json",
-    CatalogueKind.MESSAGES: "messages.json",
-    CatalogueKind.SEGMENTS: "segments.json",
-    CatalogueKind.CONTACT_RULES: "contact_rules.json",
-    CatalogueKind.SPECIALTY_MAP: "specialty_map.json",
-    CatalogueKind.COMPLIANCE_RULES: "compliance_rules.json",
-}
-
-
 def demo_catalogue_documents() -> list[CatalogueDocument]:
     """The demo company's catalogues, the same files `fieldrep-server seed-demo` loads.
     Only the demo uses them: a signed-in device gets its company's from the server."""
     return [
-        document_from_file(kind, 1, (resources_dir() / name).read_text(encoding="utf-8"))
-        for kind, name in DEMO_CATALOGUE_FILES.items()
+        document_from_file(kind, 1, (resources_dir() / kind.file_name).read_text("utf-8"))
+        for kind in CatalogueKind
     ]
 
 

@@ -31,7 +31,7 @@ def test_only_the_clock_module_reads_the_wall_clock() -> None:
     assert wall_clock_calls() == []
 
 
-def test_the_check_would_catch_a_direct_call(tmp_path: Path) -> None:
+def test_the_check_would_catch_a_direct_call() -> None:
     for line in ("x = date.today()", "t = datetime.now(UTC)", "QDate.currentDate()"):
         assert WALL_CLOCK.search(line), line
     for line in ("clock.today()", "time.monotonic()", "self.time.time().toPython()"):

@@ -137,7 +137,7 @@ class SuggestionService:
 
     # -- reading -----------------------------------------------------------------
 
-    def territory(self, today: date) -> Territory:
+    def territory(self, today: date, config: NbaConfig | None = None) -> Territory:
         catalogue = self._segments.catalogue()
         messages = self._messages.usable(today)  # never a withdrawn or expired message
         specialty_map = self._messages.specialty_map()
@@ -145,18 +145,19 @@ class SuggestionService:
             return load_territory(
                 conn,
                 today,
-                self.config,
+                config or self.config,
                 segments=catalogue,
                 messages=messages,
                 profiles=profiles_for(catalogue),
                 specialty_map=specialty_map,
             )
 
-    def _scored(self, today: date | None) -> Scored:
+    def _scored(self, today: date | None, config: NbaConfig) -> Scored:
+        # `config` is read once per call by the caller: it comes from the stored rules.
         day = today or self._store.clock.today()
-        t = self.territory(day)
-        post = posteriors(t, self.config)
-        return Scored(t, score_territory(t, day, self.config, post=post), day, post)
+        t = self.territory(day, config)
+        post = posteriors(t, config)
+        return Scored(t, score_territory(t, day, config, post=post), day, post)
 
     def _rng(self, s: Scored) -> np.random.Generator:
         # Same day, same data -> same exploratory picks, so a list is stable while open.
@@ -177,9 +178,9 @@ class SuggestionService:
         if limit <= 0:
             return []
         config = self.config
+        s = self._scored(today, config)
         if slots is not None:
             config = replace(config, daily_slots={**config.daily_slots, **slots})
-        s = self._scored(today)
         sampled = score_territory(s.territory, s.today, config, rng=self._rng(s), post=s.post)
         picks = choose_daily(
             s.table, config, limit, sampled=sampled, tiebreak=_tiebreak(s.territory, s.today)
@@ -197,28 +198,29 @@ class SuggestionService:
         day (within `LOOK_AHEAD_DAYS`) a time-bound rule (gap, cap, hold, plan, quiet
         period) lets one through; None when nothing opens up in that window."""
         day = today or self._store.clock.today()
-        t = self.territory(day)
+        config = self.config
+        t = self.territory(day, config)
         try:
             i = t.row(hcp_id)
         except KeyError:
             raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
         # The learning is territory-wide (pooled rates), but only this HCP is scored: the
         # rules and the score are row-wise, so the result equals the full table's row.
-        post = posteriors(t, self.config)
+        post = posteriors(t, config)
         one = t.take([i])
-        table = score_territory(one, day, self.config, post=post.take(np.array([i])))
+        table = score_territory(one, day, config, post=post.take(np.array([i])))
         s = Scored(one, table, day)
         c = int(table.score[0].argmax())
         score = float(table.score[0, c])
         if np.isfinite(score):
             pick = Pick(0, c, int(table.message[0, c]), score, False)
-            return build_suggestion(s, pick, self.config, value_reference=_value_reference(t))
-        return self._first_opening(t, i, post, day)
+            return build_suggestion(s, pick, config, value_reference=_value_reference(t))
+        return self._first_opening(t, i, post, day, config)
 
     def _first_opening(
-        self, t: Territory, i: int, post: Posteriors, today: date
+        self, t: Territory, i: int, post: Posteriors, today: date, config: NbaConfig
     ) -> Suggestion | None:
-        days = [next_allowed(t, i, c, today, self.config) for c in range(len(CHANNELS))]
+        days = [next_allowed(t, i, c, today, config) for c in range(len(CHANNELS))]
         open_days = [d for d in days if d is not None]
         if not open_days or min(open_days) > today + timedelta(days=LOOK_AHEAD_DAYS):
             return None
@@ -229,7 +231,7 @@ class SuggestionService:
         if day.toordinal() - today.toordinal() >= FATIGUE_WINDOW_DAYS:
             history.recent_n[:] = 0
         one = t.take([i], history)
-        table = score_territory(one, day, self.config, post=post.take(np.array([i])))
+        table = score_territory(one, day, config, post=post.take(np.array([i])))
         c = int(table.score[0].argmax())
         if not np.isfinite(table.score[0, c]):
             return None
@@ -237,22 +239,24 @@ class SuggestionService:
         return build_suggestion(
             later,
             Pick(0, c, int(table.message[0, c]), float(table.score[0, c]), False),
-            self.config,
+            config,
             value_reference=_value_reference(t),
         )
 
     def blocked_for_hcp(self, hcp_id: str, today: date | None = None) -> list[RuleBlock]:
         """Every candidate channel a hard rule removed for this HCP, with the rule in words."""
-        s = self._scored(today)
+        config = self.config
+        s = self._scored(today, config)
         i = self._row(s, hcp_id)
-        return explain_blocks(s.territory, i, s.table.bits, s.today, self.config)
+        return explain_blocks(s.territory, i, s.table.bits, s.today, config)
 
     def resolve(self, suggestion_id_text: str, today: date | None = None) -> Suggestion:
         """Turn an id (from `fieldrep suggest`) back into its suggestion, scored on today's data."""
         key = parse_suggestion_id(suggestion_id_text)
-        s = self._scored(today)
+        config = self.config
+        s = self._scored(today, config)
         i = self._row(s, key.hcp_id)
-        expires = key.due + timedelta(days=self.config.expiry_days[key.channel])
+        expires = key.due + timedelta(days=config.expiry_days[key.channel])
         if s.today > expires:
             raise ValidationError(
                 f"This suggestion expired on {expires.isoformat()}; "

@@ -253,12 +253,19 @@ _Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class CatalogueKind(StrEnum):
+    """In load order: products first (messages name them)."""
+
     PRODUCTS = "products"
     MESSAGES = "messages"
     SEGMENTS = "segments"
     CONTACT_RULES = "contact_rules"
     SPECIALTY_MAP = "specialty_map"
     COMPLIANCE_RULES = "compliance_rules"
+
+    @property
+    def file_name(self) -> str:
+        """The file's conventional name (`resources/` holds the demo company's)."""
+        return f"{self.value}.json"
 
 
 class ProductItem(_Model):

@@ -99,20 +99,10 @@ def _ensure_users(session: Session, password: str) -> list[str]:
     return created
 
 
-DEMO_CATALOGUE_FILES = {
-    CatalogueKind.PRODUCTS: "products.json",
-    CatalogueKind.MESSAGES: "messages.json",
-    CatalogueKind.SEGMENTS: "segments.json",
-    CatalogueKind.CONTACT_RULES: "contact_rules.json",
-    CatalogueKind.SPECIALTY_MAP: "specialty_map.json",
-    CatalogueKind.COMPLIANCE_RULES: "compliance_rules.json",
-}
-
-
 def load_demo_catalogues(session: Session) -> None:
     """The demo company's catalogues (`resources/*.json`), as an admin would load them."""
-    for kind, name in DEMO_CATALOGUE_FILES.items():  # products first: messages name them
-        text = (demo_dir().parent / name).read_text(encoding="utf-8")
+    for kind in CatalogueKind:  # in load order: products first, messages name them
+        text = (demo_dir().parent / kind.file_name).read_text(encoding="utf-8")
         content = catalogues.parse_file(kind, text, products=catalogues.product_names(session))
         catalogues.load(session, kind, content, by="seed-demo")
 
