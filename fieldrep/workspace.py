@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+REP, MANAGER = "rep", "manager"  # the server's role names (sync_server.services.callers)
+
 
 class WorkspaceMissingError(FieldrepError):
     """No workspace in this data directory yet."""
@@ -191,6 +193,19 @@ class Workspace:
         self.username = username
         self.calls.author = username
         self.coaching.author = username
+
+    @property
+    def role(self) -> str:
+        """The signed-in user's role as the server last said it ("rep" until then: a
+        demo or never-synced workspace is a rep's)."""
+        return self.state(sync_state.ROLE) or REP
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == MANAGER
+
+    def set_role(self, role: str) -> None:
+        self.set_state(sync_state.ROLE, role)
 
     def status(self) -> WorkspaceStatus:
         with self.store.read() as conn:

@@ -9,6 +9,7 @@ from fieldrep.store.schema import sync_state
 
 DEVICE_ID = "device_id"
 USERNAME = "username"
+ROLE = "role"  # rep, manager or admin: from the server's sign-in and handshake answers
 SERVER_URL = "server_url"
 CURSOR = "cursor"
 LAST_SYNC = "last_sync"

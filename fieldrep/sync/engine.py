@@ -170,6 +170,8 @@ class SyncEngine:
         policy = p.DevicePolicy.parse(header)
         if policy is not None:
             self.workspace.set_state(sync_state.DEVICE_POLICY, policy.header())
+        if result.role != self.workspace.role:
+            self.workspace.set_role(result.role)
         return result
 
     # -- push --------------------------------------------------------------------

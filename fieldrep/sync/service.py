@@ -121,6 +121,7 @@ class SyncService:
         credentials.save_token(self._workspace, response.token)
         self._workspace.set_state(sync_state.SERVER_URL, server_url.rstrip("/"))
         self._workspace.set_username(response.username)
+        self._workspace.set_role(response.role)
         return response
 
     def logout(self) -> bool:
