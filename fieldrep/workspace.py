@@ -40,6 +40,7 @@ from fieldrep.sync.service import SyncService
 
 if TYPE_CHECKING:
     from fieldrep.nba.service import SuggestionService
+    from fieldrep.reports.local import ReportService
     from fieldrep.segments.service import SegmentHintService
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,13 @@ class Workspace:
         return SuggestionService(
             self.store, feedback=self.feedback, segments=self.segments, messages=self.messages
         )
+
+    # pandas costs ~0.3 s to import: only the team view and Today's attainment pay it.
+    @cached_property
+    def reports(self) -> ReportService:
+        from fieldrep.reports.local import ReportService
+
+        return ReportService(self.store, lambda: self.username)
 
     # -- opening -----------------------------------------------------------------
 

@@ -250,6 +250,16 @@ ADVERSE_EVENT_REPORTS = Migration(
     ],
 )
 
+# Team reports (issue 12): whose plan or suggestion decision a record is, as the feed now
+# says (a manager's device holds the whole team's); "" on a rep's own unsynced records.
+RECORD_OWNERS = Migration(
+    "plan_and_feedback_owners",
+    [
+        "ALTER TABLE visit_plans ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE suggestion_feedback ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+    ],
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
@@ -258,6 +268,7 @@ MIGRATIONS: list[Migration] = [
     NAME_SEARCH,
     COMPANY_CATALOGUES,
     ADVERSE_EVENT_REPORTS,
+    RECORD_OWNERS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -138,6 +138,7 @@ visit_plans = Table(
     Column("status", Text, nullable=False, default="planned"),
     Column("suggestion_id", Text),
     Column("version", Integer, nullable=False, default=0),
+    Column("owner", Text, nullable=False, default=""),
 )
 
 suggestion_feedback = Table(
@@ -153,6 +154,7 @@ suggestion_feedback = Table(
     Column("reason", Text),
     Column("snooze_until", Text),
     Column("comment", Text, nullable=False, default=""),
+    Column("owner", Text, nullable=False, default=""),
 )
 
 segments = Table(

@@ -33,6 +33,7 @@ from fieldrep.store.schema import (
     visit_plans,
 )
 from fieldrep.sync.protocol import CatalogueDocument, Change, Entity, Op, catalogue_kind_known
+from fieldrep.sync.protocol.goals import GOALS_DOCUMENT, GoalsDocument
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,13 @@ def _apply_catalogue(conn: Connection, change: Change) -> None:
     """The company's catalogue of one kind, whole: it replaces what the device had."""
     if change.op == Op.DELETE or change.data is None:
         conn.exec_driver_sql("DELETE FROM catalogue_documents WHERE kind = ?", (change.entity_id,))
+        return
+    if change.entity_id == GOALS_DOCUMENT:  # this user's cycle-plan goals (and team)
+        goals = GoalsDocument.model_validate(change.data)
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO catalogue_documents (kind, version, data) VALUES (?, ?, ?)",
+            (GOALS_DOCUMENT, goals.version, goals.model_dump_json()),
+        )
         return
     if not catalogue_kind_known(change.entity_id, None):
         return  # a kind from a newer server: this version has no use for it
