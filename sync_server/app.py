@@ -16,6 +16,7 @@ from sync_server.api.headers import SecurityHeaders
 from sync_server.api.limits import BodyLimit
 from sync_server.api.routes import auth, health, sync
 from sync_server.config import Settings
+from sync_server.observability import RequestId
 
 API_PREFIX = "/api/v1"
 
@@ -28,7 +29,13 @@ def create_app(
     `migrate=True` upgrades the schema first (the `serve` command does this).
     """
     settings = settings or Settings.from_env(database_url)
-    engine = db.make_engine(settings.database_url)
+    engine = db.make_engine(
+        settings.database_url,
+        timeout=settings.database_timeout,
+        transaction_pooler=settings.transaction_pooler,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     if migrate:
         db.upgrade(engine)
     app = FastAPI(
@@ -39,12 +46,21 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = db.session_factory(engine)
+    app.state.schema_head = db.schema_head(engine)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
+    app.add_middleware(SecurityHeaders)  # on every answer, refusals included
+    app.add_middleware(RequestId, access=settings.json_logs)  # outermost: ids every line
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(sync.router)
     app.include_router(api)
+    app.include_router(health.probes)  # /health and /ready, where balancers look
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory `uvicorn --workers N --factory` and gunicorn call in each worker
+    (settings from the environment; `fieldrep-server serve` migrates before forking)."""
+    return create_app()

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -22,7 +23,7 @@ from sync_server import db
 from sync_server.cli_catalogues import add_commands as add_catalogue_commands
 from sync_server.cli_imports import ReportingHandler, add_commands
 from sync_server.cli_safety import add_commands as add_safety_commands
-from sync_server.config import Settings, default_database_url
+from sync_server.config import DATABASE_URL_ENV, LOG_FORMAT_ENV, Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
 from sync_server.services import alignment, audit, auth, changelog, demo, sessions, users
@@ -253,12 +254,22 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
     import uvicorn
 
     from sync_server.app import create_app
+    from sync_server.observability import log_config
 
     engine.dispose()
+    # Workers build the app from the environment: hand them the same database and format.
+    os.environ[DATABASE_URL_ENV] = args.database_url
+    if args.log_format:
+        os.environ[LOG_FORMAT_ENV] = args.log_format
+    json_lines = os.environ.get(LOG_FORMAT_ENV, "text").lower() == "json"
     # Logins, logouts and refusals are INFO lines: a server always writes them, whatever
-    # uvicorn's own --log-level (the root logger stays at WARNING for admin commands).
-    logging.getLogger("sync_server").setLevel(logging.INFO)
-    app = create_app(args.database_url, migrate=False)
+    # uvicorn's own --log-level (log_config keeps `sync_server` at INFO).
+    logging_config = log_config(json_lines=json_lines, level=args.log_level)
+    # One process: build the app here (the schema was migrated above, once, before any
+    # worker starts). Several: each worker calls the factory.
+    app: Any = "sync_server.app:app_from_env"
+    if args.workers == 1:
+        app = create_app(args.database_url)
     # The client address (per-address login limit) is the socket's peer unless the admin
     # names the proxies whose X-Forwarded-For may be believed: uvicorn would otherwise
     # trust it from 127.0.0.1 by default, letting any local caller pick its address.
@@ -279,6 +290,12 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
         forwarded_allow_ips=trusted or None,
         ssl_certfile=cert,
         ssl_keyfile=key,
+        workers=args.workers,
+        factory=args.workers > 1,
+        log_config=logging_config,
+        # SIGTERM: stop accepting, let in-flight syncs finish (each push is one
+        # transaction: it commits and is acknowledged, or was never applied), then exit.
+        timeout_graceful_shutdown=args.shutdown_timeout,
     )
     return 0
 
@@ -395,6 +412,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info")
     p.add_argument("--tls-cert", help="serve HTTPS: the certificate chain, PEM (FIELDREP_TLS_CERT)")
     p.add_argument("--tls-key", help="the certificate's private key, PEM (FIELDREP_TLS_KEY)")
+    p.add_argument(
+        "--workers", type=_int_in(1, 64), default=1,
+        help="server processes on this port (uvicorn workers; each has its own pool)",
+    )  # fmt: skip
+    p.add_argument(
+        "--log-format", choices=("text", "json"), default=None,
+        help="text lines, or one JSON object per line with the request id (FIELDREP_LOG_FORMAT)",
+    )  # fmt: skip
+    p.add_argument(
+        "--shutdown-timeout", type=_int_in(1, 3600), default=30,
+        help="on SIGTERM, seconds to let in-flight requests (syncs) finish before closing",
+    )  # fmt: skip
     p.add_argument(
         "--database-url", dest="serve_database_url", default=None, help=argparse.SUPPRESS
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_URL_ENV = "FIELDREP_DATABASE_URL"
+LOG_FORMAT_ENV = "FIELDREP_LOG_FORMAT"
 DEFAULT_DATABASE_FILE = "fieldrep-server.db"
 
 
@@ -48,6 +49,16 @@ class Settings:
     # at most. 0 turns a rule off.
     device_max_offline_days: int = 30
     device_idle_lock_minutes: float = 15.0
+    # How long a request may wait on an unreachable PostgreSQL before it is answered 503
+    # (connect, pool, unacknowledged data, keepalives: `db.make_engine`).
+    database_timeout: float = 10.0
+    # The URL points at PgBouncer in transaction pooling mode: no prepared statements.
+    transaction_pooler: bool = False
+    # Connections per server process (and extra ones under a burst).
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    # Write JSON log lines (one object per line, with the request id) instead of text.
+    json_logs: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -63,4 +74,9 @@ class Settings:
             token_max_days=float(os.environ.get("FIELDREP_TOKEN_MAX_DAYS", "90")),
             device_max_offline_days=int(_env("FIELDREP_DEVICE_MAX_OFFLINE_DAYS", "30")),
             device_idle_lock_minutes=float(_env("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15")),
+            database_timeout=float(_env("FIELDREP_DATABASE_TIMEOUT", "10")),
+            transaction_pooler=_env("FIELDREP_DATABASE_POOLER", "").lower() == "transaction",
+            database_pool_size=int(_env("FIELDREP_DATABASE_POOL_SIZE", "10")),
+            database_max_overflow=int(_env("FIELDREP_DATABASE_MAX_OVERFLOW", "20")),
+            json_logs=_env(LOG_FORMAT_ENV, "text").lower() == "json",
         )

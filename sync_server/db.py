@@ -16,6 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,14 +28,44 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(database_url: str) -> Engine:
+DEFAULT_TIMEOUT = 10.0  # seconds; FIELDREP_DATABASE_TIMEOUT
+
+
+def make_engine(
+    database_url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    transaction_pooler: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+) -> Engine:
     """`hide_parameters`: a database error's text (logged with any unexpected 500) must not
-    carry the statement's values, which include call-note text (health data)."""
+    carry the statement's values, which include call-note text (health data).
+
+    PostgreSQL: `timeout` bounds how long a request can wait on a database that is away:
+    connecting (`connect_timeout`), a pool connection (`pool_timeout`), unacknowledged
+    data (`tcp_user_timeout`) and a silent peer (TCP keepalives). Past it the driver
+    raises and the error boundary answers 503, instead of a request hanging for the
+    kernel's 15 minutes. `transaction_pooler`: the URL points at PgBouncer in transaction
+    pooling mode, where a server connection changes between transactions, so psycopg
+    must not prepare statements (`prepare_threshold=None`)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
+        seconds = max(2, int(timeout))
+        connect_args: dict[str, Any] = {
+            "connect_timeout": seconds,
+            "tcp_user_timeout": seconds * 1000,
+            "keepalives": 1,
+            "keepalives_idle": max(1, seconds // 2),
+            "keepalives_interval": 1,
+            "keepalives_count": max(1, seconds // 2),
+        }
+        if transaction_pooler:
+            connect_args["prepare_threshold"] = None
         return create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
-        )
+            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+            pool_timeout=timeout, hide_parameters=True, connect_args=connect_args,
+        )  # fmt: skip
     if url.database and url.database != ":memory:":
         _private_file(Path(url.database))
     engine = create_engine(
@@ -86,6 +117,13 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
     return config
+
+
+def schema_head(engine: Engine) -> str:
+    """The Alembic revision this code expects (what `upgrade` brings a database to)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert head is not None
+    return head
 
 
 def upgrade(engine: Engine) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldrep.sync.protocol import ErrorBody, ErrorCode
@@ -30,6 +32,13 @@ HTTP_MESSAGES = {
     404: "No such address on this server: check the server URL in the app's settings.",
     405: "This address does not take that method.",
 }
+
+
+UNAVAILABLE = "unavailable"  # not an ErrorCode: clients retry any 5xx before reading it
+UNAVAILABLE_MESSAGE = (
+    "The server cannot reach its database just now; your changes are kept on this "
+    "computer and the app will try again."
+)
 
 
 def _error(
@@ -61,6 +70,18 @@ def install(app: FastAPI) -> None:
         code = ErrorCode.UNAUTHORIZED if error.status_code == 401 else ErrorCode.INVALID
         message = HTTP_MESSAGES.get(error.status_code, f"Request refused ({error.status_code}).")
         return _error(error.status_code, code, message, dict(error.headers or {}) or None)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_away(_request: Request, error: Exception) -> JSONResponse:
+        # The database did not answer within the server's timeout (or refused us): a
+        # retry later can succeed, so 503 with Retry-After, never a hang or a bare 500.
+        # The driver's text is not logged (it may quote a statement).
+        driver = getattr(error, "orig", None)
+        cause = type(driver).__name__ if driver is not None else type(error).__name__
+        log.warning("database unavailable (%s): answered 503", cause)
+        body = {"code": UNAVAILABLE, "message": UNAVAILABLE_MESSAGE}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

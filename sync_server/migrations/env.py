@@ -1,6 +1,12 @@
 """Alembic environment: the engine comes from `sync_server.db.upgrade` (or the URL in
-the Alembic config when run by hand). On PostgreSQL an advisory lock makes concurrent
-server starts wait for each other instead of racing through the same migration."""
+the Alembic config when run by hand).
+
+However many server processes start at once, the migrations run once: on PostgreSQL
+the whole upgrade is one transaction that first takes a transaction-level advisory lock,
+so concurrent starts queue on it, and each one that gets it after the first finds the
+schema at head and does nothing. Transaction-level (not session-level) so it also works
+through PgBouncer in transaction pooling mode, where a lock taken and released by two
+statements could land on two different server connections."""
 
 from __future__ import annotations
 
@@ -20,21 +26,19 @@ def run_migrations_online() -> None:
     if not isinstance(engine, Engine):
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-            connection.commit()
-        try:
-            context.configure(
-                connection=connection,
-                target_metadata=target_metadata,
-                render_as_batch=connection.dialect.name == "sqlite",
-            )
-            with context.begin_transaction():
-                context.run_migrations()
-        finally:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
             if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
-                connection.commit()
+                # Held until this upgrade commits; Alembic reads the current revision
+                # only inside run_migrations, i.e. after the lock is ours.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY}
+                )
+            context.run_migrations()
 
 
 run_migrations_online()

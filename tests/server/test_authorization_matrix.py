@@ -113,8 +113,19 @@ def _health(http: httpx.Client, caller: Caller) -> httpx.Response:
     return http.get("/api/v1/health", headers=caller.headers())
 
 
+def _alive(http: httpx.Client, caller: Caller) -> httpx.Response:
+    return http.get("/health", headers=caller.headers())
+
+
+def _ready(http: httpx.Client, caller: Caller) -> httpx.Response:
+    return http.get("/ready", headers=caller.headers())
+
+
 MATRIX: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): Route(_health, _everyone(200)),
+    # Probes for load balancers: no token needed, nothing private in the answer.
+    ("GET", "/health"): Route(_alive, _everyone(200)),
+    ("GET", "/ready"): Route(_ready, _everyone(200)),
     # Login takes credentials, not a token: the header is ignored; a disabled user and
     # a revoked device are refused.
     ("POST", "/api/v1/auth/login"): Route(
