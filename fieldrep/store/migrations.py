@@ -250,6 +250,19 @@ ADVERSE_EVENT_REPORTS = Migration(
     ],
 )
 
+# Coaching (issue 12): comments on a week and field-coaching visits with rated skills;
+# the rep's acknowledgement, synced back to the manager.
+COACHING_ACKNOWLEDGED = Migration(
+    "coaching_weeks_visits_and_acknowledgements",
+    [
+        "ALTER TABLE coaching_comments ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment'",
+        "ALTER TABLE coaching_comments ADD COLUMN day TEXT",
+        "ALTER TABLE coaching_comments ADD COLUMN skills TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE coaching_comments ADD COLUMN acknowledged_at TEXT",
+        "CREATE INDEX ix_coaching_comments_rep ON coaching_comments(rep_username, created_at)",
+    ],
+)
+
 # Team reports (issue 12): whose plan or suggestion decision a record is, as the feed now
 # says (a manager's device holds the whole team's); "" on a rep's own unsynced records.
 RECORD_OWNERS = Migration(
@@ -260,6 +273,34 @@ RECORD_OWNERS = Migration(
     ],
 )
 
+def _carry_held_changes_over(conn: Connection) -> None:
+    """Held changes were JSON under `held:<entity>:<id>` keys of `sync_state`: move them."""
+    rows = conn.execute(
+        text("SELECT key, value FROM sync_state WHERE key LIKE 'held:%'")
+    ).fetchall()
+    for key, value in rows:
+        entity, _, entity_id = key.removeprefix("held:").partition(":")
+        conn.execute(
+            text("INSERT OR REPLACE INTO held_changes VALUES (:entity, :entity_id, :change)"),
+            {"entity": entity, "entity_id": entity_id, "change": value},
+        )
+    conn.execute(text("DELETE FROM sync_state WHERE key LIKE 'held:%'"))
+
+
+# Issue 11: pulled changes held back by pending local edits get a table of their own.
+HELD_CHANGES = Migration(
+    "held_changes_table",
+    [
+        """CREATE TABLE held_changes (
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            change TEXT NOT NULL,
+            PRIMARY KEY (entity, entity_id)
+        )""",
+    ],
+    run=_carry_held_changes_over,
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
@@ -268,7 +309,9 @@ MIGRATIONS: list[Migration] = [
     NAME_SEARCH,
     COMPANY_CATALOGUES,
     ADVERSE_EVENT_REPORTS,
+    COACHING_ACKNOWLEDGED,
     RECORD_OWNERS,
+    HELD_CHANGES,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

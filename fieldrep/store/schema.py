@@ -124,6 +124,15 @@ sync_state = Table(
     Column("value", Text, nullable=False),
 )
 
+# Pulled changes held back by pending local edits, one per record (`store.held_changes`).
+held_changes = Table(
+    "held_changes",
+    metadata,
+    Column("entity", Text, primary_key=True),
+    Column("entity_id", Text, primary_key=True),
+    Column("change", Text, nullable=False),  # the protocol's Change, as JSON
+)
+
 visit_plans = Table(
     "visit_plans",
     metadata,
@@ -190,6 +199,10 @@ coaching_comments = Table(
     Column("text", Text, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("version", Integer, nullable=False, default=0),
+    Column("kind", Text, nullable=False, default="comment"),  # or "field_visit"
+    Column("day", Text),  # a week's Monday, or a field visit's day
+    Column("skills", JsonText, nullable=False, default=dict),  # field visit: skill -> 1..5
+    Column("acknowledged_at", Text),  # when the rep acknowledged it
 )
 
 adverse_event_reports = Table(

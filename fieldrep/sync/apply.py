@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, Table
+from sqlalchemy import Connection, Float, Integer, Table, delete
 
 from fieldrep.services.catalogue import store_document
-from fieldrep.store import outbox, sync_state
+from fieldrep.store import held_changes, outbox
 from fieldrep.store.schema import (
     JsonText,
     call_notes,
@@ -75,7 +75,7 @@ def _fallback(column: Any) -> Any:
     if column.nullable:
         return None
     if isinstance(column.type, JsonText):
-        return {} if column.name in ("consents", "weights") else []
+        return {} if column.name in ("consents", "weights", "skills") else []
     if isinstance(column.type, Integer):
         return 0
     if isinstance(column.type, Float):
@@ -100,20 +100,13 @@ INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 
 
-def pending_keys(conn: Connection) -> set[tuple[str, str]]:
-    rows = conn.exec_driver_sql(
-        "SELECT DISTINCT entity, entity_id FROM outbox WHERE state = ?", (outbox.PENDING,)
-    )
-    return {(row[0], row[1]) for row in rows}
-
-
 def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
     """Write one page of changes; the caller commits it with the new cursor."""
     result = PageResult()
     latest: dict[tuple[Entity, str], Change] = {}
     for change in changes:  # seq order: the last change of a record is its state
         latest[(change.entity, change.entity_id)] = change
-    pending = pending_keys(conn) if latest else set()
+    pending = outbox.pending_keys(conn) if latest else set()
     upserts: dict[Entity, list[Change]] = {}
     deletes: dict[Entity, list[str]] = {}
     for (entity, entity_id), change in latest.items():
@@ -129,12 +122,12 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
             # sees it, and the outbox still carries those edits up.
             if entity != Entity.HCP and (entity.value, entity_id) in pending:
                 result.skipped_pending += 1
-                hold(conn, change)
+                held_changes.hold(conn, change)
                 continue
             deletes.setdefault(entity, []).append(entity_id)
         elif (entity.value, entity_id) in pending:
             result.skipped_pending += 1
-            hold(conn, change)
+            held_changes.hold(conn, change)
         else:
             upserts.setdefault(entity, []).append(change)
             if entity == Entity.CALL_NOTE and change.data.get("conflict_of"):
@@ -236,41 +229,21 @@ def set_version(conn: Connection, entity: str, entity_id: str, version: int) -> 
 
 def clear_synced(conn: Connection) -> None:
     """Before a full resync: drop every synced record the outbox does not mention."""
-    conn.exec_driver_sql("DELETE FROM sync_state WHERE key LIKE ?", (f"{HELD_PREFIX}%",))
+    held_changes.clear(conn)
     for entity, target in ENTITY_TABLES.items():
-        conn.exec_driver_sql(
-            f"DELETE FROM {target.table.name} WHERE {target.key} NOT IN "
-            "(SELECT entity_id FROM outbox WHERE entity = ?)",
-            (entity.value,),
-        )
-
-
-HELD_PREFIX = "held:"
-
-
-def hold(conn: Connection, change: Change) -> None:
-    """Keep a change skipped for pending local edits, in case the server rejects them.
-
-    If our edit is applied, the server logs a newer change that supersedes this one; if
-    it is rejected, nothing newer comes, and this held change restores the server's state.
-    """
-    sync_state.put(
-        conn, f"{HELD_PREFIX}{change.entity.value}:{change.entity_id}", change.model_dump_json()
-    )
+        key = target.table.c[target.key]
+        conn.execute(delete(target.table).where(key.not_in(outbox.ids_of(entity))))
 
 
 def release_held(conn: Connection) -> int:
-    """After a push: apply held changes whose records have no pending mutations left."""
-    rows = conn.exec_driver_sql(
-        "SELECT key, value FROM sync_state WHERE key LIKE ?", (f"{HELD_PREFIX}%",)
-    ).fetchall()
-    if not rows:
+    """After a push: apply held changes (`store.held_changes`) whose records have no
+    pending mutations left."""
+    held = held_changes.held(conn)
+    if not held:
         return 0
-    pending = pending_keys(conn)
-    ready = [Change.model_validate_json(value) for _key, value in rows]
-    ready = [c for c in ready if (c.entity.value, c.entity_id) not in pending]
-    for c in ready:
-        sync_state.delete(conn, f"{HELD_PREFIX}{c.entity.value}:{c.entity_id}")
+    pending = outbox.pending_keys(conn)
+    ready = [c for c in held if (c.entity.value, c.entity_id) not in pending]
+    held_changes.release(conn, ready)
     # A record our push updated already carries a newer server version: skip its held one.
     newer = [c for c in ready if _local_version(conn, c) < c.version]
     apply_page(conn, newer)

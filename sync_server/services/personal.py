@@ -15,7 +15,7 @@ from fieldrep.sync.protocol import Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote, CoachingComment, SegmentMix, SuggestionFeedback, VisitPlan
 from sync_server.services import changelog
-from sync_server.services.callers import ADMIN, MANAGER, REP, Caller, user_scope, utcnow
+from sync_server.services.callers import MANAGER, REP, Caller, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
 from sync_server.services.wire import (
@@ -150,18 +150,25 @@ def apply_segment_mix(session: Session, caller: Caller, mutation: Mutation) -> O
 
 
 def apply_coaching_comment(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
-    """A manager's comment for one of their reps; visible to that rep and the manager."""
-    if caller.role not in (MANAGER, ADMIN):
+    """A manager's comment or field-coaching visit for one of their reps (create), or the
+    rep's acknowledgement of it (update); visible to that rep and their manager."""
+    if mutation.op == Op.UPDATE:
+        return _acknowledge_coaching(session, caller, mutation)
+    if caller.role != MANAGER:
         raise Rejected("Only a rep's manager can leave coaching comments.")
     if mutation.op != Op.CREATE:
-        raise Rejected("Coaching comments cannot be changed once sent; add a new comment.")
+        raise Rejected("Coaching comments cannot be deleted once sent; add a new comment.")
     fields = {**mutation.fields}
     fields.setdefault("author", caller.username)
     if fields["author"] != caller.username:
         raise Rejected("You can only comment under your own name.")
     data = validated(CoachingCommentData, fields, "coaching comment")
+    if data["acknowledged_at"] is not None:
+        raise Rejected("A coaching comment is acknowledged by its rep, not by its author.")
+    if data["kind"] == "field_visit" and (data["day"] is None or not data["skills"]):
+        raise Rejected("A field-coaching visit needs its day and at least one rated skill.")
     rep = data["rep_username"]
-    if caller.role == MANAGER and rep not in caller.team:
+    if rep not in caller.team:
         raise Rejected(f"'{rep}' is not in your team.")
     note_id = data["call_note_id"]
     if note_id is not None:
@@ -190,3 +197,24 @@ def apply_coaching_comment(session: Session, caller: Caller, mutation: Mutation)
         scope=user_scope(rep), version=1, data=data,
     )  # fmt: skip
     return Outcome(1)
+
+
+def _acknowledge_coaching(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
+    """Only the rep a comment is addressed to acknowledges it, once (a replay or a second
+    device keeps the first time). Version 1 is the comment as sent, 2 acknowledged."""
+    comment = session.get(CoachingComment, mutation.entity_id)
+    if comment is None or comment.rep_username != caller.username:
+        raise Rejected("Only the rep a coaching comment is addressed to can acknowledge it.")
+    if set(mutation.fields) != {"acknowledged_at"}:
+        raise Rejected("A coaching comment cannot be changed; it can only be acknowledged.")
+    data = validated(
+        CoachingCommentData, {**comment.data, **mutation.fields}, "coaching comment"
+    )
+    if comment.data.get("acknowledged_at") is not None:
+        return Outcome(2)
+    comment.data = data
+    changelog.record(
+        session, entity=Entity.COACHING_COMMENT, entity_id=comment.id, op=Op.UPDATE,
+        scope=user_scope(comment.rep_username), version=2, data=data,
+    )  # fmt: skip
+    return Outcome(2)
