@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from fieldrep.clock import Clock
+from fieldrep.domain.changes import Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
 from fieldrep.security import keys
@@ -239,10 +240,11 @@ class Workspace:
         with self.store.read() as conn:
             return outbox.rejected(conn)
 
-    def discard_rejected(self, seq: int) -> None:
+    def discard_rejected(self, seq: int) -> Changes:
         """Drop a change the server refused, once the rep has read why."""
         with self.store.write() as conn:
             outbox.discard(conn, seq)
+        return Changes(outbox=True)
 
     # -- keys --------------------------------------------------------------------
 

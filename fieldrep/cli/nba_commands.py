@@ -172,7 +172,7 @@ def cmd_segments(ctx: CommandContext) -> int:
                 print(f"Re-estimated the segment mix of {count} HCPs.")
                 return 0
         if args.set:
-            hint = ws.segment_hints.correct(args.hcp, _weights(args.set))
+            hint = ws.segment_hints.correct(args.hcp, _weights(args.set)).value
         else:
             hint = ws.segment_hints.for_hcp(args.hcp)
     if args.json:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.plans import SuggestionFeedback
@@ -35,6 +36,7 @@ from fieldrep.services.catalogue import MessageCatalogue
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.segment_mixes import SegmentStore
 
+FEEDBACK_CHANGED = Changes(feedback=True, outbox=True)
 LOOK_AHEAD_DAYS = 35  # far enough to reach the next month when a monthly cap is hit
 EXPLORING = "exploring: trying {channel} to learn whether it suits this HCP"
 
@@ -306,18 +308,20 @@ class SuggestionService:
             comment=comment,
         )
 
-    def accept(self, s: Suggestion) -> SuggestionFeedback:
-        return self._record(s, FeedbackAction.ACCEPTED)
+    def accept(self, s: Suggestion) -> Changed[SuggestionFeedback]:
+        return Changed(self._record(s, FeedbackAction.ACCEPTED), FEEDBACK_CHANGED)
 
     def dismiss(
         self, s: Suggestion, reason: DismissReason, comment: str = ""
-    ) -> SuggestionFeedback:
+    ) -> Changed[SuggestionFeedback]:
         """Record the dismissal (the HCP leaves today's list); `undo` takes it back."""
-        return self._record(s, FeedbackAction.DISMISSED, reason=reason, comment=comment)
+        feedback = self._record(s, FeedbackAction.DISMISSED, reason=reason, comment=comment)
+        return Changed(feedback, FEEDBACK_CHANGED)
 
-    def snooze(self, s: Suggestion, until: date) -> SuggestionFeedback:
-        return self._record(s, FeedbackAction.SNOOZED, until=until)
+    def snooze(self, s: Suggestion, until: date) -> Changed[SuggestionFeedback]:
+        return Changed(self._record(s, FeedbackAction.SNOOZED, until=until), FEEDBACK_CHANGED)
 
-    def undo(self, feedback: SuggestionFeedback) -> None:
+    def undo(self, feedback: SuggestionFeedback) -> Changes:
         """Take back a dismissal or snooze the server has not received yet."""
         self._feedback.retract(feedback.id)
+        return FEEDBACK_CHANGED

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 from sqlalchemy import select
 
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.segments import Segment, SegmentMix
 from fieldrep.segments.hints import SegmentHint, describe_evidence, hint_from_mix
@@ -23,6 +24,8 @@ ESTIMATE = "estimate"
 NEUTRAL = ""  # the stand-in segment while there is no catalogue; never stored or shown
 # Below this many contacts a mix is a guess: the hint says so instead of showing one.
 MIN_CONTACTS_FOR_HINT = 3
+
+SEGMENTS_CHANGED = Changes(segments=True, outbox=True)  # a correction syncs
 
 
 def unknown_mix(hcp_id: str, segment_ids: tuple[str, ...], contacts: int) -> SegmentMix:
@@ -112,13 +115,13 @@ class SegmentHintService:
         mix = estimate_mixes([hcp_id], history, catalogue, profiles_for(catalogue))[0]
         return hint_from_mix(mix, catalogue)
 
-    def correct(self, hcp_id: str, weights: dict[str, float]) -> SegmentHint:
+    def correct(self, hcp_id: str, weights: dict[str, float]) -> Changed[SegmentHint]:
         """The rep's correction: wins locally over any refit and syncs through the outbox."""
         with self._store.read() as conn:
             if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
                 raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
         mix = self._segments.correct(hcp_id, weights)
-        return hint_from_mix(mix, self._segments.catalogue())
+        return Changed(hint_from_mix(mix, self._segments.catalogue()), SEGMENTS_CHANGED)
 
     def refit(
         self,

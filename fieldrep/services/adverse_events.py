@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.compliance.adverse_events import deadline, prefill, report_problems
 from fieldrep.compliance.call_record import RecordProblem
+from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.base import Store
 from fieldrep.services.compliance import ComplianceService
@@ -25,6 +26,9 @@ from fieldrep.store.schema import adverse_event_reports, hcps
 from fieldrep.store.schema import outbox as outbox_table
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, Entity
+
+DRAFT_CHANGED = Changes(adverse_events=True)
+SENT_CHANGED = Changes(adverse_events=True, outbox=True)  # the UI sends it at once
 
 DRAFT, SUBMITTED = "draft", "submitted"
 
@@ -136,16 +140,16 @@ class AdverseEventService:
         statement = sqlite_insert(adverse_event_reports).values(**values)
         conn.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
-    def save_draft(self, report: AdverseEventReport) -> AdverseEventReport:
+    def save_draft(self, report: AdverseEventReport) -> Changed[AdverseEventReport]:
         """Keep an unfinished report on the device (Today counts it down)."""
         with self._store.write() as conn:
             current = self._current(conn, report.id)
             if current is not None and current.sent:
-                return current  # already sent: the record stays as sent
+                return Changed(current, NOTHING)  # already sent: the record stays as sent
             self._upsert(conn, replace(report, status=DRAFT, submitted_at=None))
-        return replace(report, status=DRAFT, submitted_at=None)
+        return Changed(replace(report, status=DRAFT, submitted_at=None), DRAFT_CHANGED)
 
-    def submit(self, report: AdverseEventReport) -> AdverseEventReport:
+    def submit(self, report: AdverseEventReport) -> Changed[AdverseEventReport]:
         """Send the report: checked, stored as sent and queued ahead of other changes."""
         problems = self.problems(report)
         if problems:
@@ -153,7 +157,7 @@ class AdverseEventService:
         with self._store.write() as conn:
             current = self._current(conn, report.id)
             if current is not None and current.sent:
-                return current
+                return Changed(current, NOTHING)
             sent = replace(report, status=SUBMITTED, submitted_at=self._store.clock.now())
             self._upsert(conn, sent)
             row = _row(sent)
@@ -162,7 +166,7 @@ class AdverseEventService:
                 entity_id=sent.id, op="create",
                 fields={k: row[k] for k in ADVERSE_EVENT_REPORT_FIELDS},
             )  # fmt: skip
-        return sent
+        return Changed(sent, SENT_CHANGED)
 
     def get(self, report_id: str) -> AdverseEventReport:
         with self._store.read() as conn:

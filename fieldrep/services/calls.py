@@ -18,6 +18,7 @@ from fieldrep.domain.calls import (
     ensure_editable,
     validate_call,
 )
+from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.base import Store
@@ -29,6 +30,7 @@ from fieldrep.store.schema import call_notes
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 
 ENTITY = "call_note"
+CALLS_CHANGED = Changes(calls=True, outbox=True)
 
 
 def _follow_ups_to_json(items: Iterable[FollowUp]) -> list[dict[str, Any]]:
@@ -209,7 +211,7 @@ class CallService:
             self._write_update(conn, current, changed)
             return replace(self.get_in(conn, note_id))
 
-    def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> CallNote:
+    def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> Changed[CallNote]:
         """Tick a follow-up off (or back on). The one change a submitted note accepts:
         the record of the call stays locked, only the follow-up's `done` flag moves, and
         the server takes exactly this change on a submitted note."""
@@ -219,13 +221,13 @@ class CallService:
                 raise NotFoundError(f"This call note has no follow-up number {index + 1}.")
             items = list(current.follow_ups)
             if items[index].done == done:
-                return current
+                return Changed(current, NOTHING)
             items[index] = replace(items[index], done=done)
             changed = {"follow_ups": _follow_ups_to_json(items)}
             self._write_update(conn, current, changed)
-            return self.get_in(conn, note_id)
+            return Changed(self.get_in(conn, note_id), CALLS_CHANGED)
 
-    def discard_draft(self, note_id: str) -> None:
+    def discard_draft(self, note_id: str) -> Changes:
         """Delete a draft (a conflict copy the rep has read, say); submitted notes stay."""
         with self._store.write() as conn:
             current = self.get_in(conn, note_id)
@@ -240,6 +242,7 @@ class CallService:
                 fields={},
                 base_version=current.version,
             )
+        return CALLS_CHANGED
 
     def conflict_copies(self) -> list[CallNote]:
         """Drafts the server made when two devices changed the same field: to review."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.plans import VisitPlan, validate_plan
@@ -19,6 +20,7 @@ from fieldrep.store.schema import visit_plans
 from fieldrep.store.values import date_to_text, new_id, text_to_date, text_to_time, time_to_text
 
 ENTITY = "visit_plan"
+PLANS_CHANGED = Changes(plans=True, outbox=True)
 
 
 def plan_from_row(row: Any) -> VisitPlan:
@@ -47,6 +49,10 @@ class PlanEdit:
 
     plan: VisitPlan
     before: tuple[VisitPlan, ...]
+
+    @property
+    def changes(self) -> Changes:
+        return PLANS_CHANGED
 
 
 _RESTORED = ("planned_date", "planned_time", "route_order", "status")
@@ -175,7 +181,7 @@ class PlanService:
         with self._store.write() as conn:
             return self._change(conn, plan_id, {"status": status.value})
 
-    def restore(self, before: tuple[VisitPlan, ...]) -> list[VisitPlan]:
+    def restore(self, before: tuple[VisitPlan, ...]) -> Changed[list[VisitPlan]]:
         """Undo a cancel or a move: put every plan it touched back as it was (day, time,
         route position, status), as ordinary field updates so the undo syncs too."""
         restored = []
@@ -186,7 +192,7 @@ class PlanService:
                 current = _fields_of(now)
                 changed = {k: wanted[k] for k in _RESTORED if wanted[k] != current[k]}
                 restored.append(self._change(conn, plan.id, changed) if changed else now)
-        return restored
+        return Changed(restored, PLANS_CHANGED)
 
     def _day_in(self, conn: Connection, day: date) -> list[VisitPlan]:
         query = select(visit_plans).where(

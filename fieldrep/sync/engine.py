@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from fieldrep import __version__
+from fieldrep.domain.changes import Changes
 from fieldrep.store import outbox, sync_state
 from fieldrep.store.migrations import SCHEMA_VERSION
 from fieldrep.store.schema import outbox as outbox_table
@@ -60,6 +61,11 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def changes(self) -> Changes:
+        """A sync may bring anything: screens that show synced records reload."""
+        return Changes(sync=True, outbox=True)
 
     def summary(self) -> str:
         """One sentence for the status bar: what went up, what came down, what needs a look."""

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from fieldrep.demo import import_demo
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
 from fieldrep.security.keys import KeyUnavailableError, WrongKeyError
@@ -156,15 +157,15 @@ class EmbeddedDemoServer:
     def start(self) -> None:
         from fieldrep.ui.taskman import SYNC, Op
 
-        def work(ws: Workspace) -> LocalServer:
-            return connect_demo_workspace(ws, ws.data_dir / "server")
+        def work(ws: Workspace) -> Changed[LocalServer]:
+            return Changed(connect_demo_workspace(ws, ws.data_dir / "server"), Changes(sync=True))
 
-        Op(work, parent=self._window).on_lane(SYNC).changing("sync").success(
-            self._connected
-        ).failure(self._failed).run(self._taskman)
+        Op(work, parent=self._window).on_lane(SYNC).success(self._connected).failure(
+            self._failed
+        ).run(self._taskman)
 
-    def _connected(self, server: LocalServer) -> None:
-        self.server = server
+    def _connected(self, result: Changed[LocalServer]) -> None:
+        self.server = result.value
         self._window.sync.sync_now(quiet=True)
 
     def _failed(self, exc: BaseException) -> None:

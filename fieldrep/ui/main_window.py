@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep import __version__
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
+from fieldrep.domain.plans import VisitPlan
 from fieldrep.planning.week import planning_week
 from fieldrep.security import keys
+from fieldrep.services.plans import PLANS_CHANGED
 from fieldrep.store.engine import verify_key
 from fieldrep.ui import errors, features
 from fieldrep.ui.dialogs.about import AboutDialog
@@ -399,7 +402,7 @@ class MainWindow(QMainWindow):
 
     def _segments_estimated(self, count: int) -> None:
         if count:
-            self.taskman.notify({"segments"})
+            self.taskman.notify(Changes(segments=True))
 
     # -- navigation --------------------------------------------------------------------
     def go(self, page: int) -> None:
@@ -537,7 +540,7 @@ class MainWindow(QMainWindow):
         def planned() -> None:
             when, at, ch, minutes, notes = dialog.values()
 
-            def plan(ws: Workspace) -> Any:
+            def plan(ws: Workspace) -> Changed[VisitPlan]:
                 p = ws.plans.add(
                     hcp.id,
                     when,
@@ -547,16 +550,17 @@ class MainWindow(QMainWindow):
                     notes=notes,
                     suggestion_id=suggestion_id,
                 )
-                service = features.suggestions(ws) if suggestion is not None else None
-                if service is not None:
+                changes = PLANS_CHANGED
+                if suggestion is not None:
                     # Accepted only once the visit is planned: closing the dialog with
                     # Esc leaves the suggestion in the list (nothing lost).
-                    service.accept(suggestion)
-                return p
+                    changes |= ws.suggestions.accept(suggestion).changes
+                return Changed(p, changes)
 
-            Op(plan, parent=self).changing("plans", "outbox", "suggestions").success(
+            Op(plan, parent=self).success(
                 lambda p: self.statusBar().showMessage(
-                    f"Visit with {hcp.display_name} planned for {p.planned_date:%a %d %b}.", 6000
+                    f"Visit with {hcp.display_name} planned for {p.value.planned_date:%a %d %b}.",
+                    6000,
                 )
             ).run(self.taskman)
 
@@ -588,15 +592,7 @@ class MainWindow(QMainWindow):
             def save() -> None:
                 new = dialog.weights()
 
-                def apply(ws: Workspace) -> Any:
-                    hints = features.segment_hints(ws)
-                    if hints is not None and hasattr(hints, "correct"):
-                        return hints.correct(hcp_id, new)
-                    return ws.segments.correct(hcp_id, new)
-
-                Op(apply, parent=self).changing("segments", "outbox", "suggestions").run(
-                    self.taskman
-                )
+                Op(lambda ws: ws.segment_hints.correct(hcp_id, new), parent=self).run(self.taskman)
 
             dialog.accepted.connect(save)
             dialog.open()
@@ -740,7 +736,7 @@ class MainWindow(QMainWindow):
         if today != self._today:
             self._today = today
             self.planner.show_week(planning_week(today))
-            self.taskman.notify({"day"})
+            self.taskman.notify(Changes(day=True))
 
     def _check_idle(self) -> None:
         minutes = self.settings.idle_lock_minutes

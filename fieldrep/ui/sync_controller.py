@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fieldrep.domain.changes import Changes
 from fieldrep.sync.errors import (
     DeviceRevokedError,
     NotSignedInError,
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 OFFLINE_RETRY_S = 30
 UI_PULL_PAGE = 250
+# What the status bar counts (pending changes, rejections, conflict copies, last sync).
+REFRESH_ON = Changes(outbox=True, calls=True, plans=True, feedback=True, segments=True, sync=True)
 
 
 @dataclass(frozen=True)
@@ -127,10 +130,10 @@ class SyncController(QObject):
         """Sync now, as asked by the rep (a slot: returns nothing)."""
         self.sync_now(quiet=False)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"outbox", "calls", "plans", "suggestions", "segments", "sync"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(REFRESH_ON):
             self.refresh()
-        if "adverse_events" in kinds and "outbox" in kinds:
+        if changes.adverse_events and changes.outbox:
             self.sync_now(quiet=True)  # a report on the clock: send it now if we can
 
     def refresh(self) -> None:
@@ -180,7 +183,6 @@ class SyncController(QObject):
             .with_progress(
                 "Syncing", dialog=False, on_progress=lambda label, f: emit(self.progress, label, f)
             )
-            .changing("sync")
             .success(self._succeeded)
             .failure(lambda exc: self._failed(exc, quiet))
             .finally_(self._ended)

@@ -19,7 +19,7 @@ appears only when the op is still running after `PROGRESS_DELAY_MS`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from fieldrep.clock import Clock
+from fieldrep.domain.changes import Changes, changes_of
 from fieldrep.tasks import CancelToken
 from fieldrep.ui import errors
 from fieldrep.ui.signals import emit
@@ -60,14 +61,14 @@ class Op(Generic[T]):
 
     `fn(workspace)` runs on the worker; with `with_progress(...)` it is called as
     `fn(workspace, ctx)` and may report progress and check cancellation.
-    `changes` names what the op changes ("calls", "plans", "outbox", ...), so views
-    refresh only what they must.
+    What the op changed is read from its result (`fieldrep.domain.changes`): a core
+    mutation returns `Changes`, a `Changed[T]` or a result with a `changes` property,
+    and the manager announces it on `TaskManager.changed` before `success` runs.
     """
 
     def __init__(self, fn: Callable[..., T], *, parent: QWidget | None = None) -> None:
         self.fn = fn
         self.parent = parent
-        self.changes: frozenset[str] = frozenset()
         self.progress_label: str | None = None
         self.lane = DB
         self._success: Callable[[T], Any] | None = None
@@ -87,10 +88,6 @@ class Op(Generic[T]):
 
     def finally_(self, callback: Callable[[], Any]) -> Op[T]:
         self._finally = callback
-        return self
-
-    def changing(self, *kinds: str) -> Op[T]:
-        self.changes = frozenset(kinds)
         return self
 
     def with_progress(
@@ -118,7 +115,7 @@ class Op(Generic[T]):
 class TaskManager(QObject):
     """Owns the workspace's worker threads; lives on (and calls back on) the UI thread."""
 
-    changed = Signal(object)  # frozenset[str] of change kinds, after a successful op
+    changed = Signal(object)  # Changes, after a successful op whose result says what changed
     busy_changed = Signal(bool)
     _done_from_worker = Signal(object)  # a closure to run on the UI thread
     _progress_from_worker = Signal(int, str, float)
@@ -192,8 +189,9 @@ class TaskManager(QObject):
             exc = future.exception()
             if exc is None:
                 result = future.result()
-                if op.changes:
-                    emit(self.changed, op.changes)
+                changes = changes_of(result)
+                if changes:
+                    emit(self.changed, changes)
                 if op._success is not None:
                     op._success(result)
             elif isinstance(exc, errors.CANCELLED):
@@ -237,9 +235,9 @@ class TaskManager(QObject):
         for op in self._running.values():
             op.token.cancel()
 
-    def notify(self, kinds: Iterable[str]) -> None:
-        """Say that something changed outside an op (e.g. after a sync report)."""
-        emit(self.changed, frozenset(kinds))
+    def notify(self, changes: Changes) -> None:
+        """Say that something changed outside an op (the rep's date turned over)."""
+        emit(self.changed, changes)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop long work (sync, progress ops) and let queued saves finish, then stop.

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from fieldrep.domain.changes import Changes, SaysWhatChanged
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.workspace import Workspace
 
 TOAST_MS = 10_000
 DEPTH = 20
@@ -24,8 +25,9 @@ DEPTH = 20
 @dataclass(frozen=True)
 class Undoable:
     label: str  # what was done, as the toast says it: "Visit with Dr X cancelled"
-    undo: Callable[[Any], Any]  # runs on the worker with the workspace
-    kinds: tuple[str, ...]  # what the undo changes (screens reload)
+    # Runs on the worker with the workspace; a core call whose result says what it
+    # changed (screens reload from that).
+    undo: Callable[[Workspace], SaysWhatChanged | Changes]
 
 
 class UndoStack(QObject):
@@ -50,9 +52,7 @@ class UndoStack(QObject):
         if not self._items:
             return
         item = self._items.pop()
-        Op(item.undo).changing(*item.kinds).success(lambda _r: emit(self.undone, item.label)).run(
-            self.taskman
-        )
+        Op(item.undo).success(lambda _r: emit(self.undone, item.label)).run(self.taskman)
 
 
 class Toast(QFrame):

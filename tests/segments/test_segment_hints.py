@@ -83,7 +83,7 @@ def test_hint_shows_top_two_segments_with_evidence(demo_workspace: Workspace) ->
 
 def test_rep_correction_wins_over_refit_and_syncs(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    hint = ws.segment_hints.correct("hcp-00001", {"digital_first": 3, "evidence_seeker": 1})
+    hint = ws.segment_hints.correct("hcp-00001", {"digital_first": 3, "evidence_seeker": 1}).value
     assert hint.source == "rep"
     assert hint.top[0][0].id == "digital_first" and hint.top[0][1] == pytest.approx(0.75)
     ws.segment_hints.refit()

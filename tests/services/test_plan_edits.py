@@ -76,7 +76,7 @@ def test_a_follow_up_is_ticked_off_on_a_submitted_note(demo_workspace: Workspace
         ),
         submit=True,
     )
-    done = demo_workspace.calls.set_follow_up_done(note.id, 0)
+    done = demo_workspace.calls.set_follow_up_done(note.id, 0).value
     assert done.follow_ups[0].done and done.is_locked
     entry = demo_workspace.pending_mutations()[-1]
     assert entry.fields == {
@@ -90,7 +90,7 @@ def test_a_dismissed_suggestion_leaves_the_list_and_undo_brings_it_back(
     service = demo_workspace.suggestions
     first = service.daily_list(limit=10)
     target = first[3]
-    feedback = service.dismiss(target, DismissReason.OTHER)
+    feedback = service.dismiss(target, DismissReason.OTHER).value
     assert target.hcp_id not in {s.hcp_id for s in service.daily_list(limit=10)}
     service.undo(feedback)
     assert target.hcp_id in {s.hcp_id for s in service.daily_list(limit=10)}

@@ -51,7 +51,7 @@ def test_a_possible_adverse_event_reaches_the_safety_queue_first_with_its_deadli
     assert report.deadline_at == note.started_at + timedelta(hours=24)
     with pytest.raises(IncompleteReportError, match="suspect product"):
         laptop.adverse_events.submit(type(report)(**{**_fields(report), "product": ""}))
-    sent = laptop.adverse_events.submit(report)
+    sent = laptop.adverse_events.submit(report).value
     [unsent] = laptop.adverse_events.unsent()
     assert unsent.report.id == sent.id and unsent.queued
 

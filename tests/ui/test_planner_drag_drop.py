@@ -15,6 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel, FeedbackAction
 from fieldrep.planning.week import week_start
 from fieldrep.ui.dnd import DragPayload, from_mime, insert_at, to_mime
@@ -50,7 +51,7 @@ def column(window: MainWindow, day: date) -> DayColumn:
 
 
 def show_planner(qtbot: QtBot, window: MainWindow, counts: dict[date, int]) -> None:
-    window.taskman.notify({"plans"})
+    window.taskman.notify(Changes(plans=True))
     window.go(PLANNER)
     qtbot.waitUntil(
         lambda: all(
@@ -72,7 +73,7 @@ def drop(window: MainWindow, source: Any, row: int, target: DayColumn, at: int) 
 def planned(qtbot: QtBot, window: MainWindow) -> Any:
     """Wait for the drop's core call to finish (it announces changed plans)."""
     return qtbot.waitSignal(
-        window.taskman.changed, timeout=WAIT_MS, check_params_cb=lambda kinds: "plans" in kinds
+        window.taskman.changed, timeout=WAIT_MS, check_params_cb=lambda changes: changes.plans
     )
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldrep.domain.calls import CallDraft, FollowUp
+from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel, DismissReason, Outcome, PlanStatus
 from fieldrep.planning.week import week_start
 from fieldrep.sync.engine import SyncReport
@@ -112,7 +113,7 @@ def test_ticking_a_follow_up_on_today_marks_it_done(qtbot: QtBot, window: MainWi
         submit=True,
     )
     with qtbot.waitSignal(window.taskman.changed, timeout=WAIT_MS):
-        window.taskman.notify({"calls"})
+        window.taskman.notify(Changes(calls=True))
     window.go(TODAY)
     follow = window.today.follow_list
 

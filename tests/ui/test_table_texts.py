@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from fieldrep.domain.changes import Changes
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.models import SuggestionTableModel, has_route_order, reasons_summary
 from tests.pinned_clock import today as pinned_today
@@ -52,7 +53,7 @@ def test_today_shows_the_route_column_only_once_a_route_is_ordered(
     today = pinned_today()
     hcps = [h for h in ws.hcps.all() if h.latitude is not None][:2]
     plans = [ws.plans.add(h.id, today, None) for h in hcps]
-    window.taskman.notify({"plans"})
+    window.taskman.notify(Changes(plans=True))
     page = window.today
     qtbot.waitUntil(lambda: page.visits.rowCount() == 2, timeout=WAIT_MS)
     assert not has_route_order(page.visits.rows())
@@ -60,7 +61,7 @@ def test_today_shows_the_route_column_only_once_a_route_is_ordered(
     assert page.cards[0].heading.text() == "Planned visits, by time"
 
     ws.plans.set_route([p.id for p in reversed(plans)])
-    window.taskman.notify({"plans"})
+    window.taskman.notify(Changes(plans=True))
     qtbot.waitUntil(lambda: not page.visit_view.isColumnHidden(0), timeout=WAIT_MS)
     assert page.cards[0].heading.text() == "Planned visits, in route order"
     assert [page.visits.data(page.visits.index(r, 0)) for r in range(2)] == ["1", "2"]

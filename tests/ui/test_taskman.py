@@ -7,6 +7,7 @@ import time
 
 from pytestqt.qtbot import QtBot
 
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import ValidationError
 from fieldrep.tasks import Cancelled
 from fieldrep.ui import errors
@@ -18,20 +19,46 @@ def test_work_runs_off_the_ui_thread_and_answers_on_it(qtbot: QtBot, workspace: 
     taskman = TaskManager(workspace)
     seen: dict[str, object] = {}
 
-    def work(ws: Workspace) -> int:
+    def work(ws: Workspace) -> Changed[int]:
         seen["worker"] = threading.current_thread()
-        return ws.hcps.count()
+        return Changed(ws.hcps.count(), Changes(hcps=True))
 
-    def done(result: int) -> None:
+    def done(result: Changed[int]) -> None:
         seen["callback"] = threading.current_thread()
-        seen["result"] = result
+        seen["result"] = result.value
 
     with qtbot.waitSignal(taskman.changed, timeout=5000) as changed:
-        Op(work).success(done).changing("hcps").run(taskman)
+        Op(work).success(done).run(taskman)
     assert seen["worker"] is not threading.main_thread()
     assert seen["callback"] is threading.main_thread()
     assert seen["result"] == 0
-    assert changed.args == [frozenset({"hcps"})]
+    assert changed.args == [Changes(hcps=True)]
+
+
+def test_the_changes_a_core_mutation_returns_are_announced_before_success(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    """Nobody names what changed: the core's result says it (here `plans.cancel`)."""
+    taskman = TaskManager(demo_workspace)
+    today = demo_workspace.clock.today()
+    hcp_id = demo_workspace.hcps.all()[0].id
+    plan = demo_workspace.plans.add(hcp_id, today)
+    announced: list[Changes] = []
+    taskman.changed.connect(announced.append)
+    order: list[str] = []
+    taskman.changed.connect(lambda _c: order.append("changed"))
+    with qtbot.waitSignal(taskman.changed, timeout=5000):
+        Op(lambda ws: ws.plans.cancel(plan.id)).success(lambda _r: order.append("success")).run(
+            taskman
+        )
+    qtbot.waitUntil(lambda: "success" in order, timeout=5000)
+    assert announced == [Changes(plans=True, outbox=True)]
+    assert order == ["changed", "success"]
+    # A read says nothing changed: no announcement.
+    Op(lambda ws: ws.plans.for_day(today)).success(lambda _r: order.append("read")).run(taskman)
+    qtbot.waitUntil(lambda: "read" in order, timeout=5000)
+    assert announced == [Changes(plans=True, outbox=True)]
+    taskman.shutdown()
     taskman.shutdown()
 
 

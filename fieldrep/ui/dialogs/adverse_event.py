@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.compliance.adverse_events import SEXES, remaining_text
+from fieldrep.domain.changes import Changed
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.services.adverse_events import AdverseEventReport, AdverseEventService
 from fieldrep.ui.errors import message_for, show_error
@@ -139,7 +140,8 @@ class AdverseEventDialog(QDialog):
         report = self.report()
         self.send_button.setEnabled(False)
 
-        def done(sent: AdverseEventReport) -> None:
+        def done(result: Changed[AdverseEventReport]) -> None:
+            sent = result.value
             self._report = sent
             emit(self.sent, sent)
             self.accept()
@@ -151,12 +153,12 @@ class AdverseEventDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        Op(lambda ws: ws.adverse_events.submit(report), parent=self).changing(
-            "adverse_events", "outbox"
-        ).success(done).failure(failed).run(self.taskman)
+        Op(lambda ws: ws.adverse_events.submit(report), parent=self).success(done).failure(
+            failed
+        ).run(self.taskman)
 
     def keep_draft(self) -> None:
         report = self.report()
-        Op(lambda ws: ws.adverse_events.save_draft(report), parent=self).changing(
-            "adverse_events"
-        ).success(lambda _r: self.accept()).run(self.taskman)
+        Op(lambda ws: ws.adverse_events.save_draft(report), parent=self).success(
+            lambda _r: self.accept()
+        ).run(self.taskman)

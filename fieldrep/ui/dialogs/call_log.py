@@ -44,10 +44,12 @@ from fieldrep.domain.calls import (
     FollowUp,
     submission_problems,
 )
+from fieldrep.domain.changes import Changed
 from fieldrep.domain.enums import Channel, Outcome, Sentiment
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
+from fieldrep.services.calls import CALLS_CHANGED
 from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
 from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
@@ -504,15 +506,15 @@ class CallLogDialog(QDialog):
             return
         draft, slot, reporter = self.draft(), self._slot, self.hcp.display_name
 
-        def work(ws: Any) -> tuple[CallNote, Any]:
+        def work(ws: Any) -> Changed[tuple[CallNote, Any]]:
             note = slot.save(ws, draft)
-            return note, _report_for(ws, note, reporter, again=True)
+            return Changed((note, _report_for(ws, note, reporter, again=True)), CALLS_CHANGED)
 
-        def saved(result: tuple[CallNote, Any]) -> None:
-            self.note = result[0]
-            self._show_ae_form(result[1])
+        def saved(result: Changed[tuple[CallNote, Any]]) -> None:
+            self.note = result.value[0]
+            self._show_ae_form(result.value[1])
 
-        Op(work, parent=self).changing("calls", "outbox").success(saved).run(self.taskman)
+        Op(work, parent=self).success(saved).run(self.taskman)
 
     def _open_ae_report(self, note: CallNote, *, again: bool) -> None:
         reporter = self.hcp.display_name
@@ -574,8 +576,8 @@ class CallLogDialog(QDialog):
         self._saves_in_flight += 1
         self.status.setText("Saving…")
 
-        def saved(note: CallNote) -> None:
-            self.note = note
+        def saved(result: Changed[CallNote]) -> None:
+            note = self.note = result.value
             self.error.setText("")
             self.status.setText(f"Draft saved {self.taskman.clock.local_now():%H:%M:%S}")
             emit(self.saved, note)
@@ -591,7 +593,7 @@ class CallLogDialog(QDialog):
         def done() -> None:
             self._saves_in_flight -= 1
 
-        Op(lambda ws: slot.save(ws, draft), parent=self).changing("calls", "outbox").success(
+        Op(lambda ws: Changed(slot.save(ws, draft), CALLS_CHANGED), parent=self).success(
             saved
         ).failure(failed).finally_(done).run(self.taskman)
 
@@ -604,8 +606,8 @@ class CallLogDialog(QDialog):
         self.submit_button.setEnabled(False)
         self.status.setText("Submitting…")
 
-        def done(note: CallNote) -> None:
-            self.note = note
+        def done(result: Changed[CallNote]) -> None:
+            note = self.note = result.value
             self.read_only = True
             emit(self.submitted, note)
             if self.checks.of_family(Family.ADVERSE_EVENT):
@@ -623,9 +625,9 @@ class CallLogDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        Op(lambda ws: slot.submit(ws, draft), parent=self).changing(
-            "calls", "outbox", "suggestions"
-        ).success(done).failure(failed).run(self.taskman)
+        Op(lambda ws: Changed(slot.submit(ws, draft), CALLS_CHANGED), parent=self).success(
+            done
+        ).failure(failed).run(self.taskman)
 
     # -- closing keeps the draft -----------------------------------------------------
     def reject(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.domain.calls import CallNote
+from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import Segment
@@ -42,6 +43,11 @@ from fieldrep.ui.widgets.segment_bar import SegmentBar
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(
+    calls=True, segments=True, feedback=True, plans=True, hcps=True, sync=True, day=True
+)
 
 
 @dataclass(frozen=True)
@@ -242,8 +248,8 @@ class HcpDetailPage(QWidget):
         self.hcp_id = hcp_id
         Op(lambda ws: load_detail(ws, hcp_id), parent=self).success(self._show).run(self.taskman)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if self.hcp_id and kinds & {"calls", "segments", "suggestions", "hcps", "sync", "day"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if self.hcp_id and changes.touches(RELOAD_ON):
             self.show_hcp(self.hcp_id)
 
     # Slots return None: PySide6 6.12 drops a reference to any other return value.

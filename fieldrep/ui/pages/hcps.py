@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.changes import Changes
 from fieldrep.services.hcp_search import NOTES, SIMILAR
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
@@ -43,6 +44,9 @@ SEARCH_DEBOUNCE_MS = 120
 SEARCH_LIMIT = 5000
 COLUMN_WIDTHS = (210, 170, 230, 120, 44, 100, 84)
 ALL = ""
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(hcps=True, calls=True, segments=True, sync=True, day=True)
 
 
 # What the list says after a name found other than by the HCP's own fields.
@@ -221,8 +225,8 @@ class HcpListPage(QWidget):
             self.data = data
             self.refilter()
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"hcps", "calls", "segments", "sync", "day"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(RELOAD_ON):
             self.reload()
 
     def _loaded(self, data: HcpListData) -> None:

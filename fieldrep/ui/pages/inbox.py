@@ -17,12 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.changes import NOTHING, Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, muted, title
 from fieldrep.workspace import Workspace
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(sync=True, outbox=True, calls=True)
 
 
 def load_inbox(ws: Workspace) -> list[InboxRow]:
@@ -64,12 +68,13 @@ def _subject(ws: Workspace, entry: Any) -> str:
         return ""
 
 
-def discard(ws: Workspace, row: InboxRow) -> None:
+def discard(ws: Workspace, row: InboxRow) -> Changes:
     """Let go of what the rep has read: a rejected change, or a conflict copy."""
     if row.seq is not None:
-        ws.discard_rejected(row.seq)
-    elif row.kind == "conflict" and row.note_id:
-        ws.calls.discard_draft(row.note_id)
+        return ws.discard_rejected(row.seq)
+    if row.kind == "conflict" and row.note_id:
+        return ws.calls.discard_draft(row.note_id)
+    return NOTHING
 
 
 class InboxPage(QWidget):
@@ -116,8 +121,8 @@ class InboxPage(QWidget):
         self.discard_button.clicked.connect(self._discard)
         taskman.changed.connect(self._on_changed)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"sync", "outbox", "calls"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(RELOAD_ON):
             self.reload()
 
     def reload(self) -> None:
@@ -165,9 +170,7 @@ class InboxPage(QWidget):
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Discard:
-                Op(lambda ws: discard(ws, row), parent=self).changing("outbox", "calls").run(
-                    self.taskman
-                )
+                Op(lambda ws: discard(ws, row), parent=self).run(self.taskman)
 
         box.finished.connect(answered)
         box.open()

@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.day_route import day_route
 from fieldrep.planning.route import Stop, order_route
 from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
 from fieldrep.planning.week import planning_week, shown_days, week_label, week_start
-from fieldrep.ui import features
+from fieldrep.services.plans import PLANS_CHANGED
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dnd import PLAN, SUGGESTION, DragPayload, insert_at
 from fieldrep.ui.models import PlanRow, has_route_order
@@ -38,6 +39,9 @@ from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import title
 from fieldrep.ui.widgets.day_map import DayMap, MapStop
 from fieldrep.workspace import Workspace
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(plans=True, sync=True, day=True)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def order_day(
     start: tuple[float, float] | None,
     ctx: Any = None,
     day_start: time = DEFAULT_DAY_START,
-) -> list[str]:
+) -> Changed[list[str]]:
     """Runs on the worker: store the shortest-drive order of the day's visits, re-timed
     from the day's earliest start so the times follow the route."""
     rows = plan_rows(ws, ws.plans.for_day(day))
@@ -75,7 +79,7 @@ def order_day(
         day_start=min(booked, default=day_start),
     )
     ws.plans.set_route(ordered, times)
-    return ordered
+    return Changed(ordered, PLANS_CHANGED)
 
 
 def drop_on_day(
@@ -83,13 +87,14 @@ def drop_on_day(
     day: date,
     payload: DragPayload,
     order: list[str] | None,
-    accept: Callable[[Workspace], Any] | None = None,
-) -> tuple[str, tuple[Any, ...]]:
+    accept: Callable[[Workspace], Changes] | None = None,
+) -> Changed[tuple[str, tuple[Any, ...]]]:
     """Runs on the worker: put the dragged visit (moved, or planned from an HCP or a
     suggestion) on `day`; `order` is the day's new route with the id `PLAN_HERE`
     standing for a visit planned by this drop. Returns the plan id and, for a moved
     visit, every plan of the two days as it was (for `plans.restore`: undo)."""
     before: tuple[Any, ...] = ()
+    changes = PLANS_CHANGED
     if payload.kind == PLAN:
         plan = ws.plans.get(payload.id)
         days = sorted({plan.planned_date, day})
@@ -104,10 +109,10 @@ def drop_on_day(
             payload.hcp_id, day, None, channel=channel, suggestion_id=suggestion_id
         ).id
         if accept is not None:
-            accept(ws)
+            changes |= accept(ws)
     if order is not None:
         ws.plans.set_route([plan_id if i == PLAN_HERE else i for i in order])
-    return plan_id, before
+    return Changed((plan_id, before), changes)
 
 
 PLAN_HERE = "<planned by this drop>"
@@ -223,8 +228,8 @@ class PlannerPage(QWidget):
         monday = self.monday
         Op(lambda ws: load_week(ws, monday), parent=self).success(self._show).run(self.taskman)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"plans", "sync", "day"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(RELOAD_ON):
             self.reload()
 
     def _show(self, data: WeekData) -> None:
@@ -315,7 +320,7 @@ class PlannerPage(QWidget):
         first = self.day_start() if self.day_start else DEFAULT_DAY_START
         Op(lambda ws, ctx: order_day(ws, day, start, ctx, first), parent=self).with_progress(
             "Ordering the route…"
-        ).changing("plans").run(self.taskman)
+        ).run(self.taskman)
 
     def drop_on_day(self, day: date, payload: DragPayload, row: int) -> None:
         """Something was dropped on `day` at `row` (-1: below the visits).
@@ -333,28 +338,26 @@ class PlannerPage(QWidget):
             order = insert_at(ids, moving, row)
         if same_day and order == ids and has_route_order(rows):
             return  # dropped where it was
-        accept: Callable[[Workspace], Any] | None = None
+        accept: Callable[[Workspace], Changes] | None = None
         shown = None
         if payload.kind == SUGGESTION and self.suggestion_for is not None:
             shown = self.suggestion_for(payload.id)
         if shown is not None:
 
-            def accept(ws: Workspace) -> None:
-                service = features.suggestions(ws)
-                if service is not None:
-                    service.accept(shown)
+            def accept(ws: Workspace) -> Changes:
+                return ws.suggestions.accept(shown).changes
 
         moved = self.rows_by_id().get(payload.id) if payload.kind == PLAN else None
         label = f"Visit with {moved.hcp_name} moved to {day:%a %d %b}" if moved else ""
 
-        def offer(result: tuple[str, tuple[Any, ...]]) -> None:
-            before = result[1]
+        def offer(result: Changed[tuple[str, tuple[Any, ...]]]) -> None:
+            before = result.value[1]
             if before and self.undo is not None:
-                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before), ("plans",)))
+                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before)))
 
-        Op(lambda ws: drop_on_day(ws, day, payload, order, accept), parent=self).changing(
-            "plans", "outbox", *(("suggestions",) if payload.kind == SUGGESTION else ())
-        ).success(offer).run(self.taskman)
+        Op(lambda ws: drop_on_day(ws, day, payload, order, accept), parent=self).success(offer).run(
+            self.taskman
+        )
 
     def rows_by_id(self) -> dict[str, PlanRow]:
         return {r.plan.id: r for c in self.columns for r in c.model.rows()}
@@ -365,15 +368,15 @@ class PlannerPage(QWidget):
         def offer(edit: Any) -> None:
             if self.undo is not None:
                 before = edit.before
-                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before), ("plans",)))
+                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before)))
 
         return offer
 
     def _reschedule(self, row: PlanRow, day: date, at: time | None) -> None:
         label = f"Visit with {row.hcp_name} moved to {day:%a %d %b}"
-        Op(lambda ws: ws.plans.reschedule(row.plan.id, day, at), parent=self).changing(
-            "plans", "outbox"
-        ).success(self._undoable(label)).run(self.taskman)
+        Op(lambda ws: ws.plans.reschedule(row.plan.id, day, at), parent=self).success(
+            self._undoable(label)
+        ).run(self.taskman)
 
     def shift_selected(self, days: int) -> None:
         row = self.selected()
@@ -407,9 +410,9 @@ class PlannerPage(QWidget):
         if row is None:
             return
         label = f"Visit with {row.hcp_name} on {row.plan.planned_date:%a %d %b} cancelled"
-        Op(lambda ws: ws.plans.cancel(row.plan.id), parent=self).changing(
-            "plans", "outbox"
-        ).success(self._undoable(label)).run(self.taskman)
+        Op(lambda ws: ws.plans.cancel(row.plan.id), parent=self).success(self._undoable(label)).run(
+            self.taskman
+        )
 
     def choose_export_file(self) -> None:
         default = str(Path.home() / f"fieldrep-week-{self.monday:%Y-%m-%d}.ics")

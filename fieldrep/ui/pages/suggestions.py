@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.changes import Changed, Changes
+from fieldrep.domain.plans import SuggestionFeedback
 from fieldrep.ui import features
 from fieldrep.ui.dialogs.suggestion_feedback import DismissDialog, SnoozeDialog
 from fieldrep.ui.models import SuggestionTableModel
@@ -28,6 +30,9 @@ from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
 
 DAILY_LIMIT = 40
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(feedback=True, calls=True, plans=True, sync=True, segments=True, day=True)
 
 
 def _service(ws: Any) -> Any:
@@ -137,8 +142,8 @@ class SuggestionsPage(QWidget):
 
         Op(load, parent=self).success(lambda r: self._show(r[0], waiting=r[1])).run(self.taskman)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"suggestions", "calls", "plans", "sync", "segments", "day"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(RELOAD_ON):
             self.reload()
 
     def _show(self, rows: list[Any] | None, *, waiting: bool = False) -> None:
@@ -197,20 +202,15 @@ class SuggestionsPage(QWidget):
         if getattr(s.channel, "value", s.channel) == "visit":
             emit(self.accepted, s)
             return
-        Op(lambda ws: _service(ws).accept(s), parent=self).changing(
-            "suggestions", "outbox"
-        ).success(lambda _r: emit(self.accepted, s)).run(self.taskman)
+        Op(lambda ws: _service(ws).accept(s), parent=self).success(
+            lambda _r: emit(self.accepted, s)
+        ).run(self.taskman)
 
     def _offer_undo(self, label: str) -> Any:
-        def offer(feedback: Any) -> None:
-            if self.undo is not None and feedback is not None:
-                self.undo.push(
-                    Undoable(
-                        label,
-                        lambda ws: _service(ws).undo(feedback),
-                        ("suggestions", "outbox"),
-                    )
-                )
+        def offer(result: Changed[SuggestionFeedback]) -> None:
+            feedback = result.value
+            if self.undo is not None:
+                self.undo.push(Undoable(label, lambda ws: _service(ws).undo(feedback)))
 
         return offer
 
@@ -222,9 +222,9 @@ class SuggestionsPage(QWidget):
 
         def dismissed() -> None:
             reason, comment = dialog.values()
-            Op(lambda ws: _service(ws).dismiss(s, reason, comment), parent=self).changing(
-                "suggestions", "outbox"
-            ).success(self._offer_undo(f"Suggestion for {s.hcp_name} dismissed")).run(self.taskman)
+            Op(lambda ws: _service(ws).dismiss(s, reason, comment), parent=self).success(
+                self._offer_undo(f"Suggestion for {s.hcp_name} dismissed")
+            ).run(self.taskman)
 
         dialog.accepted.connect(dismissed)
         dialog.open()
@@ -242,9 +242,7 @@ class SuggestionsPage(QWidget):
 
         def snoozed() -> None:
             until = dialog.value()
-            Op(lambda ws: _service(ws).snooze(s, until), parent=self).changing(
-                "suggestions", "outbox"
-            ).success(
+            Op(lambda ws: _service(ws).snooze(s, until), parent=self).success(
                 self._offer_undo(f"Suggestion for {s.hcp_name} snoozed to {until:%d %b}")
             ).run(self.taskman)
 

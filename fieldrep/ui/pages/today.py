@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.compliance.adverse_events import remaining_text
 from fieldrep.domain.calls import CallNote
+from fieldrep.domain.changes import Changes
 from fieldrep.domain.plans import VisitPlan
 from fieldrep.services.adverse_events import OpenReport
 from fieldrep.ui import features
@@ -37,6 +38,17 @@ from fieldrep.workspace import Workspace
 
 FOLLOW_UP_HORIZON_DAYS = 7
 TOP_SUGGESTIONS = 5
+
+# What this page shows: it reloads when an op changes any of it.
+RELOAD_ON = Changes(
+    plans=True,
+    calls=True,
+    feedback=True,
+    segments=True,
+    sync=True,
+    day=True,
+    adverse_events=True,
+)
 
 
 @dataclass(frozen=True)
@@ -208,8 +220,8 @@ class TodayPage(QWidget):
         day = self.taskman.clock.today()
         Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"plans", "calls", "suggestions", "segments", "sync", "day", "adverse_events"}:
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(RELOAD_ON):
             self.reload()
 
     def _show(self, data: TodayData) -> None:

@@ -28,7 +28,7 @@ def follow_up_item(text: str, note_id: str, index: int, hcp_id: str = "") -> QLi
 def tick_to_complete(
     widget: QListWidget, taskman: TaskManager, undo: Callable[[], UndoStack | None]
 ) -> None:
-    """Ticking an item marks its follow-up done (the lists reload on "calls")."""
+    """Ticking an item marks its follow-up done (the lists reload on `Changes.calls`)."""
     widget.setToolTip(HINT)
     # Long descriptions wrap in a narrow card instead of scrolling sideways.
     widget.setWordWrap(True)
@@ -46,15 +46,11 @@ def tick_to_complete(
             stack = undo()
             if stack is not None:
                 stack.push(
-                    Undoable(
-                        label,
-                        lambda ws: ws.calls.set_follow_up_done(note_id, index, False),
-                        ("calls", "outbox"),
-                    )
+                    Undoable(label, lambda ws: ws.calls.set_follow_up_done(note_id, index, False))
                 )
 
-        Op(lambda ws: ws.calls.set_follow_up_done(note_id, index), parent=widget).changing(
-            "calls", "outbox"
-        ).success(offer).run(taskman)
+        Op(lambda ws: ws.calls.set_follow_up_done(note_id, index), parent=widget).success(
+            offer
+        ).run(taskman)
 
     widget.itemChanged.connect(changed)
