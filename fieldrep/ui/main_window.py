@@ -53,6 +53,7 @@ from fieldrep.ui.shortcuts import SHORTCUTS
 from fieldrep.ui.signals import emit
 from fieldrep.ui.sync_controller import SyncController
 from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.ui.team.desk import TeamDesk
 from fieldrep.ui.undo import Toast, UndoStack
 from fieldrep.ui.widgets.lock_screen import LockScreen
 from fieldrep.ui.widgets.sync_status import SyncStatusWidget
@@ -233,6 +234,8 @@ class MainWindow(QMainWindow):
         self._restore()
         self._overdue_days: int | None = None
         self.check_device_policy()
+        # A manager gets the team view in place of the rep's screens and actions (issue 12).
+        self.team_desk = TeamDesk(self) if workspace.is_manager else None
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -374,18 +377,22 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Load the screens and begin syncing; call once the window is shown."""
-        self.hcps.reload()
-        self.today.reload()
-        self.planner.reload()
-        self.suggestions.reload()
-        self.inbox.reload()
+        if self.team_desk is not None:  # a manager: the team view, none of the rep's screens
+            self.team_desk.start()
+        else:
+            self.hcps.reload()
+            self.today.reload()
+            self.planner.reload()
+            self.suggestions.reload()
+            self.inbox.reload()
         # Long-lived start-up objects (Qt wrappers, modules, catalogues) move out of the
         # collector's sight, so a full collection during a sync stays short: it runs on
         # whichever thread triggers it, holding the GIL, and stalled the UI ~100 ms.
         gc.collect()
         gc.freeze()
         self.sync.start()
-        QTimer.singleShot(2000, self._estimate_segments_once)
+        if self.team_desk is None:
+            QTimer.singleShot(2000, self._estimate_segments_once)
 
     def _estimate_segments_once(self) -> None:
         """A workspace without stored segment mixes gets estimates in the background."""

@@ -36,6 +36,7 @@ from fieldrep.ui import features
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
+from fieldrep.ui.widgets.coaching_card import CoachingCard, on_hcp_calls
 from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
 from fieldrep.ui.widgets.flow_layout import FlowLayout
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
@@ -229,6 +230,10 @@ class HcpDetailPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QVBoxLayout()
         right.addWidget(self.follow_card)
+        # The manager's coaching on this HCP's calls, to acknowledge (issue 12).
+        self.coaching = CoachingCard(taskman, "Coaching on these calls")
+        self.coaching.open_note.connect(self.open_draft)
+        right.addWidget(self.coaching)
         right.addWidget(self.history_card, 1)
         body = QHBoxLayout()
         body.addWidget(scroll, 5)
@@ -246,6 +251,9 @@ class HcpDetailPage(QWidget):
 
     def show_hcp(self, hcp_id: str) -> None:
         self.hcp_id = hcp_id
+        if self.coaching.hcp_id != hcp_id:
+            self.coaching.hcp_id = hcp_id
+            self.coaching.set_loader(lambda ws: on_hcp_calls(ws, hcp_id))
         Op(lambda ws: load_detail(ws, hcp_id), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, changes: Changes) -> None:

@@ -32,6 +32,8 @@ from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel, ha
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
+from fieldrep.ui.widgets.attainment_line import AttainmentLine
+from fieldrep.ui.widgets.coaching_card import CoachingCard
 from fieldrep.ui.widgets.common import Card, EmptyState, title
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
 from fieldrep.workspace import Workspace
@@ -212,13 +214,23 @@ class TodayPage(QWidget):
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        # The rep's cycle-plan pace and the manager's coaching to acknowledge (issue 12).
+        self.attainment = AttainmentLine(taskman)
+        self.coaching = CoachingCard(
+            taskman, "Coaching from your manager", lambda ws: ws.coaching.to_acknowledge()
+        )
+        self.coaching.open_note.connect(self.open_draft)
+        layout.addWidget(self.attainment)
         layout.addWidget(self.ae_card)
+        layout.addWidget(self.coaching)
         layout.addLayout(grid, 1)
         taskman.changed.connect(self._on_changed)
 
     def reload(self) -> None:
         day = self.taskman.clock.today()
         Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
+        self.attainment.start()
+        self.coaching.start()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(RELOAD_ON):

@@ -1,0 +1,1 @@
+"""The manager's team view: dashboard, drill-down, coaching, export and print (issue 12)."""

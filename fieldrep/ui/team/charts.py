@@ -1,0 +1,196 @@
+"""The team view's charts (QtCharts), drawn from the core's report frames as they are.
+
+Each builder takes a `TeamReport` and returns a ready `QChart`; nothing here computes a
+figure the report does not already hold (per-week team totals are the sum of the
+report's per-rep weekly rows, the sum a stacked bar shows anyway).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QSizePolicy
+
+from fieldrep.reports.data import CHANNELS, SENTIMENTS
+
+CHANNEL_COLOURS = {"visit": "#2f6fb0", "remote": "#5aa7d6", "phone": "#8bc48a",
+                   "email": "#e0a43b", "event": "#b07cc6"}  # fmt: skip
+SENTIMENT_COLOURS = {"positive": "#2e8b57", "neutral": "#9aa5b1", "negative": "#c8453b"}
+MAX_WEEK_LABELS = 14  # more weeks than this: label every n-th week only
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont()
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setBackgroundRoundness(4)
+    return chart
+
+
+def _week_labels(weeks: list[str]) -> list[str]:
+    """ "W48" rather than "2026-W48"; on long periods every n-th label, the rest blank
+    (unique blanks, as a category axis needs distinct names)."""
+    step = max(1, -(-len(weeks) // MAX_WEEK_LABELS))
+    return [week.split("-")[-1] if i % step == 0 else " " * (i + 1) for i, week in enumerate(weeks)]
+
+
+def _axes(chart: QChart, series: Any, categories: list[str], horizontal: bool = False) -> None:
+    chart.addSeries(series)
+    cat = QBarCategoryAxis()
+    cat.append(categories)
+    value = QValueAxis()
+    value.setLabelFormat("%d")
+    if horizontal:
+        chart.addAxis(cat, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(value, Qt.AlignmentFlag.AlignBottom)
+    else:
+        chart.addAxis(cat, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(value, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(cat)
+    series.attachAxis(value)
+
+
+def weekly_team(report: Any) -> Any:
+    """The report's weekly rows summed over the reps shown, one row per week."""
+    weekly = report.weekly
+    if not len(weekly):
+        return weekly
+    numeric = [c for c in weekly.columns if c not in ("rep", "week", "week_start")]
+    return weekly.groupby(["week_start", "week"], sort=True)[numeric].sum().reset_index()
+
+
+def calls_by_channel(report: Any) -> QChart:
+    chart = _chart("Calls per week, by channel")
+    weeks = weekly_team(report)
+    series = QStackedBarSeries()
+    top = 0
+    for channel in CHANNELS:
+        values = [int(v) for v in weeks[channel]] if len(weeks) else []
+        if not any(values):
+            continue
+        bar = QBarSet(channel)
+        bar.setColor(QColor(CHANNEL_COLOURS[channel]))
+        bar.append(values)
+        series.append(bar)
+    if len(weeks):
+        top = int(weeks[list(CHANNELS)].sum(axis=1).max())
+    _axes(chart, series, _week_labels(list(weeks["week"])) if len(weeks) else [""])
+    _value_range(chart, top)
+    return chart
+
+
+def _value_range(chart: QChart, top: float, percent: bool = False) -> None:
+    for axis in chart.axes():
+        if isinstance(axis, QValueAxis):
+            axis.setRange(0, max(1.0, float(top)) * (1.0 if percent else 1.1))
+            if percent:
+                axis.setLabelFormat("%d %%")
+            else:
+                axis.setTickCount(5)
+
+
+def pace_by_rep(report: Any) -> QChart:
+    """Cycle done against time gone, per rep; without goals, top-tier coverage."""
+    summary = report.summary
+    has_goals = len(report.attainment) > 0
+    chart = _chart("Cycle plan: done vs time gone" if has_goals else "Top-tier coverage")
+    series = QHorizontalBarSeries()
+    reps = [str(r) for r in summary["rep"]] if len(summary) else [""]
+    if has_goals:
+        for name, column, colour in (
+            ("time gone", "time_gone", "#c5ccd4"),
+            ("done", "attainment", "#2f6fb0"),
+        ):
+            bar = QBarSet(name)
+            bar.setColor(QColor(colour))
+            bar.append([round(float(v) * 100, 1) for v in summary[column]])
+            series.append(bar)
+    else:
+        bar = QBarSet("A-tier HCPs reached")
+        bar.setColor(QColor("#2f6fb0"))
+        bar.append([round(float(v) * 100, 1) for v in summary["top_tier_coverage"]])
+        series.append(bar)
+    _axes(chart, series, reps, horizontal=True)
+    top = 100.0
+    if has_goals and len(summary):
+        top = max(100.0, float(summary["attainment"].max()) * 100)
+    _value_range(chart, top, percent=True)
+    return chart
+
+
+def dismiss_reasons(report: Any) -> QChart:
+    chart = _chart("Suggestions dismissed, by reason")
+    frame = report.dismiss_reasons
+    series = QBarSeries()
+    reasons: list[str] = []
+    top = 0
+    if len(frame):
+        totals = frame.groupby("reason")["dismissed"].sum().sort_values(ascending=False)
+        reasons = [str(r).replace("_", " ") for r in totals.index]
+        bar = QBarSet("dismissed")
+        bar.setColor(QColor("#e0a43b"))
+        bar.append([int(v) for v in totals])
+        series.append(bar)
+        top = int(totals.max())
+    chart.legend().hide()
+    _axes(chart, series, reasons or ["none dismissed"])
+    _value_range(chart, top)
+    return chart
+
+
+def sentiment_trend(report: Any) -> QChart:
+    chart = _chart("What reps heard: sentiment per week")
+    weeks = weekly_team(report)
+    labels = _week_labels(list(weeks["week"])) if len(weeks) else [""]
+    top = 0
+    lines = []
+    for sentiment in SENTIMENTS:
+        line = QLineSeries()
+        line.setName(sentiment)
+        line.setColor(QColor(SENTIMENT_COLOURS[sentiment]))
+        values = [int(v) for v in weeks[f"sentiment_{sentiment}"]] if len(weeks) else []
+        for x, v in enumerate(values):
+            line.append(x + 0.5, v)  # centred on its week's category
+        top = max([top, *values])
+        lines.append(line)
+    cat = QBarCategoryAxis()
+    cat.append(labels)
+    value = QValueAxis()
+    value.setLabelFormat("%d")
+    chart.addAxis(cat, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(value, Qt.AlignmentFlag.AlignLeft)
+    # A category axis puts category i at [i, i+1); a hidden value axis carries the lines.
+    x_axis = QValueAxis()
+    x_axis.setRange(0, max(1, len(labels)))
+    x_axis.setVisible(False)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    for line in lines:
+        chart.addSeries(line)
+        line.attachAxis(x_axis)
+        line.attachAxis(value)
+    _value_range(chart, top)
+    return chart
+
+
+def prepare_view(view: Any) -> None:
+    """A chart view as the dashboard wants it: antialiased, shrinks with the window."""
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumSize(220, 160)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

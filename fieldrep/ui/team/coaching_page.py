@@ -1,0 +1,134 @@
+"""The manager's Coaching page: every comment and field-visit record they sent, to whom,
+about what, and whether the rep has acknowledged it (as of the last sync)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldrep.domain.changes import Changes
+from fieldrep.services.coaching import FIELD_VISIT, CoachingComment
+from fieldrep.ui.models import Column, RowTableModel
+from fieldrep.ui.signals import emit
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import EmptyState, muted, title
+
+RELOAD_ON = Changes(coaching=True, sync=True)
+ALL_REPS = "All reps"
+
+
+@dataclass(frozen=True)
+class SentRow:
+    comment: CoachingComment
+    sent: str  # the manager's local date and time
+    acknowledged: str  # "Tue 24 Nov 09:12" or "not yet"
+
+    @property
+    def skills(self) -> str:
+        c = self.comment
+        if c.kind != FIELD_VISIT:
+            return ""
+        return ", ".join(f"{k} {v}" for k, v in c.skills.items())
+
+
+class SentTableModel(RowTableModel[SentRow]):
+    REP, SENT, ABOUT, TEXT, SKILLS, ACK = range(6)
+    COLUMNS = (
+        Column("Rep", lambda r: r.comment.rep_username),
+        Column("Sent", lambda r: r.sent),
+        Column("About", lambda r: r.comment.subject),
+        Column("Comment", lambda r: r.comment.text, tooltip=lambda r: r.comment.text),
+        Column("Skills (1-5)", lambda r: r.skills),
+        Column("Acknowledged", lambda r: r.acknowledged),
+    )
+
+
+class CoachingPage(QWidget):
+    open_rep = Signal(str)
+    loaded = Signal()
+
+    def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taskman = taskman
+        self.rows: list[SentRow] = []
+        self.heading = title("Coaching")
+        self.summary = muted()
+        self.rep_filter = QComboBox()
+        self.rep_filter.addItem(ALL_REPS)
+        self.rep_filter.currentIndexChanged.connect(lambda _i: self._fill())
+        self.model = SentTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SentTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(
+            lambda i: emit(self.open_rep, self.model.row_at(i.row()).comment.rep_username)
+        )
+        self.empty = EmptyState(
+            "Nothing sent yet. Open a rep on the Team page to comment on a call note or a "
+            "week, or to record a field-coaching visit."
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(QLabel("Rep"))
+        top.addWidget(self.rep_filter)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        taskman.changed.connect(self._on_changed)
+
+    def reload(self) -> None:
+        Op(lambda ws: ws.coaching.written(), parent=self).success(self._show).run(self.taskman)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if isinstance(changes, Changes) and changes.touches(RELOAD_ON):
+            self.reload()
+
+    def _when(self, instant: str | None) -> str:
+        if instant is None:
+            return "not yet"
+        return f"{self.taskman.clock.local(datetime.fromisoformat(instant)):%a %d %b %H:%M}"
+
+    def _show(self, comments: list[CoachingComment]) -> None:
+        self.rows = [SentRow(c, self._when(c.created_at), self._when(c.acknowledged_at))
+                     for c in comments]  # fmt: skip
+        reps = sorted({c.rep_username for c in comments})
+        chosen = self.rep_filter.currentText()
+        self.rep_filter.blockSignals(True)
+        self.rep_filter.clear()
+        self.rep_filter.addItems([ALL_REPS, *reps])
+        self.rep_filter.setCurrentText(chosen if chosen in reps else ALL_REPS)
+        self.rep_filter.blockSignals(False)
+        self._fill()
+        emit(self.loaded)
+
+    def _fill(self) -> None:
+        rep = self.rep_filter.currentText()
+        rows = [r for r in self.rows if rep in (ALL_REPS, r.comment.rep_username)]
+        self.model.set_rows(rows)
+        acknowledged = sum(1 for r in rows if r.comment.acknowledged)
+        self.summary.setText(
+            f"{len(rows)} sent · {acknowledged} acknowledged · {len(rows) - acknowledged} "
+            "waiting for the rep (as of the last sync)"
+        )
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
