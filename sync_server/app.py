@@ -14,7 +14,7 @@ from sync_server import db
 from sync_server.api import errors
 from sync_server.api.headers import SecurityHeaders
 from sync_server.api.limits import BodyLimit
-from sync_server.api.routes import auth, health, sync
+from sync_server.api.routes import auth, health, reports, sync
 from sync_server.config import Settings
 from sync_server.observability import RequestId
 
@@ -55,6 +55,7 @@ def create_app(
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(sync.router)
+    api.include_router(reports.router)
     app.include_router(api)
     app.include_router(health.probes)  # /health and /ready, where balancers look
     return app

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from sync_server import db
 from sync_server.cli_catalogues import add_commands as add_catalogue_commands
+from sync_server.cli_goals import add_commands as add_goal_commands
 from sync_server.cli_imports import ReportingHandler, add_commands
+from sync_server.cli_reports import add_commands as add_report_commands
 from sync_server.cli_safety import add_commands as add_safety_commands
 from sync_server.config import DATABASE_URL_ENV, LOG_FORMAT_ENV, Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
@@ -333,7 +335,7 @@ def _engine(database_url: str) -> Engine:
 # elsewhere; the others that change data are audited here, after they ran.
 SELF_AUDITED = {"revoke-device", "disable-user", "enable-user", "reset-password", "end-sessions"}
 READ_ONLY = {"init-db", "territories", "devices", "serve", "sessions", "audit", "catalogues",
-             "export-catalogue"}  # fmt: skip
+             "export-catalogue", "goals", "export-goals"}  # fmt: skip
 
 
 def _audit_command(args: argparse.Namespace, engine: Engine, code: int) -> None:
@@ -377,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("territories", cmd_territories, "list territories with their HCP count and reps")
     add_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add_catalogue_commands(lambda name, handler, text: add(name, _printing(handler), text))
+    add_goal_commands(lambda name, handler, text: add(name, _printing(handler), text))
+    add_report_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add_safety_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add("seed-demo", cmd_seed_demo, "load the demo territories, history and users")
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")

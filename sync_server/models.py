@@ -8,12 +8,13 @@ pushes and what another device pulls cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -272,3 +273,28 @@ class AdverseEventReport(Base):
     aware_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GoalCycle(Base):
+    """A cycle plan the admin loaded (`fieldrep-server load-goals`): its period, whom it
+    applies to and its goal lines, in `content` as `protocol.goals.GoalCycle` writes it."""
+
+    __tablename__ = "goal_cycles"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class GoalDocument(Base):
+    """The goals document last sent to one user (the cycles that apply to them or their
+    team, and the team's roster), so a handshake sends a new one only when it changed."""
+
+    __tablename__ = "goal_documents"
+    username: Mapped[str] = mapped_column(Id, ForeignKey("users.username"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -36,6 +36,7 @@ class Caller:
             [f"territory:{t}" for t in self.territories]
             + [f"user:{u}" for u in users]
             + [drafts_scope(self.username)]  # one's own drafts only, never a team's
+            + [goals_scope(self.username)]  # one's own goals document (a manager's: the team's)
             + [EVERYONE]  # the company's catalogues and rules
         )
 
@@ -70,6 +71,11 @@ def drafts_scope(username: str) -> str:
     (a draft is work in progress, and may still hold text the checks will make them
     remove before submitting)."""
     return f"drafts:{username}"
+
+
+def goals_scope(username: str) -> str:
+    """The cycle-plan goals document made for one user (`services/goals.py`)."""
+    return f"goals:{username}"
 
 
 def territory_scope(territory_id: str) -> str:

@@ -9,6 +9,8 @@ Suggestion feedback is append-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import Entity, Mutation, Op
@@ -25,6 +27,13 @@ from sync_server.services.wire import (
     VisitPlanData,
     validated,
 )
+
+
+def with_owner(data: dict[str, Any], owner: str) -> dict[str, Any]:
+    """A plan or a feedback record as the feed carries it: with whose it is (`owner`), so
+    a manager's device can tell the team's records apart (the server keeps it in a
+    column; devices ignore a field they have no column for)."""
+    return {**data, "owner": owner}
 
 
 def _require_rep(caller: Caller, what: str) -> None:
@@ -76,7 +85,7 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
         op = Op.UPDATE
     changelog.record(
         session, entity=Entity.VISIT_PLAN, entity_id=plan.id, op=op,
-        scope=user_scope(plan.owner), version=plan.version, data=plan.data,
+        scope=user_scope(plan.owner), version=plan.version, data=with_owner(plan.data, plan.owner),
     )  # fmt: skip
     return Outcome(plan.version)
 
@@ -104,7 +113,7 @@ def apply_feedback(session: Session, caller: Caller, mutation: Mutation) -> Outc
     session.flush()
     changelog.record(
         session, entity=Entity.SUGGESTION_FEEDBACK, entity_id=mutation.entity_id, op=Op.CREATE,
-        scope=user_scope(caller.username), version=1, data=data,
+        scope=user_scope(caller.username), version=1, data=with_owner(data, caller.username),
     )  # fmt: skip
     return Outcome(1)
 

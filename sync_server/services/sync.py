@@ -37,7 +37,15 @@ from fieldrep.sync.protocol import (
 )
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
-from sync_server.services import adverse_events, audit, call_notes, changelog, hcps, personal
+from sync_server.services import (
+    adverse_events,
+    audit,
+    call_notes,
+    changelog,
+    goals,
+    hcps,
+    personal,
+)
 from sync_server.services.callers import MANAGER, Caller, utcnow
 from sync_server.services.outcome import Outcome
 from sync_server.services.safe_text import bounded, printable, unstorable
@@ -109,6 +117,7 @@ def handshake(session: Session, *, caller: Caller, request: Handshake) -> Handsh
     device.client_version = request.client_version[:50]
     device.sync_started_at = now
     device.last_seen_at = now
+    goals.publish_for(session, caller)  # the pull that follows carries it, if it changed
     session.commit()
     return HandshakeResult(
         protocol_version=PROTOCOL_VERSION,

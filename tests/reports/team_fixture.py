@@ -53,7 +53,8 @@ SEGMENTS = {"H1": "evidence_seeker"}  # the rep's confirmed mix for H1
 def _call(
     call_id: str, author: str, hcp: str, channel: str, started: str, *,
     sentiment: str | None = None, outcome: str | None = "neutral",
-    products: tuple[str, ...] = (), status: str = "submitted", conflict_of: str | None = None,
+    products: tuple[str, ...] = ("BRONZIX",), status: str = "submitted",
+    conflict_of: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "id": call_id, "hcp_id": hcp, "author": author, "channel": channel,
@@ -72,8 +73,8 @@ CALLS = [
     _call("c4", ALVAREZ, "H1", "visit", "2026-11-24T09:00:00-05:00", sentiment="positive",
           outcome="positive"),
     _call("c5", ALVAREZ, "H1", "visit", "2026-11-25T08:00:00-05:00"),
-    _call("c6", ALVAREZ, "H1", "email", "2026-11-19T14:00:00-05:00", outcome=None),
-    _call("c7", ALVAREZ, "H1", "email", "2026-11-20T14:00:00-05:00", outcome=None),
+    _call("c6", ALVAREZ, "H1", "email", "2026-11-19T14:00:00-05:00"),
+    _call("c7", ALVAREZ, "H1", "email", "2026-11-20T14:00:00-05:00", outcome="not_reached"),
     _call("c8", ALVAREZ, "H3", "phone", "2026-11-18T16:00:00-05:00", sentiment="negative",
           outcome="negative"),
     # Sunday 22 November, 23:30 in New York: already Monday in UTC, still week 47.

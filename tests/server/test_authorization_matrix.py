@@ -105,6 +105,16 @@ def _pull_check(caller: Caller, answer: httpx.Response) -> None:
     assert (SUBJECT_NOTE in ids) == may_read, (caller, ids)
 
 
+def _team_report(http: httpx.Client, caller: Caller) -> httpx.Response:
+    params = {"from": "2026-11-16", "to": "2026-11-25", "manager": "manager1"}
+    return http.get("/api/v1/reports/team", params=params, headers=caller.headers())
+
+
+def _team_report_check(caller: Caller, answer: httpx.Response) -> None:
+    # manager1's team only: never manager2's rep3, whoever asks.
+    assert answer.json()["reps"] == ["rep1", "rep2"], (caller, answer.json()["reps"])
+
+
 def _logout(http: httpx.Client, caller: Caller) -> httpx.Response:
     return http.post("/api/v1/auth/logout", headers=caller.headers())
 
@@ -149,6 +159,12 @@ MATRIX: dict[tuple[str, str], Route] = {
     # Pull names no device: another rep or manager gets their own scope, never the
     # subject's note (checked), so 200 is right for them.
     ("GET", "/api/v1/sync/pull"): Route(_pull, _authenticated(200), _pull_check),
+    # A manager's own team, an admin's choice of team; reps and other managers: 403.
+    ("GET", "/api/v1/reports/team"): Route(
+        _team_report,
+        _authenticated(403, manager=200, admin=200),
+        _team_report_check,
+    ),
 }
 
 

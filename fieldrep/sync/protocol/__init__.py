@@ -387,6 +387,10 @@ CATALOGUE_ITEMS: dict[CatalogueKind, type[_Model]] = {
 }
 
 
+# A user's cycle-plan goals travel as a catalogue change with this id, scoped to the
+# user (`protocol.goals`); not a CatalogueKind, since no file of the company loads it.
+GOALS_DOCUMENT = "goals"
+
 # The protocol version that introduced a catalogue kind (kinds not listed: version 2).
 CATALOGUE_KIND_SINCE: dict[CatalogueKind, int] = {CatalogueKind.COMPLIANCE_RULES: 3}
 
@@ -394,6 +398,8 @@ CATALOGUE_KIND_SINCE: dict[CatalogueKind, int] = {CatalogueKind.COMPLIANCE_RULES
 def catalogue_kind_known(kind: str, protocol_version: int | None) -> bool:
     """Whether a device speaking `protocol_version` can read a catalogue of `kind`
     (None: a device that has not said, taken as current)."""
+    if kind == GOALS_DOCUMENT:
+        return True  # devices that predate goals skip a kind they do not know
     if kind not in CatalogueKind._value2member_map_:
         return False
     since = CATALOGUE_KIND_SINCE.get(CatalogueKind(kind), MIN_PROTOCOL_VERSION)
