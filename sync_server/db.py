@@ -21,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server import fastjson
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -65,12 +67,14 @@ def make_engine(
         return create_engine(
             url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
             pool_timeout=timeout, hide_parameters=True, connect_args=connect_args,
+            json_deserializer=fastjson.loads,
         )  # fmt: skip
     if url.database and url.database != ":memory:":
         _private_file(Path(url.database))
     engine = create_engine(
-        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
-    )
+        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True,
+        json_deserializer=fastjson.loads,
+    )  # fmt: skip
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

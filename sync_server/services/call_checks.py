@@ -14,7 +14,6 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldrep.compliance.call_record import record_problems
@@ -22,7 +21,8 @@ from fieldrep.compliance.checker import NoteChecker
 from fieldrep.compliance.findings import Finding, blocking_reason
 from fieldrep.sync.protocol import CatalogueKind, ComplianceRules, ProductItem
 from sync_server.errors import Rejected
-from sync_server.models import CatalogueDocument, HcpAssignment
+from sync_server.models import CatalogueDocument
+from sync_server.services import prefetch
 from sync_server.services.callers import Caller, utcnow
 
 _lock = threading.Lock()
@@ -36,8 +36,8 @@ def _aware(value: datetime) -> datetime:
 def note_checker(session: Session) -> NoteChecker:
     """The checker for the compliance rules and products loaded now (compiled once per
     pair of versions, shared by every request)."""
-    rules_doc = session.get(CatalogueDocument, CatalogueKind.COMPLIANCE_RULES.value)
-    products_doc = session.get(CatalogueDocument, CatalogueKind.PRODUCTS.value)
+    rules_doc = prefetch.lookup(session, CatalogueDocument, CatalogueKind.COMPLIANCE_RULES.value)
+    products_doc = prefetch.lookup(session, CatalogueDocument, CatalogueKind.PRODUCTS.value)
     key = (rules_doc.version if rules_doc else 0, products_doc.version if products_doc else 0)
     with _lock:
         checker = _cache.get(key)
@@ -57,11 +57,7 @@ def in_territory_since(session: Session, caller: Caller, hcp_id: str) -> datetim
     """When the HCP came into one of the caller's territories, when it came from another
     territory (a realignment). None when it has only ever been in the caller's: the HCP
     then predates its first load into Fieldrep, and calls before the load are real."""
-    rows = session.execute(
-        select(HcpAssignment.territory_id, HcpAssignment.assigned_at).where(
-            HcpAssignment.hcp_id == hcp_id
-        )
-    ).all()
+    rows = prefetch.assignments(session, hcp_id)
     mine = [_aware(at) for territory, at in rows if territory in caller.territories]
     others = [_aware(at) for territory, at in rows if territory not in caller.territories]
     if not mine or not others or min(others) >= min(mine):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote
-from sync_server.services import call_checks, changelog
+from sync_server.services import call_checks, changelog, prefetch
 from sync_server.services.callers import REP, Caller, drafts_scope, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
@@ -60,14 +60,14 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     if fields["author"] != caller.username:
         raise Rejected("You can only log calls under your own name.")
     data = validated(CallNoteData, fields, "call note")
-    existing = session.get(CallNote, mutation.entity_id)
+    existing = prefetch.lookup(session, CallNote, mutation.entity_id)
     if existing is not None:
         if existing.author == caller.username and existing.data == data:
             return Outcome(existing.version)  # the same note arriving from a second device
         # The same words whoever holds the id: a create tells nothing of other reps' notes.
         raise _id_taken(mutation.entity_id)
     if data["conflict_of"] is not None:
-        original = session.get(CallNote, data["conflict_of"])
+        original = prefetch.lookup(session, CallNote, data["conflict_of"])
         if original is None or original.author != caller.username:
             raise _not_found(data["conflict_of"])
     accessible_hcp(session, caller, data["hcp_id"])
@@ -85,8 +85,7 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         data=data,
         updated_at=utcnow(),
     )
-    session.add(note)
-    session.flush()
+    prefetch.added(session, note, note.id)  # inserted with the rest of the push
     _log(session, note, Op.CREATE)
     return Outcome(note.version)
 
@@ -117,8 +116,7 @@ def _conflict_copy(
         data=validated(CallNoteData, data, "call note"),
         updated_at=utcnow(),
     )
-    session.add(copy)
-    session.flush()
+    prefetch.added(session, copy, copy_id)
     _log(session, copy, Op.CREATE)
     return copy_id
 
@@ -139,7 +137,7 @@ def _only_follow_ups_ticked(data: dict[str, Any], changed: dict[str, Any]) -> bo
 
 
 def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
-    note = session.get(CallNote, mutation.entity_id)
+    note = prefetch.lookup(session, CallNote, mutation.entity_id)
     if note is None or note.author != caller.username:
         raise _not_found(mutation.entity_id)
     fixed = SERVER_OWNED & set(mutation.fields)
@@ -163,15 +161,19 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         and note.field_devices.get(k) != caller.device_id
     }
     merged = {k: v for k, v in changed.items() if k not in conflicts}
-    copy_id = None
-    if conflicts:
-        copy_id = _conflict_copy(session, caller, mutation, note, {**merged, **conflicts})
+    # Every check before any write: a push applies its batch without a savepoint per
+    # mutation, so a rejection must leave nothing behind.
+    data = None
     if merged:
         if "hcp_id" in merged:
             accessible_hcp(session, caller, str(merged["hcp_id"]))
         data = validated(CallNoteData, {**note.data, **merged}, "call note")
         if data["status"] == SUBMITTED and note.status != SUBMITTED:
             call_checks.check_submission(session, caller, data)
+    copy_id = None
+    if conflicts:
+        copy_id = _conflict_copy(session, caller, mutation, note, {**merged, **conflicts})
+    if data is not None:
         version = note.version + 1
         note.data = data
         note.version = version
@@ -180,7 +182,6 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         note.field_versions = {**note.field_versions, **dict.fromkeys(merged, version)}
         note.field_devices = {**note.field_devices, **dict.fromkeys(merged, caller.device_id)}
         note.updated_at = utcnow()
-        session.flush()
         _log(session, note)
     if not conflicts:
         return Outcome(note.version)
@@ -196,14 +197,14 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
 
 
 def _delete(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
-    note = session.get(CallNote, mutation.entity_id)
+    note = prefetch.lookup(session, CallNote, mutation.entity_id)
     if note is None or note.author != caller.username:
         raise _not_found(mutation.entity_id)
     if note.status == SUBMITTED:
         raise Rejected("A submitted call note is part of the record and cannot be deleted.")
     note.version += 1
     _log(session, note, Op.DELETE)
-    session.delete(note)
+    prefetch.removed(session, note, note.id)
     return Outcome(note.version)
 
 

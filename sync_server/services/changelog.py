@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from fieldrep.sync.protocol import Change, Entity, Op, PullResponse
+from sync_server import fastjson
 from sync_server.models import ChangeLogEntry, ServerMeta
 from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import utcnow
@@ -124,14 +125,52 @@ class IssuedCursor:
         return self.pruned_through == pruned and since in {self.cursor, self.since}
 
 
-def pull_page(
+@dataclass(slots=True)
+class Page:
+    """A pull page as plain data, shaped exactly like `PullResponse` (each change a dict
+    with `Change`'s fields), so it can be sent with one `fastjson.dumps`."""
+
+    changes: list[dict[str, Any]]
+    cursor: int
+    has_more: bool
+    reset_required: bool = False
+    head_seq: int | None = None
+
+    def response(self) -> PullResponse:
+        """The same page as protocol models."""
+        changes = [
+            Change.model_construct(
+                seq=c["seq"],
+                entity=Entity(c["entity"]),
+                entity_id=c["entity_id"],
+                op=Op(c["op"]),
+                version=c["version"],
+                data=c["data"],
+            )  # fmt: skip
+            for c in self.changes
+        ]
+        return PullResponse(
+            changes=changes, cursor=self.cursor, has_more=self.has_more,
+            reset_required=self.reset_required, head_seq=self.head_seq,
+        )  # fmt: skip
+
+    def as_json(self) -> bytes:
+        return fastjson.dumps(
+            {
+                "changes": self.changes, "cursor": self.cursor, "has_more": self.has_more,
+                "reset_required": self.reset_required, "head_seq": self.head_seq,
+            }
+        )  # fmt: skip
+
+
+def read_page(
     session: Session,
     *,
     scopes: list[str] | None,
     since: int,
     limit: int,
     issued: IssuedCursor | None = None,
-) -> PullResponse:
+) -> Page:
     """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order.
 
     A cursor below `pruned_through` is stale (its device may hold records whose
@@ -145,7 +184,7 @@ def pull_page(
     resumed = issued is not None and issued.allows(since, pruned)
     if since > high or (0 < since < pruned and not resumed):
         # The cursor is older than tombstone retention, or from another database.
-        return PullResponse(changes=[], cursor=0, has_more=True, reset_required=True)
+        return Page(changes=[], cursor=0, has_more=True, reset_required=True)
     query = select(
         table.c.seq, table.c.entity, table.c.entity_id, table.c.op, table.c.version, table.c.data
     ).where(table.c.seq > since, table.c.seq <= high)
@@ -154,21 +193,24 @@ def pull_page(
     rows = session.execute(query.order_by(table.c.seq).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    changes = [
-        Change.model_construct(
-            seq=r.seq,
-            entity=Entity(r.entity),
-            entity_id=r.entity_id,
-            op=Op(r.op),
-            version=r.version,
-            data=r.data,
-        )  # fmt: skip
-        for r in rows
-    ]
+    fields = ("seq", "entity", "entity_id", "op", "version", "data")
+    changes = [dict(zip(fields, row, strict=True)) for row in rows]
     cursor = rows[-1].seq if has_more else high
-    return PullResponse(
+    return Page(
         changes=changes, cursor=cursor, has_more=has_more, head_seq=_head(session, scopes, high)
     )
+
+
+def pull_page(
+    session: Session,
+    *,
+    scopes: list[str] | None,
+    since: int,
+    limit: int,
+    issued: IssuedCursor | None = None,
+) -> PullResponse:
+    """`read_page` as protocol models (admin tools and tests)."""
+    return read_page(session, scopes=scopes, since=since, limit=limit, issued=issued).response()
 
 
 def _head(session: Session, scopes: list[str] | None, high: int) -> int:

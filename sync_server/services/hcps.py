@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fieldrep.sync.protocol import Entity, Op
 from sync_server.errors import Invalid, Rejected
 from sync_server.models import Hcp, HcpAssignment, JsonType
-from sync_server.services import changelog
+from sync_server.services import changelog, prefetch
 from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import REP, Caller, territory_scope, utcnow
 from sync_server.services.changelog import LogRow
@@ -217,17 +217,12 @@ def accessible_hcp(
     Notes about an HCP that has since left the territory are still accepted, so a rep
     who wrote them offline loses nothing; `current_only` is for changes to the HCP itself.
     """
-    hcp = session.get(Hcp, hcp_id)
+    hcp = prefetch.lookup(session, Hcp, hcp_id)
     if hcp is not None and hcp.territory_id in caller.territories:
         return hcp
     if hcp is not None and not current_only and caller.territories:
-        former = session.scalars(
-            select(HcpAssignment.territory_id).where(
-                HcpAssignment.hcp_id == hcp_id,
-                HcpAssignment.territory_id.in_(sorted(caller.territories)),
-            )
-        ).first()
-        if former is not None:
+        history = prefetch.assignments(session, hcp_id)
+        if any(territory in caller.territories for territory, _ in history):
             return hcp
     raise Rejected(f"HCP '{hcp_id}' is not in your territory.")
 

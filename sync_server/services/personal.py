@@ -9,14 +9,12 @@ Suggestion feedback is append-only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote, CoachingComment, SegmentMix, SuggestionFeedback, VisitPlan
-from sync_server.services import changelog
+from sync_server.services import changelog, prefetch
 from sync_server.services.callers import MANAGER, REP, Caller, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
@@ -29,13 +27,6 @@ from sync_server.services.wire import (
 )
 
 
-def with_owner(data: dict[str, Any], owner: str) -> dict[str, Any]:
-    """A plan or a feedback record as the feed carries it: with whose it is (`owner`), so
-    a manager's device can tell the team's records apart (the server keeps it in a
-    column; devices ignore a field they have no column for)."""
-    return {**data, "owner": owner}
-
-
 def _require_rep(caller: Caller, what: str) -> None:
     if caller.role != REP:
         raise Rejected(f"Only reps record {what}.")
@@ -43,7 +34,7 @@ def _require_rep(caller: Caller, what: str) -> None:
 
 def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     _require_rep(caller, "visit plans")
-    plan = session.get(VisitPlan, mutation.entity_id)
+    plan = prefetch.lookup(session, VisitPlan, mutation.entity_id)
     if mutation.op == Op.CREATE:
         data = validated(VisitPlanData, mutation.fields, "visit plan")
         if plan is not None:
@@ -57,8 +48,7 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
             id=mutation.entity_id, owner=caller.username, hcp_id=data["hcp_id"], version=1,
             data=data, updated_at=utcnow(),
         )  # fmt: skip
-        session.add(plan)
-        session.flush()
+        prefetch.added(session, plan, plan.id)
         op = Op.CREATE
     else:
         if plan is None or plan.owner != caller.username:
@@ -71,7 +61,7 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
                 session, entity=Entity.VISIT_PLAN, entity_id=plan.id, op=Op.DELETE,
                 scope=user_scope(plan.owner), version=plan.version, data=None,
             )  # fmt: skip
-            session.delete(plan)
+            prefetch.removed(session, plan, plan.id)
             return Outcome(plan.version)
         data = validated(VisitPlanData, {**plan.data, **mutation.fields}, "visit plan")
         if data == plan.data:
@@ -85,7 +75,7 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
         op = Op.UPDATE
     changelog.record(
         session, entity=Entity.VISIT_PLAN, entity_id=plan.id, op=op,
-        scope=user_scope(plan.owner), version=plan.version, data=with_owner(plan.data, plan.owner),
+        scope=user_scope(plan.owner), version=plan.version, data=plan.data,
     )  # fmt: skip
     return Outcome(plan.version)
 
@@ -95,25 +85,26 @@ def apply_feedback(session: Session, caller: Caller, mutation: Mutation) -> Outc
     if mutation.op != Op.CREATE:
         raise Rejected("Suggestion feedback is append-only: record a new decision instead.")
     data = validated(SuggestionFeedbackData, mutation.fields, "suggestion feedback")
-    existing = session.get(SuggestionFeedback, mutation.entity_id)
+    existing = prefetch.lookup(session, SuggestionFeedback, mutation.entity_id)
     if existing is not None:
         if existing.owner == caller.username and existing.data == data:
             return Outcome(1)
         raise Rejected(f"Feedback '{mutation.entity_id}' cannot be created: the id is in use.")
     accessible_hcp(session, caller, data["hcp_id"])
-    session.add(
+    prefetch.added(
+        session,
         SuggestionFeedback(
             id=mutation.entity_id,
             owner=caller.username,
             hcp_id=data["hcp_id"],
             data=data,
             created_at=utcnow(),
-        )  # fmt: skip
-    )
-    session.flush()
+        ),
+        mutation.entity_id,
+    )  # fmt: skip
     changelog.record(
         session, entity=Entity.SUGGESTION_FEEDBACK, entity_id=mutation.entity_id, op=Op.CREATE,
-        scope=user_scope(caller.username), version=1, data=with_owner(data, caller.username),
+        scope=user_scope(caller.username), version=1, data=data,
     )  # fmt: skip
     return Outcome(1)
 
@@ -122,7 +113,7 @@ def apply_segment_mix(session: Session, caller: Caller, mutation: Mutation) -> O
     """A rep's correction of one HCP's mix; the entity id is the HCP id."""
     _require_rep(caller, "segment corrections")
     hcp_id = mutation.entity_id
-    mix = session.get(SegmentMix, (hcp_id, caller.username))
+    mix = prefetch.lookup(session, SegmentMix, (hcp_id, caller.username))
     if mutation.op == Op.DELETE:
         if mix is None:
             return Outcome(None)
@@ -131,7 +122,7 @@ def apply_segment_mix(session: Session, caller: Caller, mutation: Mutation) -> O
             session, entity=Entity.SEGMENT_MIX, entity_id=hcp_id, op=Op.DELETE,
             scope=user_scope(caller.username), version=mix.version, data=None,
         )  # fmt: skip
-        session.delete(mix)
+        prefetch.removed(session, mix, (hcp_id, caller.username))
         return Outcome(mix.version)
     data = validated(SegmentMixData, {**mutation.fields, "hcp_id": hcp_id}, "segment mix")
     if sum(data["weights"].values()) <= 0:
@@ -141,7 +132,7 @@ def apply_segment_mix(session: Session, caller: Caller, mutation: Mutation) -> O
         mix = SegmentMix(
             hcp_id=hcp_id, owner=caller.username, version=1, data=data, updated_at=utcnow()
         )
-        session.add(mix)
+        prefetch.added(session, mix, (hcp_id, caller.username))
         op = Op.CREATE
     else:
         if mix.data == data:
@@ -150,7 +141,6 @@ def apply_segment_mix(session: Session, caller: Caller, mutation: Mutation) -> O
         mix.version += 1
         mix.updated_at = utcnow()
         op = Op.UPDATE
-    session.flush()
     changelog.record(
         session, entity=Entity.SEGMENT_MIX, entity_id=hcp_id, op=op,
         scope=user_scope(caller.username), version=mix.version, data=data,

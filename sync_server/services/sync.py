@@ -29,7 +29,6 @@ from fieldrep.sync.protocol import (
     Mutation,
     MutationResult,
     MutationStatus,
-    PullResponse,
     PushRequest,
     PushResponse,
     catalogue_data_for,
@@ -42,9 +41,9 @@ from sync_server.services import (
     audit,
     call_notes,
     changelog,
-    goals,
     hcps,
     personal,
+    prefetch,
 )
 from sync_server.services.callers import MANAGER, Caller, utcnow
 from sync_server.services.outcome import Outcome
@@ -117,7 +116,6 @@ def handshake(session: Session, *, caller: Caller, request: Handshake) -> Handsh
     device.client_version = request.client_version[:50]
     device.sync_started_at = now
     device.last_seen_at = now
-    goals.publish_for(session, caller)  # the pull that follows carries it, if it changed
     session.commit()
     return HandshakeResult(
         protocol_version=PROTOCOL_VERSION,
@@ -184,24 +182,41 @@ UNSTORABLE = (
 )
 
 
-def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> MutationResult:
+class _NotClean(Exception):
+    """A rejected mutation left something in the session: redo the batch with savepoints."""
+
+
+def _apply_one(
+    session: Session, caller: Caller, mutation: Mutation, *, savepoint: bool
+) -> MutationResult:
+    """Apply one mutation. With `savepoint`, a database refusal rolls back this mutation
+    alone; without (the fast path), the appliers check everything before they write, so
+    a rejection has nothing to undo, and a database refusal aborts the fast path."""
     if unstorable(mutation.entity_id) or unstorable(mutation.fields):
         return MutationResult(
             mutation_seq=mutation.mutation_seq, status=MutationStatus.REJECTED, reason=UNSTORABLE
         )
     buffer: list[changelog.LogRow] = session.info[changelog.BUFFER_KEY]
     mark = len(buffer)
+    pending = (len(session.new), len(session.deleted))
     try:
-        with session.begin_nested():
+        if savepoint:
+            with session.begin_nested():
+                outcome = APPLIERS[mutation.entity](session, caller, mutation)
+        else:
             outcome = APPLIERS[mutation.entity](session, caller, mutation)
     except Rejected as rejected:
-        del buffer[mark:]  # the savepoint rolled back; so do its change-log rows
+        del buffer[mark:]  # the savepoint rolled back (or nothing was written); so do its rows
+        if not savepoint and (len(session.new), len(session.deleted)) != pending:
+            raise _NotClean from None
         return MutationResult(
             mutation_seq=mutation.mutation_seq,
             status=MutationStatus.REJECTED,
             reason=bounded(rejected.reason),
         )
     except (IntegrityError, DataError) as refused:
+        if not savepoint:
+            raise
         del buffer[mark:]
         # A value the database refuses (e.g. a reference to a user that does not exist).
         # Never log the exception itself: its text carries the statement's parameters,
@@ -223,40 +238,76 @@ def _apply_one(session: Session, caller: Caller, mutation: Mutation) -> Mutation
     )
 
 
+def _apply_new(
+    session: Session, caller: Caller, mutations: list[Mutation]
+) -> dict[int, MutationResult]:
+    """Apply the batch's new mutations, in order; results by mutation seq.
+
+    Fast path: what the batch looks at is read up front (`prefetch`, a query per kind of
+    record), the mutations run without savepoints, and their rows are inserted together
+    at the end (one flush, one change-log write). Only if the database refuses something
+    (a constraint no check foresaw) is the whole batch rolled back to its savepoint and
+    applied again one savepoint per mutation, so the refusal rejects that mutation alone.
+    """
+    try:
+        with session.begin_nested():
+            changelog.start_buffer(session)
+            prefetch.load(session, caller.username, mutations)
+            results = {
+                m.mutation_seq: _apply_one(session, caller, m, savepoint=False) for m in mutations
+            }
+            session.flush()
+            return results
+    except (IntegrityError, DataError, _NotClean):
+        pass
+    finally:
+        prefetch.done(session)
+    changelog.start_buffer(session)
+    return {m.mutation_seq: _apply_one(session, caller, m, savepoint=True) for m in mutations}
+
+
 def push(session: Session, *, caller: Caller, request: PushRequest) -> PushResponse:
     """Apply a batch in order; one transaction for effects, ledger and device counters."""
     changelog.lock_change_log(session)  # before any row lock: one lock order for all writers
     device = _device(session, caller, request.device_id, lock=True)
     now = utcnow()
     last = device.last_applied_seq
-    results: list[MutationResult] = []
-    outcomes: list[dict[str, object]] = []
     priors = _prior_outcomes(
         session, device.id, [m.mutation_seq for m in request.mutations if m.mutation_seq <= last]
     )
-    changelog.start_buffer(session)
-    applied_now: set[int] = set()
-    for mutation in request.mutations:
-        if mutation.mutation_seq in applied_now:  # the same seq twice in one batch
-            results.append(_seq_reused(mutation))
-            device.mutations_rejected += 1
-            continue
-        if mutation.mutation_seq <= last and mutation.mutation_seq in priors:
-            prior = priors[mutation.mutation_seq]
-            if prior.mutation_id != _storable_id(mutation.mutation_id):
-                # Not a replay: a restored or copied data folder numbering anew. Answering
-                # `duplicate` would make the client drop a change the server never had.
-                results.append(_seq_reused(mutation))
+    # Sort the batch first: replays and reused numbers are answered from the ledger; the
+    # rest is new, including a seq below the last applied one that the server never saw
+    # (sent out of order): no outcome is on record for it, so it is applied like any other.
+    answered: dict[int, MutationResult] = {}  # by position in the batch
+    new: list[Mutation] = []
+    seen: set[int] = set()
+    for position, mutation in enumerate(request.mutations):
+        prior = priors.get(mutation.mutation_seq) if mutation.mutation_seq <= last else None
+        if mutation.mutation_seq in seen:  # the same seq twice in one batch
+            answered[position] = _seq_reused(mutation)
+        elif prior is not None and prior.mutation_id != _storable_id(mutation.mutation_id):
+            # Not a replay: a restored or copied data folder numbering anew. Answering
+            # `duplicate` would make the client drop a change the server never had.
+            answered[position] = _seq_reused(mutation)
+        elif prior is not None:
+            answered[position] = _replayed(prior, mutation)
+        else:
+            new.append(mutation)
+            seen.add(mutation.mutation_seq)
+    applied = _apply_new(session, caller, new) if new else {}
+    results: list[MutationResult] = []
+    outcomes: list[dict[str, object]] = []
+    for position, mutation in enumerate(request.mutations):
+        if position in answered:
+            result = answered[position]
+            results.append(result)
+            if result.status == MutationStatus.DUPLICATE:
+                device.mutations_duplicate += 1
+            else:
                 device.mutations_rejected += 1
-                continue
-            results.append(_replayed(prior, mutation))
-            device.mutations_duplicate += 1
             continue
-        # New, including a seq below the last applied one that the server never saw (sent
-        # out of order): no outcome is on record for it, so it is applied like any other.
-        result = _apply_one(session, caller, mutation)
+        result = applied[mutation.mutation_seq]
         results.append(result)
-        applied_now.add(mutation.mutation_seq)
         last = max(last, mutation.mutation_seq)
         outcomes.append(
             {
@@ -276,6 +327,8 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
             )  # fmt: skip
         else:
             device.mutations_applied += 1
+    if not new:
+        changelog.start_buffer(session)
     changelog.flush_buffer(session, now=now)
     if outcomes:
         session.execute(insert(MutationOutcome), outcomes)
@@ -285,8 +338,10 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
     return PushResponse(results=results, last_applied_seq=last)
 
 
-def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullResponse:
-    """One page; the device remembers the cursor it was handed (see `pull_page`)."""
+def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changelog.Page:
+    """One page; the device remembers the cursor it was handed (see `read_page`).
+
+    The page is plain data shaped like `PullResponse` (`Page.as_json` sends it)."""
     device = session.get(Device, caller.device_id)
     assert device is not None
     issued = None
@@ -297,7 +352,7 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
     # Read before the page: if a prune lands in between, the mark is older and the next
     # page resets (safe), never the other way round.
     mark = changelog.pruned_through(session)
-    page = changelog.pull_page(
+    page = changelog.read_page(
         session, scopes=caller.scopes(), since=since, limit=limit, issued=issued
     )
     _audit_team_access(session, caller, page)
@@ -306,15 +361,13 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> PullRes
         device.resume_since = since if page.has_more else None
         device.resume_pruned_through = mark if page.has_more else None
     # Catalogue kinds newer than the device's protocol would stop its sync: leave them out.
+    catalogue = Entity.CATALOGUE.value
     page.changes = [
-        c.model_copy(
-            update={"data": catalogue_data_for(c.entity_id, c.data, device.protocol_version)}
-        )
-        if c.entity == Entity.CATALOGUE
+        {**c, "data": catalogue_data_for(c["entity_id"], c["data"], device.protocol_version)}
+        if c["entity"] == catalogue
         else c
         for c in page.changes
-        if c.entity != Entity.CATALOGUE
-        or catalogue_kind_known(c.entity_id, device.protocol_version)
+        if c["entity"] != catalogue or catalogue_kind_known(c["entity_id"], device.protocol_version)
     ]
     now = utcnow()
     device.changes_pulled += len(page.changes)
@@ -333,16 +386,17 @@ def _storable_id(mutation_id: str) -> str:
     return printable(mutation_id, 64) if unstorable(mutation_id) else mutation_id
 
 
-def _audit_team_access(session: Session, caller: Caller, page: PullResponse) -> None:
+def _audit_team_access(session: Session, caller: Caller, page: changelog.Page) -> None:
     """A manager reading their reps' call notes is audited (who, whose, how many)."""
     if caller.role != MANAGER:
         return
     team_records = [
-        c for c in page.changes
-        if c.entity in TEAM_RECORDS and c.data is not None and _owner(c.data) in caller.team
+        c["data"] for c in page.changes
+        if c["entity"] in TEAM_RECORDS and c["data"] is not None
+        and _owner(c["data"]) in caller.team
     ]  # fmt: skip
     if team_records:
-        reps = sorted({_owner(c.data or {}) for c in team_records})
+        reps = sorted({_owner(data) for data in team_records})
         audit.record(
             session, actor=caller.username, action="team_records_read",
             target=", ".join(reps),
@@ -350,7 +404,7 @@ def _audit_team_access(session: Session, caller: Caller, page: PullResponse) -> 
         )  # fmt: skip
 
 
-TEAM_RECORDS = {Entity.CALL_NOTE}
+TEAM_RECORDS = {Entity.CALL_NOTE.value}
 
 
 def _owner(data: dict[str, object]) -> str:

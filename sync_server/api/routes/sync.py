@@ -67,6 +67,8 @@ def pull(
     caller: CurrentDevice,
     since: Annotated[int, Query(ge=0, le=2**62, description="The cursor of the last page")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullResponse:
+) -> Response:
     """The next page of changes the caller may see now, after `since`, in server order."""
-    return sync.pull(session, caller=caller, since=since, limit=limit)
+    page = sync.pull(session, caller=caller, since=since, limit=limit)
+    # Shaped like PullResponse (the documented model), encoded in one orjson call.
+    return Response(page.as_json(), media_type="application/json")
