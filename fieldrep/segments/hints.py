@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,19 @@ def describe_evidence(
         lines.append(line)
     lines.append(f"Based on {total} contact{'s' if total != 1 else ''} on record.")
     return tuple(lines)
+
+
+_ON_RECORD = re.compile(r"(\d+) contacts? on record")
+
+
+def contacts_behind(mix: SegmentMix) -> int | None:
+    """How many contacts an estimated mix was based on, as its evidence says ("Based on 7
+    contacts on record", "Not enough contacts to tell (2 contacts on record; ...)")."""
+    for line in reversed(mix.evidence):
+        found = _ON_RECORD.search(line)
+        if found:
+            return int(found.group(1))
+    return 0 if any(line.startswith("No contact history") for line in mix.evidence) else None
 
 
 def hint_from_mix(mix: SegmentMix, catalogue: list[Segment]) -> SegmentHint:

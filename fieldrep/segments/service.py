@@ -10,7 +10,12 @@ from sqlalchemy import select
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.segments import Segment, SegmentMix
-from fieldrep.segments.hints import SegmentHint, describe_evidence, hint_from_mix
+from fieldrep.segments.hints import (
+    SegmentHint,
+    contacts_behind,
+    describe_evidence,
+    hint_from_mix,
+)
 from fieldrep.segments.history import ContactHistory, load_history
 from fieldrep.segments.mixture import estimate_weights, refit_profiles
 from fieldrep.segments.profiles import CHANNELS, THEMES, SegmentProfiles, catalogue_profiles
@@ -103,15 +108,19 @@ class SegmentHintService:
         self._segments = segments
 
     def for_hcp(self, hcp_id: str, today: date | None = None) -> SegmentHint:
-        """The stored mix (rep correction, server value or last refit), else a fresh estimate."""
+        """The stored mix (rep correction, server value, or the last refit while no contact
+        has been logged since), else a fresh estimate from the current history: a refit's
+        estimate must not lag the calls logged after it."""
         catalogue = self._segments.catalogue()
         stored = self._segments.mix(hcp_id)
-        if stored is not None:
+        if stored is not None and stored.source != ESTIMATE:
             return hint_from_mix(stored, catalogue)
         with self._store.read() as conn:
             if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
                 raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
             history = load_history(conn, [hcp_id], today or self._store.clock.today(), only=hcp_id)
+        if stored is not None and contacts_behind(stored) == int(history.contacts.sum()):
+            return hint_from_mix(stored, catalogue)
         mix = estimate_mixes([hcp_id], history, catalogue, profiles_for(catalogue))[0]
         return hint_from_mix(mix, catalogue)
 

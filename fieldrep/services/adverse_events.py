@@ -23,9 +23,8 @@ from fieldrep.services.base import Store
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.store import outbox
 from fieldrep.store.schema import adverse_event_reports, hcps
-from fieldrep.store.schema import outbox as outbox_table
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
-from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, Entity
+from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, AdverseEventReportData, Entity, Op
 
 DRAFT_CHANGED = Changes(adverse_events=True)
 SENT_CHANGED = Changes(adverse_events=True, outbox=True)  # the UI sends it at once
@@ -161,10 +160,10 @@ class AdverseEventService:
             sent = replace(report, status=SUBMITTED, submitted_at=self._store.clock.now())
             self._upsert(conn, sent)
             row = _row(sent)
+            record = AdverseEventReportData.of(**{k: row[k] for k in ADVERSE_EVENT_REPORT_FIELDS})
             outbox.record_mutation(
-                conn, created_at=self._store.clock.now(), entity=Entity.ADVERSE_EVENT_REPORT.value,
-                entity_id=sent.id, op="create",
-                fields={k: row[k] for k in ADVERSE_EVENT_REPORT_FIELDS},
+                conn, created_at=self._store.clock.now(), entity=Entity.ADVERSE_EVENT_REPORT,
+                entity_id=sent.id, op=Op.CREATE, fields=record.wire(),
             )  # fmt: skip
         return Changed(sent, SENT_CHANGED)
 
@@ -184,14 +183,7 @@ class AdverseEventService:
 
     def unsent(self) -> list[OpenReport]:
         """Reports not yet with Drug Safety, soonest deadline first."""
-        queued = (
-            select(outbox_table.c.entity_id)
-            .where(
-                outbox_table.c.entity == Entity.ADVERSE_EVENT_REPORT.value,
-                outbox_table.c.state == outbox.PENDING,
-            )
-            .scalar_subquery()
-        )
+        queued = outbox.ids_of(Entity.ADVERSE_EVENT_REPORT, state=outbox.PENDING)
         query = (
             select(adverse_event_reports, hcps.c.name, hcps.c.title)
             .outerjoin(hcps, hcps.c.id == adverse_event_reports.c.hcp_id)

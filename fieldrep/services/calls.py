@@ -28,8 +28,9 @@ from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
+from fieldrep.sync.protocol import CallNoteData, Entity, Op
 
-ENTITY = "call_note"
+ENTITY = Entity.CALL_NOTE
 CALLS_CHANGED = Changes(calls=True, outbox=True)
 
 
@@ -72,20 +73,20 @@ def note_from_row(row: Any) -> CallNote:
 
 def draft_fields(draft: CallDraft) -> dict[str, Any]:
     """The stored (and wire) form of what a rep can edit on a call."""
-    return {
-        "hcp_id": draft.hcp_id,
-        "channel": draft.channel.value,
-        "started_at": dt_to_text(draft.started_at),
-        "duration_minutes": draft.duration_minutes,
-        "products": list(draft.products),
-        "key_messages": list(draft.key_messages),
-        "attendees": list(draft.attendees),
-        "outcome": draft.outcome.value if draft.outcome else None,
-        "sentiment": draft.sentiment.value if draft.sentiment else None,
-        "insights": draft.insights,
-        "follow_ups": _follow_ups_to_json(draft.follow_ups),
-        "suggestion_id": draft.suggestion_id,
-    }
+    return CallNoteData.partial(
+        hcp_id=draft.hcp_id,
+        channel=draft.channel,
+        started_at=dt_to_text(draft.started_at),
+        duration_minutes=draft.duration_minutes,
+        products=list(draft.products),
+        key_messages=list(draft.key_messages),
+        attendees=list(draft.attendees),
+        outcome=draft.outcome,
+        sentiment=draft.sentiment,
+        insights=draft.insights,
+        follow_ups=_follow_ups_to_json(draft.follow_ups),
+        suggestion_id=draft.suggestion_id,
+    )
 
 
 def draft_of(note: CallNote) -> CallDraft:
@@ -155,10 +156,13 @@ class CallService:
         """Create a call note (a draft, or submitted at once) with its outbox row."""
         with self._store.write() as conn:
             self._validate(conn, draft, submit=submit)
-            fields = draft_fields(draft)
-            fields["author"] = self.author
-            fields["status"] = CallStatus.SUBMITTED.value if submit else CallStatus.DRAFT.value
-            fields["submitted_at"] = dt_to_text(self._store.clock.now()) if submit else None
+            fields = CallNoteData.of(
+                **draft_fields(draft),
+                author=self.author,
+                status=CallStatus.SUBMITTED if submit else CallStatus.DRAFT,
+                submitted_at=dt_to_text(self._store.clock.now()) if submit else None,
+            ).wire()
+            del fields["conflict_of"]  # a server-made conflict copy's; never the rep's
             note_id = new_id()
             conn.execute(insert(call_notes).values(id=note_id, version=0, **fields))
             outbox.record_mutation(
@@ -166,7 +170,7 @@ class CallService:
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=note_id,
-                op="create",
+                op=Op.CREATE,
                 fields=fields,
             )
             return self.get_in(conn, note_id)
@@ -193,7 +197,7 @@ class CallService:
             created_at=self._store.clock.now(),
             entity=ENTITY,
             entity_id=current.id,
-            op="update",
+            op=Op.UPDATE,
             fields=changed,
             base_version=current.version,
         )
@@ -204,10 +208,9 @@ class CallService:
             current = self.get_in(conn, note_id)
             ensure_editable(current)
             self._validate(conn, draft_of(current), submit=True)
-            changed = {
-                "status": CallStatus.SUBMITTED.value,
-                "submitted_at": dt_to_text(self._store.clock.now()),
-            }
+            changed = CallNoteData.partial(
+                status=CallStatus.SUBMITTED, submitted_at=dt_to_text(self._store.clock.now())
+            )
             self._write_update(conn, current, changed)
             return replace(self.get_in(conn, note_id))
 
@@ -223,7 +226,7 @@ class CallService:
             if items[index].done == done:
                 return Changed(current, NOTHING)
             items[index] = replace(items[index], done=done)
-            changed = {"follow_ups": _follow_ups_to_json(items)}
+            changed = CallNoteData.partial(follow_ups=_follow_ups_to_json(items))
             self._write_update(conn, current, changed)
             return Changed(self.get_in(conn, note_id), CALLS_CHANGED)
 
@@ -238,7 +241,7 @@ class CallService:
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=note_id,
-                op="delete",
+                op=Op.DELETE,
                 fields={},
                 base_version=current.version,
             )

@@ -20,8 +20,9 @@ from fieldrep.store.values import (
     text_to_date,
     text_to_dt,
 )
+from fieldrep.sync.protocol import Entity, Op, SuggestionFeedbackData
 
-ENTITY = "suggestion_feedback"
+ENTITY = Entity.SUGGESTION_FEEDBACK
 
 
 def feedback_from_row(row: Any) -> SuggestionFeedback:
@@ -73,17 +74,17 @@ class FeedbackService:
             comment=comment,
         )
         validate_feedback(feedback)
-        fields = {
-            "suggestion_id": suggestion_id,
-            "hcp_id": hcp_id,
-            "action": action.value,
-            "created_at": dt_to_text(feedback.created_at),
-            "channel": channel.value if channel else None,
-            "message_id": message_id,
-            "reason": reason.value if reason else None,
-            "snooze_until": date_to_text(snooze_until),
-            "comment": comment,
-        }
+        fields = SuggestionFeedbackData.of(
+            suggestion_id=suggestion_id,
+            hcp_id=hcp_id,
+            action=action,
+            created_at=dt_to_text(feedback.created_at),
+            channel=channel,
+            message_id=message_id,
+            reason=reason,
+            snooze_until=date_to_text(snooze_until),
+            comment=comment,
+        ).wire()
         with self._store.write() as conn:
             conn.execute(insert(suggestion_feedback).values(id=feedback.id, **fields))
             outbox.record_mutation(
@@ -91,7 +92,7 @@ class FeedbackService:
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=feedback.id,
-                op="create",
+                op=Op.CREATE,
                 fields=fields,
             )
         return feedback

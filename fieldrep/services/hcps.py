@@ -16,8 +16,9 @@ from fieldrep.services.base import Store
 from fieldrep.services.hcp_search import rank_hcps
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcps
+from fieldrep.sync.protocol import Entity, HcpData, Op
 
-ENTITY = "hcp"
+ENTITY = Entity.HCP
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,15 +203,15 @@ class HcpService:
         """The one HCP field a rep owns; syncs as a mutation."""
         with self._store.write() as conn:
             current = self.get_in(conn, hcp_id)
-            value = channel.value if channel else None
-            conn.execute(update(hcps).where(hcps.c.id == hcp_id).values(preferred_channel=value))
+            changed = HcpData.partial(preferred_channel=channel)
+            conn.execute(update(hcps).where(hcps.c.id == hcp_id).values(**changed))
             outbox.record_mutation(
                 conn,
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=hcp_id,
-                op="update",
-                fields={"preferred_channel": value},
+                op=Op.UPDATE,
+                fields=changed,
                 base_version=current.version,
             )
             return self.get_in(conn, hcp_id)

@@ -18,8 +18,9 @@ from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import visit_plans
 from fieldrep.store.values import date_to_text, new_id, text_to_date, text_to_time, time_to_text
+from fieldrep.sync.protocol import Entity, Op, VisitPlanData
 
-ENTITY = "visit_plan"
+ENTITY = Entity.VISIT_PLAN
 PLANS_CHANGED = Changes(plans=True, outbox=True)
 
 
@@ -59,12 +60,12 @@ _RESTORED = ("planned_date", "planned_time", "route_order", "status")
 
 
 def _fields_of(plan: VisitPlan) -> dict[str, Any]:
-    return {
-        "planned_date": date_to_text(plan.planned_date),
-        "planned_time": time_to_text(plan.planned_time),
-        "route_order": plan.route_order,
-        "status": plan.status.value,
-    }
+    return VisitPlanData.partial(
+        planned_date=date_to_text(plan.planned_date),
+        planned_time=time_to_text(plan.planned_time),
+        route_order=plan.route_order,
+        status=plan.status,
+    )
 
 
 class PlanService:
@@ -97,17 +98,17 @@ class PlanService:
             suggestion_id=suggestion_id,
         )
         validate_plan(plan)
-        fields = {
-            "hcp_id": hcp_id,
-            "planned_date": date_to_text(planned_date),
-            "planned_time": time_to_text(planned_time),
-            "duration_minutes": duration_minutes,
-            "channel": channel.value,
-            "route_order": None,
-            "notes": notes,
-            "status": PlanStatus.PLANNED.value,
-            "suggestion_id": suggestion_id,
-        }
+        fields = VisitPlanData.of(
+            hcp_id=hcp_id,
+            planned_date=date_to_text(planned_date),
+            planned_time=time_to_text(planned_time),
+            duration_minutes=duration_minutes,
+            channel=channel,
+            route_order=None,
+            notes=notes,
+            status=PlanStatus.PLANNED,
+            suggestion_id=suggestion_id,
+        ).wire()
         with self._store.write() as conn:
             self._hcps.get_in(conn, hcp_id)
             conn.execute(insert(visit_plans).values(id=plan.id, version=0, **fields))
@@ -116,20 +117,21 @@ class PlanService:
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=plan.id,
-                op="create",
+                op=Op.CREATE,
                 fields=fields,
             )
             return self._get_in(conn, plan.id)
 
     def _change(self, conn: Connection, plan_id: str, changed: dict[str, Any]) -> VisitPlan:
         current = self._get_in(conn, plan_id)
+        changed = VisitPlanData.partial(**changed)  # in wire form, checked as the server will
         conn.execute(update(visit_plans).where(visit_plans.c.id == plan_id).values(**changed))
         outbox.record_mutation(
             conn,
             created_at=self._store.clock.now(),
             entity=ENTITY,
             entity_id=plan_id,
-            op="update",
+            op=Op.UPDATE,
             fields=changed,
             base_version=current.version,
         )

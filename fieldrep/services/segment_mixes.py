@@ -13,8 +13,9 @@ from fieldrep.services.base import Store
 from fieldrep.services.catalogue import replace_segments
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcp_segment_mix, segments
+from fieldrep.sync.protocol import Entity, Op, SegmentMixData
 
-ENTITY = "segment_mix"
+ENTITY = Entity.SEGMENT_MIX
 REP = "rep"
 
 
@@ -95,13 +96,13 @@ class SegmentStore:
         """The rep's correction wins locally and syncs."""
         known = {s.id for s in self.catalogue()}
         normalised = validate_weights(weights, known)
-        fields = {
-            "hcp_id": hcp_id,
-            "weights": normalised,
-            "confidence": 1.0,
-            "source": REP,
-            "evidence": ["Corrected by the rep"],
-        }
+        fields = SegmentMixData.of(
+            hcp_id=hcp_id,
+            weights=normalised,
+            confidence=1.0,
+            source=REP,
+            evidence=["Corrected by the rep"],
+        ).wire()
         with self._store.write() as conn:
             statement = sqlite_insert(hcp_segment_mix).values(**fields)
             statement = statement.on_conflict_do_update(
@@ -114,7 +115,7 @@ class SegmentStore:
                 created_at=self._store.clock.now(),
                 entity=ENTITY,
                 entity_id=hcp_id,
-                op="update",
+                op=Op.UPDATE,
                 fields=fields,
             )
         return SegmentMix(hcp_id, normalised, 1.0, REP, ("Corrected by the rep",))

@@ -273,11 +273,10 @@ RECORD_OWNERS = Migration(
     ],
 )
 
+
 def _carry_held_changes_over(conn: Connection) -> None:
     """Held changes were JSON under `held:<entity>:<id>` keys of `sync_state`: move them."""
-    rows = conn.execute(
-        text("SELECT key, value FROM sync_state WHERE key LIKE 'held:%'")
-    ).fetchall()
+    rows = conn.execute(text("SELECT key, value FROM sync_state WHERE key LIKE 'held:%'")).all()
     for key, value in rows:
         entity, _, entity_id = key.removeprefix("held:").partition(":")
         conn.execute(

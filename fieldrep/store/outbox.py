@@ -1,4 +1,6 @@
-"""The outbox: every local change as a mutation row, written in the change's transaction.
+"""The outbox repository: every local change as a mutation row, written in the change's
+transaction. Every query of the outbox table is here (services, the sync engine and the
+pull's apply call these functions with their own connection and transaction).
 
 `seq` (AUTOINCREMENT, never reused) is the device's `mutation_seq`. Rows stay until
 the server acknowledges them; a rejected row stays, marked, until the rep fixes or
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, ScalarSelect, delete, func, insert, select, update
 
 from fieldrep.store.schema import outbox
 from fieldrep.store.values import new_id
+from fieldrep.sync.protocol import Entity, Op
 
 PENDING = "pending"
 REJECTED = "rejected"
@@ -38,9 +41,9 @@ class OutboxEntry:
 def record_mutation(
     conn: Connection,
     *,
-    entity: str,
+    entity: Entity,
     entity_id: str,
-    op: str,
+    op: Op,
     fields: Mapping[str, Any],
     created_at: datetime,
     base_version: int | None = None,
@@ -50,9 +53,9 @@ def record_mutation(
     result = conn.execute(
         insert(outbox).values(
             mutation_id=new_id(),
-            entity=entity,
+            entity=entity.value,
             entity_id=entity_id,
-            op=op,
+            op=op.value,
             fields=dict(fields),
             base_version=base_version,
             created_at=created_at.astimezone(UTC).isoformat(),
@@ -66,11 +69,36 @@ def _entry(row: Any) -> OutboxEntry:
     return OutboxEntry(**row._mapping)
 
 
-def pending(conn: Connection, *, limit: int | None = None) -> list[OutboxEntry]:
-    query = select(outbox).where(outbox.c.state == PENDING).order_by(outbox.c.seq)
+def pending(
+    conn: Connection,
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    entity: Entity | None = None,
+) -> list[OutboxEntry]:
+    """Pending mutations in seq order: those after `after`, of one `entity` if given."""
+    query = select(outbox).where(outbox.c.state == PENDING, outbox.c.seq > after)
+    if entity is not None:
+        query = query.where(outbox.c.entity == entity.value)
+    query = query.order_by(outbox.c.seq)
     if limit is not None:
         query = query.limit(limit)
     return [_entry(row) for row in conn.execute(query)]
+
+
+def pending_keys(conn: Connection) -> set[tuple[str, str]]:
+    """(entity, entity_id) of every record with a pending mutation."""
+    query = select(outbox.c.entity, outbox.c.entity_id).where(outbox.c.state == PENDING)
+    return {(row[0], row[1]) for row in conn.execute(query.distinct())}
+
+
+def ids_of(entity: Entity, *, state: str | None = None) -> ScalarSelect[Any]:
+    """A subquery: ids of `entity` records the outbox holds (in `state` if given), for
+    callers that filter their own table by it."""
+    query = select(outbox.c.entity_id).where(outbox.c.entity == entity.value)
+    if state is not None:
+        query = query.where(outbox.c.state == state)
+    return query.scalar_subquery()
 
 
 def rejected(conn: Connection) -> list[OutboxEntry]:
@@ -83,9 +111,11 @@ def count(conn: Connection, state: str = PENDING) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def has_pending(conn: Connection, entity: str, entity_id: str) -> bool:
+def has_pending(conn: Connection, entity: Entity, entity_id: str) -> bool:
     query = select(outbox.c.seq).where(
-        outbox.c.entity == entity, outbox.c.entity_id == entity_id, outbox.c.state == PENDING
+        outbox.c.entity == entity.value,
+        outbox.c.entity_id == entity_id,
+        outbox.c.state == PENDING,
     )
     return conn.execute(query.limit(1)).first() is not None
 
@@ -105,10 +135,12 @@ def discard(conn: Connection, seq: int) -> None:
     conn.execute(delete(outbox).where(outbox.c.seq == seq, outbox.c.state == REJECTED))
 
 
-def drop_pending(conn: Connection, entity: str, entity_id: str) -> None:
+def drop_pending(conn: Connection, entity: Entity, entity_id: str) -> None:
     """Forget unsent changes to one record (an undone action the server never saw)."""
     conn.execute(
         delete(outbox).where(
-            outbox.c.entity == entity, outbox.c.entity_id == entity_id, outbox.c.state == PENDING
+            outbox.c.entity == entity.value,
+            outbox.c.entity_id == entity_id,
+            outbox.c.state == PENDING,
         )
     )

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,25 +21,7 @@ from sync_server.models import AdverseEventReport, CatalogueDocument
 from sync_server.services.callers import REP, Caller, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
-from sync_server.services.wire import IsoDateTime, RecordId, validated
-
-Short = Annotated[str, Field(max_length=200)]
-
-
-class AdverseEventData(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    hcp_id: RecordId
-    call_note_id: RecordId | None = None
-    reporter: Short
-    patient_initials: Annotated[str, Field(max_length=20)] = ""
-    patient_age: Annotated[str, Field(max_length=20)] = ""
-    patient_sex: Literal["female", "male", "unknown"] = "unknown"
-    product: Annotated[str, Field(max_length=500)]
-    event: Annotated[str, Field(max_length=5000)]
-    onset: Short = ""
-    aware_at: IsoDateTime
-    deadline_at: IsoDateTime | None = None
-    submitted_at: IsoDateTime | None = None
+from sync_server.services.wire import AdverseEventReportData, validated
 
 
 def _aware(text: str) -> datetime:
@@ -64,7 +44,7 @@ def apply(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
             "A sent adverse-event report cannot be changed or withdrawn; send a follow-up "
             "report with the new information."
         )
-    data = validated(AdverseEventData, mutation.fields, "adverse-event report")  # type: ignore[arg-type]
+    data = validated(AdverseEventReportData, mutation.fields, "adverse-event report")
     existing = session.get(AdverseEventReport, mutation.entity_id)
     if existing is not None:
         if existing.author == caller.username and existing.data == data:

@@ -10,9 +10,12 @@ from sqlalchemy import inspect, text
 from fieldrep.clock import Clock
 from fieldrep.security import keys
 from fieldrep.services.base import Store
+from fieldrep.store import held_changes
 from fieldrep.store.engine import create_encrypted_engine
 from fieldrep.store.migrations import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
 from fieldrep.store.schema import metadata
+from fieldrep.sync.apply import release_held
+from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
@@ -88,3 +91,52 @@ def test_query_tables_match_the_migrated_schema(workspace: Workspace) -> None:
     for table in metadata.sorted_tables:
         on_disk = {c["name"] for c in inspector.get_columns(table.name)}
         assert on_disk == {c.name for c in table.columns}, table.name
+
+
+def test_held_changes_written_the_old_way_are_carried_into_their_table(data_dir: Path) -> None:
+    """Before `held_changes_table`, a pulled change held back by a pending local edit was
+    JSON in `sync_state` under `held:<entity>:<id>`; an upgrade keeps it, and it still
+    restores the server's state once the local edit is gone (rejected and discarded)."""
+    held_at = next(i for i, m in enumerate(MIGRATIONS) if m.name == "held_changes_table")
+    data_dir.mkdir(parents=True)
+    key = keys.new_key(data_dir, passphrase=PASSPHRASE)
+    engine = create_encrypted_engine(Workspace.database_path(data_dir), key)
+    clock = Clock.frozen(FIRST_RELEASE)
+    server_name = Change(
+        seq=41, entity=Entity.HCP, entity_id="h:1", op=Op.UPDATE, version=3,
+        data={"external_id": "E1", "name": "OKAFOR, GRACE", "territory_id": "T1"},
+    )  # fmt: skip
+    with Store(engine, clock).write() as conn:
+        migrate(conn, applied_at=clock.now(), upto=held_at)
+        conn.execute(
+            text(
+                "INSERT INTO hcps (id, external_id, name, territory_id, version) "
+                "VALUES ('h:1', 'E1', 'Grace Okafor (my edit)', 'T1', 2)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (mutation_id, entity, entity_id, op, fields, created_at, "
+                "state, reason) VALUES ('m1', 'hcp', 'h:1', 'update', '{\"name\": \"x\"}', :t, "
+                "'rejected', 'master data is the server''s')"
+            ),
+            {"t": FIRST_RELEASE.isoformat()},
+        )
+        conn.execute(
+            text("INSERT INTO sync_state VALUES (:k, :v), ('cursor', '41')"),
+            {"k": "held:hcp:h:1", "v": server_name.model_dump_json()},
+        )
+    engine.dispose()
+
+    with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
+        with ws.store.read() as conn:
+            assert held_changes.held(conn) == [server_name]
+            keys_left = conn.execute(text("SELECT key FROM sync_state")).scalars().all()
+        assert not [k for k in keys_left if k.startswith("held:")]
+        assert ws.state("cursor") == "41"
+        (rejected,) = ws.rejected_mutations()
+        ws.discard_rejected(rejected.seq)
+        with ws.store.write() as conn:
+            assert release_held(conn) == 1
+            assert held_changes.held(conn) == []
+        assert ws.hcps.get("h:1").name == "OKAFOR, GRACE"

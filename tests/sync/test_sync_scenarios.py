@@ -13,6 +13,7 @@ from fieldrep.services.calls import draft_of
 from fieldrep.store import outbox
 from fieldrep.sync.engine import SyncEngine
 from fieldrep.sync.errors import UpdateRequiredError
+from fieldrep.sync.protocol import Entity, Op
 from fieldrep.workspace import Workspace
 from tests.sync.conftest import Device
 from tests.sync.helpers import first_hcp, log_note, marker_counts, notes_of, sync
@@ -127,9 +128,9 @@ def test_a_rejected_change_is_kept_with_its_reason_and_does_not_block_later_ones
         outbox.record_mutation(
             conn,
             created_at=ws.clock.now(),
-            entity="hcp",
+            entity=Entity.HCP,
             entity_id=hcp_id,
-            op="update",
+            op=Op.UPDATE,
             fields={"name": "Dr Renamed"},
         )
     log_note(ws, hcp_id, "after-rejection: still goes up")

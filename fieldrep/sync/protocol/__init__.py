@@ -12,7 +12,10 @@ Errors carry an ``ErrorBody``. A revoked device gets 401 with code ``device_revo
 the client then wipes its local data. An unsupported protocol or schema version gets
 426 with code ``update_required`` before any data moves.
 
-This module depends on pydantic only, so the server can import it without the client.
+The package depends on pydantic only, so the server can import it without the client:
+`enums` holds the vocabularies (tied to the domain's by a test), `records` what each
+entity's record holds; this module the messages and the company's catalogues. Every
+name is importable from `fieldrep.sync.protocol`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,52 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from fieldrep.sync.protocol.enums import (
+    RECORD_ENUMS,
+    CallStatus,
+    Channel,
+    DismissReason,
+    Entity,
+    ErrorCode,
+    FeedbackAction,
+    MutationStatus,
+    Op,
+    Outcome,
+    PlanStatus,
+    Sentiment,
+)
+from fieldrep.sync.protocol.records import (
+    ADVERSE_EVENT_REPORT_FIELDS,
+    CALL_NOTE_FIELDS,
+    CHANNELS,
+    COACHING_COMMENT_FIELDS,
+    ENTITY_FIELDS,
+    ENTITY_RECORDS,
+    HCP_FIELDS,
+    HCP_REP_OWNED_FIELDS,
+    MAX_COUNT,
+    SEGMENT_MIX_FIELDS,
+    SUGGESTION_FEEDBACK_FIELDS,
+    TIERS,
+    VISIT_PLAN_FIELDS,
+    AdverseEventReportData,
+    CallNoteData,
+    ClockTime,
+    CoachingCommentData,
+    FollowUpData,
+    HcpData,
+    IsoDate,
+    IsoDateTime,
+    LongText,
+    RecordId,
+    SegmentMixData,
+    ShortText,
+    SuggestionFeedbackData,
+    VisitPlanData,
+    WireRecord,
+    describe,
+)
 
 # 2: the company's catalogues and contact rules travel in the feed (Entity.CATALOGUE);
 # a protocol-1 client has no way to read them, so it is asked to update.
@@ -43,39 +92,6 @@ PROTOCOL_HEADER = "X-Fieldrep-Protocol"
 # The organisation's rules for laptops, on every handshake answer (a header, so clients
 # that predate it ignore it): "max-offline-days=30, idle-lock-minutes=15" (0: no rule).
 DEVICE_POLICY_HEADER = "X-Fieldrep-Device-Policy"
-
-
-class Entity(StrEnum):
-    HCP = "hcp"
-    CALL_NOTE = "call_note"
-    VISIT_PLAN = "visit_plan"
-    SUGGESTION_FEEDBACK = "suggestion_feedback"
-    SEGMENT_MIX = "segment_mix"
-    COACHING_COMMENT = "coaching_comment"
-    CATALOGUE = "catalogue"  # entity_id is a CatalogueKind; data a CatalogueDocument
-    # Pushed only (protocol 3), ahead of everything else; never in the feed.
-    ADVERSE_EVENT_REPORT = "adverse_event_report"
-
-
-class Op(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-
-
-class MutationStatus(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"  # a replay: acknowledged, not applied again
-    REJECTED = "rejected"
-
-
-class ErrorCode(StrEnum):
-    UNAUTHORIZED = "unauthorized"
-    DEVICE_REVOKED = "device_revoked"
-    UPDATE_REQUIRED = "update_required"
-    FORBIDDEN = "forbidden"
-    INVALID = "invalid"
-    RATE_LIMITED = "rate_limited"
 
 
 class _Model(BaseModel):
@@ -198,45 +214,6 @@ class PullResponse(_Model):
     # The newest change-log seq the caller may see, when the server knows it cheaply:
     # lets the client show a real progress fraction. Optional (protocol change 1).
     head_seq: int | None = None
-
-
-# Field names each entity carries on the wire (create and pull ``data``).
-HCP_FIELDS = (
-    "external_id", "npi", "name", "title", "specialty", "organisation", "address", "city",
-    "postcode", "latitude", "longitude", "tier", "decile", "patient_volume", "consents",
-    "preferred_channel", "do_not_contact", "territory_id", "alternate_names",
-)  # fmt: skip
-# Fields of an HCP a rep may change; everything else is server-owned master data.
-HCP_REP_OWNED_FIELDS = ("preferred_channel",)
-CALL_NOTE_FIELDS = (
-    "hcp_id", "author", "channel", "started_at", "duration_minutes", "status", "products",
-    "key_messages", "attendees", "outcome", "sentiment", "insights", "follow_ups",
-    "suggestion_id", "submitted_at", "conflict_of",
-)  # fmt: skip
-VISIT_PLAN_FIELDS = (
-    "hcp_id", "planned_date", "planned_time", "duration_minutes", "channel", "route_order",
-    "notes", "status", "suggestion_id",
-)  # fmt: skip
-SUGGESTION_FEEDBACK_FIELDS = (
-    "suggestion_id", "hcp_id", "action", "created_at", "channel", "message_id", "reason",
-    "snooze_until", "comment",
-)  # fmt: skip
-SEGMENT_MIX_FIELDS = ("hcp_id", "weights", "confidence", "source", "evidence")
-COACHING_COMMENT_FIELDS = ("rep_username", "call_note_id", "author", "text", "created_at")
-ADVERSE_EVENT_REPORT_FIELDS = (
-    "hcp_id", "call_note_id", "reporter", "patient_initials", "patient_age", "patient_sex",
-    "product", "event", "onset", "aware_at", "deadline_at", "submitted_at",
-)  # fmt: skip
-
-ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
-    Entity.HCP: HCP_FIELDS,
-    Entity.CALL_NOTE: CALL_NOTE_FIELDS,
-    Entity.VISIT_PLAN: VISIT_PLAN_FIELDS,
-    Entity.SUGGESTION_FEEDBACK: SUGGESTION_FEEDBACK_FIELDS,
-    Entity.SEGMENT_MIX: SEGMENT_MIX_FIELDS,
-    Entity.COACHING_COMMENT: COACHING_COMMENT_FIELDS,
-    Entity.ADVERSE_EVENT_REPORT: ADVERSE_EVENT_REPORT_FIELDS,
-}
 
 
 # -- the company's catalogues and rules (server data; Entity.CATALOGUE) ----------------
@@ -434,3 +411,87 @@ class CatalogueDocument(_Model):
     version: int = Field(ge=1)
     items: list[dict[str, Any]] = Field(default_factory=list)
     rules: dict[str, Any] | None = None
+
+
+__all__ = [
+    "ADVERSE_EVENT_REPORT_FIELDS",
+    "AdverseEventReportData",
+    "CALL_NOTE_FIELDS",
+    "CATALOGUE_ITEMS",
+    "CATALOGUE_KIND_SINCE",
+    "CATALOGUE_RULES",
+    "CHANNELS",
+    "COACHING_COMMENT_FIELDS",
+    "CallNoteData",
+    "CallStatus",
+    "CatalogueDocument",
+    "CatalogueKind",
+    "Change",
+    "Channel",
+    "ChannelName",
+    "ClockTime",
+    "CoachingCommentData",
+    "ComplianceRules",
+    "ContactRules",
+    "DEFAULT_PULL_LIMIT",
+    "DEVICE_POLICY_HEADER",
+    "DevicePolicy",
+    "DismissReason",
+    "ENTITY_FIELDS",
+    "ENTITY_RECORDS",
+    "Entity",
+    "ErrorBody",
+    "ErrorCode",
+    "FeedbackAction",
+    "FollowUpData",
+    "GOALS_DOCUMENT",
+    "HCP_FIELDS",
+    "HCP_REP_OWNED_FIELDS",
+    "Handshake",
+    "HandshakeResult",
+    "HcpData",
+    "IsoDate",
+    "IsoDateTime",
+    "LoginRequest",
+    "LoginResponse",
+    "LongText",
+    "MAX_CLIENT_SCHEMA",
+    "MAX_COUNT",
+    "MAX_PULL_LIMIT",
+    "MAX_PUSH_BATCH",
+    "MIN_CLIENT_SCHEMA",
+    "MIN_PROTOCOL_VERSION",
+    "MessageItem",
+    "Mutation",
+    "MutationResult",
+    "MutationStatus",
+    "Op",
+    "Outcome",
+    "PROTOCOL_HEADER",
+    "PROTOCOL_VERSION",
+    "PlanStatus",
+    "ProductItem",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "QuietPeriodItem",
+    "RECORD_ENUMS",
+    "RecordId",
+    "RestrictedPhraseItem",
+    "SEGMENT_MIX_FIELDS",
+    "SUGGESTION_FEEDBACK_FIELDS",
+    "SegmentItem",
+    "SegmentMixData",
+    "Sentiment",
+    "Severity",
+    "ShortText",
+    "SpecialtyMapItem",
+    "SuggestionFeedbackData",
+    "TIERS",
+    "VISIT_PLAN_FIELDS",
+    "VisitPlanData",
+    "WireRecord",
+    "catalogue_data_for",
+    "catalogue_kind_known",
+    "describe",
+]
