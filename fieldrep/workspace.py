@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from fieldrep.nba.service import SuggestionService
     from fieldrep.reports.local import ReportService
     from fieldrep.segments.service import SegmentHintService
+    from fieldrep.usecases.hcp_profile import HcpProfiles
+    from fieldrep.usecases.planner import Planner
+    from fieldrep.usecases.today import TodayScreen
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,33 @@ class Workspace:
 
         return SuggestionService(
             self.store, feedback=self.feedback, segments=self.segments, messages=self.messages
+        )
+
+    # The screens' use cases (fieldrep/usecases): built from the services they need.
+    @cached_property
+    def today(self) -> TodayScreen:
+        from fieldrep.usecases.today import TodayScreen
+
+        return TodayScreen(
+            self.hcps, self.plans, self.calls, self.adverse_events, lambda: self.suggestions
+        )
+
+    @cached_property
+    def planner(self) -> Planner:
+        from fieldrep.usecases.planner import Planner
+
+        return Planner(self.store, self.plans, self.hcps, lambda: self.suggestions)
+
+    @cached_property
+    def profiles(self) -> HcpProfiles:
+        from fieldrep.usecases.hcp_profile import HcpProfiles
+
+        return HcpProfiles(
+            self.hcps,
+            self.calls,
+            self.segments,
+            lambda: self.segment_hints,
+            lambda: self.suggestions,
         )
 
     # pandas costs ~0.3 s to import: only the team view and Today's attainment pay it.

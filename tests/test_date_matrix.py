@@ -150,8 +150,6 @@ def test_a_route_retimed_across_the_clock_change_gets_real_times(
 def test_follow_ups_due_before_today_are_overdue_and_today_is_not(
     moment: Moment, ws: Workspace
 ) -> None:
-    from fieldrep.ui.pages.today import load_today  # Qt-free function in a UI module
-
     hcp = ws.hcps.all()[2]
     yesterday = moment.day - timedelta(days=1)
     ws.calls.log(
@@ -165,7 +163,7 @@ def test_follow_ups_due_before_today_are_overdue_and_today_is_not(
         ),
         submit=True,
     )
-    data = load_today(ws, ws.clock.today())
+    data = ws.today.agenda(ws.clock.today())
     mine = {f.description: f.due for f in data.follow_ups if f.hcp_id == hcp.id}
     assert mine == {"Send renal data": yesterday, "Call back": moment.day}
     overdue = {d for d, due in mine.items() if due < data.day}

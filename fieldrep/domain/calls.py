@@ -26,6 +26,16 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenFollowUp:
+    """A follow-up not done yet, with the note it belongs to (`calls.follow_ups_due`)."""
+
+    note_id: str
+    hcp_id: str
+    index: int  # its position in the note (`calls.set_follow_up_done`)
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
 class CallDraft:
     """What the rep fills in; the service turns it into a stored CallNote."""
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.compliance.adverse_events import deadline, prefill, report_problems
 from fieldrep.compliance.call_record import RecordProblem
+from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.base import Store
@@ -166,6 +167,27 @@ class AdverseEventService:
                 entity_id=sent.id, op=Op.CREATE, fields=record.wire(),
             )  # fmt: skip
         return Changed(sent, SENT_CHANGED)
+
+    def report_for_note(
+        self, note: CallNote, reporter: str, *, again: bool
+    ) -> AdverseEventReport | None:
+        """The note's unsent report draft, else a new one drafted from the note; None when
+        a report was already sent for it and `again` is false (submitting a note asks
+        once; the call log's "Report adverse event" button asks again)."""
+        existing = self.for_note(note.id)
+        drafts = [r for r in existing if not r.sent]
+        if drafts:
+            return drafts[0]
+        if existing and not again:
+            return None
+        return self.draft_from_note(
+            hcp_id=note.hcp_id,
+            reporter=reporter,
+            text=note.insights,
+            aware_at=note.started_at,
+            products=note.products,
+            call_note_id=note.id,
+        )
 
     def get(self, report_id: str) -> AdverseEventReport:
         with self._store.read() as conn:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, true, update
 
 from fieldrep.compliance.call_record import overlaps
 from fieldrep.compliance.findings import blocking_reason
@@ -15,6 +15,7 @@ from fieldrep.domain.calls import (
     CallDraft,
     CallNote,
     FollowUp,
+    OpenFollowUp,
     ensure_editable,
     validate_call,
 )
@@ -32,6 +33,12 @@ from fieldrep.sync.protocol import CallNoteData, Entity, Op
 
 ENTITY = Entity.CALL_NOTE
 CALLS_CHANGED = Changes(calls=True, outbox=True)
+# A copy the server made of the rep's version when two devices changed the same field,
+# still to be read (discarding it deletes it).
+_CONFLICT_COPY = (
+    call_notes.c.conflict_of.is_not(None),
+    call_notes.c.status == CallStatus.DRAFT.value,
+)
 
 
 def _follow_ups_to_json(items: Iterable[FollowUp]) -> list[dict[str, Any]]:
@@ -155,39 +162,57 @@ class CallService:
     def log(self, draft: CallDraft, *, submit: bool = False) -> CallNote:
         """Create a call note (a draft, or submitted at once) with its outbox row."""
         with self._store.write() as conn:
-            self._validate(conn, draft, submit=submit)
-            fields = CallNoteData.of(
-                **draft_fields(draft),
-                author=self.author,
-                status=CallStatus.SUBMITTED if submit else CallStatus.DRAFT,
-                submitted_at=dt_to_text(self._store.clock.now()) if submit else None,
-            ).wire()
-            del fields["conflict_of"]  # a server-made conflict copy's; never the rep's
-            note_id = new_id()
-            conn.execute(insert(call_notes).values(id=note_id, version=0, **fields))
-            outbox.record_mutation(
-                conn,
-                created_at=self._store.clock.now(),
-                entity=ENTITY,
-                entity_id=note_id,
-                op=Op.CREATE,
-                fields=fields,
-            )
-            return self.get_in(conn, note_id)
+            return self._create_in(conn, new_id(), draft, submit=submit)
+
+    def _create_in(
+        self, conn: Connection, note_id: str, draft: CallDraft, *, submit: bool
+    ) -> CallNote:
+        self._validate(conn, draft, submit=submit)
+        fields = CallNoteData.of(
+            **draft_fields(draft),
+            author=self.author,
+            status=CallStatus.SUBMITTED if submit else CallStatus.DRAFT,
+            submitted_at=dt_to_text(self._store.clock.now()) if submit else None,
+        ).wire()
+        del fields["conflict_of"]  # a server-made conflict copy's; never the rep's
+        conn.execute(insert(call_notes).values(id=note_id, version=0, **fields))
+        outbox.record_mutation(
+            conn,
+            created_at=self._store.clock.now(),
+            entity=ENTITY,
+            entity_id=note_id,
+            op=Op.CREATE,
+            fields=fields,
+        )
+        return self.get_in(conn, note_id)
 
     def update_draft(self, note_id: str, draft: CallDraft) -> CallNote:
         """Save the rep's edits to a draft; only changed fields go in the outbox row."""
         with self._store.write() as conn:
-            current = self.get_in(conn, note_id)
-            ensure_editable(current)
-            self._validate(conn, draft)
-            before = draft_fields(draft_of(current))
-            after = draft_fields(draft)
-            changed = {k: v for k, v in after.items() if before[k] != v}
-            if not changed:
-                return current
-            self._write_update(conn, current, changed)
-            return self.get_in(conn, note_id)
+            return self._update_in(conn, self.get_in(conn, note_id), draft)
+
+    def _update_in(self, conn: Connection, current: CallNote, draft: CallDraft) -> CallNote:
+        """`current` itself when nothing changed."""
+        ensure_editable(current)
+        self._validate(conn, draft)
+        before = draft_fields(draft_of(current))
+        after = draft_fields(draft)
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        if not changed:
+            return current
+        self._write_update(conn, current, changed)
+        return self.get_in(conn, current.id)
+
+    def save_draft(self, note_id: str, draft: CallDraft) -> Changed[CallNote]:
+        """The call log's autosave: one transaction that creates the draft under the
+        client-minted `note_id` the first time and saves the changed fields after that
+        (an upsert, so a save queued behind another never creates a second note)."""
+        with self._store.write() as conn:
+            current = self._find_in(conn, note_id)
+            if current is None:
+                return Changed(self._create_in(conn, note_id, draft, submit=False), CALLS_CHANGED)
+            note = self._update_in(conn, current, draft)
+            return Changed(note, NOTHING if note is current else CALLS_CHANGED)
 
     def _write_update(self, conn: Connection, current: CallNote, changed: dict[str, Any]) -> None:
         """Change these fields of a stored note, with its outbox row, in `conn`'s transaction."""
@@ -202,17 +227,27 @@ class CallService:
             base_version=current.version,
         )
 
-    def submit(self, note_id: str) -> CallNote:
-        """Lock the note: from now on it is the record of what happened."""
+    def submit(self, note_id: str, draft: CallDraft | None = None) -> Changed[CallNote]:
+        """Lock the note: from now on it is the record of what happened.
+
+        With `draft` (the call log's Submit), the rep's last edits are saved first in the
+        same transaction, and a note not saved yet is created under `note_id` already
+        submitted: the call is either submitted as shown or not at all."""
         with self._store.write() as conn:
-            current = self.get_in(conn, note_id)
+            current = self._find_in(conn, note_id)
+            if current is None:
+                if draft is None:
+                    raise NotFoundError(f"No call note with id '{note_id}'.")
+                return Changed(self._create_in(conn, note_id, draft, submit=True), CALLS_CHANGED)
+            if draft is not None:
+                current = self._update_in(conn, current, draft)
             ensure_editable(current)
             self._validate(conn, draft_of(current), submit=True)
             changed = CallNoteData.partial(
                 status=CallStatus.SUBMITTED, submitted_at=dt_to_text(self._store.clock.now())
             )
             self._write_update(conn, current, changed)
-            return replace(self.get_in(conn, note_id))
+            return Changed(self.get_in(conn, note_id), CALLS_CHANGED)
 
     def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> Changed[CallNote]:
         """Tick a follow-up off (or back on). The one change a submitted note accepts:
@@ -249,16 +284,51 @@ class CallService:
 
     def conflict_copies(self) -> list[CallNote]:
         """Drafts the server made when two devices changed the same field: to review."""
-        query = (
-            select(call_notes)
-            .where(
-                call_notes.c.conflict_of.is_not(None),
-                call_notes.c.status == CallStatus.DRAFT.value,
-            )
-            .order_by(call_notes.c.started_at.desc())
-        )
+        query = select(call_notes).where(*_CONFLICT_COPY).order_by(call_notes.c.started_at.desc())
         with self._store.read() as conn:
             return [note_from_row(r) for r in conn.execute(query)]
+
+    def count_conflict_copies(self) -> int:
+        """How many `conflict_copies` there are (the inbox badge counts what the inbox lists)."""
+        query = select(func.count()).select_from(call_notes).where(*_CONFLICT_COPY)
+        with self._store.read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def follow_ups_due(self, until: date, *, limit: int = 50) -> list[OpenFollowUp]:
+        """Follow-ups not done and due by `until` (overdue ones included), soonest first.
+
+        One query over the notes' follow-up lists (SQLite's json_each), not a scan of
+        every note in Python."""
+        item = func.json_each(call_notes.c.follow_ups).table_valued("key", "value")
+        due = func.json_extract(item.c.value, "$.due")
+        query = (
+            select(
+                call_notes.c.id,
+                call_notes.c.hcp_id,
+                item.c.key,
+                func.json_extract(item.c.value, "$.description"),
+                due,
+            )
+            .select_from(call_notes)
+            .join(item, true())
+            .where(
+                func.coalesce(func.json_extract(item.c.value, "$.done"), 0) == 0,
+                due <= until.isoformat(),
+            )
+            .order_by(due, call_notes.c.started_at, item.c.key)
+            .limit(limit)
+        )
+        with self._store.read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            OpenFollowUp(note_id, hcp_id, int(index), FollowUp(str(text), date.fromisoformat(day)))
+            for note_id, hcp_id, index, text, day in rows
+        ]
+
+    @staticmethod
+    def _find_in(conn: Connection, note_id: str) -> CallNote | None:
+        row = conn.execute(select(call_notes).where(call_notes.c.id == note_id)).first()
+        return note_from_row(row) if row is not None else None
 
     @staticmethod
     def get_in(conn: Connection, note_id: str) -> CallNote:

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from fieldrep import __version__
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
+from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
+from fieldrep.nba.model import Suggestion
 from fieldrep.planning.week import planning_week
 from fieldrep.security import keys
-from fieldrep.services.plans import PLANS_CHANGED
 from fieldrep.store.engine import verify_key
 from fieldrep.ui import errors, features
 from fieldrep.ui.dialogs.about import AboutDialog
@@ -522,33 +523,30 @@ class MainWindow(QMainWindow):
         self.call_dialog = dialog
         dialog.open()
 
-    def plan_visit(self, hcp_id: str, suggestion: Any | None = None) -> None:
+    def plan_visit(self, hcp_id: str, suggestion: Suggestion | None = None) -> None:
         Op(lambda ws: ws.hcps.get(hcp_id), parent=self).success(
             lambda hcp: self._open_plan_dialog(hcp, suggestion)
         ).run(self.taskman)
 
-    def _open_plan_dialog(self, hcp: Any, suggestion: Any) -> None:
-        day = getattr(suggestion, "due", None) if suggestion is not None else self._plan_day
+    def _open_plan_dialog(self, hcp: Hcp, suggestion: Suggestion | None) -> None:
+        day = suggestion.due if suggestion is not None else self._plan_day
         self._plan_day = None
         today = self.taskman.clock.today()
-        if not isinstance(day, date) or day < today:
+        if day is None or day < today:
             day = today + timedelta(days=1)
-        channel = Channel.VISIT
-        if suggestion is not None:
-            try:
-                channel = Channel(getattr(suggestion.channel, "value", suggestion.channel))
-            except ValueError:
-                pass
+        channel = suggestion.channel if suggestion is not None else Channel.VISIT
         dialog = PlanVisitDialog(
             hcp.display_name, today=today, day=day, channel=channel, parent=self
         )
-        suggestion_id = getattr(suggestion, "id", None)
+        suggestion_id = suggestion.id if suggestion is not None else None
 
         def planned() -> None:
             when, at, ch, minutes, notes = dialog.values()
 
             def plan(ws: Workspace) -> Changed[VisitPlan]:
-                p = ws.plans.add(
+                # The suggestion is accepted only once the visit is planned (one
+                # transaction): closing the dialog with Esc leaves it listed.
+                return ws.planner.plan_on_day(
                     hcp.id,
                     when,
                     at,
@@ -556,13 +554,8 @@ class MainWindow(QMainWindow):
                     channel=ch,
                     notes=notes,
                     suggestion_id=suggestion_id,
+                    accept=suggestion,
                 )
-                changes = PLANS_CHANGED
-                if suggestion is not None:
-                    # Accepted only once the visit is planned: closing the dialog with
-                    # Esc leaves the suggestion in the list (nothing lost).
-                    changes |= ws.suggestions.accept(suggestion).changes
-                return Changed(p, changes)
 
             Op(plan, parent=self).success(
                 lambda p: self.statusBar().showMessage(

@@ -14,11 +14,11 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
-from fieldrep.domain.plans import VisitPlan
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.store.outbox import OutboxEntry
 from fieldrep.ui.dnd import HCP, MIME_TYPE, PLAN, SUGGESTION, DragPayload, to_mime
 from fieldrep.ui.signals import emit
+from fieldrep.usecases.planner import PlannedVisit
 
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -177,20 +177,7 @@ class HcpTableModel(RowTableModel[HcpSummary]):
         return DragPayload(HCP, row.id, row.id)
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    """A planned visit with what the planner shows about its HCP."""
-
-    plan: VisitPlan
-    hcp_name: str
-    city: str
-    latitude: float | None = None
-    longitude: float | None = None
-    address: str = ""
-
-    @property
-    def time_text(self) -> str:
-        return self.plan.planned_time.strftime("%H:%M") if self.plan.planned_time else "—"
+PlanRow = PlannedVisit  # a planned visit with its HCP: the core's read model, as it is
 
 
 class PlanTableModel(RowTableModel[PlanRow]):

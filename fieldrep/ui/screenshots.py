@@ -63,9 +63,7 @@ def seed(ws: Workspace) -> None:
     for i, hcp in enumerate(city_hcps[:5]):
         ws.plans.add(hcp.id, today, clock(9 + i, 0) if i < 3 else None)
     # Today's screen shows the route order ("#") only once a route is ordered.
-    from fieldrep.ui.pages.planner import order_day
-
-    order_day(ws, today, None)
+    ws.planner.order_day(today)
     monday = week_start(today)
     for offset in range(5):
         day = monday + timedelta(days=offset)

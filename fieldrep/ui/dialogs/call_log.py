@@ -1,9 +1,10 @@
 """Log a call: prefilled, keyboard-first, autosaved; submitted notes are read-only.
 
-The first save creates the draft (`calls.log`), later saves update it
-(`calls.update_draft`). Which of the two applies is decided on the serial worker (the
-`_DraftSlot` is only touched there), so a save queued before the previous one answered
-never creates a second draft. Ctrl+Return submits; Esc closes and keeps the draft.
+The dialog mints the draft's id when it opens; every save is one core call that
+creates or updates the note under that id (`calls.save_draft`, an upsert), so a save
+queued before the previous one answered never creates a second draft. Submit saves the
+last edits and locks the note in one transaction (`calls.submit(note_id, draft)`).
+Ctrl+Return submits; Esc closes and keeps the draft.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -49,12 +50,15 @@ from fieldrep.domain.enums import Channel, Outcome, Sentiment
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
-from fieldrep.services.calls import CALLS_CHANGED
+from fieldrep.nba.model import Suggestion
+from fieldrep.services.adverse_events import AdverseEventReport
+from fieldrep.store.values import new_id
 from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
 from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -80,43 +84,6 @@ class _WholeDateTimeEdit(QDateTimeEdit):
 
     def focusNextPrevChild(self, next_child: bool) -> bool:  # noqa: N802
         return QWidget.focusNextPrevChild(self, next_child)
-
-
-class _DraftSlot:
-    """The id of this dialog's draft; read and written on the worker thread only."""
-
-    def __init__(self, note_id: str | None) -> None:
-        self.note_id = note_id
-
-    def save(self, ws: Any, draft: CallDraft) -> CallNote:
-        if self.note_id is None:
-            note = ws.calls.log(draft)
-            self.note_id = note.id
-            return note
-        return ws.calls.update_draft(self.note_id, draft)
-
-    def submit(self, ws: Any, draft: CallDraft) -> CallNote:
-        if self.note_id is None:
-            note = ws.calls.log(draft, submit=True)
-            self.note_id = note.id
-            return note
-        ws.calls.update_draft(self.note_id, draft)
-        return ws.calls.submit(self.note_id)
-
-
-def _report_for(ws: Any, note: CallNote, reporter: str, *, again: bool) -> Any:
-    """The note's unsent report draft, else a new one; None when a report was already
-    sent for the note and `again` is false (submitting asks once; the button again)."""
-    existing = ws.adverse_events.for_note(note.id)
-    drafts = [r for r in existing if not r.sent]
-    if drafts:
-        return drafts[0]
-    if existing and not again:
-        return None
-    return ws.adverse_events.draft_from_note(
-        hcp_id=note.hcp_id, reporter=reporter, text=note.insights, aware_at=note.started_at,
-        products=note.products, call_note_id=note.id,
-    )  # fmt: skip
 
 
 def hcp_name_html(hcp: Hcp) -> str:
@@ -150,7 +117,7 @@ class CallLogDialog(QDialog):
         messages: list[ApprovedMessage],
         *,
         note: CallNote | None = None,
-        suggestion: Any | None = None,
+        suggestion: Suggestion | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -161,10 +128,10 @@ class CallLogDialog(QDialog):
         self.suggestion = suggestion
         self.note = note
         self.read_only = bool(note and note.is_locked)
-        self._slot = _DraftSlot(note.id if note else None)
+        # The draft's id, minted here: every save is an upsert on it (calls.save_draft),
+        # so saves queued one behind the other can never create two notes.
+        self.note_id = note.id if note else new_id()
         self._dirty = False
-        self._closing = False
-        self._saves_in_flight = 0
         self.setWindowTitle(
             f"Call with {hcp.display_name}" + (" — submitted, read-only" if self.read_only else "")
         )
@@ -362,10 +329,7 @@ class CallLogDialog(QDialog):
 
     def _default_channel(self) -> Channel:
         if self.suggestion is not None:
-            try:
-                return Channel(getattr(self.suggestion.channel, "value", self.suggestion.channel))
-            except ValueError:
-                pass
+            return self.suggestion.channel
         preferred = self.hcp.preferred_channel
         if preferred is not None and self.hcp.has_consent(preferred):
             return preferred
@@ -504,25 +468,27 @@ class CallLogDialog(QDialog):
             if self.note is not None:
                 self._open_ae_report(self.note, again=True)
             return
-        draft, slot, reporter = self.draft(), self._slot, self.hcp.display_name
+        draft, note_id, reporter = self.draft(), self.note_id, self.hcp.display_name
 
-        def work(ws: Any) -> Changed[tuple[CallNote, Any]]:
-            note = slot.save(ws, draft)
-            return Changed((note, _report_for(ws, note, reporter, again=True)), CALLS_CHANGED)
+        def work(ws: Workspace) -> Changed[tuple[CallNote, AdverseEventReport | None]]:
+            saved = ws.calls.save_draft(note_id, draft)
+            report = ws.adverse_events.report_for_note(saved.value, reporter, again=True)
+            return Changed((saved.value, report), saved.changes)
 
-        def saved(result: Changed[tuple[CallNote, Any]]) -> None:
-            self.note = result.value[0]
-            self._show_ae_form(result.value[1])
+        def saved(result: Changed[tuple[CallNote, AdverseEventReport | None]]) -> None:
+            self.note, report = result.value
+            self._show_ae_form(report)
 
         Op(work, parent=self).success(saved).run(self.taskman)
 
     def _open_ae_report(self, note: CallNote, *, again: bool) -> None:
         reporter = self.hcp.display_name
-        Op(lambda ws: _report_for(ws, note, reporter, again=again), parent=self).success(
-            self._show_ae_form
-        ).run(self.taskman)
+        Op(
+            lambda ws: ws.adverse_events.report_for_note(note, reporter, again=again),
+            parent=self,
+        ).success(self._show_ae_form).run(self.taskman)
 
-    def _show_ae_form(self, report: Any) -> None:
+    def _show_ae_form(self, report: AdverseEventReport | None) -> None:
         if report is None:
             return  # already sent for this note
         parent = self if self.isVisible() else self.parentWidget()
@@ -560,8 +526,9 @@ class CallLogDialog(QDialog):
             sentiment=Sentiment(sentiment) if sentiment else None,
             insights=self.insights.toPlainText(),
             follow_ups=follow_ups,
-            suggestion_id=getattr(self.suggestion, "id", None)
-            or (self.note.suggestion_id if self.note else None),
+            suggestion_id=self.suggestion.id
+            if self.suggestion is not None
+            else (self.note.suggestion_id if self.note else None),
         )
 
     def save_if_dirty(self) -> None:
@@ -571,9 +538,8 @@ class CallLogDialog(QDialog):
     def save_now(self) -> None:
         if self.read_only:
             return
-        draft, slot = self.draft(), self._slot
+        draft, note_id = self.draft(), self.note_id
         self._dirty = False
-        self._saves_in_flight += 1
         self.status.setText("Saving…")
 
         def saved(result: Changed[CallNote]) -> None:
@@ -590,18 +556,15 @@ class CallLogDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        def done() -> None:
-            self._saves_in_flight -= 1
-
-        Op(lambda ws: Changed(slot.save(ws, draft), CALLS_CHANGED), parent=self).success(
-            saved
-        ).failure(failed).finally_(done).run(self.taskman)
+        Op(lambda ws: ws.calls.save_draft(note_id, draft), parent=self).success(saved).failure(
+            failed
+        ).run(self.taskman)
 
     def submit(self) -> None:
         if self.read_only or not self._ready_to_submit():
             return
         self._autosave.stop()
-        draft, slot = self.draft(), self._slot
+        draft, note_id = self.draft(), self.note_id
         self._dirty = False
         self.submit_button.setEnabled(False)
         self.status.setText("Submitting…")
@@ -625,9 +588,9 @@ class CallLogDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        Op(lambda ws: Changed(slot.submit(ws, draft), CALLS_CHANGED), parent=self).success(
-            done
-        ).failure(failed).run(self.taskman)
+        Op(lambda ws: ws.calls.submit(note_id, draft), parent=self).success(done).failure(
+            failed
+        ).run(self.taskman)
 
     # -- closing keeps the draft -----------------------------------------------------
     def reject(self) -> None:

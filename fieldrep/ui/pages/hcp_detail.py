@@ -1,17 +1,14 @@
 """HCP detail: who they are, how they like to be engaged, what to say, what happened.
 
-Everything shown is gathered on the worker into one frozen `HcpDetailData`, then laid
-out on the UI thread. Next-best-action and segment hints come from their services when
-the workspace has them; until then the cards say so.
+Everything shown comes from one core call on the worker (`ws.profiles.hcp_profile`), a
+frozen `HcpProfile`, then laid out on the UI thread.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -31,8 +28,6 @@ from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
-from fieldrep.domain.segments import Segment
-from fieldrep.ui import features
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
@@ -41,7 +36,7 @@ from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
 from fieldrep.ui.widgets.flow_layout import FlowLayout
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
 from fieldrep.ui.widgets.segment_bar import SegmentBar
-from fieldrep.workspace import Workspace
+from fieldrep.usecases.hcp_profile import HcpProfile, SegmentView
 
 log = logging.getLogger(__name__)
 
@@ -49,71 +44,6 @@ log = logging.getLogger(__name__)
 RELOAD_ON = Changes(
     calls=True, segments=True, feedback=True, plans=True, hcps=True, sync=True, day=True
 )
-
-
-@dataclass(frozen=True)
-class SegmentView:
-    parts: list[tuple[str, float]]  # (segment name, weight), largest first
-    top: list[tuple[Segment, float]]
-    confidence: float | None
-    evidence: tuple[str, ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class HcpDetailData:
-    hcp: Hcp
-    calls: list[CallNote]
-    segments: SegmentView
-    suggestion: Any | None = None
-    blocked: list[str] = field(default_factory=list)
-    nba_available: bool = False
-
-
-def _segment_view(ws: Workspace, hcp_id: str) -> SegmentView:
-    hints = features.segment_hints(ws)
-    if hints is not None:
-        try:
-            hint = hints.for_hcp(hcp_id)
-        except Exception:
-            log.exception("segment hint for %s failed", hcp_id)
-            hint = None
-        if hint is not None:
-            top = [(seg, float(w)) for seg, w in hint.top]
-            weights = getattr(hint.mix, "weights", {}) or {}
-            names = {s.id: s.name for s in ws.segments.catalogue()}
-            parts = sorted(
-                ((names.get(k, k), float(v)) for k, v in weights.items()), key=lambda p: -p[1]
-            )
-            return SegmentView(parts, top[:2], hint.confidence, tuple(hint.evidence), hint.source)
-    catalogue = {s.id: s for s in ws.segments.catalogue()}
-    mix = ws.segments.mix(hcp_id)
-    if mix is None:
-        return SegmentView([], [], None, (), "none")
-    parts = [(catalogue[k].name if k in catalogue else k, w) for k, w in mix.top(len(mix.weights))]
-    top = [(catalogue[k], w) for k, w in mix.top(2) if k in catalogue]
-    return SegmentView(parts, top, mix.confidence, mix.evidence, mix.source)
-
-
-def _block_text(block: Any) -> str:
-    channel = getattr(block, "channel", None)
-    label = getattr(channel, "label", channel)
-    explanation = str(getattr(block, "explanation", block))
-    return f"{label}: {explanation}" if label else explanation
-
-
-def load_detail(ws: Workspace, hcp_id: str) -> HcpDetailData:
-    """Runs on the worker."""
-    hcp = ws.hcps.get(hcp_id)
-    calls = ws.calls.for_hcp(hcp_id)
-    service = features.suggestions(ws)
-    suggestion, blocked = None, []
-    if service is not None:
-        suggestion = service.for_hcp(hcp_id)
-        blocked = [_block_text(b) for b in (service.blocked_for_hcp(hcp_id) or [])]
-    return HcpDetailData(
-        hcp, calls, _segment_view(ws, hcp_id), suggestion, blocked, service is not None
-    )
 
 
 def _clear(layout: QLayout) -> None:
@@ -157,7 +87,7 @@ class HcpDetailPage(QWidget):
         super().__init__(parent)
         self.taskman = taskman
         self.hcp_id: str | None = None
-        self.data: HcpDetailData | None = None
+        self.data: HcpProfile | None = None
 
         self.name = title("")
         self.name.setObjectName("title")
@@ -254,7 +184,9 @@ class HcpDetailPage(QWidget):
         if self.coaching.hcp_id != hcp_id:
             self.coaching.hcp_id = hcp_id
             self.coaching.set_loader(lambda ws: on_hcp_calls(ws, hcp_id))
-        Op(lambda ws: load_detail(ws, hcp_id), parent=self).success(self._show).run(self.taskman)
+        Op(lambda ws: ws.profiles.hcp_profile(hcp_id), parent=self).success(self._show).run(
+            self.taskman
+        )
 
     def _on_changed(self, changes: Changes) -> None:
         if self.hcp_id and changes.touches(RELOAD_ON):
@@ -279,7 +211,7 @@ class HcpDetailPage(QWidget):
             emit(self.open_draft, url.path())
 
     # -- rendering -----------------------------------------------------------------
-    def _show(self, data: HcpDetailData) -> None:
+    def _show(self, data: HcpProfile) -> None:
         if data.hcp.id != self.hcp_id:
             return  # the rep already moved on to another HCP
         self.data = data
@@ -320,11 +252,7 @@ class HcpDetailPage(QWidget):
                 self.consents_row.addWidget(chip(("✓ " if ok else "✗ ") + channel.value, ok=ok))
 
     def _show_segments(self, view: SegmentView) -> None:
-        self.segment_bar.set_parts(view.parts)
-        if view.confidence is None:
-            self.segment_meta.setText("No segment estimate for this HCP yet.")
-            self.tips.setText("")
-            return
+        self.segment_bar.set_parts(list(view.parts))
         if not view.top:  # too few contacts, or no catalogue: say so, never a made-up pair
             self.segment_bar.set_parts([])
             self.segment_meta.setText(view.evidence[-1] if view.evidence else "Not known yet.")
@@ -347,13 +275,7 @@ class HcpDetailPage(QWidget):
             )
         self.tips.setText("".join(blocks))
 
-    def _show_nba(self, data: HcpDetailData) -> None:
-        if not data.nba_available:
-            self.nba_text.setText(
-                "<i>Suggestions are not available in this version yet.</i> "
-                "Log calls and plan visits as usual."
-            )
-            return
+    def _show_nba(self, data: HcpProfile) -> None:
         s = data.suggestion
         if s is None:
             if data.blocked:
@@ -362,17 +284,15 @@ class HcpDetailPage(QWidget):
             else:
                 self.nba_text.setText("No action suggested for this HCP right now.")
             return
-        label = getattr(s.channel, "label", str(s.channel))
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
         message = f" with “{html.escape(s.message_title)}”" if s.message_title else ""
-        due = s.due.strftime("%a %d %b") if isinstance(s.due, date) else str(s.due)
         self.nba_text.setText(
-            f"<b>{html.escape(label)}</b>{message}, by {due}"
+            f"<b>{html.escape(s.channel.label)}</b>{message}, by {s.due:%a %d %b}"
             f"{' (exploring)' if s.exploratory else ''}<ul>{reasons}</ul>"
             f"<span style='color:gray'>Based on data as of {s.data_as_of}</span>"
         )
 
-    def _show_history(self, calls: list[CallNote]) -> None:
+    def _show_history(self, calls: Sequence[CallNote]) -> None:
         self.follow_list.blockSignals(True)
         self.follow_list.clear()
         today = self.taskman.clock.today()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,106 +20,29 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
-from fieldrep.planning.calendar_export import export_week
+from fieldrep.nba.model import Suggestion
 from fieldrep.planning.day_route import day_route
-from fieldrep.planning.route import Stop, order_route
-from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
+from fieldrep.planning.schedule import DEFAULT_DAY_START
 from fieldrep.planning.week import planning_week, shown_days, week_label, week_start
-from fieldrep.services.plans import PLANS_CHANGED
+from fieldrep.services.plans import PlanEdit
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
 from fieldrep.ui.dnd import PLAN, SUGGESTION, DragPayload, insert_at
 from fieldrep.ui.models import PlanRow, has_route_order
 from fieldrep.ui.pages.day_column import DayColumn
-from fieldrep.ui.pages.today import plan_rows
 from fieldrep.ui.signals import emit
-from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.taskman import Op, TaskContext, TaskManager
 from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import title
 from fieldrep.ui.widgets.day_map import DayMap, MapStop
+from fieldrep.usecases.planner import Dropped, Week
 from fieldrep.workspace import Workspace
 
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(plans=True, sync=True, day=True)
 
 
-@dataclass(frozen=True)
-class WeekData:
-    monday: date
-    rows: list[PlanRow]
-
-
-def load_week(ws: Workspace, monday: date) -> WeekData:
-    return WeekData(monday, plan_rows(ws, ws.plans.between(monday, monday + timedelta(days=6))))
-
-
-def order_day(
-    ws: Workspace,
-    day: date,
-    start: tuple[float, float] | None,
-    ctx: Any = None,
-    day_start: time = DEFAULT_DAY_START,
-) -> Changed[list[str]]:
-    """Runs on the worker: store the shortest-drive order of the day's visits, re-timed
-    from the day's earliest start so the times follow the route."""
-    rows = plan_rows(ws, ws.plans.for_day(day))
-    stops = [Stop(r.plan.id, r.latitude, r.longitude) for r in rows]
-    ordered = order_route(stops, start=start, cancel=ctx.token if ctx else None)
-    by_id = {r.plan.id: r for r in rows}
-    in_route = [by_id[plan_id] for plan_id in ordered]
-    places = [
-        (r.latitude, r.longitude) if r.latitude is not None and r.longitude is not None else None
-        for r in in_route
-    ]
-    booked = [r.plan.planned_time for r in rows if r.plan.planned_time is not None]
-    times = start_times(
-        places,
-        [r.plan.duration_minutes for r in in_route],
-        day_start=min(booked, default=day_start),
-    )
-    ws.plans.set_route(ordered, times)
-    return Changed(ordered, PLANS_CHANGED)
-
-
-def drop_on_day(
-    ws: Workspace,
-    day: date,
-    payload: DragPayload,
-    order: list[str] | None,
-    accept: Callable[[Workspace], Changes] | None = None,
-) -> Changed[tuple[str, tuple[Any, ...]]]:
-    """Runs on the worker: put the dragged visit (moved, or planned from an HCP or a
-    suggestion) on `day`; `order` is the day's new route with the id `PLAN_HERE`
-    standing for a visit planned by this drop. Returns the plan id and, for a moved
-    visit, every plan of the two days as it was (for `plans.restore`: undo)."""
-    before: tuple[Any, ...] = ()
-    changes = PLANS_CHANGED
-    if payload.kind == PLAN:
-        plan = ws.plans.get(payload.id)
-        days = sorted({plan.planned_date, day})
-        before = tuple(p for d in days for p in ws.plans.for_day(d))
-        if plan.planned_date != day:  # `move` keeps the time and clears the route order
-            ws.plans.move(plan.id, day, plan.planned_time)
-        plan_id = plan.id
-    else:
-        channel = Channel(payload.channel) if payload.channel else Channel.VISIT
-        suggestion_id = payload.id if payload.kind == SUGGESTION else None
-        plan_id = ws.plans.add(
-            payload.hcp_id, day, None, channel=channel, suggestion_id=suggestion_id
-        ).id
-        if accept is not None:
-            changes |= accept(ws)
-    if order is not None:
-        ws.plans.set_route([plan_id if i == PLAN_HERE else i for i in order])
-    return Changed((plan_id, before), changes)
-
-
+# Where a visit planned by a drop goes in the day's new route (`planner.plan_on_day`).
 PLAN_HERE = "<planned by this drop>"
-
-
-def export_week_file(ws: Workspace, monday: date, path: Path) -> int:
-    plans = ws.plans.between(monday, monday + timedelta(days=6))
-    hcps = {p.hcp_id: ws.hcps.get(p.hcp_id) for p in plans}
-    return export_week(path, plans, hcps, ws.clock)
 
 
 class PlannerPage(QWidget):
@@ -135,7 +56,7 @@ class PlannerPage(QWidget):
         taskman: TaskManager,
         route_start: Callable[[], tuple[float, float] | None] | None = None,
         parent: QWidget | None = None,
-        suggestion_for: Callable[[str], Any | None] | None = None,
+        suggestion_for: Callable[[str], Suggestion | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.taskman = taskman
@@ -215,7 +136,7 @@ class PlannerPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+Right"), self, lambda: self.shift_selected(1))
         QShortcut(QKeySequence.StandardKey.Delete, self, self.cancel_selected)
         self._current_column = self.columns[0]
-        self._week: WeekData | None = None
+        self._week: Week | None = None
         self._day_picked = False
         taskman.changed.connect(self._on_changed)
 
@@ -226,18 +147,18 @@ class PlannerPage(QWidget):
 
     def reload(self) -> None:
         monday = self.monday
-        Op(lambda ws: load_week(ws, monday), parent=self).success(self._show).run(self.taskman)
+        Op(lambda ws: ws.planner.week(monday), parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(RELOAD_ON):
             self.reload()
 
-    def _show(self, data: WeekData) -> None:
+    def _show(self, data: Week) -> None:
         if data.monday != self.monday:
             return
         self._week = data
         today = self.taskman.clock.today()
-        planned = {r.plan.planned_date for r in data.rows}
+        planned = {v.plan.planned_date for v in data.visits}
         if self.working_days is not None:
             days = shown_days(data.monday, planned, today, self.working_days())
         else:
@@ -247,7 +168,7 @@ class PlannerPage(QWidget):
             column.setVisible(i < len(days))  # a weekend column only when it is needed
             if i < len(days):
                 day = days[i]
-                column.set_day(day, [r for r in data.rows if r.plan.planned_date == day], today)
+                column.set_day(day, data.on(day), today)
             else:
                 column.set_day(date.min, [], today)
         if not self._day_picked or self._current_column.day not in days:
@@ -318,9 +239,11 @@ class PlannerPage(QWidget):
         day = day or self.selected_day()
         start = self.route_start() if self.route_start else None
         first = self.day_start() if self.day_start else DEFAULT_DAY_START
-        Op(lambda ws, ctx: order_day(ws, day, start, ctx, first), parent=self).with_progress(
-            "Ordering the route…"
-        ).run(self.taskman)
+
+        def work(ws: Workspace, ctx: TaskContext) -> Changed[list[str]]:
+            return ws.planner.order_day(day, start=start, day_start=first, cancel=ctx.token)
+
+        Op(work, parent=self).with_progress("Ordering the route…").run(self.taskman)
 
     def drop_on_day(self, day: date, payload: DragPayload, row: int) -> None:
         """Something was dropped on `day` at `row` (-1: below the visits).
@@ -338,34 +261,46 @@ class PlannerPage(QWidget):
             order = insert_at(ids, moving, row)
         if same_day and order == ids and has_route_order(rows):
             return  # dropped where it was
-        accept: Callable[[Workspace], Changes] | None = None
+        if payload.kind == PLAN:
+            moved = self.rows_by_id().get(payload.id)
+            label = f"Visit with {moved.hcp_name} moved to {day:%a %d %b}" if moved else ""
+
+            def offer(result: Changed[Dropped]) -> None:
+                before = result.value.before
+                if before and self.undo is not None:
+                    self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before)))
+
+            Op(lambda ws: ws.planner.move_to_day(payload.id, day, order), parent=self).success(
+                offer
+            ).run(self.taskman)
+            return
+        # An HCP or a suggestion: a new visit (a suggestion still listed is accepted, as
+        # its Accept button would).
         shown = None
         if payload.kind == SUGGESTION and self.suggestion_for is not None:
             shown = self.suggestion_for(payload.id)
-        if shown is not None:
-
-            def accept(ws: Workspace) -> Changes:
-                return ws.suggestions.accept(shown).changes
-
-        moved = self.rows_by_id().get(payload.id) if payload.kind == PLAN else None
-        label = f"Visit with {moved.hcp_name} moved to {day:%a %d %b}" if moved else ""
-
-        def offer(result: Changed[tuple[str, tuple[Any, ...]]]) -> None:
-            before = result.value[1]
-            if before and self.undo is not None:
-                self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before)))
-
-        Op(lambda ws: drop_on_day(ws, day, payload, order, accept), parent=self).success(offer).run(
-            self.taskman
-        )
+        channel = Channel(payload.channel) if payload.channel else Channel.VISIT
+        suggestion_id = payload.id if payload.kind == SUGGESTION else None
+        route = None if order is None else [None if i == PLAN_HERE else i for i in order]
+        Op(
+            lambda ws: ws.planner.plan_on_day(
+                payload.hcp_id,
+                day,
+                channel=channel,
+                suggestion_id=suggestion_id,
+                accept=shown,
+                route=route,
+            ),
+            parent=self,
+        ).run(self.taskman)
 
     def rows_by_id(self) -> dict[str, PlanRow]:
         return {r.plan.id: r for c in self.columns for r in c.model.rows()}
 
-    def _undoable(self, label: str) -> Callable[[Any], None]:
+    def _undoable(self, label: str) -> Callable[[PlanEdit], None]:
         """A success callback that offers Undo for a cancel or move (a PlanEdit)."""
 
-        def offer(edit: Any) -> None:
+        def offer(edit: PlanEdit) -> None:
             if self.undo is not None:
                 before = edit.before
                 self.undo.push(Undoable(label, lambda ws: ws.plans.restore(before)))
@@ -422,6 +357,6 @@ class PlannerPage(QWidget):
 
     def export_to(self, path: Path) -> None:
         monday = self.monday
-        Op(lambda ws: export_week_file(ws, monday, path), parent=self).success(
+        Op(lambda ws: ws.planner.export_week(monday, path), parent=self).success(
             lambda n: emit(self.exported, str(path), n)
         ).run(self.taskman)

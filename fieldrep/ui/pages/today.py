@@ -3,11 +3,6 @@ adverse-event reports still to reach Drug Safety, with the time left."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
-
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,13 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.compliance.adverse_events import remaining_text
-from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changes
-from fieldrep.domain.plans import VisitPlan
-from fieldrep.services.adverse_events import OpenReport
-from fieldrep.ui import features
+from fieldrep.services.adverse_events import AdverseEventReport
 from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
-from fieldrep.ui.models import PlanRow, PlanTableModel, SuggestionTableModel, has_route_order
+from fieldrep.ui.models import PlanTableModel, SuggestionTableModel, has_route_order
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
@@ -36,10 +28,7 @@ from fieldrep.ui.widgets.attainment_line import AttainmentLine
 from fieldrep.ui.widgets.coaching_card import CoachingCard
 from fieldrep.ui.widgets.common import Card, EmptyState, title
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
-from fieldrep.workspace import Workspace
-
-FOLLOW_UP_HORIZON_DAYS = 7
-TOP_SUGGESTIONS = 5
+from fieldrep.usecases.today import Agenda
 
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(
@@ -51,62 +40,6 @@ RELOAD_ON = Changes(
     day=True,
     adverse_events=True,
 )
-
-
-@dataclass(frozen=True)
-class FollowUpDue:
-    due: date
-    hcp_id: str
-    hcp_name: str
-    description: str
-    note_id: str = ""
-    index: int = 0  # the follow-up's position in its note (calls.set_follow_up_done)
-
-
-@dataclass(frozen=True)
-class TodayData:
-    day: date
-    visits: list[PlanRow]
-    suggestions: list[Any] | None  # None: suggestions not available in this build
-    follow_ups: list[FollowUpDue]
-    drafts: list[tuple[CallNote, str]]
-    # Adverse-event reports not yet with Drug Safety (drafts, or sent but not synced).
-    adverse_events: tuple[OpenReport, ...] = ()
-
-
-def plan_rows(ws: Workspace, plans: Iterable[VisitPlan]) -> list[PlanRow]:
-    rows = []
-    for plan in plans:
-        hcp = ws.hcps.get(plan.hcp_id)
-        rows.append(
-            PlanRow(plan, hcp.display_name, hcp.city, hcp.latitude, hcp.longitude, hcp.address)
-        )
-    return rows
-
-
-def load_today(ws: Workspace, day: date) -> TodayData:
-    """Runs on the worker."""
-    visits = plan_rows(ws, ws.plans.for_day(day))
-    service = features.suggestions(ws)
-    suggestions = service.daily_list(limit=TOP_SUGGESTIONS, today=day) if service else None
-    names: dict[str, str] = {}
-
-    def name(hcp_id: str) -> str:
-        if hcp_id not in names:
-            names[hcp_id] = ws.hcps.get(hcp_id).display_name
-        return names[hcp_id]
-
-    horizon = day + timedelta(days=FOLLOW_UP_HORIZON_DAYS)
-    follow_ups = [
-        FollowUpDue(f.due, note.hcp_id, name(note.hcp_id), f.description, note.id, index)
-        for note in ws.calls.all()
-        for index, f in enumerate(note.follow_ups)
-        if not f.done and f.due <= horizon
-    ]
-    follow_ups.sort(key=lambda f: f.due)
-    drafts = [(note, name(note.hcp_id)) for note in ws.calls.drafts()]
-    unsent = tuple(ws.adverse_events.unsent())
-    return TodayData(day, visits, suggestions, follow_ups[:50], drafts, unsent)
 
 
 def _table(model: QAbstractItemModel) -> QTableView:
@@ -139,7 +72,7 @@ class TodayPage(QWidget):
     def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.taskman = taskman
-        self.data: TodayData | None = None
+        self.data: Agenda | None = None
         self.heading = title("Today")
         self.visits = PlanTableModel()
         self.visit_view = _table(self.visits)
@@ -228,7 +161,7 @@ class TodayPage(QWidget):
 
     def reload(self) -> None:
         day = self.taskman.clock.today()
-        Op(lambda ws: load_today(ws, day), parent=self).success(self._show).run(self.taskman)
+        Op(lambda ws: ws.today.agenda(day), parent=self).success(self._show).run(self.taskman)
         self.attainment.start()
         self.coaching.start()
 
@@ -236,10 +169,10 @@ class TodayPage(QWidget):
         if changes.touches(RELOAD_ON):
             self.reload()
 
-    def _show(self, data: TodayData) -> None:
+    def _show(self, data: Agenda) -> None:
         self.data = data
         self.heading.setText(f"Today — {data.day:%A %d %B}")
-        self.visits.set_rows(data.visits)
+        self.visits.set_rows(list(data.visits))
         self.visit_stack.setCurrentIndex(0 if data.visits else 1)
         # Until a route is ordered the visits are listed by time and "#" would be empty.
         routed = has_route_order(data.visits)
@@ -247,15 +180,9 @@ class TodayPage(QWidget):
         self.cards[0].heading.setText(
             "Planned visits, in route order" if routed else "Planned visits, by time"
         )
-        if data.suggestions is None:
-            self.suggestion_empty.setText("Suggestions are not available in this version yet.")
-            self.suggestion_stack.setCurrentIndex(1)
-        else:
-            self.suggestions.set_rows(data.suggestions)
-            self.suggestion_empty.setText(
-                "Nothing suggested today. Check back after the next sync."
-            )
-            self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
+        self.suggestions.set_rows(list(data.suggestions))
+        self.suggestion_empty.setText("Nothing suggested today. Check back after the next sync.")
+        self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
         self.follow_list.blockSignals(True)
         self.follow_list.clear()
         for f in data.follow_ups:
@@ -265,9 +192,10 @@ class TodayPage(QWidget):
         self.follow_list.blockSignals(False)
         self.follow_stack.setCurrentIndex(0 if data.follow_ups else 1)
         self.draft_list.clear()
-        for note, name in data.drafts:
+        for draft in data.drafts:
+            note = draft.note
             when = note.started_at.astimezone().strftime("%a %d %b %H:%M")
-            item = QListWidgetItem(f"{when} · {name} · {note.channel.label}")
+            item = QListWidgetItem(f"{when} · {draft.hcp_name} · {note.channel.label}")
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.draft_list.addItem(item)
         self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
@@ -297,7 +225,7 @@ class TodayPage(QWidget):
             self._show_ae_form
         ).run(self.taskman)
 
-    def _show_ae_form(self, report: Any) -> None:
+    def _show_ae_form(self, report: AdverseEventReport) -> None:
         if report.sent:
             return  # queued: the next sync sends it
         self.ae_dialog = AdverseEventDialog(self.taskman, report, parent=self)
