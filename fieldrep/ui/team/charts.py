@@ -11,11 +11,9 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QHorizontalBarSeries,
-    QLineSeries,
     QStackedBarSeries,
     QValueAxis,
 )
@@ -58,6 +56,10 @@ def _axes(chart: QChart, series: Any, categories: list[str], horizontal: bool = 
     value = QValueAxis()
     value.setLabelFormat("%d")
     if horizontal:
+        # Names down the side: a smaller font, so a narrow window elides fewer of them.
+        small = QFont()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+        cat.setLabelsFont(small)
         chart.addAxis(cat, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(value, Qt.AlignmentFlag.AlignBottom)
     else:
@@ -99,11 +101,12 @@ def calls_by_channel(report: Any) -> QChart:
 def _value_range(chart: QChart, top: float, percent: bool = False) -> None:
     for axis in chart.axes():
         if isinstance(axis, QValueAxis):
-            axis.setRange(0, max(1.0, float(top)) * (1.0 if percent else 1.1))
+            axis.setRange(0, max(1.0, float(top)) * (1.0 if percent else 1.05))
             if percent:
                 axis.setLabelFormat("%d %%")
             else:
                 axis.setTickCount(5)
+                axis.applyNiceNumbers()
 
 
 def pace_by_rep(report: Any) -> QChart:
@@ -112,6 +115,9 @@ def pace_by_rep(report: Any) -> QChart:
     has_goals = len(report.attainment) > 0
     chart = _chart("Cycle plan: done vs time gone" if has_goals else "Top-tier coverage")
     series = QHorizontalBarSeries()
+    # A horizontal bar chart draws its first category at the bottom: reversed, the reps
+    # read top-down in the Reps table's order.
+    summary = summary.iloc[::-1]
     reps = [str(r) for r in summary["rep"]] if len(summary) else [""]
     if has_goals:
         for name, column, colour in (
@@ -138,11 +144,11 @@ def pace_by_rep(report: Any) -> QChart:
 def dismiss_reasons(report: Any) -> QChart:
     chart = _chart("Suggestions dismissed, by reason")
     frame = report.dismiss_reasons
-    series = QBarSeries()
+    series = QHorizontalBarSeries()
     reasons: list[str] = []
     top = 0
     if len(frame):
-        totals = frame.groupby("reason")["dismissed"].sum().sort_values(ascending=False)
+        totals = frame.groupby("reason")["dismissed"].sum().sort_values()
         reasons = [str(r).replace("_", " ") for r in totals.index]
         bar = QBarSet("dismissed")
         bar.setColor(QColor("#e0a43b"))
@@ -150,7 +156,7 @@ def dismiss_reasons(report: Any) -> QChart:
         series.append(bar)
         top = int(totals.max())
     chart.legend().hide()
-    _axes(chart, series, reasons or ["none dismissed"])
+    _axes(chart, series, reasons or ["none dismissed"], horizontal=True)
     _value_range(chart, top)
     return chart
 
@@ -158,33 +164,16 @@ def dismiss_reasons(report: Any) -> QChart:
 def sentiment_trend(report: Any) -> QChart:
     chart = _chart("What reps heard: sentiment per week")
     weeks = weekly_team(report)
-    labels = _week_labels(list(weeks["week"])) if len(weeks) else [""]
-    top = 0
-    lines = []
+    series = QStackedBarSeries()
     for sentiment in SENTIMENTS:
-        line = QLineSeries()
-        line.setName(sentiment)
-        line.setColor(QColor(SENTIMENT_COLOURS[sentiment]))
-        values = [int(v) for v in weeks[f"sentiment_{sentiment}"]] if len(weeks) else []
-        for x, v in enumerate(values):
-            line.append(x + 0.5, v)  # centred on its week's category
-        top = max([top, *values])
-        lines.append(line)
-    cat = QBarCategoryAxis()
-    cat.append(labels)
-    value = QValueAxis()
-    value.setLabelFormat("%d")
-    chart.addAxis(cat, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(value, Qt.AlignmentFlag.AlignLeft)
-    # A category axis puts category i at [i, i+1); a hidden value axis carries the lines.
-    x_axis = QValueAxis()
-    x_axis.setRange(0, max(1, len(labels)))
-    x_axis.setVisible(False)
-    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-    for line in lines:
-        chart.addSeries(line)
-        line.attachAxis(x_axis)
-        line.attachAxis(value)
+        bar = QBarSet(sentiment)
+        bar.setColor(QColor(SENTIMENT_COLOURS[sentiment]))
+        bar.append([int(v) for v in weeks[f"sentiment_{sentiment}"]] if len(weeks) else [])
+        series.append(bar)
+    top = 0
+    if len(weeks):
+        top = int(weeks[[f"sentiment_{s}" for s in SENTIMENTS]].sum(axis=1).max())
+    _axes(chart, series, _week_labels(list(weeks["week"])) if len(weeks) else [""])
     _value_range(chart, top)
     return chart
 

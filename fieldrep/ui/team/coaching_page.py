@@ -44,14 +44,14 @@ class SentRow:
 
 
 class SentTableModel(RowTableModel[SentRow]):
-    REP, SENT, ABOUT, TEXT, SKILLS, ACK = range(6)
+    REP, SENT, ABOUT, ACK, SKILLS, TEXT = range(6)
     COLUMNS = (
         Column("Rep", lambda r: r.comment.rep_username),
         Column("Sent", lambda r: r.sent),
         Column("About", lambda r: r.comment.subject),
-        Column("Comment", lambda r: r.comment.text, tooltip=lambda r: r.comment.text),
-        Column("Skills (1-5)", lambda r: r.skills),
         Column("Acknowledged", lambda r: r.acknowledged),
+        Column("Skills (1-5)", lambda r: r.skills, tooltip=lambda r: r.skills),
+        Column("Comment", lambda r: r.comment.text, tooltip=lambda r: r.comment.text),
     )
 
 
@@ -78,6 +78,9 @@ class CoachingPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SentTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SentTableModel.SKILLS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(SentTableModel.SKILLS, 170)  # the ratings in full on hover
+        header.setSortIndicatorShown(False)  # newest first until the manager sorts
         self.table.activated.connect(
             lambda i: emit(self.open_rep, self.model.row_at(i.row()).comment.rep_username)
         )

@@ -125,7 +125,8 @@ class Tile(QFrame):
         self.setToolTip(detail)
 
 
-def _table(model: Any, stretch: int) -> QTableView:
+def _table(model: Any, stretch: int | None) -> QTableView:
+    """A read-only sortable table; `stretch` takes the spare width (None: the last)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -135,7 +136,11 @@ def _table(model: Any, stretch: int) -> QTableView:
     view.setSortingEnabled(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setSortIndicatorShown(False)  # in the report's order until the manager sorts
     return view
 
 
@@ -248,7 +253,7 @@ class TeamDashboard(QWidget):
         scroll.setWidget(charts_box)
         charts_box.setMinimumHeight(420)
         self.rep_model = RepFiguresModel()
-        self.rep_table = _table(self.rep_model, 0)
+        self.rep_table = _table(self.rep_model, None)
         self.rep_table.setObjectName("team_reps")
         self.rep_table.activated.connect(
             lambda i: self.drill_to_rep(self.rep_model.row_at(i.row()).rep)

@@ -169,7 +169,7 @@ def note_html(view: NoteView, when: Any) -> str:
                 else "not acknowledged yet"
             )  # fmt: skip
             parts.append(
-                f"<p>💬 <i>{html.escape(c.author)}, {when(c.created_at)} — {state}</i><br>"
+                f"<p><i>{html.escape(c.author)}, {when(c.created_at)} — {state}</i><br>"
                 f"{html.escape(c.text)}</p>"
             )
     return "".join(parts)
@@ -213,13 +213,18 @@ class RepDrill(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(HcpActivityModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # Names whole; the channel breakdown takes what is left (elided, full in its cell).
+        hh.setSectionResizeMode(HcpActivityModel.CHANNELS, QHeaderView.ResizeMode.Stretch)
+        hh.setSortIndicatorShown(False)  # listed by calls until the manager sorts
         self.table.selectionModel().currentRowChanged.connect(self._hcp_row)
 
         self.notes = QListWidget()
         self.notes.setObjectName("drill_notes")
+        self.notes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.notes.currentItemChanged.connect(self._note_item)
         self.note_text = QTextBrowser()
         self.note_text.setObjectName("drill_note")
@@ -280,7 +285,7 @@ class RepDrill(QWidget):
             bits = [n.channel.label]
             if n.sentiment:
                 bits.append(n.sentiment.value)
-            text = f"{_local(n.started_at)} · {' · '.join(bits)}\n{n.insights[:120]}"
+            text = f"{n.started_at:%a %d %b %Y, %H:%M} · {' · '.join(bits)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, n.id)
             item.setToolTip(n.insights)

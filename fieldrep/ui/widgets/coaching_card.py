@@ -39,7 +39,7 @@ def comment_html(c: CoachingComment, when: str) -> str:
     """A comment under a call note in the HCP page's history (rich text)."""
     state = "acknowledged" if c.acknowledged else "<b>new</b>"
     return (
-        f"<div style='margin-left:12px;color:#35506b'>💬 <i>{html.escape(c.author)}, {when}"
+        f"<div style='margin-left:12px;color:#35506b'><i>{html.escape(c.author)}, {when}"
         f" ({state}):</i> {html.escape(c.text)}</div>"
     )
 
