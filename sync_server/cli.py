@@ -319,8 +319,9 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
 
 def _engine(database_url: str) -> Engine:
     """The engine, or Invalid naming what is wrong with the URL (never its password)."""
-    try:
-        return db.make_engine(database_url)
+    try:  # through PgBouncer (FIELDREP_DATABASE_POOLER=transaction): no prepared statements
+        pooler = os.environ.get("FIELDREP_DATABASE_POOLER", "").lower() == "transaction"
+        return db.make_engine(database_url, transaction_pooler=pooler)
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise Invalid(
             "not a database URL SQLAlchemy understands; use e.g. sqlite:///fieldrep-server.db "
