@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from fieldrep.segments.service import SegmentHintService
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
+    from fieldrep.usecases.sync_status import SyncStatus
     from fieldrep.usecases.today import TodayScreen
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,12 @@ class Workspace:
             lambda: self.segment_hints,
             lambda: self.suggestions,
         )
+
+    def sync_status(self) -> SyncStatus:
+        """The status bar and the inbox badge in one read (the keychain too: a worker's)."""
+        from fieldrep.usecases.sync_status import sync_status
+
+        return sync_status(self.store, self.sync, self.calls)
 
     # pandas costs ~0.3 s to import: only the team view and Today's attainment pay it.
     @cached_property

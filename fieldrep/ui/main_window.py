@@ -35,6 +35,7 @@ from fieldrep.nba.model import Suggestion
 from fieldrep.planning.week import planning_week
 from fieldrep.security import keys
 from fieldrep.store.engine import verify_key
+from fieldrep.sync.engine import SyncReport
 from fieldrep.ui import errors, features
 from fieldrep.ui.dialogs.about import AboutDialog
 from fieldrep.ui.dialogs.call_log import CallLogDialog
@@ -52,7 +53,7 @@ from fieldrep.ui.pages.today import TodayPage
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.shortcuts import SHORTCUTS
 from fieldrep.ui.signals import emit
-from fieldrep.ui.sync_controller import SyncController
+from fieldrep.ui.sync_controller import SyncController, SyncStatusView
 from fieldrep.ui.taskman import SYNC, Op, TaskManager
 from fieldrep.ui.team.desk import TeamDesk
 from fieldrep.ui.undo import Toast, UndoStack
@@ -645,18 +646,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     # -- sync status ---------------------------------------------------------------------
-    def _status_changed(self, view: Any) -> None:
+    def _status_changed(self, view: SyncStatusView) -> None:
         self.sync_status.show_status(view)
-        review = view.rejected + view.conflicts
+        review = view.status.to_review
         self.nav.item(INBOX).setText(f"Sync inbox ({review})" if review else "Sync inbox")
 
-    def _sync_finished(self, result: Any) -> None:
+    def _sync_finished(self, result: SyncReport | BaseException) -> None:
         self.check_device_policy()
         if isinstance(result, BaseException):
             return
-        self.statusBar().showMessage(
-            result.summary() if hasattr(result, "summary") else "Synced", 8000
-        )
+        self.statusBar().showMessage(result.summary(), 8000)
 
     def _device_revoked(self, message: str) -> None:
         errors.show_message(self, message + " All local Fieldrep data is being removed.")

@@ -16,15 +16,18 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldrep.domain.changes import Changes
+from fieldrep.sync.engine import SyncReport
 from fieldrep.sync.errors import (
     DeviceRevokedError,
     NotSignedInError,
     ServerUnreachableError,
     SyncBusyError,
 )
-from fieldrep.ui import errors, features
+from fieldrep.tasks import CancelToken, Progress
+from fieldrep.ui import errors
 from fieldrep.ui.signals import emit
-from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.ui.taskman import SYNC, Op, TaskContext, TaskManager
+from fieldrep.usecases.sync_status import SyncStatus
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -37,39 +40,18 @@ REFRESH_ON = Changes(outbox=True, calls=True, plans=True, feedback=True, segment
 
 @dataclass(frozen=True)
 class SyncStatusView:
-    configured: bool
+    """The core's `SyncStatus` and what only the window knows: online, running."""
+
+    status: SyncStatus
     online: bool | None  # None: not known yet (no attempt since start)
     running: bool
-    pending_records: int
-    pending_mutations: int
-    rejected: int
-    conflicts: int
-    last_sync: str | None
-    last_error: str | None
-    server_url: str | None
+
+    @property
+    def configured(self) -> bool:
+        return self.status.configured
 
 
-def read_status(
-    ws: Workspace,
-) -> tuple[int, int, int, int, str | None, str | None, str | None, bool]:
-    """Runs on the worker: what the status bar shows, in one go."""
-    status = ws.status()
-    pending = ws.pending_mutations()
-    records = len({(e.entity, e.entity_id) for e in pending})
-    conflicts = sum(1 for n in ws.calls.all() if n.conflict_of) if status.call_notes else 0
-    return (
-        records,
-        status.pending_mutations,
-        status.rejected,
-        conflicts,
-        status.last_sync,
-        getattr(status, "last_error", None),
-        status.server_url,
-        features.sync_configured(ws),
-    )
-
-
-def run_sync(ws: Workspace, progress: Any, cancel: Any) -> Any:
+def run_sync(ws: Workspace, progress: Progress, cancel: CancelToken) -> SyncReport:
     """Runs on the sync lane. Pages are kept small: parsing and storing one page holds
     the GIL in C code (JSON, pydantic, SQLite) for a while, and the UI thread must get
     it back within a frame or two; 250 rows take about 20-30 ms here."""
@@ -137,22 +119,10 @@ class SyncController(QObject):
             self.sync_now(quiet=True)  # a report on the clock: send it now if we can
 
     def refresh(self) -> None:
-        Op(read_status).success(self._status_read).run(self.taskman)
+        Op(lambda ws: ws.sync_status()).success(self._status_read).run(self.taskman)
 
-    def _status_read(self, values: Any) -> None:
-        records, mutations, rejected, conflicts, last_sync, last_error, url, configured = values
-        self.view = SyncStatusView(
-            configured,
-            self.online,
-            self.running,
-            records,
-            mutations,
-            rejected,
-            conflicts,
-            last_sync,
-            last_error,
-            url,
-        )
+    def _status_read(self, status: SyncStatus) -> None:
+        self.view = SyncStatusView(status, self.online, self.running)
         emit(self.status_changed, self.view)
 
     # -- syncing -------------------------------------------------------------------
@@ -163,18 +133,16 @@ class SyncController(QObject):
         if self.running:
             self._again = self._again or not quiet
             return False
-        if not features.sync_configured(self.taskman.workspace):
+        # Whether the device is signed in was read off the UI thread (keychain, database)
+        # with the last status; before the first status the sync lane finds out itself.
+        if self.view is not None and not self.view.configured:
             if not quiet:
-                errors.show_message(
-                    None,
-                    "This workspace is not signed in to a sync server, so changes stay on "
-                    "this laptop. Sign in from the welcome screen (File > Sign in…).",
-                )
+                _say_not_signed_in()
             return False
         self.running = True
         self.refresh()
 
-        def work(ws: Workspace, ctx: Any) -> Any:
+        def work(ws: Workspace, ctx: TaskContext) -> SyncReport:
             return run_sync(ws, ctx.progress, ctx.token)
 
         self._op = (
@@ -194,7 +162,7 @@ class SyncController(QObject):
         if self._op is not None:
             self._op.token.cancel()
 
-    def _succeeded(self, report: Any) -> None:
+    def _succeeded(self, report: SyncReport) -> None:
         self.online = True
         self._retry.stop()
         emit(self.finished, report)
@@ -208,6 +176,9 @@ class SyncController(QObject):
             # No box: being offline is normal for a rep; the status bar says it and why.
             return
         if isinstance(exc, SyncBusyError | NotSignedInError) and quiet:
+            return
+        if isinstance(exc, NotSignedInError):
+            _say_not_signed_in()
             return
         if isinstance(exc, DeviceRevokedError):
             emit(self.device_revoked, str(exc))
@@ -229,3 +200,11 @@ class SyncController(QObject):
         self._auto.stop()
         self._retry.stop()
         self.cancel()
+
+
+def _say_not_signed_in() -> None:
+    errors.show_message(
+        None,
+        "This workspace is not signed in to a sync server, so changes stay on "
+        "this laptop. Sign in from the welcome screen (File > Sign in…).",
+    )

@@ -14,6 +14,7 @@ from fieldrep.ui.models import ROW_ROLE, HcpTableModel
 from fieldrep.ui.shortcuts import SHORTCUTS
 from fieldrep.ui.sync_controller import SyncStatusView
 from fieldrep.ui.widgets.sync_status import describe
+from fieldrep.usecases.sync_status import SyncStatus
 
 
 def _row(i: int, **kw: object) -> HcpSummary:
@@ -70,15 +71,18 @@ def test_filters_combine_and_search_narrows_by_id() -> None:
 
 
 def test_sync_status_texts_say_pending_records_and_what_needs_review() -> None:
-    view = SyncStatusView(True, False, False, 1, 3, 1, 0, None, "Server unreachable", "http://x")
+    view = SyncStatusView(
+        SyncStatus(True, 1, 3, 1, 0, None, "Server unreachable", "http://x"), False, False
+    )
     now = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))
     state, pending, last = describe(view, now)
     assert (state, pending, last) == ("Offline", "1 pending · 1 to review", "Last sync: never")
-    local = SyncStatusView(False, None, False, 0, 0, 0, 0, None, None, None)
+    local = SyncStatusView(SyncStatus(False, 0, 0, 0, 0, None, None, None), None, False)
     assert describe(local, now)[0:2] == ("Local only", "0 pending")
-    synced = replace(view, last_sync="2026-11-25T14:00:00+00:00")  # 09:00 in New York
+    synced = replace(view, status=replace(view.status, last_sync="2026-11-25T14:00:00+00:00"))
     assert describe(synced, now)[2] == "Last sync: today 09:00"
-    overnight = replace(view, last_sync="2026-11-25T04:30:00+00:00")  # 23:30 the day before
+    # 09:00 in New York above; 23:30 the day before here
+    overnight = replace(view, status=replace(view.status, last_sync="2026-11-25T04:30:00+00:00"))
     assert describe(overnight, now)[2] == "Last sync: 24 Nov 23:30"
 
 

@@ -45,10 +45,11 @@ def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
         state = "Online"
     else:
         state = "Not synced yet"
-    pending = f"{view.pending_records} pending"
-    if view.rejected or view.conflicts:
-        pending += f" · {view.rejected + view.conflicts} to review"
-    return state, pending, f"Last sync: {_ago(view.last_sync, now)}"
+    status = view.status
+    pending = f"{status.pending_records} pending"
+    if status.to_review:
+        pending += f" · {status.to_review} to review"
+    return state, pending, f"Last sync: {_ago(status.last_sync, now)}"
 
 
 class SyncStatusWidget(QWidget):
@@ -86,10 +87,11 @@ class SyncStatusWidget(QWidget):
         self.state.style().polish(self.state)
         self.pending.setText(pending)
         self.pending.setToolTip(
-            f"{view.pending_mutations} change(s) in the outbox for {view.pending_records} record(s)"
+            f"{view.status.pending_mutations} change(s) in the outbox for "
+            f"{view.status.pending_records} record(s)"
         )
         self.last.setText(last)
-        error = view.last_error or ""
+        error = view.status.last_error or ""
         metrics = self.error.fontMetrics()
         self.error.setText(
             metrics.elidedText(error, Qt.TextElideMode.ElideRight, 340) if error else ""
