@@ -298,6 +298,10 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
         # SIGTERM: stop accepting, let in-flight syncs finish (each push is one
         # transaction: it commits and is acknowledged, or was never applied), then exit.
         timeout_graceful_shutdown=args.shutdown_timeout,
+        # A spawned worker imports the whole command line (pandas included) before it
+        # answers the supervisor's first ping: on a busy machine that takes more than
+        # uvicorn's 5 s, and the worker would be killed and respawned forever.
+        timeout_worker_healthcheck=60,
     )
     return 0
 
