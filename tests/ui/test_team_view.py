@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldrep.reports.team import TeamFilter, team_report
 from fieldrep.sync.apply import apply_page
+from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.taskman import TaskManager
 from fieldrep.ui.team.dashboard import DRILL, REPS, SILENT, TeamDashboard
@@ -221,3 +222,37 @@ def test_the_reps_today_shows_attainment_and_coaching_to_acknowledge(
         assert not today.coaching.isVisible()  # nothing to acknowledge
     finally:
         window.close()
+
+
+def test_reopening_paints_the_last_report_and_never_a_stale_one(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    """The second opening paints from the stored report before reading the data; once a
+    sync brings a new call the stored report no longer matches and is not shown."""
+    ws = manager_workspace(workspace)
+    first = open_desk(qtbot, ws)
+    dashboard = first.team_desk.dashboard
+    qtbot.waitUntil(lambda: dashboard.data is not None, timeout=WAIT_MS)
+    calls = dashboard.view.report.totals.calls
+    first.close()
+
+    second = open_desk(qtbot, ws)
+    dashboard = second.team_desk.dashboard
+    qtbot.waitUntil(lambda: dashboard.view is not None, timeout=WAIT_MS)
+    assert dashboard.view.report.totals.calls == calls
+    qtbot.waitUntil(lambda: dashboard.data is not None, timeout=WAIT_MS)
+    second.close()
+
+    new_call = {**fx.CALLS[3], "id": "c-new", "started_at": "2026-11-25T09:30:00-05:00"}
+    data = {k: v for k, v in new_call.items() if k != "id"}
+    change = Change(seq=1, entity=Entity.CALL_NOTE, entity_id="c-new", op=Op.CREATE, version=1,
+                    data=data)  # fmt: skip
+    with ws.store.write() as conn:
+        apply_page(conn, [change])
+    shown: list[int] = []
+    third = open_desk(qtbot, ws)
+    dashboard = third.team_desk.dashboard
+    dashboard.loaded.connect(lambda: shown.append(dashboard.view.report.totals.calls))
+    qtbot.waitUntil(lambda: dashboard.data is not None and bool(shown), timeout=WAIT_MS)
+    assert shown == [calls + 1]  # never the stored report of the older data
+    third.close()

@@ -45,7 +45,7 @@ from fieldrep.ui import errors
 from fieldrep.ui.dialogs.coaching import CommentDialog, FieldVisitDialog
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
-from fieldrep.ui.team import charts
+from fieldrep.ui.team import charts, snapshot
 from fieldrep.ui.team.drill import RepDrill, activity_frame, note_view, rep_hcps, rep_notes
 from fieldrep.ui.team.figures import RepFigures, RepFiguresModel, SilentModel, SilentRow
 from fieldrep.ui.team.summary import summary_html, write_pdf
@@ -158,6 +158,7 @@ class TeamDashboard(QWidget):
         self.view: DashboardView | None = None
         self.options: Options | None = None
         self._wanted: TeamFilter | None = None  # the filter of the newest request
+        self._version = ""  # the data version `data` was read at (snapshot.data_version)
         self._drill_rows: list[Any] = []
         self._build_filters()
         self._build_overview()
@@ -346,19 +347,51 @@ class TeamDashboard(QWidget):
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the team's data again (after a sync) and recompute what is shown."""
+        """Show the team's figures for the data on this laptop now: at once from the last
+        report when the data has not changed since (`snapshot`), then from the data read
+        again; nothing to do when a sync brought nothing."""
+        flt = self.current_filter()
+        today = self.taskman.clock.today()
+        known = self._version if self.data is not None else None
 
-        def load(ws: Workspace) -> tuple[TeamData, Options]:
+        def look(ws: Workspace) -> tuple[str, snapshot.Snapshot | None]:
+            version = snapshot.data_version(ws)
+            if version == known:
+                return version, None
+            return version, snapshot.load(ws, snapshot.snapshot_key(version, today, flt))
+
+        Op(look, parent=self).success(self._looked).run(self.taskman)
+
+    def _looked(self, result: tuple[str, snapshot.Snapshot | None]) -> None:
+        version, snap = result
+        if self.data is not None and version == self._version:
+            return  # nothing new since the data was read
+        if snap is not None:
+            self._fill_options(snap.options)
+            self._wanted = snap.view.report.filter
+            self._show(snap.view)
+        self.status.setText(self.status.text() or "Reading the team's activity…")
+        flt = self.current_filter()
+        today = self.taskman.clock.today()
+
+        def load(ws: Workspace) -> tuple[TeamData, Options, DashboardView, str]:
             data = ws.reports.data()
-            return data, load_options(ws, data)
+            options = load_options(ws, data)
+            view = build_view(data, flt)
+            key = snapshot.snapshot_key(version, today, flt)
+            snapshot.save(ws, snapshot.Snapshot(key, view, options))
+            return data, options, view, version
 
-        self.status.setText("Reading the team's activity…")
         Op(load, parent=self).success(self._loaded).run(self.taskman)
 
-    def _loaded(self, result: tuple[TeamData, Options]) -> None:
-        self.data, options = result
+    def _loaded(self, result: tuple[TeamData, Options, DashboardView, str]) -> None:
+        self.data, options, view, self._version = result
         self._fill_options(options)
-        self._recompute()
+        if view.report.filter == self.current_filter():
+            self._wanted = view.report.filter
+            self._show(view)
+        else:
+            self._recompute()  # the manager changed a filter meanwhile
 
     def _recompute(self) -> None:
         data = self.data
