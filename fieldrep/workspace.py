@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-import shutil
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,10 +20,10 @@ from sqlalchemy import Engine
 from fieldrep.clock import Clock
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.paths import DATABASE_FILENAME, KEY_INFO_FILENAME
+from fieldrep.paths import DATABASE_FILENAME
 from fieldrep.security import keys
+from fieldrep.security.wipe import wipe as wipe  # noqa: PLC0414 (re-exported for the UI)
 from fieldrep.services.adverse_events import AdverseEventService
-from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.catalogue import MessageCatalogue
 from fieldrep.services.coaching import CoachingService
@@ -36,6 +35,7 @@ from fieldrep.services.segment_mixes import SegmentStore
 from fieldrep.store import outbox, sync_state
 from fieldrep.store.engine import create_encrypted_engine, rekey, verify_key
 from fieldrep.store.migrations import current_version, migrate
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import new_id
 from fieldrep.sync.service import SyncService
 
@@ -96,7 +96,13 @@ class Workspace:
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
         self.coaching = CoachingService(self.store, author=self.username)
-        self.sync = SyncService(self)
+        self.sync = SyncService(
+            self.store,
+            data_dir=data_dir,
+            device_id=self.device_id,
+            on_signed_in=self._follow_user,
+            close=self.close,
+        )
 
     # numpy and the scoring stack cost ~0.1-0.15 s to import (0.5 s while SciPy was in);
     # commands and screens that never suggest anything (status, sync, log-call, the first
@@ -236,6 +242,10 @@ class Workspace:
 
     def set_username(self, username: str) -> None:
         self.set_state(sync_state.USERNAME, username)
+        self._follow_user(username)
+
+    def _follow_user(self, username: str) -> None:
+        """The services stamp what the signed-in user writes with their name."""
         self.username = username
         self.calls.author = username
         self.coaching.author = username
@@ -314,30 +324,3 @@ def _local_username() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "rep"
-
-
-def _remove_logs(data_dir: Path) -> None:
-    """The app's logs go too (they name HCPs and users): close our handlers, then delete."""
-    log_dir = data_dir / "logs"
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if str(getattr(handler, "baseFilename", "")).startswith(str(log_dir)):
-            root.removeHandler(handler)
-            handler.close()
-    shutil.rmtree(log_dir, ignore_errors=True)
-
-
-def wipe(data_dir: Path) -> None:
-    """Remove every local trace of the workspace: database, key record, keychain entry, logs.
-
-    The key goes first (crypto-shredding): should a file survive the deletion (a backup,
-    an SSD's remapped blocks), nothing can decrypt it any more.
-    """
-    keys.forget_key(data_dir)
-    for name in (DATABASE_FILENAME, f"{DATABASE_FILENAME}-wal", f"{DATABASE_FILENAME}-shm"):
-        (data_dir / name).unlink(missing_ok=True)
-    (data_dir / KEY_INFO_FILENAME).unlink(missing_ok=True)
-    _remove_logs(data_dir)
-    log.info("workspace in %s wiped", data_dir)
-    if data_dir.exists() and not any(data_dir.iterdir()):
-        shutil.rmtree(data_dir, ignore_errors=True)

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import keyring
 import keyring.errors
 
 from fieldrep.security.keys import KEYRING_SERVICE, keyring_usable
 from fieldrep.store import sync_state
-
-if TYPE_CHECKING:
-    from fieldrep.workspace import Workspace
+from fieldrep.store.transactions import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,30 +26,31 @@ def _account(data_dir: Path) -> str:
     return f"sync-token:{data_dir.resolve()}"
 
 
-def save_token(workspace: Workspace, token: str) -> None:
+def save_token(store: Store, data_dir: Path, token: str) -> None:
+    """Keep the device token for the workspace in `data_dir` (whose database is `store`)."""
     if keyring_usable():
         try:
-            keyring.set_password(KEYRING_SERVICE, _account(workspace.data_dir), token)
+            keyring.set_password(KEYRING_SERVICE, _account(data_dir), token)
         except keyring.errors.KeyringError as exc:
             log.warning("keychain refused the sync token (%s); keeping it encrypted", exc)
         else:
-            with workspace.store.write() as conn:
+            with store.write() as conn:
                 sync_state.put(conn, TOKEN_IN_KEYRING, "1")
                 sync_state.delete(conn, TOKEN_KEY)
             return
-    with workspace.store.write() as conn:
+    with store.write() as conn:
         sync_state.put(conn, TOKEN_KEY, token)
         sync_state.delete(conn, TOKEN_IN_KEYRING)
 
 
-def load_token(workspace: Workspace) -> str | None:
-    with workspace.store.read() as conn:
+def load_token(store: Store, data_dir: Path) -> str | None:
+    with store.read() as conn:
         in_keyring = sync_state.get(conn, TOKEN_IN_KEYRING) == "1"
         stored = sync_state.get(conn, TOKEN_KEY)
     if not in_keyring:
         return stored
     try:
-        return keyring.get_password(KEYRING_SERVICE, _account(workspace.data_dir))
+        return keyring.get_password(KEYRING_SERVICE, _account(data_dir))
     except keyring.errors.KeyringError as exc:
         log.warning("keychain could not be read for the sync token: %s", exc)
         return None

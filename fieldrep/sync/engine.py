@@ -1,8 +1,10 @@
 """The sync engine: handshake, push the outbox, pull the change log. No Qt.
 
-`SyncEngine(workspace, client).run(progress=..., cancel=...)` may run on any thread:
-it uses its own pooled database connections and short write transactions, so the UI
-(or the CLI) keeps working while it runs. One sync at a time per device (`sync_lock`).
+`SyncEngine(store, client, data_dir=..., device_id=...).run(progress=..., cancel=...)`
+may run on any thread: it uses its own pooled database connections and short write
+transactions, so the UI (or the CLI) keeps working while it runs. One sync at a time per
+device (`sync_lock` in the data directory). It knows the store, the outbox and the HTTP
+client, never the Workspace (which wires them together).
 
 Crash safety: every push batch's results commit in one transaction, and every pulled
 page commits with its cursor; a process killed at any point resumes where it stopped.
@@ -15,33 +17,25 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, select
+from pathlib import Path
+from typing import Any
 
 from fieldrep import __version__
 from fieldrep.domain.changes import Changes
 from fieldrep.store import outbox, sync_state
 from fieldrep.store.migrations import SCHEMA_VERSION
-from fieldrep.store.schema import outbox as outbox_table
+from fieldrep.store.transactions import Store
 from fieldrep.sync import protocol as p
 from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
 from fieldrep.sync.client import SyncClient
 from fieldrep.sync.errors import PayloadTooLargeError, SyncError
 from fieldrep.sync.lock import sync_lock
-from fieldrep.tasks import Cancelled, CancelToken, Progress
-
-if TYPE_CHECKING:
-    from fieldrep.workspace import Workspace
+from fieldrep.tasks import Cancelled, CancelToken, Progress, no_progress
 
 log = logging.getLogger(__name__)
 POLICY_KEY = p.DEVICE_POLICY_HEADER.lower()
 
 PULL_PAGE = 2000
-
-
-def _no_progress(_phase: str, _fraction: float) -> None:
-    pass
 
 
 @dataclass
@@ -92,14 +86,18 @@ class SyncReport:
 class SyncEngine:
     def __init__(
         self,
-        workspace: Workspace,
+        store: Store,
         client: SyncClient,
         *,
+        data_dir: Path,
+        device_id: str,
         page_size: int = PULL_PAGE,
         push_batch: int = p.MAX_PUSH_BATCH,
     ) -> None:
-        self.workspace = workspace
+        self.store = store
         self.client = client
+        self.data_dir = data_dir  # where the one-sync-at-a-time lock lives
+        self.device_id = device_id
         self.protocol_version = p.PROTOCOL_VERSION  # what the handshake announces
         # Smaller pages and batches mean less work redone after a cut on a slow link.
         self.page_size = max(1, min(page_size, p.MAX_PULL_LIMIT))
@@ -112,11 +110,11 @@ class SyncEngine:
 
         The outcome (last_sync or last_error) is recorded in sync_state either way.
         """
-        report_progress = progress or _no_progress
+        report_progress = progress or no_progress
         token = cancel or CancelToken()
         self.client.cancel = token
         self.client.protocol_version = self.protocol_version
-        with sync_lock(self.workspace.data_dir):
+        with sync_lock(self.data_dir):
             started = time.perf_counter()
             report = SyncReport()
             try:
@@ -135,8 +133,8 @@ class SyncEngine:
                 )
                 raise
             report.duration_s = time.perf_counter() - started
-            with self.workspace.store.write() as conn:
-                sync_state.put(conn, sync_state.LAST_SYNC, self.workspace.clock.now().isoformat())
+            with self.store.write() as conn:
+                sync_state.put(conn, sync_state.LAST_SYNC, self.store.clock.now().isoformat())
                 sync_state.delete(conn, sync_state.LAST_ERROR)
             report_progress("Done", 1.0)
             log.info("sync finished: %s", report.summary())
@@ -144,16 +142,20 @@ class SyncEngine:
 
     def _record_error(self, message: str) -> None:
         try:
-            self.workspace.set_state(sync_state.LAST_ERROR, message)
+            self._put_state(sync_state.LAST_ERROR, message)
         except Exception:  # the error itself matters more than recording it
             log.exception("could not record the sync error")
+
+    def _put_state(self, key: str, value: str) -> None:
+        with self.store.write() as conn:
+            sync_state.put(conn, key, value)
 
     def _run(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
         progress("Connecting", 0.0)
         self.handshake()
         cancel.raise_if_cancelled()
         self.push(report, progress, cancel)
-        with self.workspace.store.write() as conn:
+        with self.store.write() as conn:
             release_held(conn)
         self.pull(report, progress, cancel)
 
@@ -168,26 +170,30 @@ class SyncEngine:
                 protocol_version=self.protocol_version,
                 schema_version=SCHEMA_VERSION,
                 client_version=__version__,
-                device_id=self.workspace.device_id,
+                device_id=self.device_id,
             )
         )
         headers = getattr(self.client, "last_headers", {})
         header = next((v for k, v in headers.items() if k.lower() == POLICY_KEY), None)
         policy = p.DevicePolicy.parse(header)
-        if policy is not None:
-            self.workspace.set_state(sync_state.DEVICE_POLICY, policy.header())
-        if result.role != self.workspace.role:
-            self.workspace.set_role(result.role)
+        with self.store.write() as conn:
+            if policy is not None:
+                sync_state.put(conn, sync_state.DEVICE_POLICY, policy.header())
+            if result.role != sync_state.get(conn, sync_state.ROLE):
+                sync_state.put(conn, sync_state.ROLE, result.role)
         return result
 
     # -- push --------------------------------------------------------------------
 
     def push(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
-        store = self.workspace.store
-        device_id = self.workspace.device_id
+        store = self.store
+        device_id = self.device_id
         with store.read() as conn:
             total = outbox.count(conn, outbox.PENDING)
-            urgent = _pending_urgent(conn)
+            # Pending adverse-event reports (a handful at most), oldest first.
+            urgent = outbox.pending(
+                conn, entity=p.Entity.ADVERSE_EVENT_REPORT, limit=p.MAX_PUSH_BATCH
+            )
         if urgent:
             # Adverse-event reports are on a regulatory clock: they go first, alone, so a
             # long queue of notes (or a cut connection behind it) never delays them. The
@@ -199,7 +205,7 @@ class SyncEngine:
         while True:
             cancel.raise_if_cancelled()
             with store.read() as conn:
-                batch = _pending_after(conn, after, size)
+                batch = outbox.pending(conn, after=after, limit=size)
             if not batch:
                 return
             progress("Sending changes", 0.4 * min(1.0, report.pushed / max(total, 1)))
@@ -227,7 +233,7 @@ class SyncEngine:
             "MB), so it was not sent and is kept on this device only. Shorten it (e.g. the "
             "note's text) or ask your administrator to raise the server's request limit."
         )
-        with self.workspace.store.write() as conn:
+        with self.store.write() as conn:
             outbox.mark_rejected(conn, entry.seq, reason)
         report.pushed += 1
         report.rejected += 1
@@ -240,7 +246,7 @@ class SyncEngine:
     ) -> None:
         by_seq = {e.seq: e for e in batch}
         acknowledged: list[int] = []
-        with self.workspace.store.write() as conn:
+        with self.store.write() as conn:
             for result in response.results:
                 entry = by_seq.get(result.mutation_seq)
                 if entry is None:
@@ -274,7 +280,7 @@ class SyncEngine:
     # -- pull --------------------------------------------------------------------
 
     def pull(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
-        store = self.workspace.store
+        store = self.store
         with store.read() as conn:
             cursor = int(sync_state.get(conn, sync_state.CURSOR) or 0)
         resets = 0
@@ -315,30 +321,6 @@ def _fraction(first: int, cursor: int, page: p.PullResponse) -> float:
     if head is None or head <= first:
         return 0.5  # an older server does not say how far the log goes
     return max(0.0, min(1.0, (cursor - first) / (head - first)))
-
-
-def _pending_urgent(conn: Connection) -> list[outbox.OutboxEntry]:
-    """Pending adverse-event reports, oldest first (a handful at most)."""
-    query = (
-        select(outbox_table)
-        .where(
-            outbox_table.c.state == outbox.PENDING,
-            outbox_table.c.entity == p.Entity.ADVERSE_EVENT_REPORT.value,
-        )
-        .order_by(outbox_table.c.seq)
-        .limit(p.MAX_PUSH_BATCH)
-    )
-    return [outbox.OutboxEntry(**row._mapping) for row in conn.execute(query)]
-
-
-def _pending_after(conn: Connection, after: int, limit: int) -> list[outbox.OutboxEntry]:
-    query = (
-        select(outbox_table)
-        .where(outbox_table.c.state == outbox.PENDING, outbox_table.c.seq > after)
-        .order_by(outbox_table.c.seq)
-        .limit(limit)
-    )
-    return [outbox.OutboxEntry(**row._mapping) for row in conn.execute(query)]
 
 
 def _rejected(result: p.MutationResult) -> bool:

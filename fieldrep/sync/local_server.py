@@ -21,11 +21,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import requests
 
+from fieldrep.clock import Clock
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.workspace import Workspace
+from fieldrep.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +134,21 @@ class LocalServer:
             self._process.wait(10)
 
 
-def connect_demo_workspace(workspace: Workspace, folder: Path) -> LocalServer:
+class DemoWorkspace(Protocol):
+    """What connecting a demo workspace needs of it (a `Workspace` is one)."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def sync(self) -> SyncService: ...
+
+    def state(self, key: str) -> str | None: ...
+
+    def set_state(self, key: str, value: str) -> None: ...
+
+
+def connect_demo_workspace(workspace: DemoWorkspace, folder: Path) -> LocalServer:
     """Start the local server (seeding it once) and sign the demo workspace in to it."""
     if not server_package_installed():
         raise LocalServerError(

@@ -1,8 +1,10 @@
 """`SyncService`: what the UI and the CLI call to sync a workspace.
 
-`Workspace.sync` is one of these. `run()` blocks until the sync ends, so call it from a
-worker thread (never the UI thread); it opens its own HTTP session and uses pooled
-database connections of its own. Progress and cancel work from any thread.
+`Workspace.sync` is one of these: the Workspace hands it the store, the data directory
+and the device id (and how to reach the server), never itself. `run()` blocks until the
+sync ends, so call it from a worker thread (never the UI thread); it opens its own HTTP
+session and uses pooled database connections of its own. Progress and cancel work from
+any thread.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import logging
 import socket
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
+from fieldrep.security.wipe import wipe
 from fieldrep.store import sync_state
+from fieldrep.store.transactions import Store
 from fieldrep.sync import credentials
 from fieldrep.sync import protocol as p
 from fieldrep.sync.client import RetryPolicy, SyncClient
@@ -22,35 +27,67 @@ from fieldrep.sync.errors import NotSignedInError
 from fieldrep.sync.lock import LOCK_FILENAME
 from fieldrep.tasks import CancelToken, Progress
 
-if TYPE_CHECKING:
-    from fieldrep.workspace import Workspace
-
 log = logging.getLogger(__name__)
 
 
+class ClientFactory(Protocol):
+    """How the service reaches a server (`SyncClient` itself, unless a test says otherwise)."""
+
+    def __call__(
+        self, server_url: str, *, token: str | None = None, policy: RetryPolicy | None = None
+    ) -> SyncClient: ...
+
+
+def _ignore(_username: str) -> None:
+    pass
+
+
 class SyncService:
-    def __init__(self, workspace: Workspace, *, policy: RetryPolicy | None = None) -> None:
-        self._workspace = workspace
+    def __init__(
+        self,
+        store: Store,
+        *,
+        data_dir: Path,
+        device_id: str,
+        connect: ClientFactory = SyncClient,
+        policy: RetryPolicy | None = None,
+        on_signed_in: Callable[[str], None] = _ignore,
+        close: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_signed_in(username)` lets the caller follow a sign-in (the Workspace's
+        services stamp notes with the user); `close` releases the database before a
+        revoked device is wiped (the store's engine by default)."""
+        self._store = store
+        self.data_dir = data_dir
+        self.device_id = device_id
+        self._connect = connect
         self.policy = policy
+        self._on_signed_in = on_signed_in
+        self._close = close or store.engine.dispose
+
+    def _state(self, key: str) -> str | None:
+        with self._store.read() as conn:
+            return sync_state.get(conn, key)
 
     def server_url(self) -> str | None:
-        return self._workspace.state(sync_state.SERVER_URL)
+        return self._state(sync_state.SERVER_URL)
 
     def is_configured(self) -> bool:
         """True once `login` stored a server, a user and a token."""
-        return bool(self.server_url()) and credentials.load_token(self._workspace) is not None
+        return bool(self.server_url()) and self._token() is not None
+
+    def _token(self) -> str | None:
+        return credentials.load_token(self._store, self.data_dir)
 
     def last_error(self) -> str | None:
-        return self._workspace.state(sync_state.LAST_ERROR)
+        return self._state(sync_state.LAST_ERROR)
 
     def last_sync(self) -> str | None:
-        return self._workspace.state(sync_state.LAST_SYNC)
+        return self._state(sync_state.LAST_SYNC)
 
     def device_policy(self) -> p.DevicePolicy:
         """The organisation's rules from the last handshake (none before the first)."""
-        return p.DevicePolicy.parse(self._workspace.state(sync_state.DEVICE_POLICY)) or (
-            p.DevicePolicy()
-        )
+        return p.DevicePolicy.parse(self._state(sync_state.DEVICE_POLICY)) or (p.DevicePolicy())
 
     def days_overdue(self) -> int | None:
         """Days since the last sync when the organisation's limit has passed, else None.
@@ -66,7 +103,7 @@ class SyncService:
             synced = datetime.fromisoformat(last)
         except ValueError:
             return None
-        now = self._workspace.clock.now()
+        now = self._store.clock.now()
         if synced.tzinfo is None:
             synced = synced.replace(tzinfo=now.tzinfo)
         days = (now - synced).days
@@ -78,13 +115,26 @@ class SyncService:
 
     def client(self) -> SyncClient:
         url = self.server_url()
-        token = credentials.load_token(self._workspace)
+        token = self._token()
         if not url or not token:
             raise NotSignedInError(
                 "This workspace is not signed in to a sync server yet. "
                 "Run 'fieldrep login --server URL --username NAME'."
             )
-        return SyncClient(url, token=token, policy=self.policy)
+        return self._connect(url, token=token, policy=self.policy)
+
+    def engine(
+        self, client: SyncClient, *, page_size: int = PULL_PAGE, push_batch: int = p.MAX_PUSH_BATCH
+    ) -> SyncEngine:
+        """An engine for this device over `client` (tests drive it directly)."""
+        return SyncEngine(
+            self._store,
+            client,
+            data_dir=self.data_dir,
+            device_id=self.device_id,
+            page_size=page_size,
+            push_batch=push_batch,
+        )
 
     def run(
         self,
@@ -99,29 +149,31 @@ class SyncService:
         revoked this device: the caller then tells the rep and calls `wipe_revoked_device()`."""
         client = self.client()
         try:
-            engine = SyncEngine(self._workspace, client, page_size=page_size, push_batch=push_batch)
+            engine = self.engine(client, page_size=page_size, push_batch=push_batch)
             return engine.run(progress=progress, cancel=cancel)
         finally:
             client.close()
 
     def login(self, server_url: str, username: str, password: str) -> p.LoginResponse:
         """Sign this device in; stores server, user and token (token never in plaintext)."""
-        client = SyncClient(server_url, policy=self.policy)
+        client = self._connect(server_url, policy=self.policy)
         try:
             response = client.login(
                 p.LoginRequest(
                     username=username,
                     password=password,
-                    device_id=self._workspace.device_id,
+                    device_id=self.device_id,
                     device_name=socket.gethostname()[:200],
                 )
             )
         finally:
             client.close()
-        credentials.save_token(self._workspace, response.token)
-        self._workspace.set_state(sync_state.SERVER_URL, server_url.rstrip("/"))
-        self._workspace.set_username(response.username)
-        self._workspace.set_role(response.role)
+        credentials.save_token(self._store, self.data_dir, response.token)
+        with self._store.write() as conn:
+            sync_state.put(conn, sync_state.SERVER_URL, server_url.rstrip("/"))
+            sync_state.put(conn, sync_state.USERNAME, response.username)
+            sync_state.put(conn, sync_state.ROLE, response.role)
+        self._on_signed_in(response.username)
         return response
 
     def logout(self) -> bool:
@@ -132,16 +184,16 @@ class SyncService:
         server at its idle expiry (or when an admin ends the user's sessions).
         """
         url = self.server_url()
-        token = credentials.load_token(self._workspace)
+        token = self._token()
         confirmed = True
         if url and token:
-            client = SyncClient(url, token=token, policy=self.policy)
+            client = self._connect(url, token=token, policy=self.policy)
             try:
                 confirmed = client.logout()
             finally:
                 client.close()
-        credentials.forget_token(self._workspace.data_dir)
-        with self._workspace.store.write() as conn:
+        credentials.forget_token(self.data_dir)
+        with self._store.write() as conn:
             sync_state.delete(conn, credentials.TOKEN_KEY)
             sync_state.delete(conn, credentials.TOKEN_IN_KEYRING)
         log.info("signed out (server confirmed: %s)", confirmed)
@@ -149,12 +201,10 @@ class SyncService:
 
     def wipe_revoked_device(self, announce: Callable[[str], None] | None = None) -> None:
         """Close the workspace and remove every local trace of it (revoked device)."""
-        from fieldrep.workspace import wipe
-
-        data_dir = self._workspace.data_dir
+        data_dir = self.data_dir
         if announce is not None:
             announce(f"Removing all Fieldrep data from {data_dir} ...")
-        self._workspace.close()
+        self._close()
         credentials.forget_token(data_dir)
         (data_dir / LOCK_FILENAME).unlink(missing_ok=True)
         wipe(data_dir)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from fieldrep.store import sync_state
 from fieldrep.sync import protocol as p
-from fieldrep.sync.engine import SyncEngine
 from fieldrep.workspace import Workspace
 from tests.security.test_hostile_feed import FeedOnly
 
@@ -15,7 +14,7 @@ from tests.security.test_hostile_feed import FeedOnly
 def test_the_handshake_keeps_the_policy_the_server_sends(workspace: Workspace) -> None:
     feed = FeedOnly([])
     feed.last_headers = {"x-fieldrep-device-policy": "max-offline-days=21, idle-lock-minutes=5"}
-    SyncEngine(workspace, feed).run()  # type: ignore[arg-type]
+    workspace.sync.engine(feed).run()  # type: ignore[arg-type]
     assert workspace.sync.device_policy() == p.DevicePolicy(21, 5.0)
 
 

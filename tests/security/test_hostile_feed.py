@@ -9,7 +9,6 @@ import pytest
 
 from fieldrep.store import sync_state
 from fieldrep.sync import protocol as p
-from fieldrep.sync.engine import SyncEngine
 from fieldrep.workspace import Workspace
 from tests.server.world import hcp_record
 
@@ -44,7 +43,7 @@ def _hcp(seq: int, hcp_id: str, volume: int) -> p.Change:
 
 def test_a_page_with_a_number_beyond_64_bits_still_applies(workspace: Workspace) -> None:
     feed = FeedOnly([_hcp(1, "h-big", 10**20), _hcp(2, "h-fine", 120)])
-    SyncEngine(workspace, feed).run()  # type: ignore[arg-type]
+    workspace.sync.engine(feed).run()  # type: ignore[arg-type]
     assert workspace.hcps.get("h-fine") is not None
     assert workspace.hcps.get("h-big") is not None
     assert workspace.state(sync_state.CURSOR) == "2"
@@ -58,5 +57,5 @@ def test_an_unexpected_failure_is_recorded_as_the_last_error(
 
     monkeypatch.setattr("fieldrep.sync.engine.apply_page", broken)
     with pytest.raises(RuntimeError):
-        SyncEngine(workspace, FeedOnly([_hcp(1, "h1", 1)])).run()  # type: ignore[arg-type]
+        workspace.sync.engine(FeedOnly([_hcp(1, "h1", 1)])).run()  # type: ignore[arg-type]
     assert "RuntimeError" in (workspace.state(sync_state.LAST_ERROR) or "")

@@ -13,7 +13,6 @@ from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.services.adverse_events import IncompleteReportError
 from fieldrep.sync import protocol as p
-from fieldrep.sync.engine import SyncEngine
 from tests.pinned_clock import local_now
 from tests.sync.conftest import Device
 from tests.sync.helpers import first_hcp, log_note, sync
@@ -56,7 +55,7 @@ def test_a_possible_adverse_event_reaches_the_safety_queue_first_with_its_deadli
     assert unsent.report.id == sent.id and unsent.queued
 
     # The report goes up first, alone, although it was written last.
-    engine = SyncEngine(laptop, laptop.sync.client())
+    engine = laptop.sync.engine(laptop.sync.client())
     pushed: list[list[str]] = []
     real_push = engine.client.push
 

@@ -21,7 +21,6 @@ import pytest
 
 from fieldrep.store import sync_state
 from fieldrep.sync.client import RetryPolicy
-from fieldrep.sync.engine import SyncEngine
 from fieldrep.sync.errors import ServerUnreachableError
 from fieldrep.workspace import Workspace
 from tests.sync.conftest import Device
@@ -159,7 +158,7 @@ def test_a_server_killed_mid_pull_is_resumed_from_the_cursor(
         return real_pull(since, limit)
 
     client.pull = recording_pull  # type: ignore[assignment,method-assign]
-    engine = SyncEngine(fresh, client, page_size=20)
+    engine = fresh.sync.engine(client, page_size=20)
     errors: list[BaseException] = []
 
     def run() -> None:

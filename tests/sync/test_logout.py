@@ -24,7 +24,7 @@ def test_logout_revokes_the_token_on_the_server_and_removes_it_locally(
     assert fieldrep(data_dir, *login).returncode == 0
     assert fieldrep(data_dir, "sync", "--quiet").returncode == 0
     with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
-        token = credentials.load_token(ws)
+        token = credentials.load_token(ws.store, ws.data_dir)
     done = fieldrep(data_dir, "logout")
     assert done.returncode == 0, done.stderr
     assert "server has forgotten" in done.stdout
@@ -34,7 +34,7 @@ def test_logout_revokes_the_token_on_the_server_and_removes_it_locally(
     )  # fmt: skip
     assert pulled.status_code == 401
     with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
-        assert credentials.load_token(ws) is None
+        assert credentials.load_token(ws.store, ws.data_dir) is None
     assert fieldrep(data_dir, "sync", "--quiet").returncode == 1
     status = json.loads(fieldrep(data_dir, "status", "--json").stdout)
     assert status["hcps"] > 0  # the data stays

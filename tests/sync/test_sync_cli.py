@@ -44,7 +44,7 @@ def test_the_token_is_never_written_in_plaintext(
     data_dir = tmp_path / "laptop"
     _login(data_dir, sync_server, new_rep())
     with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
-        token = credentials.load_token(ws)
+        token = credentials.load_token(ws.store, ws.data_dir)
     assert token
     for path in data_dir.rglob("*"):
         if path.is_file():

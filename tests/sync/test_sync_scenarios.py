@@ -11,7 +11,6 @@ import pytest
 from fieldrep.domain.calls import CallDraft
 from fieldrep.services.calls import draft_of
 from fieldrep.store import outbox
-from fieldrep.sync.engine import SyncEngine
 from fieldrep.sync.errors import UpdateRequiredError
 from fieldrep.sync.protocol import Entity, Op
 from fieldrep.workspace import Workspace
@@ -56,7 +55,7 @@ def test_an_older_client_gets_update_required_and_keeps_its_outbox(
     ws = device(new_rep())
     sync(ws)
     log_note(ws, first_hcp(ws), "waiting for the update")
-    engine = SyncEngine(ws, ws.sync.client())
+    engine = ws.sync.engine(ws.sync.client())
     engine.protocol_version = 0
     with pytest.raises(UpdateRequiredError, match="newer Fieldrep"):
         engine.run()
@@ -162,7 +161,7 @@ def test_a_pull_never_overwrites_a_record_edited_during_the_sync(
     sync(b)
     a.calls.update_draft(note_id, _edited(a, note_id, insights="local, unsent"))
     # As if the rep saved this edit after the push and before the pull of a sync.
-    engine = SyncEngine(a, a.sync.client())
+    engine = a.sync.engine(a.sync.client())
     engine.push = lambda *_args: None  # type: ignore[method-assign]
     report = engine.run()
     assert report.skipped_pending == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from fieldrep.sync.engine import SyncEngine
 from tests.pinned_clock import today
 from tests.sync.conftest import Device
 from tests.sync.helpers import first_hcp, log_note, sync
@@ -28,7 +27,7 @@ def test_an_hcp_leaving_the_territory_disappears_with_its_plans_and_its_note_sti
     sync_server.admin("assign", "--hcp", hcp, "--territory", "BOS-SOUTH")
     try:
         # Pull first (as when the rep writes the note while a sync is pulling).
-        engine = SyncEngine(laptop, laptop.sync.client())
+        engine = laptop.sync.engine(laptop.sync.client())
         engine.push = lambda *_args: None  # type: ignore[method-assign]
         report = engine.run()
         assert report.deleted >= 1
