@@ -20,12 +20,11 @@ from typing import Any, TypeVar
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import CatalogueKind, Entity, Mutation
+from fieldrep.sync.protocol import Entity, Mutation
 from sync_server.models import (
     AdverseEventReport,
     Base,
     CallNote,
-    CatalogueDocument,
     CoachingComment,
     Hcp,
     HcpAssignment,
@@ -80,8 +79,16 @@ def _field_ids(mutations: Sequence[Mutation], *names: str) -> set[str]:
     return found
 
 
-def load(session: Session, username: str, mutations: Sequence[Mutation]) -> Prefetched:
-    """Read what `mutations` will look at; later `lookup`s in this session use it."""
+def load(
+    session: Session, username: str, territories: frozenset[str], mutations: Sequence[Mutation]
+) -> Prefetched:
+    """Read what `mutations` will look at; later `lookup`s in this session use it.
+
+    The territory history is read only where it can matter: HCPs outside the caller's
+    territories now (a note about an HCP that moved away), or every HCP of the batch when
+    a note is being submitted (its start is checked against when the HCP came in). The
+    catalogue documents are left to the first check that needs them (`lookup` reads and
+    keeps them)."""
     cache = Prefetched()
     session.info[KEY] = cache
     by_entity: dict[Entity, set[str]] = {}
@@ -111,16 +118,20 @@ def load(session: Session, username: str, mutations: Sequence[Mutation]) -> Pref
                 cache.rows[(SegmentMix, (mix.hcp_id, username))] = mix
         for hcp_id in mixes:
             cache.rows.setdefault((SegmentMix, (hcp_id, username)), None)
-        for hcp_id in hcp_ids:
+        submitting = any(m.fields.get("status") == "submitted" for m in mutations)
+        history = {
+            h for h in hcp_ids
+            if submitting or not isinstance(row := cache.rows.get((Hcp, h)), Hcp)
+            or row.territory_id not in territories
+        }  # fmt: skip
+        for hcp_id in history:
             cache.assignments[hcp_id] = []
-        for chunk in _chunks(sorted(hcp_ids)):
+        for chunk in _chunks(sorted(history)):
             history = select(
                 HcpAssignment.hcp_id, HcpAssignment.territory_id, HcpAssignment.assigned_at
             ).where(HcpAssignment.hcp_id.in_(chunk))
             for hcp_id, territory, at in session.execute(history):
                 cache.assignments[hcp_id].append((territory, at))
-        kinds = [CatalogueKind.COMPLIANCE_RULES.value, CatalogueKind.PRODUCTS.value]
-        _load(session, cache, CatalogueDocument, set(kinds))
     return cache
 
 
@@ -134,12 +145,16 @@ def _cache(session: Session) -> Prefetched | None:
 
 
 def lookup(session: Session, model: type[M], key: Any) -> M | None:
-    """`session.get(model, key)`, answered from the push's prefetch when it has it."""
+    """`session.get(model, key)`, answered from the push's prefetch when it has it (and
+    kept there when it was read now)."""
     cache = _cache(session)
     if cache is not None and (model, key) in cache.rows:
         row = cache.rows[(model, key)]
         return row if row is None or isinstance(row, model) else None
-    return session.get(model, key)
+    found = session.get(model, key)
+    if cache is not None:
+        cache.rows[(model, key)] = found
+    return found
 
 
 def added(session: Session, row: Base, key: Any) -> None:

@@ -238,36 +238,47 @@ def _apply_one(
     )
 
 
+class _RedoSlowly(Exception):
+    """The fast path met a database refusal: redo the push one savepoint per mutation."""
+
+
 def _apply_new(
-    session: Session, caller: Caller, mutations: list[Mutation]
+    session: Session, caller: Caller, mutations: list[Mutation], *, fast: bool
 ) -> dict[int, MutationResult]:
     """Apply the batch's new mutations, in order; results by mutation seq.
 
     Fast path: what the batch looks at is read up front (`prefetch`, a query per kind of
     record), the mutations run without savepoints, and their rows are inserted together
     at the end (one flush, one change-log write). Only if the database refuses something
-    (a constraint no check foresaw) is the whole batch rolled back to its savepoint and
-    applied again one savepoint per mutation, so the refusal rejects that mutation alone.
+    (a constraint no check foresaw) does `push` roll the whole transaction back and apply
+    the batch again one savepoint per mutation, so the refusal rejects that one alone.
     """
+    changelog.start_buffer(session)
+    if not fast:
+        return {m.mutation_seq: _apply_one(session, caller, m, savepoint=True) for m in mutations}
     try:
-        with session.begin_nested():
-            changelog.start_buffer(session)
-            prefetch.load(session, caller.username, mutations)
-            results = {
-                m.mutation_seq: _apply_one(session, caller, m, savepoint=False) for m in mutations
-            }
-            session.flush()
-            return results
+        prefetch.load(session, caller.username, caller.territories, mutations)
+        results = {
+            m.mutation_seq: _apply_one(session, caller, m, savepoint=False) for m in mutations
+        }
+        session.flush()
     except (IntegrityError, DataError, _NotClean):
-        pass
+        raise _RedoSlowly from None
     finally:
         prefetch.done(session)
-    changelog.start_buffer(session)
-    return {m.mutation_seq: _apply_one(session, caller, m, savepoint=True) for m in mutations}
+    return results
 
 
 def push(session: Session, *, caller: Caller, request: PushRequest) -> PushResponse:
     """Apply a batch in order; one transaction for effects, ledger and device counters."""
+    try:
+        return _push(session, caller, request, fast=True)
+    except _RedoSlowly:
+        session.rollback()  # the ordering lock and the device row too: taken again below
+        return _push(session, caller, request, fast=False)
+
+
+def _push(session: Session, caller: Caller, request: PushRequest, *, fast: bool) -> PushResponse:
     changelog.lock_change_log(session)  # before any row lock: one lock order for all writers
     device = _device(session, caller, request.device_id, lock=True)
     now = utcnow()
@@ -294,7 +305,7 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
         else:
             new.append(mutation)
             seen.add(mutation.mutation_seq)
-    applied = _apply_new(session, caller, new) if new else {}
+    applied = _apply_new(session, caller, new, fast=fast) if new else {}
     results: list[MutationResult] = []
     outcomes: list[dict[str, object]] = []
     for position, mutation in enumerate(request.mutations):

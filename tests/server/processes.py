@@ -66,7 +66,11 @@ def start(
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=full_env)
     server = Server(process, f"http://{host}:{port}", log_path)
     if wait:
-        wait_ready(server)
+        try:
+            wait_ready(server)
+        except BaseException:
+            _stop(server)  # never leave a server behind
+            raise
     return server
 
 
@@ -93,7 +97,7 @@ def servers(database_url: str, workdir: Path, count: int, *options: str) -> Iter
             stack.callback(_stop, server)
             started.append(server)
         for server in started:
-            wait_ready(server)
+            wait_ready(server)  # on failure, the stack stops every one of them
         yield started
 
 
