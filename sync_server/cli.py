@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -25,6 +25,7 @@ from sync_server.cli_goals import add_commands as add_goal_commands
 from sync_server.cli_imports import ReportingHandler, add_commands
 from sync_server.cli_reports import add_commands as add_report_commands
 from sync_server.cli_safety import add_commands as add_safety_commands
+from sync_server.clock import as_utc
 from sync_server.config import DATABASE_URL_ENV, LOG_FORMAT_ENV, Settings, default_database_url
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
@@ -213,18 +214,14 @@ def cmd_audit(args: argparse.Namespace, engine: Engine) -> int:
     for row in rows:
         if args.json:
             print(json.dumps({
-                "id": row.id, "at": _aware(row.at).isoformat(), "actor": row.actor,
+                "id": row.id, "at": as_utc(row.at).isoformat(), "actor": row.actor,
                 "action": row.action, "target": row.target, "address": row.address,
                 "detail": row.detail,
             }))  # fmt: skip
         else:
-            print("\t".join([_aware(row.at).isoformat(), row.actor, row.action, row.target,
+            print("\t".join([as_utc(row.at).isoformat(), row.actor, row.action, row.target,
                              row.address or "-", row.detail]))  # fmt: skip
     return 0
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _since(text: str) -> datetime:
@@ -235,7 +232,7 @@ def _since(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a date (2026-11-30) or a date-time (2026-11-30T08:00)"
         ) from None
-    return _aware(value)
+    return as_utc(value)
 
 
 def cmd_prune(args: argparse.Namespace, engine: Engine) -> int:

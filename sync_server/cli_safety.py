@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 
 from sync_server import db
 from sync_server.cli_imports import AddCommand, Report
-from sync_server.clock import utcnow
+from sync_server.clock import as_utc, utcnow
 from sync_server.errors import Invalid
 from sync_server.services import adverse_events
 
@@ -22,7 +22,7 @@ def _since(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise Invalid(f"--since '{text}' is not an ISO date or date-time.") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return as_utc(value)
 
 
 def cmd_ae_reports(args: argparse.Namespace, engine: Engine) -> Report:

@@ -7,7 +7,7 @@ that pins the date pins the server it starts too; `use_clock` swaps it in-proces
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from fieldrep.clock import Clock
 
@@ -33,3 +33,9 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return server_clock().today()
+
+
+def as_utc(value: datetime) -> datetime:
+    """An instant in UTC. SQLite keeps no offset (everything the server stores is UTC, read
+    back naive); PostgreSQL and ISO text with an offset are converted."""
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

@@ -9,25 +9,26 @@ plus the reporting hours of the compliance rules loaded now (24 without rules).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldrep.compliance.adverse_events import deadline, remaining_text, report_problems
-from fieldrep.sync.protocol import CatalogueKind, ComplianceRules, Mutation, Op
+from fieldrep.sync.protocol import (
+    AdverseEventReportData,
+    CatalogueKind,
+    ComplianceRules,
+    Mutation,
+    Op,
+)
+from sync_server.clock import as_utc
 from sync_server.errors import Rejected
 from sync_server.models import AdverseEventReport, CatalogueDocument
 from sync_server.services.callers import REP, Caller, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
-from sync_server.services.wire import AdverseEventReportData, validated
-
-
-def _aware(text: str) -> datetime:
-    """An instant in UTC (SQLite keeps no offset: store UTC, read back as UTC)."""
-    value = datetime.fromisoformat(text)
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+from sync_server.services.wire import validated
 
 
 def report_hours(session: Session) -> int:
@@ -58,7 +59,7 @@ def apply(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     if problems:
         raise Rejected("Not a valid report yet: " + " ".join(p.message for p in problems))
     accessible_hcp(session, caller, data["hcp_id"])
-    aware = _aware(data["aware_at"])
+    aware = as_utc(datetime.fromisoformat(data["aware_at"]))
     session.add(
         AdverseEventReport(
             id=mutation.entity_id, author=caller.username, hcp_id=data["hcp_id"], data=data,
@@ -113,13 +114,9 @@ def queue(session: Session, *, since: datetime | None = None) -> list[QueuedRepo
                 str(r.data.get("event", "")),
                 str(r.data.get("onset", "")),
                 patient,
-                _utc(r.aware_at),
-                _utc(r.deadline_at),
-                _utc(r.received_at),
+                as_utc(r.aware_at),
+                as_utc(r.deadline_at),
+                as_utc(r.received_at),
             )  # fmt: skip
         )
     return found
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

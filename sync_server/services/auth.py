@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import LoginRequest, LoginResponse
+from sync_server.clock import as_utc
 from sync_server.config import Settings
 from sync_server.errors import DeviceRevoked, Forbidden, Invalid, RateLimited, Unauthorized
 from sync_server.models import Device, LoginFailure, User
@@ -37,17 +38,12 @@ REVOKED_MESSAGE = (
 )
 
 
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
-
-
 def login_wait_seconds(failures: int, last_failure: datetime, settings: Settings) -> float:
     extra = failures - settings.login_free_failures
     if extra < 0:
         return 0.0
     delay = min(settings.login_base_delay * 2**extra, settings.login_max_delay)
-    remaining = (_aware(last_failure) + timedelta(seconds=delay) - utcnow()).total_seconds()
+    remaining = (as_utc(last_failure) + timedelta(seconds=delay) - utcnow()).total_seconds()
     return max(0.0, remaining)
 
 
@@ -228,9 +224,9 @@ def token_expiry(device: Device, settings: Settings) -> datetime | None:
     beyond the hard maximum after its login. None without a token."""
     if device.token_hash is None or device.token_issued_at is None:
         return None
-    used = _aware(device.token_used_at or device.token_issued_at)
+    used = as_utc(device.token_used_at or device.token_issued_at)
     idle_end = used + timedelta(days=settings.token_idle_days)
-    hard_end = _aware(device.token_issued_at) + timedelta(days=settings.token_max_days)
+    hard_end = as_utc(device.token_issued_at) + timedelta(days=settings.token_max_days)
     return min(idle_end, hard_end)
 
 
@@ -263,7 +259,7 @@ def authenticate(session: Session, *, authorization: str | None, settings: Setti
         session.commit()
         raise Unauthorized("Your session has expired: log in again.")
     used = device.token_used_at
-    if used is None or now - _aware(used) > RENEW_EVERY:
+    if used is None or now - as_utc(used) > RENEW_EVERY:
         device.token_used_at = now
         session.flush()
     return load_caller(session, user=user, device_id=device.id)

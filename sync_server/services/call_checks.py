@@ -11,7 +11,7 @@ Drafts are the rep's unfinished work and are not checked here.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from fieldrep.compliance.call_record import record_problems
 from fieldrep.compliance.checker import NoteChecker
 from fieldrep.compliance.findings import Finding, blocking_reason
 from fieldrep.sync.protocol import CatalogueKind, ComplianceRules, ProductItem
+from sync_server.clock import as_utc
 from sync_server.errors import Rejected
 from sync_server.models import CatalogueDocument
 from sync_server.services import prefetch
@@ -27,10 +28,6 @@ from sync_server.services.callers import Caller, utcnow
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, int], NoteChecker] = {}
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def note_checker(session: Session) -> NoteChecker:
@@ -58,8 +55,8 @@ def in_territory_since(session: Session, caller: Caller, hcp_id: str) -> datetim
     territory (a realignment). None when it has only ever been in the caller's: the HCP
     then predates its first load into Fieldrep, and calls before the load are real."""
     rows = prefetch.assignments(session, hcp_id)
-    mine = [_aware(at) for territory, at in rows if territory in caller.territories]
-    others = [_aware(at) for territory, at in rows if territory not in caller.territories]
+    mine = [as_utc(at) for territory, at in rows if territory in caller.territories]
+    others = [as_utc(at) for territory, at in rows if territory not in caller.territories]
     if not mine or not others or min(others) >= min(mine):
         return None
     return min(mine)
@@ -71,7 +68,7 @@ def note_findings(session: Session, text: str) -> list[Finding]:
 
 def check_submission(session: Session, caller: Caller, data: dict[str, Any]) -> None:
     """Rejected, with what to fix, when a note being submitted breaks a rule."""
-    started = _aware(datetime.fromisoformat(str(data["started_at"])))
+    started = as_utc(datetime.fromisoformat(str(data["started_at"])))
     problems = record_problems(
         channel=str(data["channel"]),
         products=list(data.get("products") or []),

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Op
+from fieldrep.sync.protocol import CALL_NOTE_FIELDS, CallNoteData, Entity, Op, describe
 from sync_server.models import CallNote, Hcp, User
 from sync_server.services import changelog
 from sync_server.services.callers import user_scope, utcnow
@@ -28,7 +28,6 @@ from sync_server.services.changelog import LogRow
 from sync_server.services.csv_source import BadRow, read_table
 from sync_server.services.import_checks import check_identifier
 from sync_server.services.import_mapping import ColumnMapping, bind, did_you_mean
-from sync_server.services.wire import CallNoteData, describe
 
 TARGETS = (
     "source_id", "hcp_id", "started_at", "channel", "author", "duration_minutes",

@@ -15,14 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import CALL_NOTE_FIELDS, Entity, Mutation, Op
+from fieldrep.sync.protocol import CALL_NOTE_FIELDS, CallNoteData, Entity, Mutation, Op
 from sync_server.errors import Rejected
 from sync_server.models import CallNote
 from sync_server.services import call_checks, changelog, prefetch
 from sync_server.services.callers import REP, Caller, drafts_scope, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
-from sync_server.services.wire import CallNoteData, validated
+from sync_server.services.wire import validated
 
 SERVER_OWNED = {"author", "conflict_of"}
 CONFLICT_NAMESPACE = uuid.UUID("5f0e2d1c-8a4b-4c3e-9d7f-1a2b3c4d5e6f")

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldrep.sync.protocol import CHANNELS, HcpData
 from sync_server.errors import Invalid
 from sync_server.models import Hcp, Territory
 from sync_server.services import changelog
@@ -32,7 +33,6 @@ from sync_server.services.hcps import HcpState, HcpWriter, load_states
 from sync_server.services.import_checks import check_country, check_identifier, check_postcode
 from sync_server.services.import_mapping import ColumnMapping, bind, did_you_mean
 from sync_server.services.users import ensure_territories
-from sync_server.services.wire import CHANNELS, HcpData
 
 __all__ = ["BadRow", "HcpImportOptions", "ImportSummary", "import_hcps", "parse_hcp_csv"]
 

@@ -16,7 +16,7 @@ from sqlalchemy import String, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import Entity, Op
+from fieldrep.sync.protocol import CHANNELS, Entity, Op
 from sync_server.errors import Invalid, Rejected
 from sync_server.models import Hcp, HcpAssignment, JsonType
 from sync_server.services import changelog, prefetch
@@ -24,7 +24,6 @@ from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import REP, Caller, territory_scope, utcnow
 from sync_server.services.changelog import LogRow
 from sync_server.services.users import ensure_territories
-from sync_server.services.wire import CHANNELS
 
 REP_OWNED = {"preferred_channel"}
 

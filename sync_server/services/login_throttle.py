@@ -14,23 +14,19 @@ clients share one budget (see docs/server.md); X-Forwarded-For is not trusted.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sync_server.clock import as_utc
 from sync_server.config import Settings
 from sync_server.errors import RateLimited
 from sync_server.models import LoginAddressFailure, LoginFailure, User
 from sync_server.services.callers import utcnow
 
 MAX_ADDRESS_CHARS = 64  # an IPv6 literal with a zone fits; longer is cut (never raises)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
 
 
 def _key(address: str) -> str:
@@ -44,7 +40,7 @@ def check_address(session: Session, address: str | None, settings: Settings) -> 
     row = session.get(LoginAddressFailure, _key(address))
     if row is None or row.failures < settings.login_address_failures:
         return
-    ends = _aware(row.window_start) + timedelta(seconds=settings.login_address_window)
+    ends = as_utc(row.window_start) + timedelta(seconds=settings.login_address_window)
     wait = (ends - utcnow()).total_seconds()
     if wait > 0:
         raise RateLimited(

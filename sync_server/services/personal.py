@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import Entity, Mutation, Op
+from fieldrep.sync.protocol import (
+    CoachingCommentData,
+    Entity,
+    Mutation,
+    Op,
+    SegmentMixData,
+    SuggestionFeedbackData,
+    VisitPlanData,
+)
 from sync_server.errors import Rejected
 from sync_server.models import CallNote, CoachingComment, SegmentMix, SuggestionFeedback, VisitPlan
 from sync_server.services import changelog, prefetch
 from sync_server.services.callers import MANAGER, REP, Caller, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
-from sync_server.services.wire import (
-    CoachingCommentData,
-    SegmentMixData,
-    SuggestionFeedbackData,
-    VisitPlanData,
-    validated,
-)
+from sync_server.services.wire import validated
 
 
 def _require_rep(caller: Caller, what: str) -> None:

@@ -2,7 +2,7 @@
 
 The records themselves are the protocol's (`fieldrep.sync.protocol.records`, shared with
 the client); this module only turns a validation failure into the server's `Rejected`.
-The names below are re-exported so the server's imports stay short.
+Import the records from `fieldrep.sync.protocol`.
 """
 
 from __future__ import annotations
@@ -11,46 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fieldrep.sync.protocol.records import (
-    CHANNELS,
-    AdverseEventReportData,
-    CallNoteData,
-    ClockTime,
-    CoachingCommentData,
-    FollowUpData,
-    HcpData,
-    IsoDate,
-    IsoDateTime,
-    LongText,
-    RecordId,
-    SegmentMixData,
-    ShortText,
-    SuggestionFeedbackData,
-    VisitPlanData,
-    WireRecord,
-    describe,
-)
+from fieldrep.sync.protocol.records import WireRecord, describe
 from sync_server.errors import Rejected
-
-__all__ = [
-    "CHANNELS",
-    "AdverseEventReportData",
-    "CallNoteData",
-    "ClockTime",
-    "CoachingCommentData",
-    "FollowUpData",
-    "HcpData",
-    "IsoDate",
-    "IsoDateTime",
-    "LongText",
-    "RecordId",
-    "SegmentMixData",
-    "ShortText",
-    "SuggestionFeedbackData",
-    "VisitPlanData",
-    "describe",
-    "validated",
-]
 
 
 def validated(model: type[WireRecord], data: dict[str, Any], what: str) -> dict[str, Any]:

@@ -274,8 +274,9 @@ def test_a_conflict_copy_must_point_at_the_authors_own_note(api: Api) -> None:
 
 
 def test_an_hcp_record_refuses_a_volume_beyond_the_bound() -> None:
+    from fieldrep.sync.protocol import HcpData
     from sync_server.errors import Rejected
-    from sync_server.services.wire import HcpData, validated
+    from sync_server.services.wire import validated
 
     record = {k: v for k, v in hcp_record("h1", "T").items() if k != "id"}
     with pytest.raises(Rejected):
