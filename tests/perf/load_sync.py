@@ -72,8 +72,29 @@ class Rep:
 class Stats:
     sync_seconds: list[float] = field(default_factory=list)
     requests: int = 0
+    retries: int = 0
     errors: list[str] = field(default_factory=list)
     unfinished: int = 0
+
+
+async def call(http: httpx.AsyncClient, stats: Stats, method: str, path: str,
+               **kwargs: Any) -> httpx.Response:  # fmt: skip
+    """One request as the app sends it: network errors and 5xx are retried with backoff
+    (a push is safe to resend: the ledger answers replays `duplicate`); after 5 tries the
+    last answer (or error) stands and counts as an error."""
+    for attempt in range(5):
+        stats.requests += 1
+        try:
+            answer = await http.request(method, path, **kwargs)
+        except httpx.TransportError:
+            if attempt == 4:
+                raise
+        else:
+            if answer.status_code < 500 or attempt == 4:
+                return answer
+        stats.retries += 1
+        await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def seed(url: str, reps: int, hcps_per_rep: int) -> list[Rep]:
@@ -155,21 +176,18 @@ async def sync(
     auth = headers(rep.token)
     body = {"protocol_version": PROTOCOL_VERSION, "schema_version": 5,
             "device_id": f"{rep.username}-laptop"}  # fmt: skip
-    answer = await http.post("/api/v1/sync/handshake", json=body, headers=auth)
-    stats.requests += 1
+    answer = await call(http, stats, "POST", "/api/v1/sync/handshake", json=body, headers=auth)
     _check(answer, rep, stats, "handshake")
     if batch:
         body = {"device_id": f"{rep.username}-laptop", "mutations": batch}
-        answer = await http.post("/api/v1/sync/push", headers=auth, json=body)
-        stats.requests += 1
+        answer = await call(http, stats, "POST", "/api/v1/sync/push", headers=auth, json=body)
         if _check(answer, rep, stats, "push"):
             bad = [r for r in answer.json()["results"] if r["status"] != "applied"]
             if bad:
                 stats.errors.append(f"{rep.username}: {len(bad)} not applied: {bad[0]}")
     while True:
-        answer = await http.get("/api/v1/sync/pull", params={"since": rep.cursor, "limit": 1000},
-                                headers=auth)  # fmt: skip
-        stats.requests += 1
+        query = {"since": rep.cursor, "limit": 1000}
+        answer = await call(http, stats, "GET", "/api/v1/sync/pull", params=query, headers=auth)
         if not _check(answer, rep, stats, "pull"):
             return
         page = answer.json()
@@ -207,8 +225,12 @@ async def day(http: httpx.AsyncClient, rep: Rep, stats: Stats, options: argparse
 
 async def drive(base: str, reps: list[Rep], options: argparse.Namespace) -> tuple[Stats, float]:
     stats = Stats()
+    # Idle connections are closed before uvicorn's 5 s keep-alive ends, or a request may
+    # go out on a connection the server is just closing (a ReadError that is no fault).
     limits = httpx.Limits(
-        max_connections=options.connections, max_keepalive_connections=options.connections
+        max_connections=options.connections,
+        max_keepalive_connections=options.connections,
+        keepalive_expiry=2.0,
     )
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
         started = time.monotonic()
@@ -339,6 +361,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "p99_ms": round(percentile(stats.sync_seconds, 0.99) * 1000),
             "mean_ms": round(statistics.fmean(stats.sync_seconds or [0.0]) * 1000),
             "errors": len(stats.errors), "first_errors": stats.errors[:3],
+            "retries": stats.retries,
             "unfinished_syncs": stats.unfinished,
             "notes": sum(len(r.notes) for r in reps),
             "consistency_problems": len(problems), "first_problems": problems[:3],
