@@ -38,3 +38,15 @@ class CancelToken:
 
 def no_progress(_label: str, _fraction: float) -> None:
     """A progress callback for callers that do not display progress."""
+
+
+def report(progress: Progress | None, message: str, fraction: float) -> None:
+    """Tell `progress` (when the caller gave one) how far the work is."""
+    if progress is not None:
+        progress(message, fraction)
+
+
+def check(cancel: CancelToken | None) -> None:
+    """Stop here (the token's exception) when the caller gave a token and cancelled it."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from fieldrep.cli.context import CommandContext, print_json
-from fieldrep.services.hcps import SearchHit
+from fieldrep.domain.hcp import SearchHit
 
 DEFAULT_LIMIT = 20
 

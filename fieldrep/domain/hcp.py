@@ -69,3 +69,28 @@ def validate_hcp(hcp: Hcp) -> None:
     for channel in hcp.consents:
         if channel not in Channel._value2member_map_:
             raise ValidationError(f"HCP {hcp.id}: unknown consent channel '{channel}'.")
+
+
+# Read models of the HCP list and search (rows the screens show, built by HcpService).
+@dataclass(frozen=True, slots=True)
+class HcpSummary:
+    """One row of the HCP list: what a rep scans, plus contact recency."""
+
+    id: str
+    name: str
+    title: str
+    specialty: str
+    organisation: str
+    city: str
+    tier: str
+    decile: int
+    last_contact: str | None
+    open_follow_ups: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result and what matched: "surname", "id or postcode", "notes" ..."""
+
+    hcp: HcpSummary
+    matched: str

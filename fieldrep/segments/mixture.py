@@ -21,8 +21,7 @@ from itertools import permutations
 import numpy as np
 
 from fieldrep.segments.profiles import FloatArray, SegmentProfiles
-from fieldrep.segments.progress import check, report
-from fieldrep.tasks import CancelToken, Progress
+from fieldrep.tasks import CancelToken, Progress, check, report
 
 PRIOR_WEIGHT = 0.2  # Dirichlet pseudo-count per segment on an HCP's weights
 ANCHOR_STRENGTH = 150.0  # pseudo-contacts tying a refitted profile to the catalogue's

@@ -19,11 +19,10 @@ from fieldrep.segments.hints import (
 from fieldrep.segments.history import ContactHistory, load_history
 from fieldrep.segments.mixture import estimate_weights, refit_profiles
 from fieldrep.segments.profiles import CHANNELS, THEMES, SegmentProfiles, catalogue_profiles
-from fieldrep.segments.progress import check, report
 from fieldrep.services.base import Store
 from fieldrep.services.segment_mixes import SegmentStore
 from fieldrep.store.schema import hcp_segment_mix, hcps
-from fieldrep.tasks import CancelToken, Progress
+from fieldrep.tasks import CancelToken, Progress, check, report
 
 ESTIMATE = "estimate"
 NEUTRAL = ""  # the stand-in segment while there is no catalogue; never stored or shown

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from fieldrep.domain.changes import Changed, Changes
+from fieldrep.domain.coaching import COMMENT as COMMENT  # noqa: PLC0414 (re-exported)
+from fieldrep.domain.coaching import FIELD_VISIT as FIELD_VISIT  # noqa: PLC0414
+from fieldrep.domain.coaching import CoachingComment as CoachingComment  # noqa: PLC0414
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.base import Store
 from fieldrep.store import outbox
 from fieldrep.store.schema import coaching_comments
 from fieldrep.store.values import dt_to_text, new_id
-from fieldrep.sync.protocol import Entity, Op
+from fieldrep.sync.protocol import CoachingCommentData, Entity, Op
 
 ENTITY = Entity.COACHING_COMMENT
 MAX_COMMENT_CHARS = 5000
-COMMENT, FIELD_VISIT = "comment", "field_visit"
 # The skills a field-coaching visit rates, 1 (needs work) to 5 (role model): the usual
 # ride-along form of pharmaceutical sales managers.
 SKILLS = (
@@ -42,35 +44,6 @@ SKILLS = (
 RATINGS = range(1, 6)
 MAX_SKILLS = 12
 COACHING_CHANGED = Changes(coaching=True, outbox=True)  # what every coaching write changes
-
-
-@dataclass(frozen=True, slots=True)
-class CoachingComment:
-    id: str
-    rep_username: str
-    call_note_id: str | None
-    author: str
-    text: str
-    created_at: str  # UTC ISO instant
-    kind: str = COMMENT  # COMMENT or FIELD_VISIT
-    day: date | None = None  # a week's Monday (a comment on a week) or a visit's day
-    skills: Mapping[str, int] = field(default_factory=dict)  # FIELD_VISIT: skill -> 1..5
-    acknowledged_at: str | None = None  # UTC ISO instant the rep acknowledged it
-
-    @property
-    def acknowledged(self) -> bool:
-        return self.acknowledged_at is not None
-
-    @property
-    def subject(self) -> str:
-        """What the comment is about, in words: "call note", "week of 23 Nov"..."""
-        if self.kind == FIELD_VISIT:
-            return f"field visit on {self.day:%a %d %b %Y}" if self.day else "field visit"
-        if self.call_note_id:
-            return "call note"
-        if self.day is not None:
-            return f"week of {self.day:%d %b %Y}"
-        return "general"
 
 
 def _skills(value: Any) -> dict[str, int]:
@@ -167,16 +140,16 @@ class CoachingService:
         day: date | None = None,
         skills: Mapping[str, int] | None = None,
     ) -> Changed[CoachingComment]:
-        fields: dict[str, Any] = {
-            "rep_username": rep_username,
-            "call_note_id": call_note_id,
-            "author": self.author,
-            "text": text,
-            "created_at": dt_to_text(self._store.clock.now()),
-            "kind": kind,
-            "day": day.isoformat() if day else None,
-            "skills": dict(skills or {}),
-        }
+        fields = CoachingCommentData.of(
+            rep_username=rep_username,
+            call_note_id=call_note_id,
+            author=self.author,
+            text=text,
+            created_at=dt_to_text(self._store.clock.now()),
+            kind=kind,
+            day=day.isoformat() if day else None,
+            skills=dict(skills or {}),
+        ).wire()
         comment_id = new_id()
         row = {**fields, "skills": json.dumps(fields["skills"])}
         with self._store.write() as conn:
@@ -234,7 +207,7 @@ class CoachingService:
                 entity=ENTITY,
                 entity_id=comment_id,
                 op=Op.UPDATE,
-                fields={"acknowledged_at": at},
+                fields=CoachingCommentData.partial(acknowledged_at=at),
                 base_version=row._mapping["version"],
             )
         return Changed(replace(comment, acknowledged_at=at), COACHING_CHANGED)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
 
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
-from fieldrep.domain.hcp import Hcp, validate_hcp
+from fieldrep.domain.hcp import Hcp, SearchHit, validate_hcp
+from fieldrep.domain.hcp import HcpSummary as HcpSummary  # noqa: PLC0414 (the UI's import)
 from fieldrep.services.base import Store
 from fieldrep.services.hcp_search import rank_hcps
 from fieldrep.store import outbox
@@ -19,30 +19,6 @@ from fieldrep.store.schema import hcps
 from fieldrep.sync.protocol import Entity, HcpData, Op
 
 ENTITY = Entity.HCP
-
-
-@dataclass(frozen=True, slots=True)
-class HcpSummary:
-    """One row of the HCP list: what a rep scans, plus contact recency."""
-
-    id: str
-    name: str
-    title: str
-    specialty: str
-    organisation: str
-    city: str
-    tier: str
-    decile: int
-    last_contact: str | None
-    open_follow_ups: int
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One search result and what matched: "surname", "id or postcode", "notes" ..."""
-
-    hcp: HcpSummary
-    matched: str
 
 
 def hcp_from_row(row: Any) -> Hcp:

@@ -10,8 +10,7 @@ from fieldrep.nba.evaluation.policies import all_policies
 from fieldrep.nba.evaluation.simulate import Policy, PolicyResult, run_policy
 from fieldrep.nba.evaluation.world import World, build_world
 from fieldrep.segments.mixture import estimate_weights, refit_profiles
-from fieldrep.segments.progress import check, report
-from fieldrep.tasks import CancelToken, Progress
+from fieldrep.tasks import CancelToken, Progress, check, report
 
 
 @dataclass(frozen=True)
