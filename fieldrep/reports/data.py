@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -45,6 +45,9 @@ class TeamData:
     - `plans`: id, rep, hcp_id, day, channel, status
     - `feedback`: id, rep, suggestion_id, hcp_id, action, reason, day, snooze_until
     - `cycles`: the goal cycles that apply to anyone in `team`
+
+    Days are `datetime64` (midnight) here, for speed over years of history; the report's
+    frames give them back as `date`.
     """
 
     team: pd.DataFrame
@@ -58,50 +61,89 @@ class TeamData:
     def reps(self) -> list[str]:
         return sorted(set(self.team["username"]))
 
+    @cached_property
+    def _territories(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for user, territory in zip(self.team["username"], self.team["territory_id"], strict=True):
+            found.setdefault(user, set()).update([territory] if territory else [])
+        return {user: frozenset(t) for user, t in found.items()}
+
     def territories_of(self, rep: str) -> frozenset[str]:
-        rows = self.team[self.team["username"] == rep]
-        return frozenset(t for t in rows["territory_id"] if t)
+        return self._territories.get(rep, frozenset())
+
+    # Worked out once per data set (reports over other filters reuse them).
+    @cached_property
+    def last_contacts(self) -> pd.DataFrame:
+        """rep, hcp_id, day: each rep's latest call with each HCP, over all the history."""
+        return self.calls.groupby(["rep", "hcp_id"])["day"].max().reset_index()
+
+    @cached_property
+    def last_decisions(self) -> pd.DataFrame:
+        """The latest feedback per rep and suggestion (by day, then id)."""
+        ordered = self.feedback.sort_values(["day", "id"])
+        return ordered.groupby(["rep", "suggestion_id"], sort=False).tail(1)
+
+    @cached_property
+    def last_day(self) -> pd.Timestamp | None:
+        days = self.calls["day"]
+        return None if days.isna().all() else days.max()
 
 
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value)
-    return datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text[:10])
+Rows = Iterable[Row] | pd.DataFrame
 
 
-def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(columns))
+def _table(rows: Rows, columns: Sequence[str]) -> pd.DataFrame:
+    """Rows (dicts or a frame) with at least `columns` (missing ones empty)."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame
 
 
-def _products(value: Any) -> str:
-    if value is None:
-        return "[]"
-    if isinstance(value, str):
-        return value
-    return json.dumps(list(value), separators=(",", ":"))
+def _days(values: pd.Series) -> pd.Series:
+    """ISO dates or date-times -> the date they carry (the wall date in their own offset),
+    as datetime64; empty -> NaT."""
+    days = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")  # the quick case
+    missed = days.isna() & values.notna()
+    if missed.any():  # date-times: their first ten characters are the date they carry
+        text = values[missed].astype(str).str.slice(0, 10)
+        days[missed] = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    return days
+
+
+def _text(values: pd.Series, default: str = "") -> pd.Series:
+    return values.where(values.notna(), default).astype(str)
+
+
+def _products(values: pd.Series) -> pd.Series:
+    """The products as JSON text (as the device stores them; the server's rows may hold
+    lists)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.fillna("[]")
+    return pd.Series(
+        [v if isinstance(v, str) else "[]" if v is None else json.dumps(list(v)) for v in values],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def team_data(
     *,
     team: Iterable[TeamMember],
-    hcps: Iterable[Row],
-    calls: Iterable[Row],
-    plans: Iterable[Row] = (),
-    feedback: Iterable[Row] = (),
+    hcps: Rows,
+    calls: Rows,
+    plans: Rows = (),
+    feedback: Rows = (),
     cycles: Iterable[GoalCycle] = (),
     segments: Mapping[str, str] | None = None,
 ) -> TeamData:
-    """Frames from wire-form rows.
+    """Frames from wire-form rows (dicts, or frames with the same column names).
 
-    `hcps` need `id` (or the wire's record id under `id`), `name`, `territory_id`,
-    `tier`, `decile`; `calls` the call-note fields with `id` and `author` (drafts and
-    conflict copies are left out here); `plans` and `feedback` their wire fields with
-    `id` and `owner`; `segments` maps an HCP id to its confirmed segment id.
+    `hcps` need `id`, `name`, `territory_id`, `tier`, `decile`; `calls` the call-note
+    fields with `id` and `author` (drafts and conflict copies are left out here);
+    `plans` and `feedback` their wire fields with `id` and `owner`; `segments` maps an
+    HCP id to its confirmed segment id.
     """
     members = list(team)
     team_rows = [
@@ -109,74 +151,55 @@ def team_data(
         for m in members
         for t in (m.territories or ("",))
     ]
-    usernames = {m.username for m in members}
-    segment_of = segments or {}
-    hcp_rows = [
-        {
-            "id": str(h["id"]),
-            "name": str(h.get("name") or ""),
-            "territory_id": str(h.get("territory_id") or ""),
-            "tier": str(h.get("tier") or "C"),
-            "decile": int(h.get("decile") or 5),
-            "segment": segment_of.get(str(h["id"]), ""),
-        }
-        for h in hcps
-    ]
-    call_rows = [
-        {
-            "id": str(c["id"]),
-            "hcp_id": str(c["hcp_id"]),
-            "rep": str(c["author"]),
-            "channel": str(c["channel"]),
-            "day": _day(c["started_at"]),
-            "outcome": c.get("outcome") or "",
-            "sentiment": c.get("sentiment") or "",
-            "products": _products(c.get("products")),
-        }
-        for c in calls
-        if c.get("status") == "submitted" and not c.get("conflict_of") and c["author"] in usernames
-    ]
-    plan_rows = [
-        {
-            "id": str(p["id"]),
-            "rep": str(p["owner"]),
-            "hcp_id": str(p["hcp_id"]),
-            "day": _day(p["planned_date"]),
-            "channel": str(p.get("channel") or "visit"),
-            "status": str(p.get("status") or "planned"),
-        }
-        for p in plans
-        if p.get("owner") in usernames
-    ]
-    feedback_rows = [
-        {
-            "id": str(f["id"]),
-            "rep": str(f["owner"]),
-            "suggestion_id": str(f["suggestion_id"]),
-            "hcp_id": str(f["hcp_id"]),
-            "action": str(f["action"]),
-            "reason": f.get("reason") or "",
-            "day": _day(f["created_at"]),
-            "snooze_until": _day(f.get("snooze_until")),
-        }
-        for f in feedback
-        if f.get("owner") in usernames
-    ]
+    usernames = sorted({m.username for m in members})
+    h = _table(hcps, ("id", "name", "territory_id", "tier", "decile"))
+    hcp_frame = pd.DataFrame({
+        "id": h["id"].astype(str), "name": _text(h["name"]),
+        "territory_id": _text(h["territory_id"]), "tier": _text(h["tier"], "C"),
+        "decile": pd.to_numeric(h["decile"], errors="coerce").fillna(5).astype("int64"),
+    })  # fmt: skip
+    segment_of = dict(segments or {})
+    hcp_frame["segment"] = [segment_of.get(i, "") for i in hcp_frame["id"]]
+    c = _table(calls, ("id", "hcp_id", "author", "channel", "started_at", "status", "outcome",
+                       "sentiment", "products", "conflict_of"))  # fmt: skip
+    conflict = c["conflict_of"]
+    keep = (
+        (c["status"] == "submitted")
+        & (conflict.isna() | (conflict == ""))
+        & c["author"].isin(usernames)
+    )
+    c = c[keep]
+    call_frame = pd.DataFrame({
+        "id": c["id"].astype(str), "hcp_id": c["hcp_id"].astype(str), "rep": c["author"],
+        "channel": c["channel"].astype(str), "day": _days(c["started_at"]),
+        "outcome": _text(c["outcome"]), "sentiment": _text(c["sentiment"]),
+        "products": _products(c["products"]),
+    })  # fmt: skip
+    p = _table(plans, ("id", "owner", "hcp_id", "planned_date", "channel", "status"))
+    p = p[p["owner"].isin(usernames)]
+    plan_frame = pd.DataFrame({
+        "id": p["id"].astype(str), "rep": p["owner"], "hcp_id": p["hcp_id"].astype(str),
+        "day": _days(p["planned_date"]), "channel": _text(p["channel"], "visit"),
+        "status": _text(p["status"], "planned"),
+    })  # fmt: skip
+    f = _table(feedback, ("id", "owner", "suggestion_id", "hcp_id", "action", "reason",
+                          "created_at", "snooze_until"))  # fmt: skip
+    f = f[f["owner"].isin(usernames)]
+    feedback_frame = pd.DataFrame({
+        "id": f["id"].astype(str), "rep": f["owner"],
+        "suggestion_id": f["suggestion_id"].astype(str), "hcp_id": f["hcp_id"].astype(str),
+        "action": f["action"].astype(str), "reason": _text(f["reason"]),
+        "day": _days(f["created_at"]), "snooze_until": _days(f["snooze_until"]),
+    })  # fmt: skip
     wanted = [
         c for c in cycles if any(c.applies_to(m.username, set(m.territories)) for m in members)
     ]
     return TeamData(
-        team=_frame(team_rows, ("username", "territory_id")),
-        hcps=_frame(hcp_rows, ("id", "name", "territory_id", "tier", "decile", "segment")),
-        calls=_frame(
-            call_rows,
-            ("id", "hcp_id", "rep", "channel", "day", "outcome", "sentiment", "products"),
-        ),
-        plans=_frame(plan_rows, ("id", "rep", "hcp_id", "day", "channel", "status")),
-        feedback=_frame(
-            feedback_rows,
-            ("id", "rep", "suggestion_id", "hcp_id", "action", "reason", "day", "snooze_until"),
-        ),
+        team=pd.DataFrame(team_rows, columns=["username", "territory_id"]),
+        hcps=hcp_frame.reset_index(drop=True),
+        calls=call_frame.reset_index(drop=True),
+        plans=plan_frame.reset_index(drop=True),
+        feedback=feedback_frame.reset_index(drop=True),
         cycles=tuple(sorted(wanted, key=lambda c: (c.start, c.id))),
     )
 

@@ -32,9 +32,9 @@ def time_gone(cycle: GoalCycle, day: date) -> float:
     return max(0.0, min(1.0, gone / total))
 
 
-def targets(hcps: pd.DataFrame, territories: frozenset[str], line: GoalLine) -> pd.DataFrame:
-    """The HCPs of these territories that the goal line targets."""
-    mask = hcps["territory_id"].isin(territories)
+def line_mask(hcps: pd.DataFrame, line: GoalLine) -> pd.Series:
+    """Which of these HCPs the goal line targets (by tier, decile range and segment)."""
+    mask = pd.Series(True, index=hcps.index)
     if line.tier:
         mask &= hcps["tier"] == line.tier
     if line.decile_min is not None:
@@ -43,7 +43,20 @@ def targets(hcps: pd.DataFrame, territories: frozenset[str], line: GoalLine) -> 
         mask &= hcps["decile"] <= line.decile_max
     if line.segment:
         mask &= hcps["segment"] == line.segment
-    return hcps[mask]
+    return mask
+
+
+def targets(hcps: pd.DataFrame, territories: frozenset[str], line: GoalLine) -> pd.DataFrame:
+    """The HCPs of these territories that the goal line targets."""
+    mine = hcps[hcps["territory_id"].isin(territories)]
+    return mine[line_mask(mine, line)]
+
+
+def rep_hcps(data: TeamData, reps: list[str], hcps: pd.DataFrame) -> pd.DataFrame:
+    """Each rep's HCPs (those of the rep's territories): `rep` plus the HCP's columns."""
+    team = data.team[data.team["username"].isin(reps) & (data.team["territory_id"] != "")]
+    pairs = team.rename(columns={"username": "rep"}).merge(hcps, on="territory_id")
+    return pairs.drop_duplicates(["rep", "id"]).reset_index(drop=True)
 
 
 def _ratio(part: float, whole: float) -> float:
@@ -55,53 +68,66 @@ def attainment(data: TeamData, reps: list[str], until: date, hcps: pd.DataFrame)
 
     `hcps` is the HCP universe after the report's filters (tier, segment).
     """
-    rows = []
+    pairs = rep_hcps(data, reps, hcps)
     calls = data.calls
+    frames = []
     for cycle in data.cycles:
         if cycle.start > until:
             continue
-        window_end = min(cycle.end, until)
-        in_cycle = calls[(calls["day"] >= cycle.start) & (calls["day"] <= window_end)]
-        for rep in reps:
-            territories = data.territories_of(rep)
-            if not cycle.applies_to(rep, territories):
-                continue
-            mine = in_cycle[in_cycle["rep"] == rep]
-            for line in cycle.goals:
-                rows.append(_line_row(rep, cycle, line, mine, targets(hcps, territories, line)))
-                rows[-1]["time_gone"] = time_gone(cycle, until)
-    return pd.DataFrame(rows, columns=list(ATTAINMENT_COLUMNS))
+        applies = [r for r in reps if cycle.applies_to(r, data.territories_of(r))]
+        if not applies:
+            continue
+        days = calls["day"]
+        in_cycle = calls[
+            (days >= pd.Timestamp(cycle.start)) & (days <= pd.Timestamp(min(cycle.end, until)))
+            & calls["rep"].isin(applies)
+        ]  # fmt: skip
+        # Contacts per rep, HCP and channel once per cycle; each line sums what it needs.
+        counts = in_cycle.groupby(["rep", "hcp_id", "channel"]).size().rename("n").reset_index()
+        mine = pairs[pairs["rep"].isin(applies)]
+        for line in cycle.goals:
+            frame = _line_frame(line, mine[line_mask(mine, line)], counts, applies)
+            frame.insert(1, "cycle", cycle.id)
+            frame.insert(2, "cycle_name", cycle.name)
+            frame.insert(3, "start", cycle.start)
+            frame.insert(4, "end", cycle.end)
+            frame["time_gone"] = time_gone(cycle, until)
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(ATTAINMENT_COLUMNS))
+    table = pd.concat(frames, ignore_index=True)
+    order = {rep: i for i, rep in enumerate(reps)}
+    table = table.sort_values("rep", key=lambda s: s.map(order), kind="stable")
+    return table[list(ATTAINMENT_COLUMNS)].reset_index(drop=True)
 
 
-def _line_row(
-    rep: str, cycle: GoalCycle, line: GoalLine, calls: pd.DataFrame, aimed: pd.DataFrame
-) -> dict[str, object]:
-    relevant = calls[calls["hcp_id"].isin(aimed["id"])]
-    if line.channel:
-        relevant = relevant[relevant["channel"] == line.channel]
-    per_hcp = relevant.groupby("hcp_id").size()
-    counted = per_hcp.clip(upper=line.cap) if line.cap else per_hcp
-    goal = line.contacts * len(aimed)
-    reached = int((per_hcp > 0).sum())
-    return {
-        "rep": rep,
-        "cycle": cycle.id,
-        "cycle_name": cycle.name,
-        "start": cycle.start,
-        "end": cycle.end,
-        "line": line.label(),
-        "channel": line.channel or "any",
-        "contacts_per_hcp": line.contacts,
-        "cap": line.cap,
-        "targets": len(aimed),
-        "goal": goal,
-        "contacts": int(per_hcp.sum()),
-        "counted": int(counted.sum()),
-        "attainment": _ratio(float(counted.sum()), goal),
-        "reached": reached,
-        "reach": _ratio(reached, len(aimed)),
-        "frequency": _ratio(float(per_hcp.sum()), reached),
-    }
+def _line_frame(
+    line: GoalLine, aimed: pd.DataFrame, counts: pd.DataFrame, reps: list[str]
+) -> pd.DataFrame:
+    """One row per rep: the line's targets among `aimed` (rep, id) and their contacts
+    (`counts`: rep, hcp_id, channel, n), capped per HCP."""
+    relevant = counts if not line.channel else counts[counts["channel"] == line.channel]
+    per_hcp = relevant.groupby(["rep", "hcp_id"], as_index=False)["n"].sum()
+    merged = aimed[["rep", "id"]].merge(
+        per_hcp, left_on=["rep", "id"], right_on=["rep", "hcp_id"], how="left"
+    )
+    n = merged["n"].fillna(0)
+    merged = merged.assign(
+        n=n, counted=n.clip(upper=line.cap) if line.cap else n, reached=n > 0, targets=1
+    )
+    sums = merged.groupby("rep")[["targets", "n", "counted", "reached"]].sum()
+    sums = sums.reindex(reps, fill_value=0).astype("int64")
+    goal = sums["targets"] * line.contacts
+    return pd.DataFrame({
+        "rep": reps, "line": line.label(), "channel": line.channel or "any",
+        "contacts_per_hcp": line.contacts, "cap": line.cap,
+        "targets": sums["targets"].to_numpy(), "goal": goal.to_numpy(),
+        "contacts": sums["n"].to_numpy(), "counted": sums["counted"].to_numpy(),
+        "attainment": [_ratio(c, g) for c, g in zip(sums["counted"], goal, strict=True)],
+        "reached": sums["reached"].to_numpy(),
+        "reach": [_ratio(r, t) for r, t in zip(sums["reached"], sums["targets"], strict=True)],
+        "frequency": [_ratio(n, r) for n, r in zip(sums["n"], sums["reached"], strict=True)],
+    })  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import pandas as pd
 
 from fieldrep.reports.data import CHANNELS, OUTCOMES, SENTIMENTS, TeamData
-from fieldrep.reports.goals import attainment, targets
+from fieldrep.reports.goals import attainment, line_mask, rep_hcps
 
 TOP_TIER = "A"
 DEFAULT_SILENT_DAYS = 30
@@ -119,14 +118,22 @@ def _ratio(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
 
 
+def stamp(day: date) -> pd.Timestamp:
+    """A date as the frames hold days (datetime64 at midnight)."""
+    return pd.Timestamp(day)
+
+
 def _between(frame: pd.DataFrame, column: str, start: date, end: date) -> pd.DataFrame:
     days = frame[column]
-    return frame[days.notna() & (days >= start) & (days <= end)]
+    return frame[(days >= stamp(start)) & (days <= stamp(end))]
 
 
 def _with_week(frame: pd.DataFrame, column: str = "day") -> pd.DataFrame:
+    """The period's rows (small), with `day` and `week_start` as dates."""
     frame = frame.copy()
-    frame["week_start"] = [_monday(d) for d in frame[column]]
+    days = frame[column]
+    frame["week_start"] = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
+    frame[column] = days.dt.date
     return frame
 
 
@@ -153,16 +160,10 @@ def _pivot(frame: pd.DataFrame, by: list[str], column: str, values: tuple[str, .
     return table
 
 
-def expired_suggestions(feedback: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Snoozes that lapsed: the suggestion's last decision is a snooze whose date is
-    before `as_of`. Their `day` becomes the day the snooze ended."""
-    if feedback.empty:
-        return feedback
-    ordered = feedback.sort_values(["day", "id"])
-    last = ordered.groupby(["rep", "suggestion_id"], sort=False).tail(1)
-    lapsed = last[(last["action"] == "snoozed") & last["snooze_until"].notna()]
-    ended = pd.Series([d < as_of for d in lapsed["snooze_until"]], index=lapsed.index, dtype=bool)
-    lapsed = lapsed[ended].copy()
+def expired_suggestions(last: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Snoozes that lapsed: of `last` (the latest decision per suggestion), those that are
+    snoozes ending before `as_of`. Their `day` becomes the day the snooze ended."""
+    lapsed = last[(last["action"] == "snoozed") & (last["snooze_until"] < stamp(as_of))].copy()
     lapsed["day"] = lapsed["snooze_until"]
     return lapsed
 
@@ -178,22 +179,38 @@ class _Scope:
         if flt.segment:
             hcps = hcps[hcps["segment"] == flt.segment]
         self.hcps = hcps
+        self.pairs = rep_hcps(data, self.reps, hcps)  # each rep's HCPs
         ids = set(hcps["id"])
-        calls = data.calls[data.calls["rep"].isin(self.reps) & data.calls["hcp_id"].isin(ids)]
+        end = stamp(flt.end)
+        calls = _between(data.calls, "day", flt.start, flt.end)
+        calls = calls[calls["rep"].isin(self.reps) & calls["hcp_id"].isin(ids)]
         if flt.product:
             calls = calls[calls["products"].str.contains(_json_string(flt.product), regex=False)]
-        self.history = calls[calls["day"] <= flt.end]  # for "last contact"
-        self.calls = _with_week(_between(calls, "day", flt.start, flt.end))
-        plans = data.plans[data.plans["rep"].isin(self.reps) & data.plans["hcp_id"].isin(ids)]
-        self.plans = _with_week(_between(plans, "day", flt.start, flt.end))
-        feedback = data.feedback[
-            data.feedback["rep"].isin(self.reps) & data.feedback["hcp_id"].isin(ids)
-        ]
-        self.feedback = _with_week(_between(feedback, "day", flt.start, flt.end))
-        lapsed = expired_suggestions(feedback[feedback["day"] <= flt.end], flt.end)
+        self.calls = _with_week(calls)
+        # "Last contact" looks at all the history up to the as-of day.
+        if flt.product or data.last_day is None or data.last_day > end:
+            history = data.calls[data.calls["day"] <= end]
+            if flt.product:
+                needle = _json_string(flt.product)
+                history = history[history["products"].str.contains(needle, regex=False)]
+            self.last_contacts = history.groupby(["rep", "hcp_id"])["day"].max().reset_index()
+        else:
+            self.last_contacts = data.last_contacts
+        plans = _between(data.plans, "day", flt.start, flt.end)
+        plans = plans[plans["rep"].isin(self.reps) & plans["hcp_id"].isin(ids)]
+        self.plans = _with_week(plans)
+        feedback = _between(data.feedback, "day", flt.start, flt.end)
+        feedback = feedback[feedback["rep"].isin(self.reps) & feedback["hcp_id"].isin(ids)]
+        self.feedback = _with_week(feedback)
+        if data.feedback["day"].max() > end:  # decisions after the as-of day do not count
+            ordered = data.feedback[data.feedback["day"] <= end].sort_values(["day", "id"])
+            last = ordered.groupby(["rep", "suggestion_id"], sort=False).tail(1)
+        else:
+            last = data.last_decisions
+        lapsed = expired_suggestions(last, flt.end)
+        lapsed = lapsed[lapsed["rep"].isin(self.reps) & lapsed["hcp_id"].isin(ids)]
         self.expired = _with_week(_between(lapsed, "day", flt.start, flt.end))
-        top = hcps[hcps["tier"] == TOP_TIER]
-        self.top_ids = set(top["id"])
+        self.top_ids = set(hcps.loc[hcps["tier"] == TOP_TIER, "id"])
 
 
 def _json_string(value: str) -> str:
@@ -242,54 +259,65 @@ def _weekly(scope: _Scope, flt: TeamFilter) -> pd.DataFrame:
     return table
 
 
-def _reach(scope: _Scope, data: TeamData) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
-    for rep in scope.reps:
-        mine = scope.hcps[scope.hcps["territory_id"].isin(data.territories_of(rep))]
-        calls = scope.calls[scope.calls["rep"] == rep]
-        per_hcp = calls.groupby("hcp_id").size()
-        for dimension in ("tier", "segment"):
-            for value, group in mine.groupby(dimension, sort=True):
-                contacts = per_hcp.reindex(group["id"]).dropna()
-                reached = int((contacts > 0).sum())
-                rows.append({
-                    "rep": rep, "dimension": dimension, "value": str(value) or "(none)",
-                    "hcps": len(group), "reached": reached, "reach": _ratio(reached, len(group)),
-                    "calls": int(contacts.sum()), "frequency": _ratio(contacts.sum(), reached),
-                })  # fmt: skip
-    return pd.DataFrame(
-        rows, columns=["rep", "dimension", "value", "hcps", "reached", "reach", "calls",
-                       "frequency"],
-    )  # fmt: skip
+def _reach(scope: _Scope) -> pd.DataFrame:
+    """Per rep, tier and segment of their HCPs: how many, how many called, how often."""
+    columns = ["rep", "dimension", "value", "hcps", "reached", "reach", "calls", "frequency"]
+    per_hcp = scope.calls.groupby(["rep", "hcp_id"]).size().rename("calls").reset_index()
+    pairs = scope.pairs.merge(per_hcp, left_on=["rep", "id"], right_on=["rep", "hcp_id"],
+                              how="left")  # fmt: skip
+    pairs["calls"] = pairs["calls"].fillna(0).astype("int64")
+    pairs["reached"] = pairs["calls"] > 0
+    pairs["segment"] = pairs["segment"].replace("", "(none)")
+    tables = []
+    for dimension in ("tier", "segment"):
+        table = pairs.groupby(["rep", dimension]).agg(
+            hcps=("id", "size"), reached=("reached", "sum"), calls=("calls", "sum")
+        )
+        tables.append(table.reset_index().rename(columns={dimension: "value"})
+                      .assign(dimension=dimension))  # fmt: skip
+    if not len(pairs):
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(tables, ignore_index=True)
+    frame["reached"] = frame["reached"].astype("int64")
+    frame["reach"] = [_ratio(r, h) for r, h in zip(frame["reached"], frame["hcps"], strict=True)]
+    frame["frequency"] = [
+        _ratio(c, r) for c, r in zip(frame["calls"], frame["reached"], strict=True)
+    ]
+    order = {rep: i for i, rep in enumerate(scope.reps)}
+    frame["_order"] = frame["rep"].map(order)
+    frame["_dim"] = frame["dimension"].map({"tier": 0, "segment": 1})
+    frame = frame.sort_values(["_order", "_dim", "value"])
+    return frame[columns].reset_index(drop=True)
 
 
 def _silent(scope: _Scope, data: TeamData, flt: TeamFilter) -> pd.DataFrame:
     """Priority HCPs (top tier, or a target of a goal line of a cycle running on the
     as-of day) of each rep's territories not contacted by that rep for `silent_days`."""
-    running = [c for c in data.cycles if c.start <= flt.end <= c.end]
-    last = scope.history.groupby(["rep", "hcp_id"])["day"].max() if len(scope.history) else None
-    rows: list[dict[str, Any]] = []
-    for rep in scope.reps:
-        territories = data.territories_of(rep)
-        mine = scope.hcps[scope.hcps["territory_id"].isin(territories)]
-        priority = set(mine.loc[mine["tier"] == TOP_TIER, "id"])
-        for cycle in running:
-            if cycle.applies_to(rep, territories):
-                for line in cycle.goals:
-                    priority |= set(targets(mine, territories, line)["id"])
-        for hcp in mine[mine["id"].isin(priority)].itertuples(index=False):
-            seen = None if last is None else last.get((rep, hcp.id))
-            since = None if seen is None else (flt.end - seen).days
-            if since is None or since > flt.silent_days:
-                rows.append({
-                    "rep": rep, "hcp_id": hcp.id, "name": hcp.name, "tier": hcp.tier,
-                    "decile": hcp.decile, "last_contact": seen, "days_since": since,
-                })  # fmt: skip
     columns = ["rep", "hcp_id", "name", "tier", "decile", "last_contact", "days_since"]
-    frame = pd.DataFrame(rows, columns=columns)
-    never = frame["days_since"].isna()
-    frame = pd.concat([frame[never], frame[~never].sort_values("days_since", ascending=False)])
-    return frame.sort_values("rep", kind="stable").reset_index(drop=True)
+    pairs = scope.pairs
+    priority = pairs["tier"] == TOP_TIER
+    for cycle in (c for c in data.cycles if c.start <= flt.end <= c.end):
+        applies = (
+            pairs["rep"]
+            .map({r: cycle.applies_to(r, data.territories_of(r)) for r in scope.reps})
+            .astype(bool)
+        )
+        for line in cycle.goals:
+            priority |= applies & line_mask(pairs, line)
+    frame: pd.DataFrame = pairs.loc[priority].rename(columns={"id": "hcp_id"})
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    last = scope.last_contacts
+    frame = frame.merge(last.rename(columns={"day": "seen"}), on=["rep", "hcp_id"], how="left")
+    since = (stamp(flt.end) - frame["seen"]).dt.days
+    frame = frame[since.isna() | (since > flt.silent_days)].copy()
+    frame["days_since"] = since[frame.index].astype("Int64")
+    frame["last_contact"] = frame["seen"].dt.date.where(frame["seen"].notna(), None)
+    order = {rep: i for i, rep in enumerate(scope.reps)}
+    frame["_order"] = frame["rep"].map(order)
+    frame = frame.sort_values(["_order", "days_since"], ascending=[True, False],
+                              na_position="first")  # fmt: skip
+    return frame[columns].reset_index(drop=True)
 
 
 def team_report(data: TeamData, flt: TeamFilter) -> TeamReport:
@@ -304,11 +332,8 @@ def team_report(data: TeamData, flt: TeamFilter) -> TeamReport:
     summary["acceptance_rate"] = [
         _ratio(a, a + d) for a, d in zip(summary["accepted"], summary["dismissed"], strict=True)
     ]
-    top = [
-        int(scope.hcps["territory_id"].isin(data.territories_of(r)).mul(
-            scope.hcps["tier"] == TOP_TIER).sum())
-        for r in scope.reps
-    ]  # fmt: skip
+    top_counts = scope.pairs[scope.pairs["tier"] == TOP_TIER].groupby("rep").size()
+    top = [int(top_counts.get(r, 0)) for r in scope.reps]
     summary["top_tier_hcps"] = top
     summary["top_tier_coverage"] = [
         _ratio(r, t) for r, t in zip(summary["top_tier_reached"], top, strict=True)
@@ -330,7 +355,7 @@ def team_report(data: TeamData, flt: TeamFilter) -> TeamReport:
     totals = _totals(summary, goals)
     return TeamReport(
         filter=flt, weekly=weekly, summary=summary, attainment=goals,
-        reach=_reach(scope, data), dismiss_reasons=reasons, silent=_silent(scope, data, flt),
+        reach=_reach(scope), dismiss_reasons=reasons, silent=_silent(scope, data, flt),
         totals=totals, reps=tuple(scope.reps),
     )  # fmt: skip
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import and_, select
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fieldrep.reports.data import TeamData, team_data
@@ -42,39 +45,49 @@ def manager_for(session: Session, *, username: str, role: str, manager: str | No
     return manager
 
 
+def _frame(session: Session, query: Select[Any]) -> pd.DataFrame:
+    # Core, not ORM, rows; and the driver's tuples: pandas probes each Row object for
+    # attributes, and the ORM's row processing costs about a second per 100,000 notes.
+    result = session.connection().execute(query)
+    names = list(result.keys())
+    return pd.DataFrame(result.cursor.fetchall() if result.cursor else [], columns=names)
+
+
+def _day(model: Any, name: str) -> Any:
+    """The date an ISO date-time field carries (its first ten characters), as text."""
+    return func.substr(model.data[name].as_string(), 1, 10).label(name)
+
+
+def _fields(model: Any, *names: str) -> list[Any]:
+    """JSON fields of a record's `data` as text columns, read by the database (a team's
+    100,000 notes would cost seconds to decode whole in Python)."""
+    return [model.data[name].as_string().label(name) for name in names]
+
+
 def load_team_data(session: Session, team: Sequence[str]) -> TeamData:
+    """The team's records as the report reads them (the same columns the device loads)."""
     members = goals.roster(session, team)
     territories = sorted({t for m in members for t in m.territories})
-    hcps = [
-        {"id": r.id, **r.data}
-        for r in session.execute(select(Hcp.id, Hcp.data).where(Hcp.territory_id.in_(territories)))
-    ]
-    calls = [
-        {"id": r.id, **r.data}
-        for r in session.execute(
-            select(CallNote.id, CallNote.data).where(
-                and_(
-                    CallNote.author.in_(team),
-                    CallNote.status == "submitted",
-                    CallNote.conflict_of.is_(None),
-                )
-            )
-        )
-    ]
-    plans = [
-        {"id": r.id, "owner": r.owner, **r.data}
-        for r in session.execute(
-            select(VisitPlan.id, VisitPlan.owner, VisitPlan.data).where(VisitPlan.owner.in_(team))
-        )
-    ]
-    feedback = [
-        {"id": r.id, "owner": r.owner, **r.data}
-        for r in session.execute(
-            select(SuggestionFeedback.id, SuggestionFeedback.owner, SuggestionFeedback.data).where(
-                SuggestionFeedback.owner.in_(team)
-            )
-        )
-    ]
+    hcps = _frame(session, select(
+        Hcp.id, Hcp.territory_id, *_fields(Hcp, "name", "tier"),
+        Hcp.data["decile"].as_integer().label("decile"),
+    ).where(Hcp.territory_id.in_(territories)))  # fmt: skip
+    calls = _frame(session, select(
+        CallNote.id, CallNote.author, CallNote.hcp_id, CallNote.status, CallNote.conflict_of,
+        *_fields(CallNote, "channel", "outcome", "sentiment", "products"),
+        _day(CallNote, "started_at"),
+    ).where(
+        CallNote.author.in_(team), CallNote.status == "submitted", CallNote.conflict_of.is_(None)
+    ))  # fmt: skip
+    plans = _frame(session, select(
+        VisitPlan.id, VisitPlan.owner, VisitPlan.hcp_id,
+        *_fields(VisitPlan, "planned_date", "channel", "status"),
+    ).where(VisitPlan.owner.in_(team)))  # fmt: skip
+    feedback = _frame(session, select(
+        SuggestionFeedback.id, SuggestionFeedback.owner, SuggestionFeedback.hcp_id,
+        *_fields(SuggestionFeedback, "suggestion_id", "action", "reason", "snooze_until"),
+        _day(SuggestionFeedback, "created_at"),
+    ).where(SuggestionFeedback.owner.in_(team)))  # fmt: skip
     segments: dict[str, str] = {}
     mixes = select(SegmentMix.hcp_id, SegmentMix.data).where(SegmentMix.owner.in_(team))
     for row in session.execute(mixes.order_by(SegmentMix.updated_at)):

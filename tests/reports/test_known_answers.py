@@ -136,3 +136,15 @@ def test_a_period_without_activity_reports_zeros_not_errors() -> None:
     blank = as_json(team_report(empty, TeamFilter(fx.START, fx.END)))
     assert blank["totals"]["calls"] == 0
     assert blank["attainment"][0]["goal"] == 0 and blank["attainment"][0]["attainment"] == 0.0
+
+
+def test_an_earlier_as_of_day_ignores_what_came_after() -> None:
+    from datetime import date
+
+    report = as_json(team_report(fixture_data(), TeamFilter(fx.START, date(2026, 11, 20))))
+    alvarez = _row(report["summary"], rep=fx.ALVAREZ)
+    assert (alvarez["calls"], alvarez["expired"]) == (5, 0)  # f5's snooze ends on the 20th
+    silent = {(r["hcp_id"], r["last_contact"], r["days_since"]) for r in report["silent"]
+              if r["rep"] == fx.BRANDT}  # fmt: skip
+    # b3 (24 November) has not happened yet: H6 was last seen on 1 September.
+    assert silent == {("H6", "2026-09-01", 80), ("H8", "2026-09-10", 71)}

@@ -78,3 +78,24 @@ def test_a_device_without_goals_reports_activity_and_no_attainment(workspace: Wo
     assert report["totals"]["calls"] == 3
     assert report["attainment"] == []
     assert workspace.reports.rep_attainment(fx.END) == ()
+
+
+def test_the_report_follows_the_reps_own_changes_at_once(workspace: Workspace) -> None:
+    """The team's data is kept between reports; a change made since is never missed."""
+    from fieldrep.domain.calls import CallDraft
+    from fieldrep.domain.enums import Channel, Outcome, PlanStatus
+    from tests.pinned_clock import local_now, today
+
+    workspace.set_username(fx.ALVAREZ)
+    with workspace.store.write() as conn:
+        apply_page(conn, feed_for((fx.ALVAREZ,)))
+    flt = TeamFilter(fx.START, today())
+    before = as_json(workspace.reports.team(flt))["totals"]
+    assert workspace.reports.data() is workspace.reports.data()  # kept while unchanged
+    draft = CallDraft(hcp_id="H4", channel=Channel.PHONE, started_at=local_now(),
+                      products=("BRONZIX",), outcome=Outcome.NEUTRAL)  # fmt: skip
+    workspace.calls.log(draft, submit=True)
+    workspace.plans.set_status("p2", PlanStatus.DONE)  # an update in place
+    after = as_json(workspace.reports.team(flt))["totals"]
+    assert after["calls"] == before["calls"] + 1
+    assert after["completed"] == before["completed"] + 1
