@@ -20,10 +20,10 @@ from fieldrep.compliance.call_record import RecordProblem
 from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError, ValidationError
-from fieldrep.services.base import Store
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.store import outbox
 from fieldrep.store.schema import adverse_event_reports, hcps
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, AdverseEventReportData, Entity, Op
 

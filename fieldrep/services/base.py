@@ -1,6 +1,6 @@
 """Where services used to get `Store`; it lives in the store layer now
-(`fieldrep.store.transactions`). Kept so that modules written against the old path (the
-screens' use cases, nba, segments, reports) keep working; new code imports the store's."""
+(`fieldrep.store.transactions`). Kept only for the modules still written against the old
+path (nba, segments, reports, usecases, a search test); import the store's."""
 
 from __future__ import annotations
 

@@ -22,12 +22,12 @@ from fieldrep.domain.calls import (
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError, ValidationError
-from fieldrep.services.base import Store
 from fieldrep.services.catalogue import usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import CallNoteData, Entity, Op
 

@@ -19,8 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.domain.segments import ApprovedMessage, Segment
 from fieldrep.domain.specialties import fold
-from fieldrep.services.base import Store
 from fieldrep.store.schema import approved_messages, catalogue_documents, segments
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import date_to_text, text_to_date
 from fieldrep.sync.protocol import (
     CATALOGUE_RULES,

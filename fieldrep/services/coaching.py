@@ -22,9 +22,9 @@ from fieldrep.domain.coaching import COMMENT as COMMENT  # noqa: PLC0414 (re-exp
 from fieldrep.domain.coaching import FIELD_VISIT as FIELD_VISIT  # noqa: PLC0414
 from fieldrep.domain.coaching import CoachingComment as CoachingComment  # noqa: PLC0414
 from fieldrep.domain.errors import NotFoundError, ValidationError
-from fieldrep.services.base import Store
 from fieldrep.store import outbox
 from fieldrep.store.schema import coaching_comments
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id
 from fieldrep.sync.protocol import CoachingCommentData, Entity, Op
 

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, select
 
 from fieldrep.compliance.checker import NoteChecker
 from fieldrep.compliance.findings import Finding
-from fieldrep.services.base import Store
 from fieldrep.store.schema import catalogue_documents
+from fieldrep.store.transactions import Store
 from fieldrep.sync.protocol import CatalogueKind, ComplianceRules, ProductItem
 
 _KINDS = (CatalogueKind.COMPLIANCE_RULES.value, CatalogueKind.PRODUCTS.value)

@@ -10,9 +10,9 @@ from sqlalchemy import delete, insert, select
 from fieldrep.domain.enums import Channel, DismissReason, FeedbackAction
 from fieldrep.domain.errors import ValidationError
 from fieldrep.domain.plans import SuggestionFeedback, validate_feedback
-from fieldrep.services.base import Store
 from fieldrep.store import outbox
 from fieldrep.store.schema import suggestion_feedback
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import (
     date_to_text,
     dt_to_text,

@@ -12,10 +12,10 @@ from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.hcp import Hcp, SearchHit, validate_hcp
 from fieldrep.domain.hcp import HcpSummary as HcpSummary  # noqa: PLC0414 (the UI's import)
-from fieldrep.services.base import Store
 from fieldrep.services.hcp_search import rank_hcps
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcps
+from fieldrep.store.transactions import Store
 from fieldrep.sync.protocol import Entity, HcpData, Op
 
 ENTITY = Entity.HCP

@@ -13,10 +13,10 @@ from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.plans import VisitPlan, validate_plan
 from fieldrep.planning.schedule import start_times
-from fieldrep.services.base import Store
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import visit_plans
+from fieldrep.store.transactions import Store
 from fieldrep.store.values import date_to_text, new_id, text_to_date, text_to_time, time_to_text
 from fieldrep.sync.protocol import Entity, Op, VisitPlanData
 

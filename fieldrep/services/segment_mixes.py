@@ -9,10 +9,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.domain.segments import Segment, SegmentMix, validate_weights
-from fieldrep.services.base import Store
 from fieldrep.services.catalogue import replace_segments
 from fieldrep.store import outbox
 from fieldrep.store.schema import hcp_segment_mix, segments
+from fieldrep.store.transactions import Store
 from fieldrep.sync.protocol import Entity, Op, SegmentMixData
 
 ENTITY = Entity.SEGMENT_MIX

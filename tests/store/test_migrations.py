@@ -9,11 +9,11 @@ from sqlalchemy import inspect, text
 
 from fieldrep.clock import Clock
 from fieldrep.security import keys
-from fieldrep.services.base import Store
 from fieldrep.store import held_changes
 from fieldrep.store.engine import create_encrypted_engine
 from fieldrep.store.migrations import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
 from fieldrep.store.schema import metadata
+from fieldrep.store.transactions import Store
 from fieldrep.sync.apply import release_held
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
