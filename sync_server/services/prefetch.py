@@ -119,14 +119,14 @@ def load(
         for hcp_id in mixes:
             cache.rows.setdefault((SegmentMix, (hcp_id, username)), None)
         submitting = any(m.fields.get("status") == "submitted" for m in mutations)
-        history = {
+        moved_or_checked = {
             h for h in hcp_ids
             if submitting or not isinstance(row := cache.rows.get((Hcp, h)), Hcp)
             or row.territory_id not in territories
         }  # fmt: skip
-        for hcp_id in history:
+        for hcp_id in moved_or_checked:
             cache.assignments[hcp_id] = []
-        for chunk in _chunks(sorted(history)):
+        for chunk in _chunks(sorted(moved_or_checked)):
             history = select(
                 HcpAssignment.hcp_id, HcpAssignment.territory_id, HcpAssignment.assigned_at
             ).where(HcpAssignment.hcp_id.in_(chunk))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DataError, IntegrityError
@@ -33,7 +34,6 @@ from fieldrep.sync.protocol import (
     catalogue_data_for,
     catalogue_kind_known,
 )
-from sync_server.clock import as_utc as _aware
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
 from sync_server.services import (
@@ -420,3 +420,7 @@ TEAM_RECORDS = {Entity.CALL_NOTE.value}
 
 def _owner(data: dict[str, object]) -> str:
     return str(data.get("author") or data.get("owner") or "")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
