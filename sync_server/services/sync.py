@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +33,7 @@ from fieldrep.sync.protocol import (
     catalogue_data_for,
     catalogue_kind_known,
 )
+from sync_server.clock import as_utc as _aware
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
 from sync_server.models import Device, MutationOutcome
 from sync_server.services import (
@@ -366,7 +366,7 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changel
     page = changelog.read_page(
         session, scopes=caller.scopes(), since=since, limit=limit, issued=issued
     )
-    _audit_team_access(session, caller, page)
+    audited = _audit_team_access(session, caller, page)
     if not page.reset_required:
         device.resume_cursor = page.cursor if page.has_more else None
         device.resume_since = since if page.has_more else None
@@ -388,8 +388,19 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changel
         if device.sync_started_at is not None:
             started = _aware(device.sync_started_at)
             device.last_sync_ms = int((now - started).total_seconds() * 1000)
+    if not audited:
+        _bookkeeping_only(session)
     session.commit()
     return page
+
+
+def _bookkeeping_only(session: Session) -> None:
+    """A pull writes only the device's bookkeeping (counters, last sync, the resume
+    cursor): on PostgreSQL its commit need not wait for the WAL flush. A crash can lose
+    the last moment of it, never data: a lost resume cursor at worst makes a device that
+    pulled across a prune resync. Not when the pull wrote an audit row."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def _storable_id(mutation_id: str) -> str:
@@ -397,10 +408,11 @@ def _storable_id(mutation_id: str) -> str:
     return printable(mutation_id, 64) if unstorable(mutation_id) else mutation_id
 
 
-def _audit_team_access(session: Session, caller: Caller, page: changelog.Page) -> None:
-    """A manager reading their reps' call notes is audited (who, whose, how many)."""
+def _audit_team_access(session: Session, caller: Caller, page: changelog.Page) -> bool:
+    """A manager reading their reps' call notes is audited (who, whose, how many);
+    True when a row was written."""
     if caller.role != MANAGER:
-        return
+        return False
     team_records = [
         c["data"] for c in page.changes
         if c["entity"] in TEAM_RECORDS and c["data"] is not None
@@ -413,6 +425,7 @@ def _audit_team_access(session: Session, caller: Caller, page: changelog.Page) -
             target=", ".join(reps),
             detail=f"{len(team_records)} note(s), device {caller.device_id}",
         )  # fmt: skip
+    return bool(team_records)
 
 
 TEAM_RECORDS = {Entity.CALL_NOTE.value}
@@ -420,7 +433,3 @@ TEAM_RECORDS = {Entity.CALL_NOTE.value}
 
 def _owner(data: dict[str, object]) -> str:
     return str(data.get("author") or data.get("owner") or "")
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
