@@ -9,6 +9,8 @@ Suggestion feedback is append-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import (
@@ -27,6 +29,13 @@ from sync_server.services.callers import MANAGER, REP, Caller, user_scope, utcno
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
 from sync_server.services.wire import validated
+
+
+def with_owner(data: dict[str, Any], owner: str) -> dict[str, Any]:
+    """A plan or a feedback record as the feed carries it: with whose it is (`owner`), so
+    a manager's device can tell the team's records apart (the server keeps it in a
+    column; devices ignore a field they have no column for)."""
+    return {**data, "owner": owner}
 
 
 def _require_rep(caller: Caller, what: str) -> None:
@@ -77,7 +86,7 @@ def apply_visit_plan(session: Session, caller: Caller, mutation: Mutation) -> Ou
         op = Op.UPDATE
     changelog.record(
         session, entity=Entity.VISIT_PLAN, entity_id=plan.id, op=op,
-        scope=user_scope(plan.owner), version=plan.version, data=plan.data,
+        scope=user_scope(plan.owner), version=plan.version, data=with_owner(plan.data, plan.owner),
     )  # fmt: skip
     return Outcome(plan.version)
 
@@ -106,7 +115,7 @@ def apply_feedback(session: Session, caller: Caller, mutation: Mutation) -> Outc
     )  # fmt: skip
     changelog.record(
         session, entity=Entity.SUGGESTION_FEEDBACK, entity_id=mutation.entity_id, op=Op.CREATE,
-        scope=user_scope(caller.username), version=1, data=data,
+        scope=user_scope(caller.username), version=1, data=with_owner(data, caller.username),
     )  # fmt: skip
     return Outcome(1)
 

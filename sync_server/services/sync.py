@@ -41,6 +41,7 @@ from sync_server.services import (
     audit,
     call_notes,
     changelog,
+    goals,
     hcps,
     personal,
     prefetch,
@@ -116,6 +117,7 @@ def handshake(session: Session, *, caller: Caller, request: Handshake) -> Handsh
     device.client_version = request.client_version[:50]
     device.sync_started_at = now
     device.last_seen_at = now
+    goals.publish_for(session, caller)  # the pull that follows carries it, if it changed
     session.commit()
     return HandshakeResult(
         protocol_version=PROTOCOL_VERSION,
