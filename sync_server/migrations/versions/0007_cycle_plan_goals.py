@@ -43,6 +43,33 @@ def upgrade() -> None:
     )
 
 
+    _owners_in_the_feed()
+
+
+# Plans and suggestion feedback now carry their owner in the change log (a manager's device
+# holds the whole team's); the rows logged before get it too, so a manager's first sync
+# attributes every record. Devices ignore the field where they have no column for it.
+OWNED = (('visit_plan', 'visit_plans'), ('suggestion_feedback', 'suggestion_feedback'))
+
+
+def _owners_in_the_feed() -> None:
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    for entity, table in OWNED:
+        if postgres:
+            op.execute(
+                f"UPDATE change_log AS c SET data = c.data || jsonb_build_object('owner', t.owner) "
+                f"FROM {table} AS t WHERE c.entity = '{entity}' AND c.entity_id = t.id "
+                "AND c.data IS NOT NULL"
+            )
+        else:
+            op.execute(
+                f"UPDATE change_log SET data = json_set(data, '$.owner', "
+                f"(SELECT owner FROM {table} WHERE id = change_log.entity_id)) "
+                f"WHERE entity = '{entity}' AND data IS NOT NULL "
+                f"AND entity_id IN (SELECT id FROM {table})"
+            )
+
+
 def downgrade() -> None:
     op.drop_table('goal_documents')
     op.drop_table('goal_cycles')
