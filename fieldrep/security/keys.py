@@ -42,6 +42,10 @@ class KeyUnavailableError(FieldrepError):
     """No usable key: the message says what to do."""
 
 
+class PassphraseCancelledError(KeyUnavailableError):
+    """The user closed the passphrase prompt without answering."""
+
+
 class WrongKeyError(FieldrepError):
     """The key or passphrase does not open this workspace; the file was not touched."""
 
@@ -109,11 +113,13 @@ def _passphrase(prompt: PassphrasePrompt | None, passphrase: str | None, *, new:
     from_env = os.environ.get(PASSPHRASE_ENV)
     if from_env:
         return from_env
+    error = KeyUnavailableError
     if prompt is not None:
         answer = prompt(new)
         if answer:
             return answer
-    raise KeyUnavailableError(
+        error = PassphraseCancelledError
+    raise error(
         "This workspace is protected by a passphrase. Enter it, or set "
         f"{PASSPHRASE_ENV} for headless use."
         if not new

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -22,13 +22,17 @@ from fieldrep.demo import import_demo
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
-from fieldrep.security.keys import KeyUnavailableError, WrongKeyError
+from fieldrep.security.keys import KeyUnavailableError, PassphraseCancelledError, WrongKeyError
 from fieldrep.sync.errors import SignInRequiredError
 from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
 from fieldrep.ui import errors
 from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
 from fieldrep.ui.theme import apply_font_scale, apply_theme, prepare_high_dpi
 from fieldrep.workspace import Workspace, wipe
+
+if TYPE_CHECKING:  # imported when the window opens, after the first paint's checks
+    from fieldrep.ui.main_window import MainWindow
+    from fieldrep.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +87,12 @@ def open_workspace(data_dir: Path, *, create: bool) -> Workspace | None:
         except WrongKeyError as exc:
             error = str(exc)
             continue
+        except PassphraseCancelledError as exc:
+            if not error:
+                return None  # the rep closed the prompt: nothing to say
+            errors.show_message(None, str(exc))
+            return None
         except KeyUnavailableError as exc:
-            if "passphrase" in str(exc).lower() and not error:
-                return None  # the rep cancelled the prompt
             errors.show_message(None, str(exc))
             return None
         except FieldrepError as exc:
@@ -149,7 +156,7 @@ def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:
 class EmbeddedDemoServer:
     """Starts the local demo sync server off the UI thread; stops it when the app ends."""
 
-    def __init__(self, window: Any, taskman: Any) -> None:
+    def __init__(self, window: MainWindow, taskman: TaskManager) -> None:
         self._window = window
         self._taskman = taskman
         self.server: LocalServer | None = None

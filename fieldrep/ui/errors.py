@@ -16,16 +16,11 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldrep import tasks
 from fieldrep.domain.errors import FieldrepError
+from fieldrep.tasks import Cancelled
 from fieldrep.ui.signals import emit
 
 log = logging.getLogger(__name__)
-
-# The cancellation exception of the core's tasks module (named `Cancelled`).
-CANCELLED: tuple[type[BaseException], ...] = tuple(
-    getattr(tasks, name) for name in ("Cancelled", "CancelledError") if hasattr(tasks, name)
-)
 
 
 class ErrorReporter(QObject):
@@ -42,7 +37,7 @@ reporter = ErrorReporter()
 
 def message_for(exc: BaseException) -> str | None:
     """The text to show for `exc`; None when nothing should be shown."""
-    if isinstance(exc, CANCELLED):
+    if isinstance(exc, Cancelled):
         return None
     if isinstance(exc, FieldrepError):
         return str(exc)

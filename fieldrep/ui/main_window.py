@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import cast
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,16 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep import __version__
-from fieldrep.domain.changes import Changed, Changes
+from fieldrep.domain.calls import CallNote
+from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
+from fieldrep.domain.segments import ApprovedMessage, Segment
 from fieldrep.nba.model import Suggestion
 from fieldrep.planning.week import planning_week
-from fieldrep.security import keys
-from fieldrep.store.engine import verify_key
 from fieldrep.sync.engine import SyncReport
-from fieldrep.ui import errors, features
+from fieldrep.ui import errors
 from fieldrep.ui.dialogs.about import AboutDialog
 from fieldrep.ui.dialogs.call_log import CallLogDialog
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
@@ -44,6 +43,7 @@ from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
 from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
 from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from fieldrep.ui.dnd import MIME_TYPE
+from fieldrep.ui.locking import WindowLock
 from fieldrep.ui.pages.hcp_detail import HcpDetailPage
 from fieldrep.ui.pages.hcps import HcpListPage
 from fieldrep.ui.pages.inbox import InboxPage
@@ -52,12 +52,10 @@ from fieldrep.ui.pages.suggestions import SuggestionsPage
 from fieldrep.ui.pages.today import TodayPage
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.shortcuts import SHORTCUTS
-from fieldrep.ui.signals import emit
 from fieldrep.ui.sync_controller import SyncController, SyncStatusView
-from fieldrep.ui.taskman import SYNC, Op, TaskManager
+from fieldrep.ui.taskman import SYNC, Op, TaskContext, TaskManager
 from fieldrep.ui.team.desk import TeamDesk
 from fieldrep.ui.undo import Toast, UndoStack
-from fieldrep.ui.widgets.lock_screen import LockScreen
 from fieldrep.ui.widgets.sync_status import SyncStatusWidget
 from fieldrep.workspace import Workspace
 
@@ -66,7 +64,6 @@ log = logging.getLogger(__name__)
 PAGES = ("Today", "HCPs", "Planner", "Suggestions", "Sync inbox")
 TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
 DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
-IDLE_CHECK_MS = 15_000
 DAY_CHECK_MS = 30_000  # a new day shows within half a minute of midnight
 # Opened for the first time on a screen: as large as this, never larger than the
 # screen's free area (taskbar and dock excluded); smaller screens get the whole area.
@@ -97,26 +94,6 @@ def screen_key(widget: QWidget) -> str:
 
 def _app() -> QApplication:
     return cast(QApplication, QApplication.instance())
-
-
-class IdleWatcher(QObject):
-    """Notes the time of the last keyboard or mouse input anywhere in the app."""
-
-    INPUT = {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-    }
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.last_input = time.monotonic()
-
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in self.INPUT:
-            self.last_input = time.monotonic()
-        return False
 
 
 class NavList(QListWidget):
@@ -204,7 +181,8 @@ class MainWindow(QMainWindow):
         right.addWidget(self.pages, 1)
         right.addWidget(self.toast)
         layout.addLayout(right, 1)
-        self.lock_screen = LockScreen(self._check_passphrase, self._needs_passphrase())
+        self.locking = WindowLock(self, _app())
+        self.lock_screen = self.locking.screen
         self.root = QStackedWidget()
         self.root.addWidget(body)
         self.root.addWidget(self.lock_screen)
@@ -222,10 +200,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._add_tooltips()
         self._wire()
-        self._idle = IdleWatcher()
-        _app().installEventFilter(self._idle)
-        self._idle_timer = QTimer(self)
-        self._idle_timer.timeout.connect(self._check_idle)
         self.set_idle_lock(self.settings.idle_lock_minutes)
         # Midnight (or a laptop woken the next morning) is a new day for every screen.
         self._today = self.taskman.clock.today()
@@ -234,7 +208,6 @@ class MainWindow(QMainWindow):
         self._day_timer.timeout.connect(self.check_new_day)
         self._day_timer.start()
         self._restore()
-        self._overdue_days: int | None = None
         self.check_device_policy()
         # A manager gets the team view in place of the rep's screens and actions (issue 12).
         self.team_desk = TeamDesk(self) if workspace.is_manager else None
@@ -344,7 +317,6 @@ class MainWindow(QMainWindow):
         self.detail.plan_visit.connect(self.plan_visit)
         self.detail.correct_segment.connect(self.correct_segment)
         self.detail.open_draft.connect(self.open_note)
-        self.lock_screen.unlocked.connect(self.unlock)
         self.undo_stack.pushed.connect(lambda label: self.toast.show_message(label, undoable=True))
         self.undo_stack.undone.connect(
             lambda label: self.toast.show_message(f"Undone: {label}", undoable=False)
@@ -399,19 +371,15 @@ class MainWindow(QMainWindow):
     def _estimate_segments_once(self) -> None:
         """A workspace without stored segment mixes gets estimates in the background."""
 
-        def work(ws: Workspace, ctx: Any) -> int:
-            hints = features.segment_hints(ws)
-            if hints is None or not hasattr(hints, "refit") or ws.segments.all_mixes():
-                return 0
-            return int(hints.refit(progress=ctx.progress, cancel=ctx.token))
+        def work(ws: Workspace, ctx: TaskContext) -> Changed[int]:
+            if ws.segments.all_mixes():
+                return Changed(0, NOTHING)
+            count = ws.segment_hints.refit(progress=ctx.progress, cancel=ctx.token)
+            return Changed(count, Changes(segments=True) if count else NOTHING)
 
-        Op(work, parent=self).on_lane(SYNC).with_progress(
-            "Estimating segments", dialog=False
-        ).success(self._segments_estimated).run(self.taskman)
-
-    def _segments_estimated(self, count: int) -> None:
-        if count:
-            self.taskman.notify(Changes(segments=True))
+        Op(work, parent=self).on_lane(SYNC).with_progress("Estimating segments", dialog=False).run(
+            self.taskman
+        )
 
     # -- navigation --------------------------------------------------------------------
     def go(self, page: int) -> None:
@@ -460,15 +428,15 @@ class MainWindow(QMainWindow):
             return s.hcp_id if s else None
         return None
 
-    def _shown_suggestion(self, suggestion_id: str) -> Any | None:
+    def _shown_suggestion(self, suggestion_id: str) -> Suggestion | None:
         """The listed suggestion with this id (Suggestions page or Today's card)."""
         for model in (self.suggestions.model, self.today.suggestions):
             for s in model.rows():
-                if getattr(s, "id", None) == suggestion_id:
+                if s.id == suggestion_id:
                     return s
         return None
 
-    def _with_current_hcp(self, action: Callable[[str], Any]) -> None:
+    def _with_current_hcp(self, action: Callable[[str], object]) -> None:
         hcp_id = self.current_hcp_id()
         if hcp_id is None:
             self.statusBar().showMessage("Open or select an HCP first (Ctrl+F finds one).", 6000)
@@ -487,8 +455,8 @@ class MainWindow(QMainWindow):
         )
 
     # -- actions -----------------------------------------------------------------------
-    def log_call(self, hcp_id: str, suggestion: Any | None = None) -> None:
-        def load(ws: Workspace) -> Any:
+    def log_call(self, hcp_id: str, suggestion: Suggestion | None = None) -> None:
+        def load(ws: Workspace) -> tuple[Hcp, list[ApprovedMessage]]:
             return ws.hcps.get(hcp_id), ws.messages.usable()  # never a withdrawn message
 
         Op(load, parent=self).success(
@@ -496,7 +464,7 @@ class MainWindow(QMainWindow):
         ).run(self.taskman)
 
     def open_note(self, note_id: str) -> None:
-        def load(ws: Workspace) -> Any:
+        def load(ws: Workspace) -> tuple[Hcp, list[ApprovedMessage], CallNote]:
             note = ws.calls.get(note_id)
             # Today's usable messages, and the ones the note already names (a submitted
             # call keeps a message Legal has since withdrawn).
@@ -508,7 +476,13 @@ class MainWindow(QMainWindow):
             self.taskman
         )
 
-    def _open_call_dialog(self, hcp: Any, messages: Any, note: Any, suggestion: Any) -> None:
+    def _open_call_dialog(
+        self,
+        hcp: Hcp,
+        messages: list[ApprovedMessage],
+        note: CallNote | None,
+        suggestion: Suggestion | None,
+    ) -> None:
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.raise_()
             self.call_dialog.activateWindow()
@@ -569,21 +543,20 @@ class MainWindow(QMainWindow):
         self.plan_dialog = dialog
         dialog.open()
 
-    def _suggestion_accepted(self, s: Any) -> None:
+    def _suggestion_accepted(self, s: Suggestion) -> None:
         """A visit suggestion opens the plan dialog (accepted when planned); any other
         opens the prefilled call log, which keeps a draft even if closed at once."""
-        channel = getattr(s.channel, "value", s.channel)
-        if channel == Channel.VISIT.value:
+        if s.channel is Channel.VISIT:
             self.plan_visit(s.hcp_id, s)
         else:
             self.log_call(s.hcp_id, s)
 
     def correct_segment(self, hcp_id: str) -> None:
-        def load(ws: Workspace) -> Any:
+        def load(ws: Workspace) -> tuple[Hcp, list[Segment], dict[str, float]]:
             mix = ws.segments.mix(hcp_id)
             return ws.hcps.get(hcp_id), ws.segments.catalogue(), (mix.weights if mix else {})
 
-        def show(result: Any) -> None:
+        def show(result: tuple[Hcp, list[Segment], dict[str, float]]) -> None:
             hcp, catalogue, weights = result
             if not catalogue:
                 errors.show_message(self, "There is no segment catalogue in this workspace yet.")
@@ -606,8 +579,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         def server(ws: Workspace) -> str | None:
-            sync = features.sync_service(ws)
-            return sync.server_url() if sync is not None and hasattr(sync, "server_url") else None
+            return ws.sync.server_url()
 
         def show(url: str | None) -> None:
             dialog = AboutDialog(
@@ -663,34 +635,22 @@ class MainWindow(QMainWindow):
         self.workspace.sync.wipe_revoked_device()
         QTimer.singleShot(3000, _app().quit)
 
-    # -- the organisation's device policy ---------------------------------------------
+    # -- locking (fieldrep/ui/locking.py) ---------------------------------------------
     def check_device_policy(self) -> None:
-        """Read the policy the server sent (off the UI thread) and apply it: the idle
-        lock is at most the organisation's; past its days offline the app locks until a
-        sync succeeds."""
+        self.locking.check_device_policy()
 
-        def read(ws: Workspace) -> tuple[int | None, Any]:
-            return ws.sync.days_overdue(), ws.sync.device_policy()
+    def set_idle_lock(self, minutes: float) -> None:
+        self.locking.set_idle_lock(minutes)
 
-        Op(read, parent=self).success(self._apply_device_policy).run(self.taskman)
+    @property
+    def is_locked(self) -> bool:
+        return self.locking.is_locked
 
-    def _apply_device_policy(self, result: tuple[int | None, Any]) -> None:
-        days, policy = result
-        org_minutes = policy.idle_lock_minutes
-        mine = self.settings.idle_lock_minutes
-        if org_minutes and (not mine or mine > org_minutes):
-            self.set_idle_lock(org_minutes)
-        was_overdue, self._overdue_days = self._overdue_days, days
-        if days is not None:
-            if not self.is_locked:
-                self.lock()
-            self.lock_screen.note.setText(
-                f"Fieldrep has not synced for {days} days; your organisation allows "
-                f"{policy.max_offline_days}.\nConnect to the network: it unlocks after a sync."
-            )
-            self.sync.request_sync()
-        elif was_overdue is not None and self.is_locked:
-            self.lock_screen.note.setText("Synced. Unlock to continue.")
+    def lock(self, idle: bool = False) -> None:
+        self.locking.lock(idle=idle)
+
+    def unlock(self) -> None:
+        self.locking.unlock()
 
     def sign_out(self) -> None:
         """The server forgets this device's token, then it is removed here; data stays."""
@@ -706,29 +666,6 @@ class MainWindow(QMainWindow):
             text = "Signed out here; the server was not reachable, so its copy expires on its own."
         errors.show_message(self, text + " Your data stays on this laptop; sign in to sync again.")
 
-    # -- locking -------------------------------------------------------------------------
-    def _needs_passphrase(self) -> bool:
-        info = keys.KeyInfo.load(self.workspace.data_dir)
-        return info is not None and info.mode == "passphrase"
-
-    def _check_passphrase(self, passphrase: str) -> bool:
-        try:
-            key = keys.existing_key(self.workspace.data_dir, passphrase=passphrase)
-            verify_key(Workspace.database_path(self.workspace.data_dir), key)
-        except Exception:
-            return False
-        return True
-
-    def set_idle_lock(self, minutes: float) -> None:
-        """Lock after `minutes` without input (0 = never). The check runs four times per
-        period, at most every 15 s, so the lock comes at most a quarter period late."""
-        self.settings.idle_lock_minutes = minutes
-        if minutes <= 0:
-            self._idle_timer.stop()
-            return
-        self._idle_timer.setInterval(int(min(IDLE_CHECK_MS, max(50.0, minutes * 15_000))))
-        self._idle_timer.start()
-
     def check_new_day(self) -> None:
         """When the rep's date has changed since the screens loaded, reload them all."""
         today = self.taskman.clock.today()
@@ -736,41 +673,6 @@ class MainWindow(QMainWindow):
             self._today = today
             self.planner.show_week(planning_week(today))
             self.taskman.notify(Changes(day=True))
-
-    def _check_idle(self) -> None:
-        minutes = self.settings.idle_lock_minutes
-        if (
-            minutes
-            and not self.is_locked
-            and time.monotonic() - self._idle.last_input > minutes * 60
-        ):
-            self.lock(idle=True)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.root.currentWidget() is self.lock_screen
-
-    def lock(self, idle: bool = False) -> None:
-        if self.call_dialog is not None and self.call_dialog.isVisible():
-            self.call_dialog.reject()  # keeps the draft
-        self.menuBar().setEnabled(False)
-        for action in self.actions_by_name.values():
-            action.setEnabled(action.objectName() == "quit")
-        self.root.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare(idle=idle)
-        emit(self.locked_changed, True)
-
-    def unlock(self) -> None:
-        if self._overdue_days is not None:  # the organisation requires a sync first
-            self.lock_screen.error.setText("Not yet: a sync must succeed first. Trying now...")
-            self.sync.request_sync()
-            return
-        self.menuBar().setEnabled(True)
-        for action in self.actions_by_name.values():
-            action.setEnabled(True)
-        self._idle.last_input = time.monotonic()
-        self.root.setCurrentIndex(0)
-        emit(self.locked_changed, False)
 
     def _quit(self) -> None:
         self.close()  # a slot returning None (QWidget.close returns a bool)
@@ -783,5 +685,5 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.sync.stop()
         self.taskman.shutdown(wait=True)
-        _app().removeEventFilter(self._idle)
+        self.locking.close()
         super().closeEvent(event)

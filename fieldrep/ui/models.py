@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
+from fieldrep.nba.model import Suggestion
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.store.outbox import OutboxEntry
 from fieldrep.ui.dnd import HCP, MIME_TYPE, PLAN, SUGGESTION, DragPayload, to_mime
@@ -197,7 +198,7 @@ class PlanTableModel(RowTableModel[PlanRow]):
 REASON_SEPARATOR = " · "
 
 
-def reasons_summary(s: Any, common: frozenset[str] = frozenset()) -> str:
+def reasons_summary(s: Suggestion, common: frozenset[str] = frozenset()) -> str:
     """All reasons joined, the ones most listed suggestions share (`common`, e.g.
     "high-value HCP: decile 10 (tier A)") moved to the end: what sets this suggestion
     apart is what a narrow column must show. The tooltip and the detail pane list all
@@ -207,7 +208,7 @@ def reasons_summary(s: Any, common: frozenset[str] = frozenset()) -> str:
     return REASON_SEPARATOR.join(ordered)
 
 
-def shared_reasons(rows: Sequence[Any]) -> frozenset[str]:
+def shared_reasons(rows: Sequence[Suggestion]) -> frozenset[str]:
     """The reasons more than half of the rows give (none for a single row)."""
     if len(rows) < 2:
         return frozenset()
@@ -220,47 +221,36 @@ def has_route_order(rows: Sequence[PlanRow]) -> bool:
     return any(r.plan.route_order for r in rows)
 
 
-class SuggestionTableModel(RowTableModel[Any]):
+class SuggestionTableModel(RowTableModel[Suggestion]):
     """Rows are the NBA core's frozen `Suggestion` dataclasses."""
 
     SCORE, HCP, ACTION, MESSAGE, REASONS, DUE, EXPIRES = range(7)
 
     def __init__(self) -> None:
         super().__init__()
-        self.common_reasons: frozenset[str] = frozenset()
-        common = lambda: self.common_reasons  # noqa: E731 - read at display time
-        self.COLUMNS = (
+        self.common_reasons: frozenset[str] = frozenset()  # read at display time
+        self.COLUMNS: tuple[Column[Suggestion], ...] = (
             Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
             Column("HCP", lambda s: s.hcp_name),
-            Column("Action", lambda s: _channel_label(s.channel)),
+            Column("Action", lambda s: s.channel.label),
             Column(
                 "Message", lambda s: s.message_title or "", tooltip=lambda s: s.message_title or ""
             ),
             Column(
                 "Why",
-                lambda s: reasons_summary(s, common()),
+                lambda s: reasons_summary(s, self.common_reasons),
                 tooltip=lambda s: "\n".join(f"• {r}" for r in s.reasons),
             ),
             Column("Due", lambda s: s.due),
             Column("Expires", lambda s: s.expires),
         )
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Suggestion]) -> None:
         self.common_reasons = shared_reasons(rows)
         super().set_rows(rows)
 
-    def drag_payload(self, row: Any) -> DragPayload | None:
-        if not hasattr(row, "id") or not hasattr(row, "hcp_id"):
-            return None
-        return DragPayload(SUGGESTION, row.id, row.hcp_id, str(_channel_value(row.channel)))
-
-
-def _channel_label(channel: Any) -> str:
-    return str(getattr(channel, "label", channel))
-
-
-def _channel_value(channel: Any) -> Any:
-    return getattr(channel, "value", channel)
+    def drag_payload(self, row: Suggestion) -> DragPayload | None:
+        return DragPayload(SUGGESTION, row.id, row.hcp_id, row.channel.value)
 
 
 @dataclass(frozen=True)
@@ -303,7 +293,7 @@ def inbox_row_for_rejected(entry: OutboxEntry, subject: str = "") -> InboxRow:
     return InboxRow(
         kind="rejected",
         title=title,
-        detail=str(getattr(entry, "reason", "") or "Rejected by the server"),
-        when=str(getattr(entry, "created_at", "") or ""),
+        detail=entry.reason or "Rejected by the server",
+        when=entry.created_at,
         seq=entry.seq,
     )

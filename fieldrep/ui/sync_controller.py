@@ -72,7 +72,7 @@ class SyncController(QObject):
         self._again = False  # a rep's "Sync now" arrived while a sync ran
         self._stopped = False
         self.view: SyncStatusView | None = None
-        self._op: Op | None = None
+        self._op: Op[SyncReport] | None = None
         self._auto = QTimer(self, interval=max(auto_minutes, 1) * 60_000)
         # Slots must return None: PySide6 6.12 drops a reference to any other return value.
         self._auto.timeout.connect(self._sync_quietly)
@@ -126,19 +126,26 @@ class SyncController(QObject):
         emit(self.status_changed, self.view)
 
     # -- syncing -------------------------------------------------------------------
-    def sync_now(self, quiet: bool = False) -> bool:
-        """Start a sync unless one runs; returns whether one started. Asked for by the
-        rep while one runs, another follows it: the running one may have started before
-        the network came back, and the rep's "Sync now" must not be lost."""
+    def sync_now(self, quiet: bool = False) -> None:
+        """Start a sync unless one runs. Asked for by the rep while one runs, another
+        follows it: the running one may have started before the network came back, and
+        the rep's "Sync now" must not be lost. Whether the device is signed in is read on
+        the worker (the keychain and the database), never on the UI thread."""
         if self.running:
             self._again = self._again or not quiet
-            return False
-        # Whether the device is signed in was read off the UI thread (keychain, database)
-        # with the last status; before the first status the sync lane finds out itself.
-        if self.view is not None and not self.view.configured:
+            return
+        Op(lambda ws: ws.sync.is_configured()).success(
+            lambda configured: self._start(configured, quiet)
+        ).run(self.taskman)
+
+    def _start(self, configured: bool, quiet: bool) -> None:
+        if self.running:
+            self._again = self._again or not quiet
+            return
+        if not configured:
             if not quiet:
                 _say_not_signed_in()
-            return False
+            return
         self.running = True
         self.refresh()
 
@@ -156,7 +163,6 @@ class SyncController(QObject):
             .finally_(self._ended)
             .run(self.taskman)
         )
-        return True
 
     def cancel(self) -> None:
         if self._op is not None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from fieldrep.clock import Clock
 from fieldrep.domain.changes import Changes, changes_of
-from fieldrep.tasks import CancelToken
+from fieldrep.tasks import Cancelled, CancelToken
 from fieldrep.ui import errors
 from fieldrep.ui.signals import emit
 from fieldrep.workspace import Workspace
@@ -71,22 +71,22 @@ class Op(Generic[T]):
         self.parent = parent
         self.progress_label: str | None = None
         self.lane = DB
-        self._success: Callable[[T], Any] | None = None
-        self._failure: Callable[[BaseException], Any] | None = None
-        self._finally: Callable[[], Any] | None = None
-        self._progress: Callable[[str, float], Any] | None = None
+        self._success: Callable[[T], object] | None = None
+        self._failure: Callable[[BaseException], object] | None = None
+        self._finally: Callable[[], object] | None = None
+        self._progress: Callable[[str, float], object] | None = None
         self.show_dialog = True
         self.token = CancelToken()
 
-    def success(self, callback: Callable[[T], Any]) -> Op[T]:
+    def success(self, callback: Callable[[T], object]) -> Op[T]:
         self._success = callback
         return self
 
-    def failure(self, callback: Callable[[BaseException], Any]) -> Op[T]:
+    def failure(self, callback: Callable[[BaseException], object]) -> Op[T]:
         self._failure = callback
         return self
 
-    def finally_(self, callback: Callable[[], Any]) -> Op[T]:
+    def finally_(self, callback: Callable[[], object]) -> Op[T]:
         self._finally = callback
         return self
 
@@ -95,7 +95,7 @@ class Op(Generic[T]):
         label: str,
         *,
         dialog: bool = True,
-        on_progress: Callable[[str, float], Any] | None = None,
+        on_progress: Callable[[str, float], object] | None = None,
     ) -> Op[T]:
         """Call fn as fn(workspace, ctx); show a delayed dialog and/or forward progress."""
         self.progress_label = label
@@ -194,7 +194,7 @@ class TaskManager(QObject):
                     emit(self.changed, changes)
                 if op._success is not None:
                     op._success(result)
-            elif isinstance(exc, errors.CANCELLED):
+            elif isinstance(exc, Cancelled):
                 log.info("operation cancelled")
             elif op._failure is not None:
                 op._failure(exc)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.changes import NOTHING, Changes
 from fieldrep.domain.errors import FieldrepError
+from fieldrep.store.outbox import OutboxEntry
 from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -47,7 +46,7 @@ def load_inbox(ws: Workspace) -> list[InboxRow]:
     return rows
 
 
-def _subject(ws: Workspace, entry: Any) -> str:
+def _subject(ws: Workspace, entry: OutboxEntry) -> str:
     """Whom a rejected change was about: the HCP's name where the record names one."""
     hcp_id = entry.fields.get("hcp_id")
     if not hcp_id and entry.entity == "call_note":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.domain.changes import Changed, Changes
+from fieldrep.domain.enums import Channel
 from fieldrep.domain.plans import SuggestionFeedback
-from fieldrep.ui import features
+from fieldrep.nba.model import Suggestion
 from fieldrep.ui.dialogs.suggestion_feedback import DismissDialog, SnoozeDialog
 from fieldrep.ui.models import SuggestionTableModel
 from fieldrep.ui.pages.hcps import WAITING
@@ -28,17 +29,12 @@ from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
+from fieldrep.workspace import Workspace
 
 DAILY_LIMIT = 40
 
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(feedback=True, calls=True, plans=True, sync=True, segments=True, day=True)
-
-
-def _service(ws: Any) -> Any:
-    service = features.suggestions(ws)
-    assert service is not None  # the buttons are only enabled when suggestions exist
-    return service
 
 
 class SuggestionsPage(QWidget):
@@ -49,7 +45,7 @@ class SuggestionsPage(QWidget):
     def __init__(self, taskman: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.taskman = taskman
-        self.available = False
+        self.available = False  # the list has been shown once
         self.undo: UndoStack | None = None  # set by the window: dismiss and snooze undo
         self.model = SuggestionTableModel()
         self.view = QTableView()
@@ -135,9 +131,8 @@ class SuggestionsPage(QWidget):
     def reload(self) -> None:
         today = self.taskman.clock.today()
 
-        def load(ws):
-            service = features.suggestions(ws)
-            rows = None if service is None else service.daily_list(limit=DAILY_LIMIT, today=today)
+        def load(ws: Workspace) -> tuple[list[Suggestion], bool]:
+            rows = ws.suggestions.daily_list(limit=DAILY_LIMIT, today=today)
             return rows, ws.sync.awaiting_first_sync()
 
         Op(load, parent=self).success(lambda r: self._show(r[0], waiting=r[1])).run(self.taskman)
@@ -146,31 +141,22 @@ class SuggestionsPage(QWidget):
         if changes.touches(RELOAD_ON):
             self.reload()
 
-    def _show(self, rows: list[Any] | None, *, waiting: bool = False) -> None:
-        self.available = rows is not None
-        if rows is None:
-            self.empty.setText(
-                "Suggestions are not available in this version yet. When they are, the day's "
-                "ranked next best actions appear here with the reasons behind each."
-            )
-            self.model.set_rows([])
-            self.stack.setCurrentIndex(1)
-            self.data_note.setText("")
-        else:
-            self.model.set_rows(rows)
-            self.empty.setText(
-                WAITING
-                if waiting
-                else "No suggestions today — all caught up. Plan from the HCP list instead."
-            )
-            self.stack.setCurrentIndex(0 if rows else 1)
-            if rows:
-                self.data_note.setText(f"{len(rows)} suggestions · data as of {rows[0].data_as_of}")
-                self.view.selectRow(0)
+    def _show(self, rows: list[Suggestion], *, waiting: bool = False) -> None:
+        self.available = True
+        self.model.set_rows(rows)
+        self.empty.setText(
+            WAITING
+            if waiting
+            else "No suggestions today — all caught up. Plan from the HCP list instead."
+        )
+        self.stack.setCurrentIndex(0 if rows else 1)
+        if rows:
+            self.data_note.setText(f"{len(rows)} suggestions · data as of {rows[0].data_as_of}")
+            self.view.selectRow(0)
         self._show_detail()
-        emit(self.loaded, len(rows or []))
+        emit(self.loaded, len(rows))
 
-    def selected(self):
+    def selected(self) -> Suggestion | None:
         index = self.view.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() and self.model.rowCount() else None
 
@@ -181,7 +167,7 @@ class SuggestionsPage(QWidget):
         if s is None:
             self.detail.setText("<i>Select a suggestion to see why it is suggested.</i>")
             return
-        label = getattr(s.channel, "label", str(s.channel))
+        label = s.channel.label
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
         message = f" — “{html.escape(s.message_title)}”" if s.message_title else ""
         explore = " <i>(exploring: the model is testing this option)</i>" if s.exploratory else ""
@@ -199,18 +185,18 @@ class SuggestionsPage(QWidget):
         s = self.selected()
         if s is None:
             return
-        if getattr(s.channel, "value", s.channel) == "visit":
+        if s.channel is Channel.VISIT:
             emit(self.accepted, s)
             return
-        Op(lambda ws: _service(ws).accept(s), parent=self).success(
+        Op(lambda ws: ws.suggestions.accept(s), parent=self).success(
             lambda _r: emit(self.accepted, s)
         ).run(self.taskman)
 
-    def _offer_undo(self, label: str) -> Any:
+    def _offer_undo(self, label: str) -> Callable[[Changed[SuggestionFeedback]], None]:
         def offer(result: Changed[SuggestionFeedback]) -> None:
             feedback = result.value
             if self.undo is not None:
-                self.undo.push(Undoable(label, lambda ws: _service(ws).undo(feedback)))
+                self.undo.push(Undoable(label, lambda ws: ws.suggestions.undo(feedback)))
 
         return offer
 
@@ -222,7 +208,7 @@ class SuggestionsPage(QWidget):
 
         def dismissed() -> None:
             reason, comment = dialog.values()
-            Op(lambda ws: _service(ws).dismiss(s, reason, comment), parent=self).success(
+            Op(lambda ws: ws.suggestions.dismiss(s, reason, comment), parent=self).success(
                 self._offer_undo(f"Suggestion for {s.hcp_name} dismissed")
             ).run(self.taskman)
 
@@ -242,7 +228,7 @@ class SuggestionsPage(QWidget):
 
         def snoozed() -> None:
             until = dialog.value()
-            Op(lambda ws: _service(ws).snooze(s, until), parent=self).success(
+            Op(lambda ws: ws.suggestions.snooze(s, until), parent=self).success(
                 self._offer_undo(f"Suggestion for {s.hcp_name} snoozed to {until:%d %b}")
             ).run(self.taskman)
 

@@ -35,7 +35,7 @@ def _nice_km(km: float) -> float:
     if km <= 0:
         return 1.0
     exp = 10 ** math.floor(math.log10(km))
-    return max(n * exp for n in (1, 2, 5) if n * exp <= km)
+    return float(max(n * exp for n in (1, 2, 5) if n * exp <= km))
 
 
 class DayMap(QFrame):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -11,15 +9,15 @@ from fieldrep.ui.signals import emit
 
 
 class LockScreen(QWidget):
-    unlocked = Signal()
+    """Unlock asks `passphrase_entered(text)`; whoever checks it (on a worker: scrypt and
+    opening the database take a moment) answers with `checked(ok)`."""
 
-    def __init__(
-        self, check: Callable[[str], bool], needs_passphrase: bool, parent: QWidget | None = None
-    ):
-        """`check(passphrase)` says whether the passphrase opens the workspace."""
+    unlocked = Signal()
+    passphrase_entered = Signal(str)
+
+    def __init__(self, needs_passphrase: bool, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lock_screen")
-        self._check = check
         self.needs_passphrase = needs_passphrase
         heading = QLabel("Fieldrep is locked")
         heading.setObjectName("title")
@@ -33,7 +31,7 @@ class LockScreen(QWidget):
         self.passphrase.setVisible(needs_passphrase)
         self.error = QLabel("")
         self.error.setObjectName("error")
-        button = QPushButton("Unlock")
+        self.button = button = QPushButton("Unlock")
         button.setObjectName("primary")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -58,8 +56,22 @@ class LockScreen(QWidget):
         self.passphrase.setFocus()
 
     def try_unlock(self) -> None:
-        if self.needs_passphrase and not self._check(self.passphrase.text()):
+        if not self.needs_passphrase:
+            emit(self.unlocked)
+            return
+        self.button.setEnabled(False)
+        self.passphrase.setEnabled(False)
+        self.error.setText("Checking…")
+        emit(self.passphrase_entered, self.passphrase.text())
+
+    def checked(self, ok: bool) -> None:
+        """The answer to `passphrase_entered`."""
+        self.button.setEnabled(True)
+        self.passphrase.setEnabled(True)
+        if not ok:
             self.error.setText("That passphrase does not open this workspace.")
+            self.passphrase.setFocus()
             self.passphrase.selectAll()
             return
+        self.error.setText("")
         emit(self.unlocked)
