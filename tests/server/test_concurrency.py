@@ -30,7 +30,8 @@ from tests.server.conftest import POSTGRES_ENV, _empty_postgres
 from tests.server.processes import BIN, Server, servers
 from tests.server.world import Api, Device, build_world, hcp_record, mutation, note_fields
 
-pytestmark = pytest.mark.postgres
+# One worker runs the module, so its four servers start once (not once per xdist worker).
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("four-servers")]
 
 
 @pytest.fixture(scope="module")
