@@ -47,6 +47,12 @@ LEFT_OUT = [
     # Network reachability comes over D-Bus from NetworkManager (or ConnMan); the GLib
     # backend would add GIO, libmount, libblkid and libselinux (3 MB) for the rest.
     QT + "plugins/networkinformation/libqglib.so",
+    # The on-screen keyboard of touch kiosks (PySide6-Addons, which brings QtCharts, has
+    # it): it alone pulls in Qt Quick and QML (17 MB) for a desktop app that uses neither.
+    QT + "plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
+    # Real printers through CUPS (with GnuTLS, p11-kit, GMP...: 8 MB): the app prints the
+    # coaching summary to a PDF file, which QtPrintSupport writes without any plugin.
+    QT + "plugins/printsupport/",
     QT + "plugins/imageformats/libqicns.so",
     QT + "plugins/imageformats/libqtga.so",
     QT + "plugins/imageformats/libqtiff.so",
@@ -99,7 +105,17 @@ EXCLUDED_MODULES = [
     "psycopg",
     "psycopg_binary",
     "argon2",
-    "pandas",  # only the server's CSV import uses it
+    # pandas stays (the manager's team view computes its report with it), minus its own
+    # test suite and the Styler (HTML tables through Jinja): `import pandas` itself loads
+    # every other reader and writer module, so those cannot go.
+    "pandas.tests",
+    "pandas.io.formats.style",
+    "pandas.io.formats.style_render",
+    "jinja2",
+    "pyarrow",
+    "numexpr",
+    "bottleneck",
+    "tables",
     "scipy",
     "hypothesis",
     "pytest",
@@ -121,11 +137,15 @@ EXCLUDED_MODULES = [
     "distutils",
     "numpy.f2py",
     "numpy.distutils",
-    "numpy.fft",  # numpy 2 imports these on first use; the app never does
+    "numpy.fft",  # numpy 2 imports these on first use; the app never does (pandas does
+    # import numpy.ma, so that one stays)
     "numpy.polynomial",
-    "numpy.ma",
     "numpy.testing",
     "PySide6.QtDBus",  # Qt uses D-Bus itself (libQt6DBus stays); Python never does
+    # PyInstaller's QtCharts hook adds the OpenGL bindings (QChartView can draw through
+    # OpenGL); the team view's charts draw with the raster engine (libQt6OpenGL stays).
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
     # SQLAlchemy's other databases: the store is SQLCipher through the sqlite dialect
     "sqlalchemy.dialects.mysql",
     "sqlalchemy.dialects.postgresql",

@@ -79,12 +79,16 @@ def check_main_window(workspace: Workspace) -> str:
             _save_screenshots(Path(os.environ[SCREENSHOTS_ENV]), window, about)
         about.deleteLater()
         platform = QApplication.platformName()
-        return f"main window shown ({platform}): {window.windowTitle()!r}, {shown} HCPs listed"
+        seen = f"main window shown ({platform}): {window.windowTitle()!r}, {shown} HCPs listed"
     finally:
         logging.getLogger().removeHandler(errors)
         window.close()  # stops sync and the task manager's workers
         window.deleteLater()
         QCoreApplication.processEvents()
+    # The same workspace as a manager's: the team view (pandas, QtCharts, PDF printing).
+    from fieldrep.ui.team.selftest import check_team_view
+
+    return f"{seen}; {check_team_view(workspace)}"
 
 
 def _save_screenshots(folder: Path, window: QWidget, about: QWidget) -> None:

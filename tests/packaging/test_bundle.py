@@ -25,8 +25,13 @@ import pytest
 import fieldrep
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDER_BUDGET_BYTES = 200_000_000  # the unpacked one-folder bundle
-ARCHIVE_BUDGET_BYTES = 80_000_000  # the .tar.gz a rep downloads
+# Issue 17 set 200 MB / 80 MB. Issue 12's team view for managers needs pandas (its report
+# is the server's code; +22 MB with its Python code), QtCharts and QtPrintSupport (+5 MB):
+# 226.6 MB / 90.7 MB after leaving out the virtual keyboard (Qt Quick/QML, 17 MB), the
+# OpenGL bindings (8.6 MB), the CUPS printer plugin and its TLS stack (7.5 MB) and
+# pandas' tests. docs/performance.md ("Desktop bundle") has the table.
+FOLDER_BUDGET_BYTES = 232_000_000  # the unpacked one-folder bundle
+ARCHIVE_BUDGET_BYTES = 93_000_000  # the .tar.gz a rep downloads
 
 pytestmark = [
     pytest.mark.slow,
@@ -112,6 +117,8 @@ def test_the_bundle_passes_its_self_test(build: Build, tmp_path: Path) -> None:
     assert lines[-1] == "self-test passed"
     checks = {line.split()[1] for line in lines[:-1]}
     assert {"workspace", "search", "rules", "suggestions", "window"} <= checks
+    # The same bundle opens the team view for a manager (pandas, QtCharts, PDF printing).
+    assert "team view for a manager" in result.stdout and "summary PDF 1 page" in result.stdout
     assert "(bundle, Python" in result.stdout  # it ran frozen, not from the checkout
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "rep-data").exists()
@@ -133,9 +140,12 @@ def test_the_bundle_stays_within_its_size_budget(build: Build) -> None:
 
 def test_the_bundle_leaves_out_what_the_app_never_uses(build: Build) -> None:
     internal = build.unpacked / "_internal"
-    for name in ("scipy", "pandas", "sync_server", "hypothesis", "pytest", "fastapi"):
+    for name in ("scipy", "sync_server", "hypothesis", "pytest", "fastapi", "pandas/tests"):
         assert not (internal / name).exists(), name
     qt = internal / "PySide6" / "Qt"
     assert not (qt / "translations").exists()
     assert not list(qt.glob("lib/libQt6Qml*")) and not list(qt.glob("lib/libQt6WebEngine*"))
     assert (qt / "plugins" / "platforms" / "libqxcb.so").exists()
+    assert not list(qt.glob("lib/libQt6Quick*")) and not list(qt.glob("lib/libQt6VirtualKeyboard*"))
+    assert not (qt / "plugins" / "printsupport").exists()  # PDF needs no printer plugin
+    assert list(qt.glob("lib/libQt6Charts*")) and list(qt.glob("lib/libQt6PrintSupport*"))
