@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from fieldrep.nba.service import SuggestionService
     from fieldrep.reports.local import ReportService
     from fieldrep.segments.service import SegmentHintService
+    from fieldrep.usecases.hcp_list import HcpListScreen
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
     from fieldrep.usecases.sync_status import SyncStatus
@@ -135,6 +136,12 @@ class Workspace:
         from fieldrep.usecases.planner import Planner
 
         return Planner(self.store, self.plans, self.hcps, lambda: self.suggestions)
+
+    @cached_property
+    def hcp_list(self) -> HcpListScreen:
+        from fieldrep.usecases.hcp_list import HcpListScreen
+
+        return HcpListScreen(self.hcps, self.segments, self.sync)
 
     @cached_property
     def profiles(self) -> HcpProfiles:

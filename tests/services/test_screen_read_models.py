@@ -89,3 +89,17 @@ def test_an_hcps_profile_has_history_segments_and_the_next_action_or_why_not(
         assert profile.blocked and all(": " in line for line in profile.blocked)
     else:
         assert profile.suggestion.hcp_id == hcp.id and profile.blocked == ()
+
+
+def test_the_hcp_list_comes_quick_then_full_with_contacts_and_segments(
+    demo_workspace: Workspace,
+) -> None:
+    ws = demo_workspace
+    ws.segment_hints.refit()
+    quick, full = ws.hcp_list.quick(), ws.hcp_list.full()
+    assert {r.id for r in quick.rows} == {r.id for r in full.rows} == {h.id for h in ws.hcps.all()}
+    assert all(r.last_contact is None for r in quick.rows)
+    assert any(r.last_contact for r in full.rows)
+    names = {s.name for s in ws.segments.catalogue()}
+    assert set(full.segments) == names and set(full.segment_of.values()) <= names
+    assert not full.waiting  # a local workspace is not waiting for a territory

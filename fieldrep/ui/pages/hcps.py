@@ -7,8 +7,6 @@ Search results show best match first until the rep clicks a column header.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.changes import Changes
 from fieldrep.services.hcp_search import NOTES, SIMILAR
-from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
 from fieldrep.ui.models import FOUND_MARKS, HcpTableModel
 from fieldrep.ui.settings import UiSettings
@@ -38,7 +35,7 @@ from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, title
 from fieldrep.ui.widgets.flow_layout import FlowLayout
-from fieldrep.workspace import Workspace
+from fieldrep.usecases.hcp_list import EMPTY, HcpList
 
 SEARCH_DEBOUNCE_MS = 120
 SEARCH_LIMIT = 5000
@@ -54,40 +51,6 @@ FOUND_BECAUSE = {NOTES: "found in call notes", SIMILAR: "similar spelling"}
 WAITING = "Waiting for your territory: it arrives with the first sync (see the status bar)."
 
 
-@dataclass(frozen=True)
-class HcpListData:
-    rows: list[HcpSummary]
-    segment_of: dict[str, str]  # hcp id -> name of its top segment
-    segments: list[str]
-    waiting: bool = False  # signed in, first sync not done: the territory is on its way
-
-
-def load_quick_rows(ws: Workspace) -> HcpListData:
-    """Runs on the worker: every HCP without contact recency, for a fast first paint.
-
-    The full summaries aggregate every call note (about 0.8 s for 100,000 notes); the
-    list is usable while that runs, and the contact columns fill in after it.
-    """
-    rows = [
-        HcpSummary(h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, h.decile,
-                   None, 0)
-        for h in ws.hcps.all()
-    ]  # fmt: skip
-    return HcpListData(rows, {}, [], ws.sync.awaiting_first_sync())
-
-
-def load_list_data(ws: Workspace) -> HcpListData:
-    """Runs on the worker: every summary plus each HCP's top segment."""
-    rows = ws.hcps.summaries()
-    names = {s.id: s.name for s in ws.segments.catalogue()}
-    segment_of = {}
-    for hcp_id, mix in ws.segments.all_mixes().items():
-        top = mix.top(1)
-        if top:
-            segment_of[hcp_id] = names.get(top[0][0], top[0][0])
-    return HcpListData(rows, segment_of, sorted(set(names.values())), ws.sync.awaiting_first_sync())
-
-
 class HcpListPage(QWidget):
     open_hcp = Signal(str)
     shown_rows = Signal(int)  # after every refresh of what the table shows
@@ -96,7 +59,7 @@ class HcpListPage(QWidget):
         super().__init__(parent)
         self.taskman = taskman
         self.settings = settings
-        self.data = HcpListData([], {}, [])
+        self.data = EMPTY
         # While a search is on: each found id's place, best match first. The list shows
         # that order until the rep clicks a column header.
         self._search_rank: dict[str, int] | None = None
@@ -217,10 +180,12 @@ class HcpListPage(QWidget):
     # -- loading -----------------------------------------------------------------
     def reload(self) -> None:
         if not self.loaded:
-            Op(load_quick_rows, parent=self).success(self._quick_loaded).run(self.taskman)
-        Op(load_list_data, parent=self).success(self._loaded).run(self.taskman)
+            Op(lambda ws: ws.hcp_list.quick(), parent=self).success(self._quick_loaded).run(
+                self.taskman
+            )
+        Op(lambda ws: ws.hcp_list.full(), parent=self).success(self._loaded).run(self.taskman)
 
-    def _quick_loaded(self, data: HcpListData) -> None:
+    def _quick_loaded(self, data: HcpList) -> None:
         if not self.loaded:  # the full data may already be here
             self.data = data
             self.refilter()
@@ -229,12 +194,12 @@ class HcpListPage(QWidget):
         if changes.touches(RELOAD_ON):
             self.reload()
 
-    def _loaded(self, data: HcpListData) -> None:
+    def _loaded(self, data: HcpList) -> None:
         self.data = data
         self.loaded = True
         self._fill_combo(self.specialty, sorted({r.specialty for r in data.rows if r.specialty}))
         self._fill_combo(self.city, sorted({r.city for r in data.rows if r.city}))
-        self._fill_combo(self.segment, data.segments)
+        self._fill_combo(self.segment, list(data.segments))
         self.segment.setEnabled(bool(data.segment_of))
         if not data.segment_of:
             self.segment.setToolTip("No segment data in this workspace yet")
