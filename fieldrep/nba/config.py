@@ -95,9 +95,35 @@ class NbaConfig:
     product_weight: float = 0.5
     # Timing: each (specialty, channel, weekday) rate, pooled towards the (specialty,
     # channel) rate with this many pseudo-outcomes.
-    weekday_strength: float = 30.0
-    # Calibration of the chance shown (nba.calibration): pseudo-calls behind "as is".
+    weekday_strength: float | None = None
+    # Learned beyond the segments (each a residual against what the prior already
+    # expects, so nothing is counted twice): the (specialty, channel) rate pooled with
+    # `specialty_strength` pseudo-outcomes; how the HCP answers on its *other* channels
+    # (a doctor who never responds shows on every channel) with `hcp_strength`; each
+    # (HCP, message) with `message_strength` (weighted `message_weight` in the logit,
+    # a "wrong message" dismissal adds `wrong_message_failures` to the message as well);
+    # a territory correction to the recency curve by days since the last contact, with
+    # `recency_strength` pseudo-outcomes per band; and the HCP's own weekdays per channel
+    # with `hcp_weekday_strength` ("wrong timing" adds `wrong_timing_failures` there).
+    specialty_strength: float | None = None  # None: empirical Bayes (learning.eb_shift)
+    hcp_strength: float | None = None  # None: off (see docs/nba.md)
+    message_strength: float = 4.0
+    message_weight: float = 0.5
+    recency_strength: float = 40.0
+    hcp_weekday_strength: float | None = None
+    wrong_timing_failures: float = 4.0
+    # Territory-wide theme and product rates move only with this many pseudo-outcomes
+    # behind them, and messages within `message_tie` logit of an HCP's best are told
+    # apart per HCP, not by catalogue order: one good call must not swing a whole
+    # territory to one message.
+    territory_message_strength: float = 60.0
+    message_tie: float = 0.05
+    # Calibration of the chance shown (nba.calibration): pseudo-calls behind "as is";
+    # calls the engine itself suggested count fully, others `calibration_other_weight`
+    # (the stated chance is for the engine's picks: their outcomes carry the winner's
+    # curse the calibration must undo).
     calibration_strength: float = 20.0
+    calibration_other_weight: float = 0.25
     preferred_channel_bonus: float = 0.5  # logit, when the rep marked a preferred channel
     recency_gain: float = 0.9  # logit added at 120 days without contact (0 at 30 days)
     fatigue_per_contact: float = 0.45  # logit removed per contact in the last 14 days

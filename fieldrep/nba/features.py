@@ -100,12 +100,27 @@ class Territory:
     product_n: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     product_pos: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     fb_product_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # Per (HCP, message): known outcomes and positives (discounted), "wrong message" lessons
+    message_n: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    message_pos: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    fb_message_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # Per call in history.call_rows: the index of its first usable message (-1: none)
+    call_message: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Per (HCP, channel, weekday Mon-Fri): "wrong timing" lessons on the day dismissed
+    fb_timing_fail: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 5)))
 
     def __post_init__(self) -> None:
         n = len(self.hcp_ids)
         m, p = len(self.messages.ids), len(self.messages.products)
         if self.message_last.shape != (n, m):
             self.message_last = np.full((n, m), NEVER)
+        if self.message_n.shape != (n, m):
+            self.message_n = np.zeros((n, m))
+            self.message_pos = np.zeros((n, m))
+        if self.fb_message_fail.shape != (n, m):
+            self.fb_message_fail = np.zeros((n, m))
+        if self.fb_timing_fail.shape != (n, len(CHANNELS), 5):
+            self.fb_timing_fail = np.zeros((n, len(CHANNELS), 5))
         if self.product_n.shape != (n, p):
             self.product_n = np.zeros((n, p))
             self.product_pos = np.zeros((n, p))
@@ -153,6 +168,10 @@ class Territory:
             product_n=self.product_n[idx],
             product_pos=self.product_pos[idx],
             fb_product_fail=self.fb_product_fail[idx],
+            message_n=self.message_n[idx],
+            message_pos=self.message_pos[idx],
+            fb_message_fail=self.fb_message_fail[idx],
+            fb_timing_fail=self.fb_timing_fail[idx],
         )
 
     def row(self, hcp_id: str) -> int:
@@ -184,10 +203,11 @@ def apply_feedback(
     off the rest of that day's list; a snooze holds until its date.
     """
     c = CHANNELS.index(channel) if channel is not None else None
-    theme = product = None
+    theme = product = message = None
     if message_id is not None and message_id in t.messages.ids:
-        theme = int(t.messages.theme[t.messages.ids.index(message_id)])
-        product = int(t.messages.product[t.messages.ids.index(message_id)])
+        message = t.messages.ids.index(message_id)
+        theme = int(t.messages.theme[message])
+        product = int(t.messages.product[message])
 
     def hold(until: date, why: str) -> None:
         if until.toordinal() > t.hold_until[i]:
@@ -205,10 +225,15 @@ def apply_feedback(
             t.fb_channel_fail[i, c] += weight * config.wrong_channel_failures
         elif reason is DismissReason.WRONG_MESSAGE and theme is not None:
             t.fb_theme_fail[i, theme] += weight * config.wrong_message_failures
+            if message is not None:  # the message itself, not only its theme
+                t.fb_message_fail[i, message] += weight * config.wrong_message_failures
         elif reason is DismissReason.NOT_RELEVANT and product is not None:
             t.fb_product_fail[i, product] += weight * config.not_relevant_failures
         elif reason is not None and reason.value in config.hold_days:
             hold(on + timedelta(days=config.hold_days[reason.value]), reason.value)
+            if reason is DismissReason.WRONG_TIMING and c is not None and on.weekday() < 5:
+                # the day was wrong for this HCP and channel (a clinic day, say)
+                t.fb_timing_fail[i, c, on.weekday()] += weight * config.wrong_timing_failures
         # Whatever the lesson, a dismissed HCP leaves the day's list (a reason that
         # teaches nothing, or a lowered message, must not leave the row where it was).
         hold(on + timedelta(days=1), "dismissed")
@@ -241,9 +266,12 @@ def _message_features(t: Territory, conn: Connection) -> None:
     lookup = {mid: k for k, mid in enumerate(t.messages.ids)}
     rowid_to = {int(r): lookup.get(mid, -1) for r, mid in conn.execute(_MESSAGE_ROWIDS)}
     size = max(rowid_to, default=0) + 1
-    to_message = np.full(max(size, int(rows[:, 1].max()) + 1), -1, dtype=np.int64)
+    to_message = np.full(max(size, int(rows[:, 1].max()) + 1) + 1, -1, dtype=np.int64)
     for rowid, k in rowid_to.items():
         to_message[rowid] = k
+    calls = t.history.call_rows
+    if calls.shape[1] > 6:  # -1 (no message) indexes the last entry, which stays -1
+        t.call_message = to_message[calls[:, 6].astype(np.int64)]
     m = to_message[rows[:, 1].astype(np.int64)]
     known = m >= 0
     hcp = rows[known, 0].astype(np.int64)
@@ -251,6 +279,8 @@ def _message_features(t: Territory, conn: Connection) -> None:
     product = t.messages.product[m[known]]
     np.add.at(t.product_n, (hcp, product), rows[known, 3])
     np.add.at(t.product_pos, (hcp, product), rows[known, 4])
+    np.add.at(t.message_n, (hcp, m[known]), rows[known, 3])
+    np.add.at(t.message_pos, (hcp, m[known]), rows[known, 4])
 
 
 def load_territory(

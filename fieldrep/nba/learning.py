@@ -13,14 +13,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fieldrep.nba.calibration import fit_calibration
+from fieldrep.nba.calibration import AS_IS, Calibration, fit_calibration, fit_picks
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import Territory
 from fieldrep.nba.mix_update import updated_mix
+from fieldrep.segments.history import CHANNEL_WINDOW_DAYS as CHANNEL_DAYS
+from fieldrep.segments.history import FATIGUE_WINDOW_DAYS as FATIGUE_DAYS
 from fieldrep.segments.history import ContactHistory
-from fieldrep.segments.profiles import CHANNELS, FloatArray
+from fieldrep.segments.profiles import CHANNELS, THEMES, FloatArray
 
 CLIP = 1e-4
+# Days since the HCP's last contact (any channel): the bands of the learned recency
+# correction (the last band: 120 days or more, or never)
+RECENCY_BANDS = np.array([7.0, 14.0, 30.0, 60.0, 120.0])
 
 
 def logit(p: FloatArray) -> FloatArray:
@@ -55,8 +60,15 @@ class Posteriors:
     product_beta: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     product_prior: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     weekday: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 5)))  # N x C x 5
-    calibration: tuple[float, float, float] = (0.0, 1.0, 1.0)  # see nba.calibration
+    calibration: Calibration = AS_IS  # see nba.calibration
     wear_logit: float = 0.0  # learned message wear-out (see `learned_wear`)
+    # N x C, inside channel_prior: the (specialty, channel) rate and how the HCP answers
+    # on its other channels, each against what the segment prior expects
+    channel_learned: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    message_shift: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # N x M
+    recency_shift: FloatArray = field(default_factory=lambda: np.zeros(len(RECENCY_BANDS) + 1))
+    # C x 3: by contacts on the same channel in the last 30 days (0, 1, 2 or more)
+    channel_fatigue: FloatArray = field(default_factory=lambda: np.zeros((len(CHANNELS), 3)))
 
     def take(self, rows: np.ndarray) -> Posteriors:
         """The posteriors of a subset of HCPs (territory-wide parts unchanged)."""
@@ -80,6 +92,10 @@ class Posteriors:
             weekday=self.weekday[rows],
             calibration=self.calibration,
             wear_logit=self.wear_logit,
+            channel_learned=self.channel_learned[rows],
+            message_shift=self.message_shift[rows],
+            recency_shift=self.recency_shift,
+            channel_fatigue=self.channel_fatigue,
         )
 
     def channel_history(self, rng: np.random.Generator | None = None) -> FloatArray:
@@ -200,10 +216,289 @@ def weekday_shifts(t: Territory, config: NbaConfig) -> FloatArray:
     pos = np.zeros_like(n)
     np.add.at(n, t.specialty, h.weekday_n)
     np.add.at(pos, t.specialty, h.weekday_pos)
-    k = config.weekday_strength
     overall = (pos.sum(axis=2) + 1.0) / (n.sum(axis=2) + 3.0)  # S x C, lightly smoothed
+    if config.weekday_strength is None:  # empirical Bayes (see `eb_shift`)
+        return eb_shift(pos, n, n * overall[:, :, None])[t.specialty]
+    k = config.weekday_strength
     day_rate = (pos + k * overall[:, :, None]) / (n + k)
     return np.asarray(logit(day_rate) - logit(overall)[:, :, None])[t.specialty]
+
+
+def eb_shift(pos: FloatArray, n: FloatArray, expected: FloatArray) -> FloatArray:
+    """Logit shift of observed over expected successes per group, shrunk by empirical
+    Bayes: the spread of the groups' rates beyond what chance alone would give (tau^2) is
+    estimated from the groups themselves, and each group keeps tau^2 / (tau^2 + its own
+    sampling variance) of its difference. A world without such an effect (no weekday or
+    specialty differences at all) gets tau^2 ~ 0 and the term vanishes instead of
+    learning noise; one with them keeps most of each well-measured group's difference."""
+    has = n > 1e-9
+    out = np.zeros(np.shape(pos))
+    if int(has.sum()) < 3:
+        return out
+    e = np.clip(expected[has] / n[has], 0.02, 0.98)
+    z = pos[has] / n[has] - e
+    v = e * (1 - e) / n[has]
+    tau2 = max(0.0, float(np.average(z**2 - v, weights=n[has])))
+    shrunk = np.clip(e + tau2 / (tau2 + v) * z, 0.01, 0.99)
+    out[has] = logit(shrunk) - logit(e)
+    return out
+
+
+def _residual_shift(pos: FloatArray, n: FloatArray, expected: FloatArray, k: float) -> FloatArray:
+    """Logit shift of observed over expected successes, pooled with `k` pseudo-outcomes
+    at the expected rate (0 where there is nothing observed)."""
+    rate = np.where(n > 1e-9, expected / np.maximum(n, 1e-9), 0.5)
+    rate = np.clip(rate, 0.02, 0.98)
+    return np.asarray(logit((pos + k * rate) / (n + k)) - logit(rate))
+
+
+def channel_learned(t: Territory, prior: FloatArray, config: NbaConfig) -> FloatArray:
+    """N x C logit learned beyond the segments, each part a residual against the prior:
+    the HCP's specialty on the channel (pooled over the territory), then how the HCP does
+    on its *other* channels (8 % of doctors who never respond fail on every channel)."""
+    h = t.history
+    if t.n == 0:
+        return np.zeros_like(prior)
+    s_count = int(t.specialty.max()) + 1
+    n, pos, exp = (np.zeros((s_count, prior.shape[1])) for _ in range(3))
+    np.add.at(n, t.specialty, h.channel_n)
+    np.add.at(pos, t.specialty, h.channel_pos)
+    np.add.at(exp, t.specialty, h.channel_n * sigmoid(prior))
+    if config.specialty_strength is None:  # empirical Bayes (see `eb_shift`)
+        spec = eb_shift(pos, n, exp)[t.specialty]
+    else:
+        spec = _residual_shift(pos, n, exp, config.specialty_strength)[t.specialty]
+    if config.hcp_strength is None:
+        return np.asarray(spec)
+    expected = h.channel_n * sigmoid(prior + spec)
+    other_n = h.channel_n.sum(axis=1, keepdims=True) - h.channel_n
+    other_pos = h.channel_pos.sum(axis=1, keepdims=True) - h.channel_pos
+    other_exp = expected.sum(axis=1, keepdims=True) - expected
+    hcp = _residual_shift(other_pos, other_n, other_exp, config.hcp_strength)
+    return np.asarray(spec + hcp)
+
+
+def message_shift(t: Territory, channel_rate: FloatArray, config: NbaConfig) -> FloatArray:
+    """N x M: how each message did with the HCP against the HCP's own overall rate,
+    pooled with `message_strength` pseudo-outcomes ("wrong message" counts as failures)."""
+    if t.message_n.shape[1] == 0:
+        return np.zeros(t.message_n.shape)
+    h = t.history
+    n0 = config.prior_strength
+    own = (h.channel_pos.sum(axis=1) + n0 * channel_rate) / (h.channel_n.sum(axis=1) + n0)
+    k = config.message_strength
+    r = np.clip(own, 0.02, 0.98)[:, None]
+    n = t.message_n + t.fb_message_fail
+    return np.asarray(logit((t.message_pos + k * r) / (n + k)) - logit(r))
+
+
+def _sums(cells: np.ndarray, weights: FloatArray, size: int) -> FloatArray:
+    return np.bincount(cells, weights=weights, minlength=size).astype(np.float64)
+
+
+def _band(days: FloatArray) -> np.ndarray:
+    return np.searchsorted(RECENCY_BANDS, days, side="right")
+
+
+def call_context(calls: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """For each call (in `call_rows` order): days since the HCP's previous call on any
+    channel (120 if none) and how many calls it had in the `FATIGUE_DAYS` before."""
+    if calls.shape[0] == 0:
+        return np.zeros(0), np.zeros(0)
+    order = np.lexsort((calls[:, 2], calls[:, 0]))
+    rows, days = calls[order, 0], calls[order, 2]
+    key = rows * 1e7 + days
+    previous = np.full(len(order), -np.inf)
+    same = np.r_[False, rows[1:] == rows[:-1]]
+    previous[same] = days[:-1][same[1:]]
+    gap, recent = np.empty(len(order)), np.empty(len(order))
+    gap[order] = np.minimum(days - previous, 120.0)
+    recent[order] = np.arange(len(order)) - np.searchsorted(
+        key, key - FATIGUE_DAYS + 0.5, side="left"
+    )
+    return gap, recent
+
+
+def same_channel_before(calls: FloatArray, days: float) -> FloatArray:
+    """For each call: how many calls on the same channel the HCP had in the `days` before."""
+    if calls.shape[0] == 0:
+        return np.zeros(0)
+    order = np.lexsort((calls[:, 2], calls[:, 1], calls[:, 0]))
+    key = (calls[order, 0] * 10 + calls[order, 1]) * 1e7 + calls[order, 2]
+    out = np.empty(len(order))
+    out[order] = np.arange(len(order)) - np.searchsorted(key, key - days + 0.5, side="left")
+    return out
+
+
+def fixed_recency(gap: FloatArray, recent: FloatArray, config: NbaConfig) -> FloatArray:
+    """The configured recency and fatigue terms (as `scoring.recency_terms`)."""
+    capped = np.clip(gap, 30.0, 120.0)
+    return np.asarray(
+        config.recency_gain * (capped - 30.0) / 90.0 - config.fatigue_per_contact * recent
+    )
+
+
+def recency_shift(
+    band: np.ndarray, weight: FloatArray, positive: FloatArray, expected: FloatArray,
+    *, config: NbaConfig,
+) -> FloatArray:  # fmt: skip
+    """A territory correction to the fixed recency and fatigue terms per band of days
+    since the HCP's previous contact: observed over expected good outcomes of the calls
+    on record in each band (expected from everything else the scorer knows of the call,
+    the HCP's own record included, its own outcome left out), pooled with
+    `recency_strength` pseudo-outcomes. A world where a doctor seen last week is not
+    ready again shows as the short bands doing worse than expected."""
+    k = len(RECENCY_BANDS) + 1
+    n_b, pos_b = _sums(band, weight, k), _sums(band, positive, k)
+    exp_b = _sums(band, weight * expected, k)
+    return _residual_shift(pos_b, n_b, exp_b, config.recency_strength)
+
+
+def hcp_weekday(t: Territory, channel_rate: FloatArray, config: NbaConfig) -> FloatArray:
+    """N x C x 5: the HCP's own weekdays per channel against its rate on the channel,
+    pooled with `hcp_weekday_strength` ("wrong timing" lessons count as failures)."""
+    h = t.history
+    if h.weekday_n.shape[0] != t.n:
+        return np.zeros((t.n, len(CHANNELS), 5))
+    k = config.hcp_weekday_strength
+    r = np.clip(channel_rate, 0.02, 0.98)[:, :, None]
+    if k is None:
+        # outcomes by empirical Bayes across every (HCP, channel, weekday); the rep's
+        # "wrong timing" lessons count in full on top (pooled with 12 pseudo-outcomes)
+        outcomes = eb_shift(h.weekday_pos, h.weekday_n, h.weekday_n * r)
+        lessons = logit(12.0 * r / (t.fb_timing_fail + 12.0)) - logit(r)
+        return np.asarray(outcomes + lessons)
+    n = h.weekday_n + t.fb_timing_fail
+    return np.asarray(logit((h.weekday_pos + k * r) / (n + k)) - logit(r))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the calls on record are scored with (see `_from_calls`)."""
+
+    channel: tuple[FloatArray, FloatArray, FloatArray]  # alpha, beta, prior (N x C)
+    theme: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+    product: tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+    own_rate: FloatArray  # N: the HCP's rate the message evidence is measured against
+    weekday: FloatArray  # N x C x 5
+
+
+def _earlier(group: np.ndarray, day: FloatArray, weight: FloatArray, positive: FloatArray) -> (
+    tuple[FloatArray, FloatArray]
+):  # fmt: skip
+    """For each call: the (discounted) known outcomes and positives of the calls in the
+    same group (say the same HCP and channel) made before it: what was known then."""
+    order = np.lexsort((day, group))
+    g = group[order]
+    ex_w = np.cumsum(weight[order]) - weight[order]
+    ex_p = np.cumsum(positive[order]) - positive[order]
+    start = np.maximum.accumulate(np.where(np.r_[True, g[1:] != g[:-1]], np.arange(len(g)), 0))
+    n, pos = np.empty(len(g)), np.empty(len(g))
+    n[order], pos[order] = ex_w - ex_w[start], ex_p - ex_p[start]
+    return n, pos
+
+
+def _from_calls(
+    t: Territory, config: NbaConfig, parts: _Parts
+) -> tuple[FloatArray, FloatArray, Calibration]:
+    """The learned recency correction and the calibration of the chance shown, both
+    from the calls on record, each scored as the scorer would score it now (its HCP,
+    channel, message and weekday, the recency it had on its day), its own outcome left
+    out of the HCP's channel and message evidence."""
+    calls = t.history.call_rows
+    rec = np.zeros(len(RECENCY_BANDS) + 1)
+    if calls.shape[0] < 3:
+        return rec, np.zeros((len(CHANNELS), 3)), AS_IS
+    r, c = calls[:, 0].astype(np.int64), calls[:, 1].astype(np.int64)
+    w, pos = calls[:, 3], calls[:, 4]
+    suggested = calls[:, 5] if calls.shape[1] > 5 else np.zeros(len(calls))
+    ca, cb, prior_c = parts.channel
+    loo = (ca[r, c] - pos) / np.maximum(ca[r, c] + cb[r, c] - w, 1e-9)
+    x_hist = logit(loo) - prior_c[r, c]
+    gap, recent = call_context(calls)
+    weekday = (np.round(calls[:, 2]).astype(np.int64) - 1) % 7  # ordinal 1 is a Monday
+    x_prior = prior_c[r, c] + fixed_recency(gap, recent, config)
+    x_prior = x_prior + np.where(weekday < 5, parts.weekday[r, c, np.minimum(weekday, 4)], 0.0)
+    known = w > 0
+    band = _band(gap)
+    # the recency correction reads the channel part only (outcomes, no rep lessons)
+    expected = sigmoid(x_prior + x_hist)
+    rec = recency_shift(band[known], w[known], pos[known], expected[known], config=config)
+    x_prior = x_prior + rec[band]
+    # then per channel, by contacts on the same channel in the 30 days before
+    same = np.minimum(same_channel_before(calls, CHANNEL_DAYS), 2).astype(np.int64)
+    expected = sigmoid(x_prior + x_hist)
+    cells = c * 3 + same
+    size = len(CHANNELS) * 3
+    fatigue = _residual_shift(
+        _sums(cells[known], pos[known], size),
+        _sums(cells[known], w[known], size),
+        _sums(cells[known], (w * expected)[known], size),
+        config.recency_strength,
+    ).reshape(len(CHANNELS), 3)
+    x_prior = x_prior + fatigue[c, same]
+    m = t.call_message if t.call_message.shape == (len(calls),) else np.full(len(calls), -1)
+    if t.messages.ids and (m >= 0).any():
+        has = (m >= 0).astype(np.float64)
+        mm = np.maximum(m, 0)
+        th, pr = t.messages.theme[mm], t.messages.product[mm]
+        ta, tb, prior_t, theme_global, seg_t = parts.theme
+        tw, wp = config.theme_weight, config.product_weight
+        x_prior = x_prior + tw * (theme_global[th] + seg_t[r, th]) * has
+        # each own-history part with the call's own outcome left out (leave one out)
+        t_loo = (ta[r, th] - pos * has) / np.maximum(ta[r, th] + tb[r, th] - w * has, 1e-9)
+        x_hist = x_hist + tw * (logit(t_loo) - prior_t[r, th]) * has
+        pa, pb, prior_p, product_global = parts.product
+        if pa.shape[1]:
+            x_prior = x_prior + wp * product_global[pr] * has
+            p_loo = (pa[r, pr] - pos * has) / np.maximum(pa[r, pr] + pb[r, pr] - w * has, 1e-9)
+            x_hist = x_hist + wp * (logit(p_loo) - prior_p[r, pr]) * has
+        k = config.message_strength
+        own = np.clip(parts.own_rate[r], 0.02, 0.98)
+        n_m = t.message_n[r, mm] - w
+        p_m = np.maximum(t.message_pos[r, mm] - pos, 0.0)
+        shift = logit((p_m + k * own) / (np.maximum(n_m, 0.0) + k)) - logit(own)
+        x_hist = x_hist + config.message_weight * shift * has
+    # The calibration is fitted on what the scorer knew *before* each call (the HCP's own
+    # outcomes up to then): an engine's pick was chosen on that, and its winner's curse
+    # shows only against it (later outcomes would have corrected the estimate already).
+    x_then = _known_then(t, config, parts, calls, m)
+    a, b_prior, b_history = fit_calibration(
+        x_prior, x_then, w, pos, suggested=suggested, config=config
+    )
+    stated = calls[:, 7] if calls.shape[1] > 7 else np.full(len(calls), -1.0)
+    return rec, fatigue, (a, b_prior, b_history, *fit_picks(stated, w, pos, config))
+
+
+def _known_then(
+    t: Territory, config: NbaConfig, parts: _Parts, calls: FloatArray, m: np.ndarray
+) -> FloatArray:
+    """Per call: the own-history part of its logit from the HCP's outcomes before it."""
+    r, c = calls[:, 0].astype(np.int64), calls[:, 1].astype(np.int64)
+    day, w, pos = calls[:, 2], calls[:, 3], calls[:, 4]
+    n0 = config.prior_strength
+    prior_c = parts.channel[2][r, c]
+    n, p = _earlier(r * len(CHANNELS) + c, day, w, pos)
+    mu = sigmoid(prior_c)
+    x = logit((n0 * mu + p) / (n0 + n)) - prior_c
+    if not t.messages.ids or not (m >= 0).any():
+        return np.asarray(x)
+    has = m >= 0
+    mm = np.maximum(m, 0)
+    th, pr = t.messages.theme[mm], t.messages.product[mm]
+    prior_t = parts.theme[2][r, th]
+    n, p = _earlier(r * len(THEMES) + th, day, w * has, pos * has)
+    x = x + config.theme_weight * has * (logit((n0 * sigmoid(prior_t) + p) / (n0 + n)) - prior_t)
+    if parts.product[0].shape[1]:
+        prior_p = parts.product[2][r, pr]
+        n, p = _earlier(r * parts.product[0].shape[1] + pr, day, w * has, pos * has)
+        own_p = logit((n0 * sigmoid(prior_p) + p) / (n0 + n)) - prior_p
+        x = x + config.product_weight * has * own_p
+    k = config.message_strength
+    own = np.clip(parts.own_rate[r], 0.02, 0.98)
+    n, p = _earlier(r * len(t.messages.ids) + mm, day, w * has, pos * has)
+    shift = logit((p + k * own) / (n + k)) - logit(own)
+    return np.asarray(x + config.message_weight * has * shift)
 
 
 def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Posteriors:
@@ -212,10 +507,11 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
     h = t.history
     s, n0 = config.base_strength, config.prior_strength
     base_rate = np.array([config.base_rate[c] for c in CHANNELS])
+    s_msg = config.territory_message_strength
     if learn:
         rate = (s * base_rate + h.channel_pos.sum(axis=0)) / (s + h.channel_n.sum(axis=0))
-        theme_rate = (s * config.theme_base_rate + h.theme_pos.sum(axis=0)) / (
-            s + h.theme_n.sum(axis=0)
+        theme_rate = (s_msg * config.theme_base_rate + h.theme_pos.sum(axis=0)) / (
+            s_msg + h.theme_n.sum(axis=0)
         )
     else:
         rate = base_rate
@@ -242,17 +538,24 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         )  # fmt: skip
 
     rates_c, rates_t = rates(w)
+    w_outcomes = w
     if learn and config.mix_learning:
         # Outcomes move each HCP's mix, and the segment rates are re-pooled with the moved
         # mixes; the rep's dismissals then move only that HCP's own mix (so a dismissal
         # changes no other HCP's score).
-        rates_c, rates_t = rates(learned_mix(t, rates_c, rates_t, config, dismissals=False))
+        w_outcomes = learned_mix(t, rates_c, rates_t, config, dismissals=False)
+        rates_c, rates_t = rates(w_outcomes)
         w = learned_mix(t, rates_c, rates_t, config)
     seg_c = _shift(w, rates_c, base)
     preferred = np.zeros_like(seg_c)
     marked = t.preferred >= 0
     preferred[np.flatnonzero(marked), t.preferred[marked]] = config.preferred_channel_bonus
-    prior_c = base[None, :] + seg_c + preferred
+    # What is learned territory-wide (specialty rates, the recency correction) reads
+    # outcomes only, with the mixes outcomes gave: a dismissal moves its HCP alone.
+    prior_outcomes = base[None, :] + _shift(w_outcomes, rates_c, base) + preferred
+    learned_c = channel_learned(t, prior_outcomes, config) if learn else np.zeros_like(seg_c)
+    prior_outcomes = prior_outcomes + learned_c
+    prior_c = base[None, :] + seg_c + preferred + learned_c
     mu = sigmoid(prior_c)
     seg_t = _shift(w, rates_t, t_base)
     prior_t = theme_base + theme_global[None, :] + seg_t
@@ -269,8 +572,8 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         # Each product against all products' rate (not the theme base): the channel base
         # already carries the overall rate, so only how a product does *relative to the
         # others* is added (a competitor campaign shows as its rate falling below them).
-        overall = (s * theme_base_rate + t.product_pos.sum()) / (s + t.product_n.sum())
-        p_rate = (s * overall + t.product_pos.sum(axis=0)) / (s + t.product_n.sum(axis=0))
+        overall = (s_msg * theme_base_rate + t.product_pos.sum()) / (s_msg + t.product_n.sum())
+        p_rate = (s_msg * overall + t.product_pos.sum(axis=0)) / (s_msg + t.product_n.sum(axis=0))
         product_global = logit(p_rate) - logit(np.array(overall))
     else:
         product_global = np.zeros(t.product_n.shape[1])
@@ -281,10 +584,59 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
         pb = n0 * (1 - pi) + (t.product_n - t.product_pos) + t.fb_product_fail
     else:
         pa, pb = n0 * pi, n0 * (1 - pi)
+    calibration = AS_IS
+    if learn:
+        territory_weekday = weekday_shifts(t, config)
+        weekday = territory_weekday + hcp_weekday(t, ca / (ca + cb), config)
+        messages = message_shift(t, mu.mean(axis=1), config)
+        n_own = h.channel_n.sum(axis=1) + n0
+        # what is fitted on the calls reads outcomes only (no rep lessons, the mixes
+        # outcomes gave), so a lesson about one HCP moves no other HCP's chance
+        mu_out = sigmoid(prior_outcomes)
+        own_rate = (h.channel_pos.sum(axis=1) + n0 * mu_out.mean(axis=1)) / n_own
+        seg_t_out = _shift(w_outcomes, rates_t, t_base)
+        prior_t_out = theme_base + theme_global[None, :] + seg_t_out
+        nu_out = sigmoid(prior_t_out)
+        theme_out = (
+            n0 * nu_out + h.theme_pos,
+            n0 * (1 - nu_out) + h.theme_n - h.theme_pos,
+            prior_t_out,
+            theme_global,
+            seg_t_out,
+        )
+        recency, channel_fatigue, calibration = _from_calls(
+            t, config,
+            _Parts(
+                # outcomes only: a rep's lesson about one HCP moves no other HCP's score
+                channel=(
+                    n0 * sigmoid(prior_outcomes) + h.channel_pos,
+                    n0 * (1 - sigmoid(prior_outcomes)) + h.channel_n - h.channel_pos,
+                    prior_outcomes,
+                ),
+                theme=theme_out,
+                product=(
+                    np.asarray(pa),
+                    np.asarray(pb) - t.fb_product_fail,
+                    np.asarray(prior_p),
+                    product_global,
+                ),
+                own_rate=own_rate,
+                weekday=territory_weekday,
+            ),
+        )  # fmt: skip
+    else:
+        weekday = np.zeros((t.n, len(CHANNELS), 5))
+        messages = np.zeros(t.message_n.shape)
+        recency = np.zeros(len(RECENCY_BANDS) + 1)
+        channel_fatigue = np.zeros((len(CHANNELS), 3))
     return Posteriors(
         wear_logit=learned_wear(h, config) if learn else config.wear_logit,
-        calibration=fit_calibration(h, ca, cb, prior_c, config) if learn else (0.0, 1.0, 1.0),
-        weekday=weekday_shifts(t, config) if learn else np.zeros((t.n, len(CHANNELS), 5)),
+        calibration=calibration,
+        weekday=weekday,
+        channel_learned=learned_c,
+        message_shift=messages,
+        recency_shift=recency,
+        channel_fatigue=channel_fatigue,
         product_global=product_global,
         product_alpha=np.asarray(pa),
         product_beta=np.asarray(pb),

@@ -11,14 +11,16 @@ say which of them really drove a suggestion (see `explain`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
+from fieldrep.nba.calibration import AS_IS, Calibration
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import IntArray, Territory
-from fieldrep.nba.learning import Posteriors, posteriors, sigmoid
+from fieldrep.nba.learning import RECENCY_BANDS, Posteriors, posteriors, sigmoid
 from fieldrep.nba.rules import blocked_bits
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 
@@ -50,7 +52,11 @@ class ScoreTable:
     product_history: FloatArray  # N x C: ... and the HCP's own outcomes with it
     wear: FloatArray  # N x C: <= 0, the chosen message was delivered recently
     weekday: FloatArray  # N x C: how today's weekday goes for the specialty and channel
-    calibration: tuple[float, float, float] = (0.0, 1.0, 1.0)  # for the chance shown
+    calibration: Calibration = AS_IS  # for the chance shown
+    # N x C: specialty x channel and the HCP's other channels (see learning.channel_learned)
+    channel_learned: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # N x C: how the chosen message itself did with the HCP (weighted)
+    message_history: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def take_row(self, i: int) -> ScoreTable:
         """The table of one HCP (territory-wide parts unchanged)."""
@@ -64,11 +70,14 @@ class ScoreTable:
             fatigue=self.fatigue[k], days_since=self.days_since[k], mix=self.mix[k],
             product_global=self.product_global[k], product_history=self.product_history[k],
             wear=self.wear[k], weekday=self.weekday[k],
+            channel_learned=self.channel_learned[k], message_history=self.message_history[k],
         )  # fmt: skip
 
     def logit(self) -> FloatArray:
         return np.asarray(
-            self.product_global
+            self.channel_learned
+            + self.message_history
+            + self.product_global
             + self.product_history
             + self.wear
             + self.weekday
@@ -83,16 +92,51 @@ class ScoreTable:
         )
 
 
-def chance_at(table: ScoreTable, i: int, c: int) -> float:
-    """The chance shown for one candidate: the scorer's P(good), calibrated on the rep's
-    own outcomes (`nba.calibration`); 0 for a blocked candidate."""
+def chances_at(table: ScoreTable, i: int, c: int) -> tuple[float, float]:
+    """The chance for one candidate, (stage one, shown): the scorer's P(good) calibrated
+    on the territory's history, then corrected by how the engine's own picks went
+    (`nba.calibration`); (0, 0) for a blocked candidate."""
     if not np.isfinite(table.score[i, c]):
-        return 0.0
-    a, b_prior, b_history = table.calibration
+        return 0.0, 0.0
+    a, b_prior, b_history, a_picks, b_picks = table.calibration
     one = table.take_row(i)
     total = float(one.logit()[0, c])
-    own = float(one.channel_history[0, c] + one.theme_history[0, c] + one.product_history[0, c])
-    return float(sigmoid(np.array(a + b_prior * (total - own) + b_history * own)))
+    own = float(
+        one.channel_history[0, c]
+        + one.theme_history[0, c]
+        + one.product_history[0, c]
+        + one.message_history[0, c]
+    )
+    stage_one = a + b_prior * (total - own) + b_history * own
+    shown = a_picks + b_picks * stage_one
+    return float(sigmoid(np.array(stage_one))), float(sigmoid(np.array(shown)))
+
+
+def chance_at(table: ScoreTable, i: int, c: int) -> float:
+    """The chance shown for one candidate (see `chances_at`)."""
+    return chances_at(table, i, c)[1]
+
+
+def _spread(hcp_ids: list[str], message_ids: tuple[str, ...]) -> FloatArray:
+    """N x M numbers in [0, 1), fixed per (HCP id, message id): a tie-break that does not
+    change from day to day and does not follow catalogue order."""
+    a = np.array([zlib.crc32(h.encode()) for h in hcp_ids], dtype=np.uint64)
+    b = np.array([zlib.crc32(m.encode()) for m in message_ids], dtype=np.uint64)
+    mixed = (a[:, None] * np.uint64(2654435761) + b[None, :] * np.uint64(40503)) % np.uint64(
+        1 << 32
+    )
+    mixed = (mixed ^ (mixed >> np.uint64(13))) * np.uint64(2246822519) % np.uint64(1 << 32)
+    return np.asarray(mixed.astype(np.float64) / float(1 << 32))
+
+
+def _channel_fatigue(t: Territory, post: Posteriors) -> FloatArray:
+    """N x C: the learned shift for the contacts each HCP had on each channel in the last
+    30 days (0, 1, 2 or more; `learning.Posteriors.channel_fatigue`)."""
+    recent = t.history.channel_recent
+    if recent.shape != (t.n, len(CHANNELS)) or post.channel_fatigue.shape != (len(CHANNELS), 3):
+        return np.zeros((t.n, len(CHANNELS)))
+    band = np.minimum(recent, 2).astype(np.int64)
+    return np.asarray(post.channel_fatigue[np.arange(len(CHANNELS))[None, :], band])
 
 
 def hcp_value(decile: FloatArray) -> FloatArray:
@@ -140,14 +184,23 @@ def score_territory(
     pr_hist = post.product_history(rng) if learned_products else np.zeros((t.n, len(msgs.products)))
     pr_global = post.product_global if learned_products else np.zeros(len(msgs.products))
     wear_m = wear_terms(t, today, config, post.wear_logit)  # N x M
+    own_m = (
+        config.message_weight * post.message_shift
+        if learn and post.message_shift.shape == (t.n, len(msgs.ids))
+        else np.zeros((t.n, len(msgs.ids)))
+    )
     if msgs.theme.size:
         per_message = (
             theme_part[:, msgs.theme]
             + wp * (pr_global[msgs.product][None, :] + pr_hist[:, msgs.product])
+            + own_m
             - wear_m
         )  # N x M
         allowed = msgs.allowed[t.specialty]  # N x C x M
-        masked = np.where(allowed, per_message[:, None, :], -np.inf)
+        # Messages within `message_tie` of the best are told apart per (HCP, message),
+        # not by catalogue order, so near-equal messages spread across the territory.
+        chooser = per_message + config.message_tie * _spread(t.hcp_ids, msgs.ids)
+        masked = np.where(allowed, chooser[:, None, :], -np.inf)
         message = masked.argmax(axis=2)
         has = allowed.any(axis=2)
         message = np.where(has, message, -1)
@@ -167,9 +220,13 @@ def score_territory(
         product_global = wp * pr_global[product_of] * pick
         product_history = wp * pr_hist[rows, product_of] * pick
         wear = -wear_m[rows, np.maximum(message, 0)] * pick
+        message_history = own_m[rows, np.maximum(message, 0)] * pick
     else:
-        product_global = product_history = wear = np.zeros(bits.shape)
+        product_global = product_history = wear = message_history = np.zeros(bits.shape)
     days, recency, fatigue = recency_terms(t, today, config)
+    if learn and post.recency_shift.size == len(RECENCY_BANDS) + 1:
+        # the territory's own correction of the recency curve (learning.recency_shift)
+        fatigue = fatigue + post.recency_shift[np.searchsorted(RECENCY_BANDS, days, "right")]
     value = hcp_value(t.decile)
     cost = np.array([config.cost[c] for c in CHANNELS])
     zeros_nc = np.zeros(bits.shape)
@@ -196,6 +253,11 @@ def score_territory(
         wear=wear,
         weekday=post.weekday[:, :, today.weekday()] if today.weekday() < 5 else zeros_nc,
         calibration=post.calibration,
+        channel_learned=(
+            post.channel_learned if post.channel_learned.shape == bits.shape else zeros_nc
+        )
+        + _channel_fatigue(t, post),
+        message_history=message_history,
     )
     score = value[:, None] * sigmoid(table.logit()) - cost[None, :]
     score = np.where(bits == 0, score, -np.inf)

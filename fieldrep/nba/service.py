@@ -27,7 +27,7 @@ from fieldrep.nba.ids import SuggestionKey, parse_suggestion_id, suggestion_id
 from fieldrep.nba.learning import Posteriors, posteriors
 from fieldrep.nba.model import RuleBlock, Suggestion
 from fieldrep.nba.rules import explain_blocks, next_allowed
-from fieldrep.nba.scoring import ScoreTable, chance_at, hcp_value, score_territory
+from fieldrep.nba.scoring import ScoreTable, chances_at, hcp_value, score_territory
 from fieldrep.segments.history import FATIGUE_WINDOW_DAYS
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 from fieldrep.segments.service import profiles_for
@@ -38,6 +38,8 @@ from fieldrep.services.segment_mixes import SegmentStore
 
 FEEDBACK_CHANGED = Changes(feedback=True, outbox=True)
 LOOK_AHEAD_DAYS = 35  # far enough to reach the next month when a monthly cap is hit
+WEEK_DAYS = 5  # `best_day` looks at this many working days
+BETTER_DAY = 0.01  # score units a later day must gain to be proposed over an earlier one
 EXPLORING = "exploring: trying {channel} to learn whether it suits this HCP"
 
 
@@ -68,7 +70,8 @@ def build_suggestion(
     if not t.consent_known[i]:  # say what is not known, not only what is
         reasons.append(NO_CONSENT)
     due = working_day_from(s.today)  # proposed at the weekend: for the next working day
-    key = SuggestionKey(t.hcp_ids[i], channel, message_id, due, t.data_as_of)
+    stage_one, chance = chances_at(s.table, i, c)
+    key = SuggestionKey(t.hcp_ids[i], channel, message_id, due, t.data_as_of, stage_one)
     return Suggestion(
         id=suggestion_id(key),
         hcp_id=t.hcp_ids[i],
@@ -82,7 +85,7 @@ def build_suggestion(
         reasons=tuple(reasons),
         exploratory=pick.exploratory,
         data_as_of=t.data_as_of,
-        chance=round(chance_at(s.table, i, c), 3),
+        chance=round(chance, 3),
     )
 
 
@@ -218,6 +221,49 @@ class SuggestionService:
             pick = Pick(0, c, int(table.message[0, c]), score, False)
             return build_suggestion(s, pick, config, value_reference=_value_reference(t))
         return self._first_opening(t, i, post, day, config)
+
+    def best_day(
+        self, hcp_id: str, today: date | None = None, *, days: int = WEEK_DAYS
+    ) -> Suggestion | None:
+        """The day as well as the channel: the best action for one HCP over the next
+        `days` working days (today first), each day scored with its own weekday terms
+        (the specialty's and the HCP's own, "wrong timing" lessons included), recency and
+        rules; `due` is the best day. A later day is proposed only when it scores at least
+        `BETTER_DAY` more than the best earlier one (waiting is not free), with a reason
+        saying why."""
+        start = today or self._store.clock.today()
+        config = self.config
+        t = self.territory(start, config)
+        try:
+            i = t.row(hcp_id)
+        except KeyError:
+            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+        post = posteriors(t, config)
+        rows = np.array([i])
+        best: tuple[float, Scored, Pick] | None = None
+        day = working_day_from(start)
+        for _ in range(days):
+            history = t.history.take(rows)
+            if (day.year, day.month) != (start.year, start.month):
+                history.month_n[:] = 0  # a new month: its caps start from zero
+            if day.toordinal() - start.toordinal() >= FATIGUE_WINDOW_DAYS:
+                history.recent_n[:] = 0
+            one = t.take([i], history)
+            table = score_territory(one, day, config, post=post.take(rows))
+            c = int(table.score[0].argmax())
+            score = float(table.score[0, c])
+            if np.isfinite(score) and (best is None or score > best[0] + BETTER_DAY):
+                pick = Pick(0, c, int(table.message[0, c]), score, False)
+                best = (score, Scored(one, table, day), pick)
+            day = working_day_from(day + timedelta(days=1))
+        if best is None:
+            return None
+        _, scored, pick = best
+        s = build_suggestion(scored, pick, config, value_reference=_value_reference(t))
+        if scored.today > working_day_from(start):
+            why = f"a better day: {scored.today.strftime('%A')} (how such contacts go by weekday)"
+            s = replace(s, reasons=(why, *s.reasons))
+        return s
 
     def _first_opening(
         self, t: Territory, i: int, post: Posteriors, today: date, config: NbaConfig

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from fieldrep.segments.profiles import CHANNELS, THEMES, FloatArray
 
 FATIGUE_WINDOW_DAYS = 14
+CHANNEL_WINDOW_DAYS = 30  # contacts on the same channel this recent (e-mail fatigue, say)
 NEVER = -1_000_000.0  # ordinal of "no contact on record"
 
 # Numeric rows aggregated with numpy: no GROUP BY sort in SQLite and no per-row Python
@@ -35,7 +36,11 @@ _THEME_CASE = (
 _CALLS = (
     f"SELECT c.rowid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
     "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
-    f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END, coalesce(m.rowid, -1) "
+    f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END, coalesce(m.rowid, -1), "
+    "c.suggestion_id IS NOT NULL, "
+    # the chance the engine gave a suggestion ends its id as ~pNNN (nba.ids)
+    "CASE WHEN c.suggestion_id GLOB '*~p[0-9][0-9][0-9]' "
+    "THEN CAST(substr(c.suggestion_id, -3) AS REAL) / 1000 ELSE -1 END "
     "FROM call_notes c JOIN hcps h ON h.id = c.hcp_id "
     "LEFT JOIN json_each(c.key_messages) k LEFT JOIN approved_messages m ON m.id = k.value "
     "WHERE c.started_at < ? AND c.status = 'submitted' AND c.conflict_of IS NULL {only}"
@@ -60,19 +65,26 @@ class ContactHistory:
     data_as_of: date | None  # date of the newest contact
     # Known outcomes by weekday (Mon-Fri) and channel, discounted like channel_n: N x C x 5
     weekday_n: FloatArray = field(default_factory=lambda: np.zeros((0, len(CHANNELS), 5)))
+    # N x C: contacts on each channel in the last CHANNEL_WINDOW_DAYS days (not discounted)
+    channel_recent: FloatArray = field(default_factory=lambda: np.zeros((0, len(CHANNELS))))
     weekday_pos: FloatArray = field(default_factory=lambda: np.zeros((0, len(CHANNELS), 5)))
     # One row per (call, approved message): HCP row, message rowid in approved_messages,
     # date.toordinal(), known outcome (discounted weight), positive (discounted weight)
     message_rows: FloatArray = field(default_factory=lambda: np.zeros((0, 5)))
     # One row per call: HCP row, channel, date.toordinal(), known outcome, positive
-    # (both discounted weights): what the calibration of stated chances is fitted on
-    call_rows: FloatArray = field(default_factory=lambda: np.zeros((0, 5)))
+    # (both discounted weights), 1 if the call acted on a suggestion, the rowid of its
+    # first approved message (-1: none), the chance the engine gave that suggestion (-1:
+    # none known): what the calibration of stated chances and the learned recency are
+    # fitted on
+    call_rows: FloatArray = field(default_factory=lambda: np.zeros((0, 8)))
 
     def __post_init__(self) -> None:
         n = self.contacts.shape[0]
         if self.weekday_n.shape[0] != n:
             self.weekday_n = np.zeros((n, len(CHANNELS), 5))
             self.weekday_pos = np.zeros((n, len(CHANNELS), 5))
+        if self.channel_recent.shape[0] != n:
+            self.channel_recent = np.zeros((n, len(CHANNELS)))
 
     @classmethod
     def empty(cls, n: int) -> ContactHistory:
@@ -105,6 +117,7 @@ class ContactHistory:
             data_as_of=self.data_as_of,
             weekday_n=self.weekday_n[rows],
             weekday_pos=self.weekday_pos[rows],
+            channel_recent=self.channel_recent[rows],
         )
 
 
@@ -114,7 +127,7 @@ def _fetch(conn: Connection, sql: str, params: tuple[str, ...]) -> np.ndarray:
         rows = cursor.execute(sql, params).fetchall()
     finally:
         cursor.close()
-    return np.array(rows, dtype=np.float64).reshape(len(rows), 8)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 10)
 
 
 def evidence_weight(age_days: FloatArray, half_life_days: float | None) -> FloatArray:
@@ -174,7 +187,9 @@ def load_history(
     np.add.at(history.channel_n, (rows, cols), calls[:, 4])
     np.add.at(history.channel_pos, (rows, cols), calls[:, 5])
     np.maximum.at(history.last_ordinal, (rows, cols), ordinal)
-    history.call_rows = np.column_stack([rows, cols, ordinal, calls[:, 4], calls[:, 5]])
+    history.call_rows = np.column_stack(
+        [rows, cols, ordinal, calls[:, 4], calls[:, 5], calls[:, 8], calls[:, 7], calls[:, 9]]
+    )
     weekday = (np.round(ordinal).astype(np.int64) - 1) % 7  # date.fromordinal(1) is a Monday
     workday = weekday < 5
     at = (rows[workday], cols[workday], weekday[workday])
@@ -182,6 +197,9 @@ def load_history(
     np.add.at(history.weekday_pos, at, calls[workday, 5])
     first_of_month = today.replace(day=1).toordinal()
     np.add.at(history.month_n, (rows, cols), ordinal >= first_of_month)
+    np.add.at(
+        history.channel_recent, (rows, cols), ordinal > today.toordinal() - CHANNEL_WINDOW_DAYS
+    )
     recent = ordinal > today.toordinal() - FATIGUE_WINDOW_DAYS
     history.recent_n[:] = np.bincount(rows, weights=recent, minlength=len(hcp_ids))
     history.data_as_of = date.fromordinal(int(round(ordinal.max())))

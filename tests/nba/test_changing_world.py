@@ -74,8 +74,10 @@ def test_the_chance_shown_is_a_probability_in_words(demo_workspace: Workspace) -
     assert chance_in_words(0.33, Channel.VISIT) == "about 1 in 3 such visits go well"
     assert chance_in_words(0.7, Channel.EMAIL) == "about 7 in 10 such emails go well"
     t = demo_workspace.suggestions.territory(today())
-    a, b_prior, b_history = posteriors(t, demo_workspace.suggestions.config).calibration
+    calibration = posteriors(t, demo_workspace.suggestions.config).calibration
+    a, b_prior, b_history, a_picks, b_picks = calibration
     assert np.isfinite(a) and b_prior > 0 and b_history >= 0
+    assert (a_picks, b_picks) == (0.0, 1.0)  # the demo's calls were not made on suggestions
 
 
 def test_a_suggestion_is_never_due_at_the_weekend(demo_workspace: Workspace) -> None:

@@ -45,13 +45,24 @@ def test_wrong_channel_changes_the_next_ranking_for_that_hcp_only(
 def test_already_planned_teaches_nothing(demo_workspace: Workspace) -> None:
     ws = demo_workspace
     target = ws.suggestions.daily_list(limit=1)[0]
-    ws.suggestions.dismiss(target, DismissReason.ALREADY_PLANNED)
+    feedback = ws.suggestions.dismiss(target, DismissReason.ALREADY_PLANNED)
     again = ws.suggestions.for_hcp(target.hcp_id)
     assert again is not None
-    # Any dismissal takes the HCP off today's list (cb0bb04); the advice is unchanged.
+    # Any dismissal takes the HCP off today's list (cb0bb04); the advice for the next
+    # working day is what it would have been without the dismissal (the weekday terms
+    # may make that day's advice differ from today's).
     assert target.due < again.due <= target.due + timedelta(days=3)
-    assert (again.channel, again.message_id) == (target.channel, target.message_id)
-    assert again.score == pytest.approx(target.score, abs=0.01)
+    t = ws.suggestions.territory(again.due)
+    i = t.row(target.hcp_id)
+    lessons = (t.fb_channel_fail, t.fb_theme_fail, t.fb_product_fail, t.fb_message_fail)
+    assert all(float(a[i].sum()) == 0.0 for a in lessons)
+    assert float(t.fb_timing_fail[i].sum()) == 0.0
+    ws.suggestions.undo(feedback.value)
+    unchanged = ws.suggestions.for_hcp(target.hcp_id, today=again.due)
+    assert unchanged is not None
+    assert (again.channel, again.message_id) == (unchanged.channel, unchanged.message_id)
+    # (evidence a day older counts a day less: the only difference)
+    assert again.score == pytest.approx(unchanged.score, abs=0.002)
 
 
 def test_wrong_message_lowers_that_theme_for_the_hcp(demo_workspace: Workspace) -> None:

@@ -156,6 +156,8 @@ class World:
             t.message_last[i, m] = o
             t.product_n[i, t.messages.product[m]] += 1
             t.product_pos[i, t.messages.product[m]] += good
+            t.message_n[i, m] += 1
+            t.message_pos[i, m] += good
         h.month_n[i, c] += 1
         h.recent_n[i] += 1
         self.recent.append((o, i))

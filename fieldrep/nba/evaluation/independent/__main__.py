@@ -49,7 +49,9 @@ def markdown(f: FamilyFigures, weeks: int, hcps: int) -> str:
         "",
         f"- captured gap vs best baseline: **{f.gap:.2f}** (per seed: {seeds})",
         f"- Brier score of the stated chance on accepted actions: NBA {f.brier[NBA]:.3f}, "
-        f"no-learning scorer {f.brier[TWIN]:.3f}",
+        f"no-learning scorer {f.brier[TWIN]:.3f}; Brier skill (each on its own picks, against "
+        f"the share that went well): NBA {f.brier_skill[NBA]:.3f}, no-learning scorer "
+        f"{f.brier_skill[TWIN]:.3f}",
         f"- NBA picks: stated chance {stated:.2f} on average against a true {true:.2f}; "
         f"correlation {corr:.2f}",
     ]

@@ -133,6 +133,8 @@ def build_workspace(folder: Path, h: Hidden, seed: int) -> None:
 
 Pick = tuple[int, int, int, float, str | None]  # (row, channel, message, stated chance, id)
 Chooser = Callable[[date, np.ndarray, np.ndarray, np.random.Generator], list[Pick]]
+# Sees each working day before the picks are acted on: (day, world, true value, allowed, picks)
+Observer = Callable[[date, Hidden, np.ndarray, np.ndarray, list[Pick]], None]
 
 
 def _fill(order: list[tuple[int, int, int]], limit: int) -> list[Pick]:
@@ -217,6 +219,7 @@ def run(
     learning: bool = True,
     overrides: dict[str, object] | None = None,
     limit: int = 8,
+    observe: Observer | None = None,
 ) -> Run:
     """One policy: a baseline `choose`, or the engine in the workspace at `workspace`
     (`learning=False`: the same engine at its priors, set through the public config)."""
@@ -261,6 +264,8 @@ def run(
             else:
                 assert choose is not None
                 picks = choose(day, value, ok, rng_pick)
+            if observe is not None:
+                observe(day, h, value, ok, picks)
             for i, c, m, stated, sid in picks:
                 col = m if m >= 0 else m_none
                 result.suggested += 1

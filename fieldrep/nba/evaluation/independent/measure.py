@@ -87,6 +87,10 @@ class FamilyFigures:
     true_p: dict[str, float]  # true chance of the picks
     best_action: dict[str, float]  # share of picks that were the HCP's truly best
     brier: dict[str, float]
+    # 1 - Brier / (share that went well x share that did not), each on its own picks: a
+    # policy whose picks are nearer 50/50 has a higher Brier floor, so the raw Brier
+    # favours the weaker one; the skill score compares what each stated chance adds
+    brier_skill: dict[str, float]
     stated_vs_true: tuple[float, float, float]  # NBA: mean stated, mean true, correlation
     reliability: list[tuple[str, int, float, float]]  # bin, n, mean stated, share good
     repeats: dict[str, float]
@@ -123,11 +127,13 @@ def figures(runs: list[Run], family: str) -> FamilyFigures:
                 (f"{lo:.1f}-{hi:.1f}", int(inside.sum()), float(stated[inside].mean()),
                  float(outcome[inside].mean()))
             )  # fmt: skip
-    brier = {}
+    brier, skill = {}, {}
     for n in (NBA, TWIN):
         s = np.concatenate([r.stated for r in by[n]])
         o = np.concatenate([r.outcomes for r in by[n]])
         brier[n] = float(np.mean((s - o) ** 2))
+        base = float(o.mean() * (1 - o.mean())) if o.size else float("nan")
+        skill[n] = 1.0 - brier[n] / base if base > 0 else float("nan")
     all_stated = np.concatenate([r.stated_all for r in by[NBA]])
     all_true = np.concatenate([r.true_p for r in by[NBA]])
     corr = float(np.corrcoef(all_stated, all_true)[0, 1]) if all_stated.size > 2 else float("nan")
@@ -154,6 +160,7 @@ def figures(runs: list[Run], family: str) -> FamilyFigures:
             for n, rs in by.items()
         },
         brier=brier,
+        brier_skill=skill,
         stated_vs_true=(float(all_stated.mean()), float(all_true.mean()), corr),
         reliability=reliability,
         repeats={
