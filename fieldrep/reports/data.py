@@ -112,7 +112,18 @@ def _days(values: pd.Series) -> pd.Series:
     return days
 
 
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty")
+
+
+def _str(values: pd.Series) -> pd.Series:
+    """As text (ids from the database already are: then nothing is copied)."""
+    return values if _is_text(values) else values.astype(str)
+
+
 def _text(values: pd.Series, default: str = "") -> pd.Series:
+    if _is_text(values):
+        return values
     return values.where(values.notna(), default).astype(str)
 
 
@@ -154,7 +165,7 @@ def team_data(
     usernames = sorted({m.username for m in members})
     h = _table(hcps, ("id", "name", "territory_id", "tier", "decile"))
     hcp_frame = pd.DataFrame({
-        "id": h["id"].astype(str), "name": _text(h["name"]),
+        "id": _str(h["id"]), "name": _text(h["name"]),
         "territory_id": _text(h["territory_id"]), "tier": _text(h["tier"], "C"),
         "decile": pd.to_numeric(h["decile"], errors="coerce").fillna(5).astype("int64"),
     })  # fmt: skip
@@ -170,15 +181,15 @@ def team_data(
     )
     c = c[keep]
     call_frame = pd.DataFrame({
-        "id": c["id"].astype(str), "hcp_id": c["hcp_id"].astype(str), "rep": c["author"],
-        "channel": c["channel"].astype(str), "day": _days(c["started_at"]),
+        "id": _str(c["id"]), "hcp_id": _str(c["hcp_id"]), "rep": c["author"],
+        "channel": _str(c["channel"]), "day": _days(c["started_at"]),
         "outcome": _text(c["outcome"]), "sentiment": _text(c["sentiment"]),
         "products": _products(c["products"]),
     })  # fmt: skip
     p = _table(plans, ("id", "owner", "hcp_id", "planned_date", "channel", "status"))
     p = p[p["owner"].isin(usernames)]
     plan_frame = pd.DataFrame({
-        "id": p["id"].astype(str), "rep": p["owner"], "hcp_id": p["hcp_id"].astype(str),
+        "id": _str(p["id"]), "rep": p["owner"], "hcp_id": _str(p["hcp_id"]),
         "day": _days(p["planned_date"]), "channel": _text(p["channel"], "visit"),
         "status": _text(p["status"], "planned"),
     })  # fmt: skip
@@ -186,9 +197,9 @@ def team_data(
                           "created_at", "snooze_until"))  # fmt: skip
     f = f[f["owner"].isin(usernames)]
     feedback_frame = pd.DataFrame({
-        "id": f["id"].astype(str), "rep": f["owner"],
-        "suggestion_id": f["suggestion_id"].astype(str), "hcp_id": f["hcp_id"].astype(str),
-        "action": f["action"].astype(str), "reason": _text(f["reason"]),
+        "id": _str(f["id"]), "rep": f["owner"],
+        "suggestion_id": _str(f["suggestion_id"]), "hcp_id": _str(f["hcp_id"]),
+        "action": _str(f["action"]), "reason": _text(f["reason"]),
         "day": _days(f["created_at"]), "snooze_until": _days(f["snooze_until"]),
     })  # fmt: skip
     wanted = [
