@@ -164,13 +164,26 @@ def test_a_rep_of_another_company_works_from_the_servers_catalogue_on_every_scre
 def test_the_manager_of_that_company_signs_in_and_sees_the_team_without_errors(
     qtbot: QtBot, company: ServerProcess, tmp_path: Path
 ) -> None:
+    """A manager gets the team view (issue 12), not the rep's screens."""
+    from tests.ui.test_team_view import open_desk
+
     ws = sign_in_fresh(company, tmp_path / "manager-laptop", "mgr")
-    window = open_window(qtbot, ws)
+    window = open_desk(qtbot, ws, (1024, 640))
     try:
-        qtbot.waitUntil(lambda: window.hcps.model.rowCount() == 60, timeout=WAIT_MS)
         synced(qtbot, window)
+        assert ws.hcps.count() == 60
         assert [p.name for p in ws.messages.products()] == ["Renalix"]
-        visit_every_screen(qtbot, window, tmp_path)
+        desk = window.team_desk
+        assert desk is not None and "log_call" not in window.actions_by_name
+        qtbot.waitUntil(lambda: desk.dashboard.view is not None, timeout=WAIT_MS)
+        for tab in range(desk.dashboard.tabs.count()):
+            desk.dashboard.tabs.setCurrentIndex(tab)
+            qtbot.wait(50)
+            window.grab().save(str(tmp_path / f"team-{tab}.png"))
+        for page in (1, 4):  # Coaching, Sync inbox
+            window.go(page)
+            qtbot.wait(50)
+            window.grab().save(str(tmp_path / f"page-{page}.png"))
     finally:
         window.close()
         ws.close()
