@@ -23,12 +23,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from fieldrep.reports.team import team_report
-from fieldrep.ui.main_window import MainWindow
-from fieldrep.ui.taskman import TaskManager
-from fieldrep.ui.team import snapshot
-from fieldrep.workspace import Workspace
-from tests.perf.team_history import fill_manager_workspace
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `make perf` runs it as a file
+
+from fieldrep.reports.team import team_report  # noqa: E402
+from fieldrep.ui.main_window import MainWindow  # noqa: E402
+from fieldrep.ui.taskman import TaskManager  # noqa: E402
+from fieldrep.ui.team import snapshot  # noqa: E402
+from fieldrep.workspace import Workspace  # noqa: E402
+from tests.perf.team_history import fill_manager_workspace  # noqa: E402
 
 TARGET_S = 1.5
 

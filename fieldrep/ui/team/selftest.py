@@ -44,7 +44,7 @@ def check_team_view(workspace: Workspace) -> str:
         _wait(lambda: dashboard.view is not None and dashboard.data is not None, "load")
         assert dashboard.view is not None
         calls = dashboard.view.report.totals.calls
-        charts = sum(1 for v in dashboard.chart_views if v.chart() and v.chart().series())
+        charts = sum(bool(v.chart() and v.chart().series()) for v in dashboard.chart_views)
         if "log_call" in window.actions_by_name:
             raise RuntimeError("a manager's window offers Log call")
         reps = list(dashboard.view.report.reps)
