@@ -217,7 +217,7 @@ def bench_workspace(records: dict[str, list[dict[str, Any]]], folder: Path) -> N
 def seed_server(url: str, records: dict[str, list[dict[str, Any]]]) -> None:
     engine = db.make_engine(url)
     db.upgrade(engine)
-    now = datetime.now().astimezone()  # noqa: DTZ005 (a benchmark's bookkeeping stamp)
+    now = Clock.system().now()
     with db.transaction(db.session_factory(engine)) as session:
         add_user(session, MANAGER, "manager")
         ensure_territories(session, [f"T-{i + 1:02d}" for i in range(len(REPS))])
