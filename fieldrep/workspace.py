@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from fieldrep.usecases.hcp_list import HcpListScreen
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
+    from fieldrep.usecases.sync_inbox import SyncInbox
     from fieldrep.usecases.sync_status import SyncStatus
     from fieldrep.usecases.today import TodayScreen
 
@@ -142,6 +143,12 @@ class Workspace:
         from fieldrep.usecases.hcp_list import HcpListScreen
 
         return HcpListScreen(self.hcps, self.segments, self.sync)
+
+    @cached_property
+    def inbox(self) -> SyncInbox:
+        from fieldrep.usecases.sync_inbox import SyncInbox
+
+        return SyncInbox(self.store, self.calls, self.plans, self.hcps)
 
     @cached_property
     def profiles(self) -> HcpProfiles:

@@ -16,10 +16,10 @@ from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersist
 
 from fieldrep.nba.model import Suggestion
 from fieldrep.services.hcps import HcpSummary
-from fieldrep.store.outbox import OutboxEntry
 from fieldrep.ui.dnd import HCP, MIME_TYPE, PLAN, SUGGESTION, DragPayload, to_mime
 from fieldrep.ui.signals import emit
 from fieldrep.usecases.planner import PlannedVisit
+from fieldrep.usecases.sync_inbox import InboxItem
 
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -253,16 +253,7 @@ class SuggestionTableModel(RowTableModel[Suggestion]):
         return DragPayload(SUGGESTION, row.id, row.hcp_id, row.channel.value)
 
 
-@dataclass(frozen=True)
-class InboxRow:
-    """One thing the rep must look at after a sync: a rejected change or a conflict copy."""
-
-    kind: str  # "rejected" | "conflict"
-    title: str
-    detail: str
-    when: str
-    seq: int | None = None  # the outbox entry of a rejected change
-    note_id: str | None = None  # the conflict copy
+InboxRow = InboxItem  # the core's read model, as it is
 
 
 class InboxTableModel(RowTableModel[InboxRow]):
@@ -272,28 +263,4 @@ class InboxTableModel(RowTableModel[InboxRow]):
         Column("What", lambda r: r.title),
         Column("Why / what to do", lambda r: r.detail, tooltip=lambda r: r.detail),
         Column("When", lambda r: r.when[:16].replace("T", " ")),
-    )
-
-
-_RECORD_WORDS = {
-    "call_note": "Call note",
-    "visit_plan": "Planned visit",
-    "suggestion_feedback": "Suggestion feedback",
-    "hcp": "HCP details",
-}
-_OP_WORDS = {"create": "new", "update": "change", "delete": "deletion"}
-
-
-def inbox_row_for_rejected(entry: OutboxEntry, subject: str = "") -> InboxRow:
-    """ "Call note (new) with Dr Maria Lopez": what was refused, in the rep's words."""
-    what = _RECORD_WORDS.get(entry.entity, entry.entity.replace("_", " ").capitalize())
-    title = f"{what} ({_OP_WORDS.get(entry.op, entry.op)})"
-    if subject:
-        title += f" — {subject}"
-    return InboxRow(
-        kind="rejected",
-        title=title,
-        detail=entry.reason or "Rejected by the server",
-        when=entry.created_at,
-        seq=entry.seq,
     )

@@ -44,3 +44,25 @@ def test_the_badge_counts_the_conflict_copies_the_inbox_lists(
     assert status.pending_records == 2 and status.pending_mutations == 2
     # Before the fix the badge counted every note with `conflict_of`: here, one.
     assert sum(1 for n in b.calls.all() if n.conflict_of) == 1
+
+
+def test_the_inbox_lists_its_rows_in_the_reps_words_and_discards_them(
+    new_rep: NewRep, device: Device
+) -> None:
+    rep = new_rep()
+    a, b = device(rep), device(rep)
+    sync(a)
+    hcp = first_hcp(a)
+    note_id = log_note(a, hcp, "draft")
+    sync(a)
+    sync(b)
+    _edit(a, note_id, "A'S WORDS")
+    _edit(b, note_id, "b's words")
+    sync(a)
+    sync(b)
+    [item] = b.inbox.items()
+    name = b.hcps.get(hcp).display_name
+    assert item.kind == "conflict" and item.title.startswith(f"Call with {name} on ")
+    assert b.sync_status().to_review == 1
+    assert b.inbox.discard(item).calls
+    assert b.inbox.items() == () and b.sync_status().to_review == 0

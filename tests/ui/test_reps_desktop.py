@@ -27,8 +27,8 @@ from fieldrep.ui.main_window import (
     fitted_geometry,
     screen_key,
 )
-from fieldrep.ui.models import inbox_row_for_rejected
 from fieldrep.ui.widgets.follow_ups import NOTE_ROLE
+from fieldrep.usecases.sync_inbox import rejected_item
 from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS, idle
 from tests.ui.test_suggestion_actions import listed_ids, select, show_suggestions
@@ -328,7 +328,7 @@ def test_sync_summary_and_inbox_rows_read_as_sentences() -> None:
     class Entry:
         entity, op, seq, reason, created_at = "call_note", "create", 4, "Locked", ""
 
-    assert inbox_row_for_rejected(Entry(), "Dr. Maria Lopez").title == (  # type: ignore[arg-type]
+    assert rejected_item(Entry(), "Dr. Maria Lopez").title == (  # type: ignore[arg-type]
         "Call note (new) — Dr. Maria Lopez"
     )
 

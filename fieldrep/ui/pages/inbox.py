@@ -15,65 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldrep.domain.changes import NOTHING, Changes
-from fieldrep.domain.errors import FieldrepError
-from fieldrep.store.outbox import OutboxEntry
-from fieldrep.ui.models import InboxRow, InboxTableModel, inbox_row_for_rejected
+from fieldrep.domain.changes import Changes
+from fieldrep.ui.models import InboxRow, InboxTableModel
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, muted, title
-from fieldrep.workspace import Workspace
 
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(sync=True, outbox=True, calls=True)
-
-
-def load_inbox(ws: Workspace) -> list[InboxRow]:
-    rows = [inbox_row_for_rejected(e, _subject(ws, e)) for e in ws.rejected_mutations()]
-    for note in ws.calls.conflict_copies():
-        if note.conflict_of:
-            hcp = ws.hcps.get(note.hcp_id).display_name if note.hcp_id else ""
-            rows.append(
-                InboxRow(
-                    kind="conflict",
-                    title=f"Call with {hcp} on {note.started_at.astimezone():%d %b %H:%M}",
-                    detail="Edited on two devices: the server kept the other version; this copy "
-                    "holds yours. Open both, copy what matters into a new note.",
-                    when=note.started_at.isoformat(),
-                    note_id=note.id,
-                )
-            )
-    return rows
-
-
-def _subject(ws: Workspace, entry: OutboxEntry) -> str:
-    """Whom a rejected change was about: the HCP's name where the record names one."""
-    hcp_id = entry.fields.get("hcp_id")
-    if not hcp_id and entry.entity == "call_note":
-        try:
-            hcp_id = ws.calls.get(entry.entity_id).hcp_id
-        except FieldrepError:
-            hcp_id = None
-    if not hcp_id and entry.entity == "visit_plan":
-        try:
-            hcp_id = ws.plans.get(entry.entity_id).hcp_id
-        except FieldrepError:
-            hcp_id = None
-    if not hcp_id:
-        return ""
-    try:
-        return str(ws.hcps.get(str(hcp_id)).display_name)
-    except FieldrepError:
-        return ""
-
-
-def discard(ws: Workspace, row: InboxRow) -> Changes:
-    """Let go of what the rep has read: a rejected change, or a conflict copy."""
-    if row.seq is not None:
-        return ws.discard_rejected(row.seq)
-    if row.kind == "conflict" and row.note_id:
-        return ws.calls.discard_draft(row.note_id)
-    return NOTHING
 
 
 class InboxPage(QWidget):
@@ -125,9 +74,9 @@ class InboxPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        Op(load_inbox, parent=self).success(self._show).run(self.taskman)
+        Op(lambda ws: ws.inbox.items(), parent=self).success(self._show).run(self.taskman)
 
-    def _show(self, rows: list[InboxRow]) -> None:
+    def _show(self, rows: tuple[InboxRow, ...]) -> None:
         self.model.set_rows(rows)
         self.stack.setCurrentIndex(0 if rows else 1)
         self.open_button.setEnabled(bool(rows))
@@ -169,7 +118,7 @@ class InboxPage(QWidget):
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Discard:
-                Op(lambda ws: discard(ws, row), parent=self).run(self.taskman)
+                Op(lambda ws: ws.inbox.discard(row), parent=self).run(self.taskman)
 
         box.finished.connect(answered)
         box.open()
