@@ -33,14 +33,16 @@ from fieldrep.workspace import Workspace  # noqa: E402
 from tests.perf.team_history import fill_manager_workspace  # noqa: E402
 
 TARGET_S = 1.5
+PASSPHRASE = "benchmark passphrase 1"
 
 
 def first_paint(app: QApplication, ws: Workspace, *, cold: bool) -> dict[str, float]:
     """One opening of the manager's window. `cold`: no stored report (the first opening
     after a sync brought something); warm: the data is as the last session left it."""
-    if cold:
+    if cold:  # nothing stored, nothing in memory: a fresh process after a sync
         with ws.store.write() as conn:
             conn.exec_driver_sql("DELETE FROM sync_state WHERE key = ?", (snapshot.STATE_KEY,))
+        ws = Workspace.open(ws.data_dir, passphrase=PASSPHRASE)
     phases: dict[str, float] = {}
     start = time.perf_counter()
     window = MainWindow(ws, taskman=TaskManager(ws))
@@ -70,6 +72,8 @@ def first_paint(app: QApplication, ws: Workspace, *, cold: bool) -> dict[str, fl
     window.grab()
     phases["filter_change"] = time.perf_counter() - t
     window.close()
+    if cold:
+        ws.close()
     return phases
 
 
@@ -81,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     data_dir = Path(tempfile.mkdtemp()) / "manager"
-    ws = Workspace.open(data_dir, passphrase="benchmark passphrase 1")
+    ws = Workspace.open(data_dir, passphrase=PASSPHRASE)
     t = time.perf_counter()
     notes = fill_manager_workspace(ws, n_reps=args.reps, days=args.days)
     print(f"team: {args.reps} reps, {args.days} days, {notes:,} call notes "  # noqa: T201
@@ -100,9 +104,11 @@ def main() -> None:
         median = statistics.median(r["first_paint"] for r in runs)
         verdict = "meets" if median <= TARGET_S else "MISSES"
         print(f"  first paint median {median:.3f} s {verdict} the {TARGET_S} s target")  # noqa: T201
+    fresh = Workspace.open(data_dir, passphrase=PASSPHRASE)
     t = time.perf_counter()
-    data = ws.reports.data()
+    data = fresh.reports.data()
     load_s = time.perf_counter() - t
+    fresh.close()
     t = time.perf_counter()
     team_report(data, ws.reports.default_filter())
     report_s = time.perf_counter() - t

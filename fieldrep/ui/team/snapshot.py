@@ -2,9 +2,10 @@
 paints the dashboard at once instead of after reading every synced note of the team.
 
 A snapshot is only ever shown for exactly the data it was computed from: its key is the
-sync cursor (every pulled page moves it) with the highest row ids of the tables the report
-reads, the manager's date and the filter. A sync that brings anything, a new day or another
-filter misses it, and the dashboard computes the report as usual (then stores the new one).
+core's fingerprint of the data the report reads (last sync, outbox, the tables' highest
+row ids, the goals' version), the manager's date and the filter. A sync that brings
+anything, a new day or another filter misses it, and the dashboard computes the report
+as usual (then stores the new one).
 The snapshot lives in `sync_state` (encrypted like everything else) as a pickle of the
 report's frames; an unreadable one is ignored.
 """
@@ -18,15 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fieldrep.reports import local
 from fieldrep.reports.team import TeamFilter
-from fieldrep.store import sync_state
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 STATE_KEY = "team_view_snapshot"
 FORMAT = 1
-TABLES = ("call_notes", "visit_plans", "suggestion_feedback", "hcps", "hcp_segment_mix")
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,10 @@ class Snapshot:
 
 
 def data_version(ws: Workspace) -> str:
-    """What the team's data is now: cheap (the cursor and a few max(rowid) look-ups)."""
+    """What the team's data is now: the core's own cheap fingerprint of everything the
+    report reads (`fieldrep.reports.local.data_version`)."""
     with ws.store.read() as conn:
-        cursor = sync_state.get(conn, sync_state.CURSOR) or "0"
-        tops = [
-            str(conn.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {t}").scalar())
-            for t in TABLES
-        ]
-    return ":".join([cursor, *tops])
+        return ":".join(str(part) for part in (ws.username, *local.data_version(conn)))
 
 
 def snapshot_key(version: str, today: date, flt: TeamFilter) -> str:
