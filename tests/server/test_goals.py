@@ -188,3 +188,34 @@ def test_a_device_gets_a_new_goals_document_only_when_it_changed(
     _load(team, HEADER + FIRST_HALF)
     again = _goals_document(rep)
     assert again is not None and again["version"] == 2
+
+
+def test_a_rep_who_changes_team_moves_to_the_new_managers_goals_at_their_next_sync(
+    team: str, app_client: TestClient
+) -> None:
+    from sqlalchemy import update
+
+    from sync_server.models import User
+
+    _load(team, fx.GOALS_CSV)
+    api = Api(app_client)
+    old_manager = api.login(fx.MANAGER, "M-LAPTOP")
+    new_manager = api.login(fx.OTHER_MANAGER, "O-LAPTOP")
+    assert _goals_document(old_manager)["team"] == [  # type: ignore[index]
+        {"username": fx.ALVAREZ, "territories": ["T-NORTH"]},
+        {"username": fx.BRANDT, "territories": ["T-SOUTH"]},
+    ]
+    _goals_document(new_manager)
+    engine = db.make_engine(team)
+    with db.transaction(db.session_factory(engine)) as session:
+        session.execute(
+            update(User).where(User.username == fx.BRANDT).values(manager_username=fx.OTHER_MANAGER)
+        )
+    engine.dispose()
+    # Each call looks the team up again: no new login needed.
+    old_doc = _goals_document(old_manager)
+    new_doc = _goals_document(new_manager)
+    assert old_doc is not None and new_doc is not None
+    assert [m["username"] for m in old_doc["team"]] == [fx.ALVAREZ]  # type: ignore[index]
+    assert [m["username"] for m in new_doc["team"]] == [fx.BRANDT, fx.ZED]  # type: ignore[index]
+    assert old_doc["version"] == 2
