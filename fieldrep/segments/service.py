@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 from sqlalchemy import select
 
-from fieldrep.domain.changes import Changed, Changes
+from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.segments import Segment, SegmentMix
 from fieldrep.segments.hints import (
@@ -130,6 +130,16 @@ class SegmentHintService:
                 raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
         mix = self._segments.correct(hcp_id, weights)
         return Changed(hint_from_mix(mix, self._segments.catalogue()), SEGMENTS_CHANGED)
+
+    def estimate_if_missing(
+        self, progress: Progress | None = None, cancel: CancelToken | None = None
+    ) -> Changed[int]:
+        """A workspace with no stored mixes yet gets estimates (the desktop runs this in
+        the background after start); one that has them is left as it is."""
+        if self._segments.all_mixes():
+            return Changed(0, NOTHING)
+        count = self.refit(progress, cancel)
+        return Changed(count, Changes(segments=True) if count else NOTHING)
 
     def refit(
         self,

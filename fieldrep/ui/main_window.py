@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep import __version__
 from fieldrep.domain.calls import CallNote
-from fieldrep.domain.changes import NOTHING, Changed, Changes
+from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
@@ -372,10 +372,7 @@ class MainWindow(QMainWindow):
         """A workspace without stored segment mixes gets estimates in the background."""
 
         def work(ws: Workspace, ctx: TaskContext) -> Changed[int]:
-            if ws.segments.all_mixes():
-                return Changed(0, NOTHING)
-            count = ws.segment_hints.refit(progress=ctx.progress, cancel=ctx.token)
-            return Changed(count, Changes(segments=True) if count else NOTHING)
+            return ws.segment_hints.estimate_if_missing(ctx.progress, ctx.token)
 
         Op(work, parent=self).on_lane(SYNC).with_progress("Estimating segments", dialog=False).run(
             self.taskman

@@ -1,7 +1,8 @@
 """Use cases: what a screen shows and what a rep does, each one core call.
 
 A screen's data is one call that returns a frozen read model (`ws.today.agenda(day)`,
-`ws.planner.week(monday)`, `ws.profiles.hcp_profile(hcp_id)`); an action is one call that
+`ws.planner.week(monday)`, `ws.profiles.hcp_profile(hcp_id)`, `ws.hcp_list.full()`,
+`ws.inbox.items()`, `ws.sync_status()`); an action is one call that
 runs in one transaction and returns what it changed (`fieldrep.domain.changes`). The
 UI, the CLI and tests call the same functions; none of them needs Qt.
 

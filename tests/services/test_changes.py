@@ -41,3 +41,11 @@ def test_every_action_the_rep_takes_returns_its_changes(demo_workspace: Workspac
 
     weights = {ws.segments.catalogue()[0].id: 1.0}
     assert ws.segment_hints.correct(hcp_id, weights).changes == Changes(segments=True, outbox=True)
+
+
+def test_segments_are_estimated_once_and_say_so(demo_workspace: Workspace) -> None:
+    hints = demo_workspace.segment_hints
+    first = hints.estimate_if_missing()
+    assert first.value > 0 and first.changes == Changes(segments=True)
+    again = hints.estimate_if_missing()
+    assert again.value == 0 and again.changes == NOTHING
