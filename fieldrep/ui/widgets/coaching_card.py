@@ -23,6 +23,7 @@ from fieldrep.workspace import Workspace
 RELOAD_ON = Changes(coaching=True, calls=True, sync=True)
 ID_ROLE = Qt.ItemDataRole.UserRole
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_LIST_HEIGHT = 130
 
 
 def comment_text(c: CoachingComment, clock_local: Callable[[str], str]) -> str:
@@ -68,7 +69,6 @@ class CoachingCard(Card):
         self.list = QListWidget()
         self.list.setObjectName("coaching")
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(130)
         self.list.itemActivated.connect(self._activated)
         self.list.currentItemChanged.connect(lambda *_: self._enable())
         self.hint = muted("Double-click a comment on a call to open the note.")
@@ -124,6 +124,11 @@ class CoachingCard(Card):
                 self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
+        # As tall as its comments (up to MAX_LIST_HEIGHT): the page's other cards keep
+        # their room on a small screen.
+        # Three lines per comment: who and when, and the text wrapped once on a narrow page.
+        lines = 3 * self.list.count() * self.list.fontMetrics().lineSpacing()
+        self.list.setFixedHeight(min(MAX_LIST_HEIGHT, lines + 2 * self.list.frameWidth() + 4))
         self.setVisible(bool(comments))
         self._enable()
         emit(self.loaded)
