@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from fieldrep.nba.service import SuggestionService
     from fieldrep.reports.local import ReportService
     from fieldrep.segments.service import SegmentHintService
+    from fieldrep.usecases.call_log import CallLogScreen
     from fieldrep.usecases.hcp_list import HcpListScreen
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
@@ -149,6 +150,12 @@ class Workspace:
         from fieldrep.usecases.sync_inbox import SyncInbox
 
         return SyncInbox(self.store, self.calls, self.plans, self.hcps)
+
+    @cached_property
+    def call_log(self) -> CallLogScreen:
+        from fieldrep.usecases.call_log import CallLogScreen
+
+        return CallLogScreen(self.hcps, self.calls, self.messages)
 
     @cached_property
     def profiles(self) -> HcpProfiles:

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep import __version__
-from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.plans import VisitPlan
-from fieldrep.domain.segments import ApprovedMessage, Segment
+from fieldrep.domain.segments import Segment
 from fieldrep.nba.model import Suggestion
 from fieldrep.planning.week import planning_week
 from fieldrep.sync.engine import SyncReport
@@ -57,6 +56,7 @@ from fieldrep.ui.taskman import SYNC, Op, TaskContext, TaskManager
 from fieldrep.ui.team.desk import TeamDesk
 from fieldrep.ui.undo import Toast, UndoStack
 from fieldrep.ui.widgets.sync_status import SyncStatusWidget
+from fieldrep.usecases.call_log import CallLogData
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -453,39 +453,28 @@ class MainWindow(QMainWindow):
 
     # -- actions -----------------------------------------------------------------------
     def log_call(self, hcp_id: str, suggestion: Suggestion | None = None) -> None:
-        def load(ws: Workspace) -> tuple[Hcp, list[ApprovedMessage]]:
-            return ws.hcps.get(hcp_id), ws.messages.usable()  # never a withdrawn message
-
-        Op(load, parent=self).success(
-            lambda r: self._open_call_dialog(r[0], r[1], None, suggestion)
+        Op(lambda ws: ws.call_log.new_call(hcp_id), parent=self).success(
+            lambda data: self._open_call_dialog(data, suggestion)
         ).run(self.taskman)
 
     def open_note(self, note_id: str) -> None:
-        def load(ws: Workspace) -> tuple[Hcp, list[ApprovedMessage], CallNote]:
-            note = ws.calls.get(note_id)
-            # Today's usable messages, and the ones the note already names (a submitted
-            # call keeps a message Legal has since withdrawn).
-            usable = {m.id for m in ws.messages.usable()}
-            shown = [m for m in ws.messages.all() if m.id in usable or m.id in note.key_messages]
-            return ws.hcps.get(note.hcp_id), shown, note
+        Op(lambda ws: ws.call_log.existing(note_id), parent=self).success(
+            lambda data: self._open_call_dialog(data, None)
+        ).run(self.taskman)
 
-        Op(load, parent=self).success(lambda r: self._open_call_dialog(r[0], r[1], r[2], None)).run(
-            self.taskman
-        )
-
-    def _open_call_dialog(
-        self,
-        hcp: Hcp,
-        messages: list[ApprovedMessage],
-        note: CallNote | None,
-        suggestion: Suggestion | None,
-    ) -> None:
+    def _open_call_dialog(self, data: CallLogData, suggestion: Suggestion | None) -> None:
+        hcp = data.hcp
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.raise_()
             self.call_dialog.activateWindow()
             return
         dialog = CallLogDialog(
-            self.taskman, hcp, messages, note=note, suggestion=suggestion, parent=self
+            self.taskman,
+            hcp,
+            list(data.messages),
+            note=data.note,
+            suggestion=suggestion,
+            parent=self,
         )
         dialog.submitted.connect(
             lambda _n: self.statusBar().showMessage(

@@ -103,3 +103,17 @@ def test_the_hcp_list_comes_quick_then_full_with_contacts_and_segments(
     names = {s.name for s in ws.segments.catalogue()}
     assert set(full.segments) == names and set(full.segment_of.values()) <= names
     assert not full.waiting  # a local workspace is not waiting for a territory
+
+
+def test_the_call_log_opens_with_the_hcp_and_the_messages_a_rep_may_name(
+    demo_workspace: Workspace,
+) -> None:
+    ws = demo_workspace
+    hcp = ws.hcps.all()[5]
+    new = ws.call_log.new_call(hcp.id)
+    assert new.hcp == hcp and new.note is None
+    assert {m.id for m in new.messages} == {m.id for m in ws.messages.usable()}
+    note = ws.calls.log(CallDraft(hcp_id=hcp.id, channel=Channel.VISIT, started_at=_at(8)))
+    reopened = ws.call_log.existing(note.id)
+    assert reopened.note == note and reopened.hcp == hcp
+    assert {m.id for m in new.messages} <= {m.id for m in reopened.messages}
