@@ -219,3 +219,9 @@ def test_a_rep_who_changes_team_moves_to_the_new_managers_goals_at_their_next_sy
     assert [m["username"] for m in old_doc["team"]] == [fx.ALVAREZ]  # type: ignore[index]
     assert [m["username"] for m in new_doc["team"]] == [fx.BRANDT, fx.ZED]  # type: ignore[index]
     assert old_doc["version"] == 2
+
+
+def test_a_spreadsheets_semicolons_and_crlf_lines_are_read_too(team: str) -> None:
+    text = "\ufeff" + fx.GOALS_CSV.replace(",", ";").replace("\n", "\r\n")
+    [cycle] = _parse(team, text, "Q4 GOALS (Excel).CSV")
+    assert cycle.id == "C-Q4" and [g.cap for g in cycle.goals] == [4, 1, None]
