@@ -10,7 +10,9 @@ import csv
 import io
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +22,7 @@ from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from fieldrep.clock import Clock
 from fieldrep.reports.team import TeamFilter, team_report
 from fieldrep.sync.apply import apply_page
 from fieldrep.sync.protocol import Change, Entity, Op
@@ -256,3 +259,47 @@ def test_reopening_paints_the_last_report_and_never_a_stale_one(
     qtbot.waitUntil(lambda: dashboard.data is not None and bool(shown), timeout=WAIT_MS)
     assert shown == [calls + 1]  # never the stored report of the older data
     third.close()
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [
+        (datetime(2026, 11, 29, 22, 0), "America/New_York"),  # a Sunday evening
+        (datetime(2026, 12, 31, 23, 30), "Asia/Tokyo"),  # 31 December, ISO week 53
+        (datetime(2027, 3, 14, 3, 30), "America/New_York"),  # clocks spring forward
+        (datetime(2027, 3, 28, 2, 30), "Europe/Berlin"),  # a skipped hour in Berlin
+    ],
+    ids=["sunday", "31-december-tokyo", "dst-new-york", "dst-berlin"],
+)
+def test_the_team_view_on_awkward_days_and_zones(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path, moment: datetime, zone: str
+) -> None:
+    """The fixture team's history seen later, elsewhere: every period and tab works, the
+    summary prints, and This week starts on the manager's Monday."""
+    at = moment.replace(tzinfo=ZoneInfo(zone))
+    ws = Workspace.open(
+        data_dir, passphrase="team view awkward 1", clock=Clock.frozen(at, ZoneInfo(zone))
+    )
+    window = open_desk(qtbot, manager_workspace(ws), (1024, 640))
+    try:
+        dashboard = window.team_desk.dashboard
+        qtbot.waitUntil(lambda: dashboard.data is not None, timeout=WAIT_MS)
+        today = at.date()
+        for period in ("This week", "Last 4 weeks", "Last 13 weeks", "Last 52 weeks"):
+            with qtbot.waitSignal(dashboard.loaded, timeout=WAIT_MS):
+                dashboard.set_filters(period=period)
+            flt = dashboard.view.report.filter
+            assert flt.end == today and flt.start.weekday() == 0
+        assert dashboard.view.report.totals.calls == ws.reports.team(flt).totals.calls
+        for tab in range(dashboard.tabs.count()):
+            dashboard.tabs.setCurrentIndex(tab)
+            qtbot.wait(20)
+        with qtbot.waitSignal(dashboard.exported, timeout=WAIT_MS):
+            dashboard.export_view(tmp_path / "view.xlsx")
+        dashboard.set_filters(rep=fx.ALVAREZ)
+        with qtbot.waitSignal(dashboard.exported, timeout=WAIT_MS):
+            dashboard.coaching_summary(tmp_path / "summary.pdf")
+        assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        window.close()
+        ws.close()
