@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from fieldrep.clock import Clock
+from fieldrep.domain.changes import Changes
 from fieldrep.reports.team import TeamFilter, team_report
 from fieldrep.sync.apply import apply_page
 from fieldrep.sync.protocol import Change, Entity, Op
@@ -95,6 +96,10 @@ def test_a_manager_gets_the_team_view_and_no_rep_only_action(
     assert desk.pages.currentWidget() is desk.team_desk.dashboard
     for button in (desk.detail.log_button, desk.detail.plan_button, desk.detail.segment_button):
         assert not button.isVisible()
+    # After a sync or at midnight only the manager's pages reload; the rep's never load.
+    desk.taskman.notify(Changes(sync=True, day=True))
+    qtbot.waitUntil(lambda: desk.taskman.pending == 0, timeout=WAIT_MS)
+    assert desk.today.data is None and not desk.hcps.loaded and desk.detail.data is None
     desk.actions_by_name["go_hcps"].trigger()  # Ctrl+2 is the Coaching page now
     assert desk.pages.currentWidget() is desk.team_desk.coaching
     desk.go(4)
