@@ -83,9 +83,22 @@ def _fallback(column: Any) -> Any:
     return ""
 
 
+# One encoder for every JSON cell (json.dumps with separators builds a new one per call):
+# the same text json.dumps(value, separators=(",", ":")) writes.
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not value and isinstance(value, list | dict):  # most list columns are empty
+        return "[]" if isinstance(value, list) else "{}"
+    return _JSON.encode(value)
+
+
 def _db_value(column: Any, value: Any) -> Any:
     if isinstance(column.type, JsonText):
-        return None if value is None else json.dumps(value, separators=(",", ":"))
+        return _json_text(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
@@ -193,24 +206,46 @@ def _upsert(conn: Connection, target: EntityTable, items: Iterable[Change]) -> i
                 else "NOTHING"
             )
         )
-        rows = [_row(columns, target, change) for change in group]
+        plan = _row_plan(columns, target)
+        rows = [_row(plan, change) for change in group]
         conn.exec_driver_sql(sql, rows)
         count += len(rows)
     return count
 
 
-def _row(columns: Sequence[Any], target: EntityTable, change: Change) -> tuple[Any, ...]:
-    data = change.data or {}
-    values: list[Any] = []
+_KEY, _VERSION, _JSON_CELL, _PLAIN = range(4)
+
+
+def _row_plan(columns: Sequence[Any], target: EntityTable) -> list[tuple[Any, int, Any]]:
+    """Per column, once per page: what fills it, and its stored value when a change
+    does not carry it (a first sync converts a million cells; this keeps the per-cell
+    work to one dict lookup and, for JSON, one encode)."""
+    plan = []
     for column in columns:
         if column.name == target.key:
-            values.append(change.entity_id)
+            kind = _KEY
         elif column.name == "version":
-            values.append(change.version)
-        elif column.name in data:
-            values.append(_db_value(column, data[column.name]))
+            kind = _VERSION
         else:
-            values.append(_db_value(column, _fallback(column)))
+            kind = _JSON_CELL if isinstance(column.type, JsonText) else _PLAIN
+        plan.append((column, kind, _db_value(column, _fallback(column))))
+    return plan
+
+
+def _row(plan: list[tuple[Any, int, Any]], change: Change) -> tuple[Any, ...]:
+    data = change.data or {}
+    values: list[Any] = []
+    for column, kind, missing in plan:
+        if kind == _KEY:
+            values.append(change.entity_id)
+        elif kind == _VERSION:
+            values.append(change.version)
+        elif column.name not in data:
+            values.append(missing)
+        elif kind == _JSON_CELL:
+            values.append(_json_text(data[column.name]))
+        else:
+            values.append(_db_value(column, data[column.name]))
     return tuple(values)
 
 
