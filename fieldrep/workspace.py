@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from fieldrep.usecases.hcp_list import HcpListScreen
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
+    from fieldrep.usecases.suggestion_list import SuggestionsScreen
     from fieldrep.usecases.sync_inbox import SyncInbox
     from fieldrep.usecases.sync_status import SyncStatus
     from fieldrep.usecases.today import TodayScreen
@@ -150,6 +151,12 @@ class Workspace:
         from fieldrep.usecases.sync_inbox import SyncInbox
 
         return SyncInbox(self.store, self.calls, self.plans, self.hcps)
+
+    @cached_property
+    def suggestion_list(self) -> SuggestionsScreen:
+        from fieldrep.usecases.suggestion_list import SuggestionsScreen
+
+        return SuggestionsScreen(lambda: self.suggestions, self.sync)
 
     @cached_property
     def call_log(self) -> CallLogScreen:

@@ -117,3 +117,12 @@ def test_the_call_log_opens_with_the_hcp_and_the_messages_a_rep_may_name(
     reopened = ws.call_log.existing(note.id)
     assert reopened.note == note and reopened.hcp == hcp
     assert {m.id for m in new.messages} <= {m.id for m in reopened.messages}
+
+
+def test_the_suggestion_list_is_the_days_best_first(demo_workspace: Workspace) -> None:
+    ws, day = demo_workspace, today()
+    listed = ws.suggestion_list.daily(day)
+    assert listed.day == day and not listed.waiting
+    assert 0 < len(listed.suggestions) <= 40
+    scores = [s.score for s in listed.suggestions]
+    assert scores == sorted(scores, reverse=True)

@@ -29,9 +29,7 @@ from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import Undoable, UndoStack
 from fieldrep.ui.widgets.common import Card, EmptyState, muted, title
-from fieldrep.workspace import Workspace
-
-DAILY_LIMIT = 40
+from fieldrep.usecases.suggestion_list import SuggestionList
 
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(feedback=True, calls=True, plans=True, sync=True, segments=True, day=True)
@@ -131,22 +129,21 @@ class SuggestionsPage(QWidget):
     def reload(self) -> None:
         today = self.taskman.clock.today()
 
-        def load(ws: Workspace) -> tuple[list[Suggestion], bool]:
-            rows = ws.suggestions.daily_list(limit=DAILY_LIMIT, today=today)
-            return rows, ws.sync.awaiting_first_sync()
-
-        Op(load, parent=self).success(lambda r: self._show(r[0], waiting=r[1])).run(self.taskman)
+        Op(lambda ws: ws.suggestion_list.daily(today), parent=self).success(self._show).run(
+            self.taskman
+        )
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(RELOAD_ON):
             self.reload()
 
-    def _show(self, rows: list[Suggestion], *, waiting: bool = False) -> None:
+    def _show(self, data: SuggestionList) -> None:
+        rows = data.suggestions
         self.available = True
         self.model.set_rows(rows)
         self.empty.setText(
             WAITING
-            if waiting
+            if data.waiting
             else "No suggestions today — all caught up. Plan from the HCP list instead."
         )
         self.stack.setCurrentIndex(0 if rows else 1)
