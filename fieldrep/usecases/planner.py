@@ -19,9 +19,9 @@ from fieldrep.domain.plans import VisitPlan
 from fieldrep.planning.calendar_export import export_week
 from fieldrep.planning.route import Point, Stop, order_route
 from fieldrep.planning.schedule import DEFAULT_DAY_START, start_times
-from fieldrep.services.base import Store
 from fieldrep.services.hcps import HcpService
 from fieldrep.services.plans import PLANS_CHANGED, PlanService
+from fieldrep.store.transactions import Store
 from fieldrep.tasks import CancelToken
 
 if TYPE_CHECKING:  # numpy and the scoring stack load only when a suggestion is accepted

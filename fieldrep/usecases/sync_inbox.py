@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from fieldrep.domain.changes import NOTHING, Changes
 from fieldrep.domain.errors import FieldrepError
-from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.services.hcps import HcpService
 from fieldrep.services.plans import PlanService
 from fieldrep.store import outbox
 from fieldrep.store.outbox import OutboxEntry
+from fieldrep.store.transactions import Store
 from fieldrep.sync.protocol import Entity
 
 REJECTED, CONFLICT = "rejected", "conflict"

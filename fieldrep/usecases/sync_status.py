@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fieldrep.services.base import Store
 from fieldrep.services.calls import CallService
 from fieldrep.store import outbox, sync_state
+from fieldrep.store.transactions import Store
 from fieldrep.sync.service import SyncService
 
 
