@@ -135,6 +135,8 @@ class Page:
     has_more: bool
     reset_required: bool = False
     head_seq: int | None = None
+    # The prune mark read with the page (not sent: the device's resume bookkeeping uses it).
+    pruned_through: int = 0
 
     def response(self) -> PullResponse:
         """The same page as protocol models."""
@@ -179,12 +181,11 @@ def read_page(
     through the pruned log like any other, so a new device's first sync always completes.
     """
     table = ChangeLogEntry.__table__
-    high = session.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
-    pruned = pruned_through(session)
+    high, pruned, head = _marks(session, scopes)
     resumed = issued is not None and issued.allows(since, pruned)
     if since > high or (0 < since < pruned and not resumed):
         # The cursor is older than tombstone retention, or from another database.
-        return Page(changes=[], cursor=0, has_more=True, reset_required=True)
+        return Page(changes=[], cursor=0, has_more=True, reset_required=True, pruned_through=pruned)
     query = select(
         table.c.seq, table.c.entity, table.c.entity_id, table.c.op, table.c.version, table.c.data
     ).where(table.c.seq > since, table.c.seq <= high)
@@ -197,7 +198,7 @@ def read_page(
     changes = [dict(zip(fields, row, strict=True)) for row in rows]
     cursor = rows[-1].seq if has_more else high
     return Page(
-        changes=changes, cursor=cursor, has_more=has_more, head_seq=_head(session, scopes, high)
+        changes=changes, cursor=cursor, has_more=has_more, head_seq=head, pruned_through=pruned
     )
 
 
@@ -213,19 +214,23 @@ def pull_page(
     return read_page(session, scopes=scopes, since=since, limit=limit, issued=issued).response()
 
 
-def _head(session: Session, scopes: list[str] | None, high: int) -> int:
-    """The newest seq the caller may see: one index probe per scope (for progress bars)."""
-    if scopes is None or not scopes:
-        return high if scopes is None else 0
+def _marks(session: Session, scopes: list[str] | None) -> tuple[int, int, int]:
+    """In one statement (one snapshot, one round trip): the newest seq, the prune mark,
+    and the newest seq the caller may see (one index probe per scope, for progress
+    bars; `high` for an admin)."""
     table = ChangeLogEntry.__table__
+    meta = ServerMeta.__table__
     probes = [
-        select(func.max(table.c.seq))
-        .where(table.c.scope == scope, table.c.seq <= high)
-        .scalar_subquery()
-        for scope in scopes
+        select(func.coalesce(func.max(table.c.seq), 0)).scalar_subquery(),
+        select(meta.c.value).where(meta.c.key == PRUNED_THROUGH).scalar_subquery(),
     ]
-    values = session.execute(select(*probes)).one()
-    return max((v for v in values if v is not None), default=0)
+    probes += [
+        select(func.max(table.c.seq)).where(table.c.scope == scope).scalar_subquery()
+        for scope in scopes or []
+    ]
+    high, pruned, *heads = session.execute(select(*probes)).one()
+    head = high if scopes is None else max((h for h in heads if h is not None), default=0)
+    return int(high), int(pruned or 0), int(head)
 
 
 def prune(session: Session, *, retention_days: int, now: datetime | None = None) -> int:

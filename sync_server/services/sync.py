@@ -362,12 +362,13 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changel
         issued = changelog.IssuedCursor(
             device.resume_cursor, device.resume_since or 0, device.resume_pruned_through
         )
-    # Read before the page: if a prune lands in between, the mark is older and the next
-    # page resets (safe), never the other way round.
-    mark = changelog.pruned_through(session)
+    # The prune mark is read with the page's first statement, before its rows: if a prune
+    # lands in between, the mark is older and the next page resets (safe), never the
+    # other way round.
     page = changelog.read_page(
         session, scopes=caller.scopes(), since=since, limit=limit, issued=issued
     )
+    mark = page.pruned_through
     audited = _audit_team_access(session, caller, page)
     if not page.reset_required:
         device.resume_cursor = page.cursor if page.has_more else None
