@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel, Outcome, Sentiment
 from fieldrep.ui.main_window import MainWindow
-from fieldrep.ui.team.dashboard import DRILL
+from fieldrep.ui.team.actions import DRILL
 from fieldrep.workspace import Workspace
 from tests.pinned_clock import local_now
 from tests.sync.servers import ServerProcess

@@ -29,7 +29,8 @@ from fieldrep.sync.apply import apply_page
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.taskman import TaskManager
-from fieldrep.ui.team.dashboard import DRILL, REPS, SILENT, TeamDashboard
+from fieldrep.ui.team.actions import DRILL, REPS, SILENT
+from fieldrep.ui.team.dashboard import TeamDashboard
 from fieldrep.ui.team.desk import REP_ONLY_ACTIONS
 from fieldrep.ui.team.summary import summary_html
 from fieldrep.workspace import Workspace
