@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from fieldrep.demo import import_demo
 from fieldrep.domain.changes import Changed, Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
+from fieldrep.security.instance_lock import FolderInUseError, InstanceLock
 from fieldrep.security.keys import KeyUnavailableError, PassphraseCancelledError, WrongKeyError
 from fieldrep.sync.errors import SignInRequiredError
 from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
@@ -195,10 +196,15 @@ def _log_ready_once(logger: logging.Logger) -> Callable[[int], None]:
     return ready
 
 
-def run_app(data_dir: Path, *, demo: bool = False) -> int:
-    from fieldrep.ui.main_window import MainWindow
-    from fieldrep.ui.taskman import TaskManager
+def folder_in_use_dialog(text: str) -> QMessageBox:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Fieldrep is already open", text, QMessageBox.StandardButton.Ok
+    )
+    box.setObjectName("folderInUse")
+    return box
 
+
+def run_app(data_dir: Path, *, demo: bool = False) -> int:
     prepare_high_dpi()
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv))
     app.setApplicationName("Fieldrep")
@@ -206,6 +212,23 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
     app.setDesktopFileName("fieldrep")
     apply_theme(app)
     errors.install_excepthook()
+    try:  # before anything reads the folder: a second window touches nothing
+        instance = InstanceLock.acquire(data_dir)
+    except FolderInUseError as exc:
+        log.warning("%s", exc)
+        sys.stderr.write(f"fieldrep: {exc}\n")
+        folder_in_use_dialog(str(exc)).exec()
+        return 1
+    try:
+        return _run_window(app, data_dir, demo=demo)
+    finally:
+        instance.release()
+
+
+def _run_window(app: QApplication, data_dir: Path, *, demo: bool) -> int:
+    from fieldrep.ui.main_window import MainWindow
+    from fieldrep.ui.taskman import TaskManager
+
     if demo:
         workspace = open_demo(data_dir)
     elif Workspace.exists(data_dir):

@@ -38,6 +38,7 @@ from fieldrep.ui import errors
 from fieldrep.ui.dialogs.about import AboutDialog
 from fieldrep.ui.dialogs.call_log import CallLogDialog
 from fieldrep.ui.dialogs.plan_visit import PlanVisitDialog
+from fieldrep.ui.dialogs.revoked import show_revoked_notice
 from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
 from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
 from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
@@ -616,10 +617,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(result.summary(), 8000)
 
     def _device_revoked(self, message: str) -> None:
-        errors.show_message(self, message + " All local Fieldrep data is being removed.")
+        # Wipe first (docs/security.md), then say so in a box that stays until the rep
+        # closes it; the app quits only then.
         self.taskman.shutdown(wait=True)
         self.workspace.sync.wipe_revoked_device()
-        QTimer.singleShot(3000, _app().quit)
+        self.revoked_notice = show_revoked_notice(self, message)
+        self.revoked_notice.finished.connect(lambda _result: _app().quit())
 
     # -- locking (fieldrep/ui/locking.py) ---------------------------------------------
     def check_device_policy(self) -> None:
