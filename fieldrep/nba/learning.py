@@ -301,11 +301,11 @@ def _band(days: FloatArray) -> np.ndarray:
 
 
 def call_context(calls: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """For each call (in `call_rows` order): days since the HCP's previous call on any
+    """For each call (calls in date order): days since the HCP's previous call on any
     channel (120 if none) and how many calls it had in the `FATIGUE_DAYS` before."""
     if calls.shape[0] == 0:
         return np.zeros(0), np.zeros(0)
-    order = np.lexsort((calls[:, 2], calls[:, 0]))
+    order = np.argsort(calls[:, 0], kind="stable")  # in date order within each HCP
     rows, days = calls[order, 0], calls[order, 2]
     key = rows * 1e7 + days
     previous = np.full(len(order), -np.inf)
@@ -320,10 +320,11 @@ def call_context(calls: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def same_channel_before(calls: FloatArray, days: float) -> FloatArray:
-    """For each call: how many calls on the same channel the HCP had in the `days` before."""
+    """For each call (calls in date order): how many calls on the same channel the HCP
+    had in the `days` before."""
     if calls.shape[0] == 0:
         return np.zeros(0)
-    order = np.lexsort((calls[:, 2], calls[:, 1], calls[:, 0]))
+    order = np.argsort(calls[:, 0] * 10 + calls[:, 1], kind="stable")  # date order within
     key = (calls[order, 0] * 10 + calls[order, 1]) * 1e7 + calls[order, 2]
     out = np.empty(len(order))
     out[order] = np.arange(len(order)) - np.searchsorted(key, key - days + 0.5, side="left")
@@ -383,12 +384,13 @@ class _Parts:
     weekday: FloatArray  # N x C x 5
 
 
-def _earlier(group: np.ndarray, day: FloatArray, weight: FloatArray, positive: FloatArray) -> (
-    tuple[FloatArray, FloatArray]
-):  # fmt: skip
-    """For each call: the (discounted) known outcomes and positives of the calls in the
-    same group (say the same HCP and channel) made before it: what was known then."""
-    order = np.lexsort((day, group))
+def _earlier(
+    group: np.ndarray, weight: FloatArray, positive: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """For each call (calls in date order): the (discounted) known outcomes and
+    positives of the calls in the same group (say the same HCP and channel) made before
+    it: what was known then."""
+    order = np.argsort(group, kind="stable")  # calls come in date order (`_from_calls`)
     g = group[order]
     ex_w = np.cumsum(weight[order]) - weight[order]
     ex_p = np.cumsum(positive[order]) - positive[order]
@@ -409,6 +411,9 @@ def _from_calls(
     rec = np.zeros(len(RECENCY_BANDS) + 1)
     if calls.shape[0] < 3:
         return rec, np.zeros((len(CHANNELS), 3)), AS_IS
+    m = t.call_message if t.call_message.shape == (len(calls),) else np.full(len(calls), -1)
+    by_date = np.argsort(calls[:, 2], kind="stable")  # the helpers below rely on date order
+    calls, m = calls[by_date], m[by_date]
     r, c = calls[:, 0].astype(np.int64), calls[:, 1].astype(np.int64)
     w, pos = calls[:, 3], calls[:, 4]
     suggested = calls[:, 5] if calls.shape[1] > 5 else np.zeros(len(calls))
@@ -437,7 +442,6 @@ def _from_calls(
         config.recency_strength,
     ).reshape(len(CHANNELS), 3)
     x_prior = x_prior + fatigue[c, same]
-    m = t.call_message if t.call_message.shape == (len(calls),) else np.full(len(calls), -1)
     if t.messages.ids and (m >= 0).any():
         has = (m >= 0).astype(np.float64)
         mm = np.maximum(m, 0)
@@ -475,10 +479,10 @@ def _known_then(
 ) -> FloatArray:
     """Per call: the own-history part of its logit from the HCP's outcomes before it."""
     r, c = calls[:, 0].astype(np.int64), calls[:, 1].astype(np.int64)
-    day, w, pos = calls[:, 2], calls[:, 3], calls[:, 4]
+    w, pos = calls[:, 3], calls[:, 4]
     n0 = config.prior_strength
     prior_c = parts.channel[2][r, c]
-    n, p = _earlier(r * len(CHANNELS) + c, day, w, pos)
+    n, p = _earlier(r * len(CHANNELS) + c, w, pos)
     mu = sigmoid(prior_c)
     x = logit((n0 * mu + p) / (n0 + n)) - prior_c
     if not t.messages.ids or not (m >= 0).any():
@@ -487,16 +491,16 @@ def _known_then(
     mm = np.maximum(m, 0)
     th, pr = t.messages.theme[mm], t.messages.product[mm]
     prior_t = parts.theme[2][r, th]
-    n, p = _earlier(r * len(THEMES) + th, day, w * has, pos * has)
+    n, p = _earlier(r * len(THEMES) + th, w * has, pos * has)
     x = x + config.theme_weight * has * (logit((n0 * sigmoid(prior_t) + p) / (n0 + n)) - prior_t)
     if parts.product[0].shape[1]:
         prior_p = parts.product[2][r, pr]
-        n, p = _earlier(r * parts.product[0].shape[1] + pr, day, w * has, pos * has)
+        n, p = _earlier(r * parts.product[0].shape[1] + pr, w * has, pos * has)
         own_p = logit((n0 * sigmoid(prior_p) + p) / (n0 + n)) - prior_p
         x = x + config.product_weight * has * own_p
     k = config.message_strength
     own = np.clip(parts.own_rate[r], 0.02, 0.98)
-    n, p = _earlier(r * len(t.messages.ids) + mm, day, w * has, pos * has)
+    n, p = _earlier(r * len(t.messages.ids) + mm, w * has, pos * has)
     shift = logit((p + k * own) / (n + k)) - logit(own)
     return np.asarray(x + config.message_weight * has * shift)
 
