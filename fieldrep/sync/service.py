@@ -9,6 +9,7 @@ any thread.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import socket
 from collections.abc import Callable
@@ -28,6 +29,17 @@ from fieldrep.sync.lock import LOCK_FILENAME
 from fieldrep.tasks import CancelToken, Progress
 
 log = logging.getLogger(__name__)
+
+
+def device_name() -> str:
+    """How the admin's `fieldrep-server devices` names this laptop: the operating-system
+    account and the hostname (two laptops of one rep often share a hostname like "vm")."""
+    host = socket.gethostname() or "unknown host"
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        return host[:200]
+    return f"{account}@{host}"[:200]
 
 
 class ClientFactory(Protocol):
@@ -163,7 +175,7 @@ class SyncService:
                     username=username,
                     password=password,
                     device_id=self.device_id,
-                    device_name=socket.gethostname()[:200],
+                    device_name=device_name(),
                 )
             )
         finally:

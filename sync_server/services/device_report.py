@@ -23,6 +23,12 @@ def device_rows(session: Session) -> list[dict[str, str]]:
                 "user": d.username,
                 "name": d.name or "-",
                 "last_sync": _when(d.last_sync_at),
+                # Two laptops of one rep can carry the same name (a hostname like "vm"):
+                # when each first and last talked to the server, and its app version, tell
+                # them apart.
+                "first_seen": _when(d.created_at),
+                "last_seen": _when(d.last_seen_at or d.token_used_at or d.last_login_at),
+                "version": d.client_version or "-",
                 "duration_ms": str(d.last_sync_ms) if d.last_sync_ms is not None else "-",
                 "applied": str(d.mutations_applied),
                 "rejected": str(d.mutations_rejected),
