@@ -24,7 +24,7 @@ def _date(value: str) -> date:
 
 
 def cmd_report(args: argparse.Namespace, engine: Engine) -> Report:
-    from fieldrep.reports.export import to_bytes
+    from fieldrep.reports.export import about, to_bytes
 
     if args.format == "xlsx" and args.output is None:
         raise Invalid("An XLSX report is a file: give --output FILE.xlsx.")
@@ -36,7 +36,7 @@ def cmd_report(args: argparse.Namespace, engine: Engine) -> Report:
         result = team_report.report(
             session, username="cli", role=ADMIN, manager=args.manager, flt=flt
         )
-    content = to_bytes(result, args.format)
+    content = to_bytes(result, args.format, about(flt, manager=args.manager))
     report = Report()
     if args.output is None:
         report.out.append(content.decode().rstrip("\n"))

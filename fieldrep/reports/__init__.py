@@ -27,7 +27,7 @@ Definitions (docs/manager.md has the long form):
   `cancelled` (visit plans by planned date), suggestions `accepted` / `dismissed` /
   `snoozed` (by the decision's day) and `expired` (a suggestion whose last decision is a
   snooze that ended before the as-of day, counted on the day it ended);
-  `acceptance_rate` = accepted / (accepted + dismissed).
+  `acceptance_rate` = accepted / (accepted + dismissed), None without a decision.
 - Attainment per goal line: targets = the rep's HCPs matching tier/decile/segment; goal
   = contacts x targets; counted = per target, contacts on the line's channel from the
   cycle's start to the as-of day, at most `cap`; attainment = counted / goal; reach =

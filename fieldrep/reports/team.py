@@ -51,7 +51,7 @@ class TeamTotals:
     dismissed: int
     snoozed: int
     expired: int
-    acceptance_rate: float  # accepted / (accepted + dismissed); 0 when neither
+    acceptance_rate: float | None  # accepted / (accepted + dismissed); None when neither
     top_tier_hcps: int
     top_tier_reached: int
     top_tier_coverage: float
@@ -67,7 +67,8 @@ class TeamReport:
       hcps_reached, top_tier_reached, days_in_field, planned, completed, cancelled,
       accepted, dismissed, snoozed, expired, sentiment_<s>, outcome_<o>
     - `summary`: one row per rep, the same figures over the whole period, plus
-      acceptance_rate, top_tier_hcps, top_tier_coverage, attainment, time_gone
+      acceptance_rate (NaN: no decision), top_tier_hcps, top_tier_coverage, attainment,
+      time_gone
     - `attainment`: rep x cycle x goal line (`fieldrep.reports.goals`)
     - `reach`: rep x dimension ("tier"/"segment") x value: hcps, reached, reach, calls,
       frequency (calls per reached HCP)
@@ -116,6 +117,12 @@ def _weeks(start: date, end: date) -> list[date]:
 
 def _ratio(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
+
+
+def acceptance(accepted: int, dismissed: int) -> float | None:
+    """accepted / (accepted + dismissed); None (no rate) without a decision."""
+    decided = int(accepted) + int(dismissed)
+    return int(accepted) / decided if decided else None
 
 
 def stamp(day: date) -> pd.Timestamp:
@@ -312,7 +319,12 @@ def _silent(scope: _Scope, data: TeamData, flt: TeamFilter) -> pd.DataFrame:
     since = (stamp(flt.end) - frame["seen"]).dt.days
     frame = frame[since.isna() | (since > flt.silent_days)].copy()
     frame["days_since"] = since[frame.index].astype("Int64")
-    frame["last_contact"] = frame["seen"].dt.date.where(frame["seen"].notna(), None)
+    # A date or None (never contacted), whatever the mix: `where` on a column of only
+    # missing days would turn it back into datetime64 and write "NaT".
+    frame["last_contact"] = pd.Series(
+        [None if pd.isna(seen) else seen.date() for seen in frame["seen"]],
+        index=frame.index, dtype=object,
+    )  # fmt: skip
     order = {rep: i for i, rep in enumerate(scope.reps)}
     frame["_order"] = frame["rep"].map(order)
     frame = frame.sort_values(["_order", "days_since"], ascending=[True, False],
@@ -329,9 +341,10 @@ def team_report(data: TeamData, flt: TeamFilter) -> TeamReport:
     summary = _activity(scope, ["rep"]).reindex(scope.reps, fill_value=0)
     summary.index.name = "rep"
     summary = summary.reset_index()
-    summary["acceptance_rate"] = [
-        _ratio(a, a + d) for a, d in zip(summary["accepted"], summary["dismissed"], strict=True)
-    ]
+    summary["acceptance_rate"] = pd.Series(
+        [acceptance(a, d) for a, d in zip(summary["accepted"], summary["dismissed"], strict=True)],
+        index=summary.index, dtype="float64",
+    )  # fmt: skip
     top_counts = scope.pairs[scope.pairs["tier"] == TOP_TIER].groupby("rep").size()
     top = [int(top_counts.get(r, 0)) for r in scope.reps]
     summary["top_tier_hcps"] = top
@@ -371,7 +384,7 @@ def _totals(summary: pd.DataFrame, goals: pd.DataFrame) -> TeamTotals:
         days_in_field=total("days_in_field"), planned=total("planned"),
         completed=total("completed"), accepted=accepted, dismissed=dismissed,
         snoozed=total("snoozed"), expired=total("expired"),
-        acceptance_rate=_ratio(accepted, accepted + dismissed), top_tier_hcps=top_hcps,
+        acceptance_rate=acceptance(accepted, dismissed), top_tier_hcps=top_hcps,
         top_tier_reached=top_reached, top_tier_coverage=_ratio(top_reached, top_hcps),
         attainment=_ratio(goals["counted"].sum(), goals["goal"].sum()) if len(goals) else 0.0,
         time_gone=float(goals["time_gone"].max()) if len(goals) else 0.0,

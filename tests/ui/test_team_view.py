@@ -30,6 +30,7 @@ from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.ui.main_window import MainWindow
 from fieldrep.ui.taskman import TaskManager
 from fieldrep.ui.team.actions import DRILL, REPS, SILENT
+from fieldrep.ui.team.coaching_page import subjects
 from fieldrep.ui.team.dashboard import TeamDashboard
 from fieldrep.ui.team.desk import REP_ONLY_ACTIONS
 from fieldrep.ui.team.summary import summary_html
@@ -210,9 +211,13 @@ def summary_page(dashboard: TeamDashboard, rep: str) -> str:
     assert dashboard.view is not None and dashboard.data is not None
     flt = replace(dashboard.view.report.filter, reps=(rep,))
     report = team_report(dashboard.data, flt)
-    comments = dashboard.taskman.workspace.coaching.for_rep(rep)
+    ws = dashboard.taskman.workspace
+    comments = ws.coaching.for_rep(rep)
+    page = summary_html(
+        report, rep, comments, dashboard._when, "now", subjects=subjects(ws, comments)
+    )
     document = QTextDocument()
-    document.setHtml(summary_html(report, rep, comments, dashboard._when, "now"))
+    document.setHtml(page)
     return document.toPlainText()
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fieldrep.services.coaching import MAX_COMMENT_CHARS, RATINGS, SKILLS
 
 NOT_RATED = "not rated"
+DATE_FORMAT = "ddd dd MMM yyyy"  # Qt's spelling of the app's "%a %d %b %Y"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class FieldVisitDialog(_TextDialog):
         form = QFormLayout()
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat(DATE_FORMAT)  # as elsewhere: "Mon 07 Dec 2026"
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         form.addRow("Day of the visit", self.day)
         self.ratings: dict[str, QComboBox] = {}

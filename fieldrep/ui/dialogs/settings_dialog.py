@@ -80,6 +80,9 @@ class SettingsDialog(QDialog):
         where.addWidget(self.address, 1)
         where.addWidget(self.find_button)
         form = QFormLayout()
+        # A manager plans no routes: the day's start and working days are a rep's settings.
+        self.rep_settings = not taskman.workspace.is_manager
+        rep_only = (self.found, self.weekdays, self.day_start)
         for text, field, buddy in (
             ("Day &starts at (address)", where, self.address),
             ("", self.found, None),
@@ -88,6 +91,8 @@ class SettingsDialog(QDialog):
             ("&Text size", self.text_size, self.text_size),
             ("&Lock after", self.idle, self.idle),
         ):
+            if not self.rep_settings and any(field is f for f in (where, *rep_only)):
+                continue
             label = QLabel(text)
             if buddy is not None:
                 label.setBuddy(buddy)

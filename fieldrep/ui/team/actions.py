@@ -12,15 +12,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from fieldrep.reports.export import frame_to_bytes, to_bytes
+from fieldrep.reports.export import about, file_stem, frame_to_bytes, to_bytes
 from fieldrep.reports.team import team_report
 from fieldrep.ui import errors
 from fieldrep.ui.dialogs.coaching import CommentDialog, FieldVisitDialog
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op
+from fieldrep.ui.team.coaching_page import subjects
 from fieldrep.ui.team.drill import activity_frame
 from fieldrep.ui.team.summary import summary_html, write_pdf
 from fieldrep.workspace import Workspace
@@ -153,6 +154,11 @@ class DashboardActions:
             after()
 
     # -- export and print ---------------------------------------------------------------
+    def documents_folder(self) -> Path:
+        """Where save dialogs open: the user's Documents folder (home without one)."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(folder) if folder else Path.home()
+
     def current_table(self) -> tuple[str, Any] | None:
         """(name, frame) of the table on screen; None for the whole report (Overview)."""
         view = self.view
@@ -173,10 +179,12 @@ class DashboardActions:
         if view is None:
             return
         table = self.current_table()
-        name = table[0] if table else "team-report"
+        name = table[0] if table else "report"
+        report = view.report
         if path is None:
+            default = self.documents_folder() / f"{file_stem(report.filter, name)}.xlsx"
             chosen, _ = QFileDialog.getSaveFileName(
-                self._parent(), "Export the team view", str(Path.home() / f"{name}.xlsx"),
+                self._parent(), "Export the team view", str(default),
                 "Excel workbook (*.xlsx);;CSV (*.csv)",
             )  # fmt: skip
             if not chosen:
@@ -185,14 +193,18 @@ class DashboardActions:
         if path.suffix.lower() not in (".csv", ".xlsx"):
             path = path.with_suffix(".xlsx")
         fmt = path.suffix.lower().lstrip(".")
-        report = view.report
         target = path
+        exported = f"{self.taskman.clock.local_now():%a %d %b %Y %H:%M}"
+        context = about(
+            report.filter, manager=self.taskman.workspace.username, table=name,
+            extra=[("data", "as of the last sync"), ("exported", exported)],
+        )  # fmt: skip
 
         def write(_ws: Workspace) -> Path:
             if table is None:
-                payload = to_bytes(report, fmt)  # type: ignore[arg-type]
+                payload = to_bytes(report, fmt, context)  # type: ignore[arg-type]
             else:
-                payload = frame_to_bytes(table[1], fmt, sheet=table[0])  # type: ignore[arg-type]
+                payload = frame_to_bytes(table[1], fmt, table[0], context)  # type: ignore[arg-type]
             target.write_bytes(payload)
             return target
 
@@ -207,7 +219,8 @@ class DashboardActions:
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
                 self._parent(), "Save the coaching summary",
-                str(Path.home() / f"coaching-{rep}-{self.taskman.clock.today():%Y-%m-%d}.pdf"),
+                str(self.documents_folder()
+                    / f"coaching-{rep}-{self.taskman.clock.today():%Y-%m-%d}.pdf"),
                 "PDF (*.pdf)",
             )  # fmt: skip
             if not chosen:
@@ -220,7 +233,10 @@ class DashboardActions:
 
         def build(ws: Workspace) -> str:
             report = team_report(data, flt)
-            return summary_html(report, rep, ws.coaching.for_rep(rep), when, printed)
+            comments = ws.coaching.for_rep(rep)
+            return summary_html(
+                report, rep, comments, when, printed, subjects=subjects(ws, comments)
+            )
 
         def write(page: str) -> None:
             write_pdf(page, target)

@@ -7,6 +7,7 @@ report's per-rep weekly rows, the sum a stacked bar shows anyway).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -26,7 +27,8 @@ from fieldrep.reports.data import CHANNELS, SENTIMENTS
 CHANNEL_COLOURS = {"visit": "#2f6fb0", "remote": "#5aa7d6", "phone": "#8bc48a",
                    "email": "#e0a43b", "event": "#b07cc6"}  # fmt: skip
 SENTIMENT_COLOURS = {"positive": "#2e8b57", "neutral": "#9aa5b1", "negative": "#c8453b"}
-MAX_WEEK_LABELS = 14  # more weeks than this: label every n-th week only
+MAX_WEEK_LABELS = 7  # more weeks than this: label every n-th week only
+MAX_COUNT_TICKS = 5  # a count axis: at most this many steps, each a whole number
 
 
 def _chart(title: str) -> QChart:
@@ -53,13 +55,17 @@ def _axes(chart: QChart, series: Any, categories: list[str], horizontal: bool = 
     chart.addSeries(series)
     cat = QBarCategoryAxis()
     cat.append(categories)
+    # Whole labels: week labels are thinned so they never meet, rep names and reasons
+    # have a row each (eliding them left "W..." and "..." on a small window).
+    cat.setTruncateLabels(False)
     value = QValueAxis()
     value.setLabelFormat("%d")
+    # A smaller font: names down the side and weeks along the bottom keep to their row or
+    # column on a small window (QtCharts drops a label that meets its neighbour).
+    small = QFont()
+    small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+    cat.setLabelsFont(small)
     if horizontal:
-        # Names down the side: a smaller font, so a narrow window elides fewer of them.
-        small = QFont()
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
-        cat.setLabelsFont(small)
         chart.addAxis(cat, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(value, Qt.AlignmentFlag.AlignBottom)
     else:
@@ -98,15 +104,30 @@ def calls_by_channel(report: Any) -> QChart:
     return chart
 
 
+def count_ticks(top: float) -> tuple[int, int]:
+    """(step, steps) of a count axis from 0 to at least `top`: a whole-number step of 1,
+    2 or 5 times a power of ten, at most MAX_COUNT_TICKS steps (0, 1 for a top of 1; never
+    "0, 0, 1, 1")."""
+    top = max(1, math.ceil(top))
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if math.ceil(top / step) <= MAX_COUNT_TICKS:
+                return step, math.ceil(top / step)
+        magnitude *= 10
+
+
 def _value_range(chart: QChart, top: float, percent: bool = False) -> None:
     for axis in chart.axes():
         if isinstance(axis, QValueAxis):
-            axis.setRange(0, max(1.0, float(top)) * (1.0 if percent else 1.05))
             if percent:
+                axis.setRange(0, max(1.0, float(top)))
                 axis.setLabelFormat("%d %%")
             else:
-                axis.setTickCount(5)
-                axis.applyNiceNumbers()
+                step, steps = count_ticks(top)
+                axis.setRange(0, step * steps)
+                axis.setTickCount(steps + 1)
+                axis.setLabelFormat("%d")
 
 
 def pace_by_rep(report: Any) -> QChart:
@@ -176,6 +197,16 @@ def sentiment_trend(report: Any) -> QChart:
     _axes(chart, series, _week_labels(list(weeks["week"])) if len(weeks) else [""])
     _value_range(chart, top)
     return chart
+
+
+ROW_HEIGHT = 16  # px a rep's name needs down the side of the pace chart
+CHART_CHROME = 90  # px of a chart that are not its bars: title, legend, axis, margins
+
+
+def pace_height(reps: int) -> int:
+    """The charts' least height: a readable row per rep in the pace chart (the Overview
+    scrolls rather than drop every other name on a small window; 160 px at least)."""
+    return max(160, CHART_CHROME + ROW_HEIGHT * max(1, reps))
 
 
 def prepare_view(view: Any) -> None:

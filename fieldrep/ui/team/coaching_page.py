@@ -3,6 +3,7 @@ about what, and whether the rep has acknowledged it (as of the last sync)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,14 +20,32 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.domain.changes import Changes
+from fieldrep.domain.errors import NotFoundError
 from fieldrep.services.coaching import FIELD_VISIT, CoachingComment
 from fieldrep.ui.models import Column, RowTableModel
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, muted, title
+from fieldrep.workspace import Workspace
 
 RELOAD_ON = Changes(coaching=True, sync=True)
 ALL_REPS = "All reps"
+
+
+def subjects(ws: Workspace, comments: Iterable[CoachingComment]) -> dict[str, str]:
+    """What each comment is about, in words, with the call named for a comment on a call
+    note: "call with DR. BEN ROTH on Tue 24 Nov 2026" (worker)."""
+    about: dict[str, str] = {}
+    for c in comments:
+        about[c.id] = c.subject
+        if c.call_note_id and c.kind != FIELD_VISIT:
+            try:
+                note = ws.calls.get(c.call_note_id)
+                name = ws.hcps.get(note.hcp_id).display_name
+            except NotFoundError:
+                continue  # a note this laptop does not hold (yet): "call note"
+            about[c.id] = f"call with {name} on {note.started_at:%a %d %b %Y}"
+    return about
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,7 @@ class SentRow:
     comment: CoachingComment
     sent: str  # the manager's local date and time
     acknowledged: str  # "Tue 24 Nov 09:12" or "not yet"
+    about: str = ""  # "call with DR. BEN ROTH on Tue 24 Nov 2026", "week of 23 Nov 2026"
 
     @property
     def skills(self) -> str:
@@ -48,7 +68,7 @@ class SentTableModel(RowTableModel[SentRow]):
     COLUMNS = (
         Column("Rep", lambda r: r.comment.rep_username),
         Column("Sent", lambda r: r.sent),
-        Column("About", lambda r: r.comment.subject),
+        Column("About", lambda r: r.about or r.comment.subject, tooltip=lambda r: r.about),
         Column("Acknowledged", lambda r: r.acknowledged),
         Column("Skills (1-5)", lambda r: r.skills, tooltip=lambda r: r.skills),
         Column("Comment", lambda r: r.comment.text, tooltip=lambda r: r.comment.text),
@@ -100,7 +120,11 @@ class CoachingPage(QWidget):
         taskman.changed.connect(self._on_changed)
 
     def reload(self) -> None:
-        Op(lambda ws: ws.coaching.written(), parent=self).success(self._show).run(self.taskman)
+        def load(ws: Workspace) -> tuple[list[CoachingComment], dict[str, str]]:
+            comments = ws.coaching.written()
+            return comments, subjects(ws, comments)
+
+        Op(load, parent=self).success(self._show).run(self.taskman)
 
     def _on_changed(self, changes: Changes) -> None:
         if isinstance(changes, Changes) and changes.touches(RELOAD_ON):
@@ -111,9 +135,10 @@ class CoachingPage(QWidget):
             return "not yet"
         return f"{self.taskman.clock.local(datetime.fromisoformat(instant)):%a %d %b %H:%M}"
 
-    def _show(self, comments: list[CoachingComment]) -> None:
-        self.rows = [SentRow(c, self._when(c.created_at), self._when(c.acknowledged_at))
-                     for c in comments]  # fmt: skip
+    def _show(self, loaded: tuple[list[CoachingComment], dict[str, str]]) -> None:
+        comments, about = loaded
+        self.rows = [SentRow(c, self._when(c.created_at), self._when(c.acknowledged_at),
+                             about.get(c.id, c.subject)) for c in comments]  # fmt: skip
         reps = sorted({c.rep_username for c in comments})
         chosen = self.rep_filter.currentText()
         self.rep_filter.blockSignals(True)

@@ -42,7 +42,7 @@ from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.team import charts, snapshot
 from fieldrep.ui.team.actions import DASHBOARD, DRILL, SILENT, DashboardActions
-from fieldrep.ui.team.drill import RepDrill, note_view, rep_hcps, rep_notes
+from fieldrep.ui.team.drill import RepDrill, note_view, plural, rep_hcps, rep_notes
 from fieldrep.ui.team.figures import RepFigures, RepFiguresModel, SilentModel, SilentRow
 from fieldrep.ui.widgets.common import EmptyState, muted, title
 from fieldrep.workspace import Workspace
@@ -408,21 +408,21 @@ class TeamDashboard(DashboardActions, QWidget):
         self.empty.setVisible(not has_data)
         self.tabs.setVisible(has_data)
         self.status.setText(
-            f"{flt.start:%a %d %b %Y} – {flt.end:%a %d %b %Y} · {len(report.reps)} rep(s) · "
-            "as of the last sync"
+            f"{flt.start:%a %d %b %Y} – {flt.end:%a %d %b %Y} · "
+            f"{plural(len(report.reps), 'rep')} · as of the last sync"
         )
         self.tiles["calls"].set(f"{t.calls:,}")
         self.tiles["reached"].set(f"{t.hcps_reached:,}")
         self.tiles["coverage"].set(
-            f"{t.top_tier_coverage:.0%}", f"{t.top_tier_reached} of {t.top_tier_hcps} A-tier HCPs"
+            f"{t.top_tier_coverage:.0%}",
+            f"{t.top_tier_reached} of {plural(t.top_tier_hcps, 'A-tier HCP')}",
         )
         if len(report.attainment):
             self.tiles["pace"].set(f"{t.attainment:.0%} / {t.time_gone:.0%}")
         else:
             self.tiles["pace"].set("no goals", "No cycle plan applies to this period yet.")
-        decided = t.accepted + t.dismissed
         self.tiles["uptake"].set(
-            f"{t.acceptance_rate:.0%}" if decided else "–",
+            "–" if t.acceptance_rate is None else f"{t.acceptance_rate:.0%}",
             f"{t.accepted} accepted, {t.dismissed} dismissed, {t.snoozed} snoozed, "
             f"{t.expired} expired",
         )
@@ -439,6 +439,8 @@ class TeamDashboard(DashboardActions, QWidget):
             chart_view.setChart(build(report))
             if old is not None:
                 old.deleteLater()
+        for chart_view in self.chart_views:  # rows of equal height, the reps' names whole
+            chart_view.setMinimumHeight(charts.pace_height(len(report.reps)))
         self.rep_model.set_rows(view.reps)
         self.silent_model.set_rows(view.silent)
         self.tabs.setTabText(SILENT, f"Priority HCPs not seen ({len(view.silent)})")

@@ -56,6 +56,7 @@ class NoteView:
     note: CallNote
     hcp_name: str
     comments: tuple[CoachingComment, ...]
+    messages: tuple[str, ...] = ()  # the key messages' titles (an unknown one: its id)
 
 
 def rep_hcps(data: TeamData, flt: TeamFilter, rep: str) -> list[HcpActivity]:
@@ -96,11 +97,18 @@ def rep_notes(ws: Workspace, flt: TeamFilter, rep: str, hcp_id: str) -> list[Cal
     ]
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 call", "2 calls", "1,204 HCPs"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def note_view(ws: Workspace, note_id: str) -> NoteView:
     note = ws.calls.get(note_id)
+    titles = {m.id: m.title for m in ws.messages.all()} if note.key_messages else {}
     return NoteView(
-        note, ws.hcps.get(note.hcp_id).display_name, tuple(ws.coaching.for_call(note_id))
-    )
+        note, ws.hcps.get(note.hcp_id).display_name, tuple(ws.coaching.for_call(note_id)),
+        tuple(titles.get(m, m) for m in note.key_messages),
+    )  # fmt: skip
 
 
 def activity_frame(rows: list[HcpActivity]) -> pd.DataFrame:
@@ -122,14 +130,22 @@ def activity_frame(rows: list[HcpActivity]) -> pd.DataFrame:
     )
 
 
+SEGMENT_WIDTH = 90  # px: "relationship builder" elided on a small window
+NOTES_MIN_WIDTH = 230  # px: the notes beside the HCP table
+
+
 class HcpActivityModel(RowTableModel[HcpActivity]):
     NAME, TIER, SEGMENT, CALLS, CHANNELS, LAST = range(6)
     COLUMNS = (
         Column("HCP", lambda r: r.name),
         Column("Tier", lambda r: r.tier),
-        Column("Segment", lambda r: r.segment.replace("_", " ")),
+        Column(
+            "Segment",
+            lambda r: r.segment.replace("_", " "),
+            tooltip=lambda r: r.segment.replace("_", " "),
+        ),
         Column("Calls", lambda r: r.calls, align_right=True),
-        Column("Channels", lambda r: r.channels),
+        Column("Channels", lambda r: r.channels, tooltip=lambda r: r.channels),
         Column("Last contact", lambda r: r.last_contact),
     )
 
@@ -153,7 +169,8 @@ def note_html(view: NoteView, when: Any) -> str:
     if n.products:
         parts.append(f"<p>Products: {html.escape(', '.join(n.products))}</p>")
     if n.key_messages:
-        parts.append(f"<p>Key messages: {html.escape(', '.join(n.key_messages))}</p>")
+        messages = view.messages or n.key_messages
+        parts.append(f"<p>Key messages: {html.escape('; '.join(messages))}</p>")
     parts.append(f"<p>{html.escape(n.insights) or '<i>No insights written.</i>'}</p>")
     if n.follow_ups:
         items = "".join(
@@ -216,8 +233,11 @@ class RepDrill(QWidget):
         self.table.setWordWrap(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Names whole; the channel breakdown takes what is left (elided, full in its cell).
-        hh.setSectionResizeMode(HcpActivityModel.CHANNELS, QHeaderView.ResizeMode.Stretch)
+        # Names, channels and dates whole; the segment gets a set width (elided on a small
+        # window, in full on hover) and the names whatever is left over.
+        hh.setSectionResizeMode(HcpActivityModel.SEGMENT, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(HcpActivityModel.SEGMENT, SEGMENT_WIDTH)
+        hh.setSectionResizeMode(HcpActivityModel.NAME, QHeaderView.ResizeMode.Stretch)
         hh.setSortIndicatorShown(False)  # listed by calls until the manager sorts
         self.table.selectionModel().currentRowChanged.connect(self._hcp_row)
 
@@ -242,6 +262,7 @@ class RepDrill(QWidget):
         split.addWidget(note_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        self.split = split
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(split, 1)
@@ -252,9 +273,10 @@ class RepDrill(QWidget):
         self.rep = rep
         self.heading.setText(rep)
         calls = sum(r.calls for r in rows)
-        self.subtitle.setText(f"{period} · {calls:,} calls with {len(rows):,} HCPs")
+        self.subtitle.setText(f"{period} · {plural(calls, 'call')} with {plural(len(rows), 'HCP')}")
         keep = self.selected_hcp()
         self.model.set_rows(rows)
+        self._fit_table()
         if changed or keep is None:
             self.clear_note()
             self.notes.clear()
@@ -262,6 +284,22 @@ class RepDrill(QWidget):
             for i, r in enumerate(self.model.rows()):
                 if r.hcp_id == keep:
                     self.table.selectRow(i)
+
+    def _fit_table(self) -> None:
+        """The HCP table as wide as its columns need (the notes keep NOTES_MIN_WIDTH), so
+        a small window does not cut the channels or the dates."""
+        total = sum(self.split.sizes())
+        if total <= 0:
+            return
+        hh = self.table.horizontalHeader()
+        names = self.table.sizeHintForColumn(HcpActivityModel.NAME)
+        want = sum(
+            names if c == HcpActivityModel.NAME else hh.sectionSize(c)
+            for c in range(self.model.columnCount())
+        )
+        want += self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
+        table = max(total * 3 // 5, min(want, total - NOTES_MIN_WIDTH))
+        self.split.setSizes([table, total - table])
 
     def selected_hcp(self) -> str | None:
         index = self.table.currentIndex()
@@ -285,7 +323,7 @@ class RepDrill(QWidget):
             bits = [n.channel.label]
             if n.sentiment:
                 bits.append(n.sentiment.value)
-            text = f"{n.started_at:%a %d %b %Y, %H:%M} · {' · '.join(bits)}"
+            text = f"{n.started_at:%a %d %b, %H:%M} · {' · '.join(bits)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, n.id)
             item.setToolTip(n.insights)

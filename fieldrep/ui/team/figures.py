@@ -12,8 +12,13 @@ import pandas as pd
 from fieldrep.ui.models import Column, RowTableModel
 
 
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
+def _pct(value: float | None) -> str:
+    """A share as "62%"; "–" when there is none (no decisions: no acceptance rate)."""
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _rate(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ class RepFigures:
     top_tier_coverage: float
     attainment: float
     time_gone: float
-    acceptance_rate: float
+    acceptance_rate: float | None  # None: nothing accepted or dismissed
+    accepted: int
     dismissed: int
     days_in_field: int
     planned: int
@@ -52,7 +58,8 @@ class RepFigures:
                 top_tier_coverage=float(r["top_tier_coverage"]),
                 attainment=float(r["attainment"]),
                 time_gone=float(r["time_gone"]),
-                acceptance_rate=float(r["acceptance_rate"]),
+                acceptance_rate=_rate(r["acceptance_rate"]),
+                accepted=int(r["accepted"]),
                 dismissed=int(r["dismissed"]),
                 days_in_field=int(r["days_in_field"]),
                 planned=int(r["planned"]),
@@ -76,8 +83,10 @@ class RepFiguresModel(RowTableModel[RepFigures]):
         Column("Time gone", lambda r: _pct(r.time_gone) if r.time_gone else "–",
                align_right=True),
         Column("Pace", lambda r: r.pace),
-        Column("Accepted", lambda r: _pct(r.acceptance_rate), align_right=True),
+        Column("Accepted", lambda r: r.accepted, align_right=True),
         Column("Dismissed", lambda r: r.dismissed, align_right=True),
+        Column("Accepted %", lambda r: _pct(r.acceptance_rate), align_right=True,
+               tooltip=lambda _r: "accepted / (accepted + dismissed); – with no decision"),
         Column("Days in field", lambda r: r.days_in_field, align_right=True),
         Column("Visits done / planned", lambda r: f"{r.completed} / {r.planned}",
                align_right=True),

@@ -9,7 +9,7 @@ prints it to a PDF file through Qt's printing (QPrinter), on the UI thread.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,12 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _acceptance(rate: Any) -> str:
+    if rate is None or pd.isna(rate):
+        return "no decisions, no acceptance rate"
+    return f"acceptance {_pct(float(rate))}"
+
+
 def _row(cells: Sequence[str], head: bool = False) -> str:
     tag = "th" if head else "td"
     return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
@@ -40,8 +46,12 @@ def summary_html(
     comments: Sequence[CoachingComment],
     when: Callable[[str | None], str],
     generated: str,
+    *,
+    subjects: Mapping[str, str] | None = None,
 ) -> str:
-    """The page's HTML (report already filtered to `rep`)."""
+    """The page's HTML (report already filtered to `rep`); `subjects` names what each
+    comment is about ("call with DR. BEN ROTH on Tue 24 Nov 2026"), by comment id."""
+    about = subjects or {}
     flt = report.filter
     s = report.summary
     mine = s[s["rep"] == rep]
@@ -67,7 +77,7 @@ def summary_html(
             "Suggestions",
             f"{int(value('accepted'))} accepted, {int(value('dismissed'))} dismissed, "
             f"{int(value('snoozed'))} snoozed, {int(value('expired'))} expired "
-            f"(acceptance {_pct(float(value('acceptance_rate')))})",
+            f"({_acceptance(value('acceptance_rate'))})",
         ),
         (
             "Sentiment heard",
@@ -123,7 +133,7 @@ def summary_html(
         if c.kind == FIELD_VISIT and c.skills:
             skills = " — " + ", ".join(f"{html.escape(k)} {v}/5" for k, v in c.skills.items())
         parts.append(
-            f"<p><b>{when(c.created_at)}</b>, {html.escape(c.subject)}{skills} "
+            f"<p><b>{when(c.created_at)}</b>, {html.escape(about.get(c.id, c.subject))}{skills} "
             f"<span class='muted'>({state})</span><br>{html.escape(c.text[:400])}</p>"
         )
     style = (

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from fieldrep.reports.export import as_json, to_bytes
+from fieldrep.reports.export import about, as_json, to_bytes
 from sync_server.api.deps import CurrentDevice, ProtocolChecked, SessionDep
 from sync_server.api.errors import responses
 from sync_server.services import audit, team_report
@@ -61,7 +61,7 @@ def team(
         return as_json(result)
     name = f"team-report-{start}-{end}.{format}"
     return Response(
-        to_bytes(result, format),
+        to_bytes(result, format, about(flt, manager=manager or caller.username)),
         media_type=MEDIA[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
