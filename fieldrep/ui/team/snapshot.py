@@ -26,7 +26,7 @@ from fieldrep.workspace import Workspace
 log = logging.getLogger(__name__)
 
 STATE_KEY = "team_view_snapshot"
-FORMAT = 1
+FORMAT = 2  # 2: RepFigures gained `accepted` (an older pickle lacks it)
 
 
 @dataclass(frozen=True)
