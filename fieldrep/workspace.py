@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from fieldrep.reports.local import ReportService
     from fieldrep.segments.service import SegmentHintService
     from fieldrep.usecases.call_log import CallLogScreen
+    from fieldrep.usecases.contact_rules import ContactRules
     from fieldrep.usecases.hcp_list import HcpListScreen
     from fieldrep.usecases.hcp_profile import HcpProfiles
     from fieldrep.usecases.planner import Planner
@@ -126,6 +127,13 @@ class Workspace:
         )
 
     # The screens' use cases (fieldrep/usecases): built from the services they need.
+    @cached_property
+    def contact_rules(self) -> ContactRules:
+        """The contact rules a call or a planned visit runs into (docs/compliance.md)."""
+        from fieldrep.usecases.contact_rules import ContactRules
+
+        return ContactRules(self.hcps, lambda: self.suggestions)
+
     @cached_property
     def today(self) -> TodayScreen:
         from fieldrep.usecases.today import TodayScreen

@@ -24,6 +24,7 @@ from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.catalogue import usable_message_ids
 from fieldrep.services.compliance import ComplianceService
+from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
@@ -132,7 +133,11 @@ class CallService:
         day = self._store.clock.local(draft.started_at).date()
         now = self._store.clock.now() if submit else None
         validate_call(draft, usable_message_ids(conn, day), submit_at=now)
-        self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
+        hcp = self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
+        if submit:  # do-not-contact, a withdrawn consent (docs/compliance.md)
+            refusal = contact_refusal(hcp, draft.channel)
+            if refusal is not None:
+                raise ValidationError(f"Not submitted: {refusal}")
         if submit and self._compliance is not None:
             reason = blocking_reason(self._compliance.check_in(conn, draft.insights))
             if reason is not None:

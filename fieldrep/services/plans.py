@@ -13,6 +13,7 @@ from fieldrep.domain.enums import Channel, PlanStatus
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.domain.plans import VisitPlan, validate_plan
 from fieldrep.planning.schedule import start_times
+from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.hcps import HcpService
 from fieldrep.store import outbox
 from fieldrep.store.schema import visit_plans
@@ -110,7 +111,9 @@ class PlanService:
             suggestion_id=suggestion_id,
         ).wire()
         with self._store.write() as conn:
-            self._hcps.get_in(conn, hcp_id)
+            refusal = contact_refusal(self._hcps.get_in(conn, hcp_id), channel)
+            if refusal is not None:  # docs/compliance.md, "Contact rules"
+                raise ValidationError(f"Not planned: {refusal}")
             conn.execute(insert(visit_plans).values(id=plan.id, version=0, **fields))
             outbox.record_mutation(
                 conn,

@@ -498,7 +498,13 @@ class MainWindow(QMainWindow):
             day = today + timedelta(days=1)
         channel = suggestion.channel if suggestion is not None else Channel.VISIT
         dialog = PlanVisitDialog(
-            hcp.display_name, today=today, day=day, channel=channel, parent=self
+            hcp.display_name,
+            today=today,
+            day=day,
+            channel=channel,
+            parent=self,
+            hcp_id=hcp.id,
+            taskman=self.taskman,
         )
         suggestion_id = suggestion.id if suggestion is not None else None
 

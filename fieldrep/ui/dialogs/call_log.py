@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,6 +58,7 @@ from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.usecases.contact_rules import ContactCheck
 from fieldrep.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,17 @@ class CallLogDialog(QDialog):
         self.channel = QComboBox()
         for channel in Channel:
             self.channel.addItem(channel.label, channel.value)
+        # Consent, do-not-contact and the contact rules for this HCP and channel, in the
+        # Next best action panel's words (docs/compliance.md, "Contact rules").
+        self.contact_hint = QLabel("")
+        self.contact_hint.setObjectName("error")
+        self.contact_hint.setWordWrap(True)
+        policy = self.contact_hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the form does not jump when it comes
+        self.contact_hint.setSizePolicy(policy)
+        self.contact_hint.setMinimumHeight(self.contact_hint.fontMetrics().lineSpacing())
+        self.contact_hint.hide()
+        self._contact_check: ContactCheck | None = None
         self.products = QListWidget()
         self.products.setObjectName("products")
         self.key_messages = QListWidget()
@@ -233,6 +245,8 @@ class CallLogDialog(QDialog):
             hint = self.record_hints.labels.get(text.replace("&", "").lower())
             if hint is not None:
                 form.addRow("", hint)
+            if buddy is self.channel:
+                form.addRow("", self.contact_hint)
 
         self.header = QLabel(f"Call with <b>{hcp_name_html(self.hcp)}</b>")
         self.header.setObjectName("subtitle")
@@ -367,6 +381,12 @@ class CallLogDialog(QDialog):
         self.attendees.setReadOnly(True)
         self.insights.setReadOnly(True)
         self.follow_up.setReadOnly(True)
+        # Read-only text looks it: the window's grey, not the white of a typeable field.
+        for field in (self.started, self.duration, self.follow_up_due, self.attendees,
+                      self.insights, self.follow_up):  # fmt: skip
+            palette = field.palette()
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            field.setPalette(palette)
         self.save_button.hide()
         self.submit_button.hide()
         submitted = self.note.submitted_at if self.note else None
@@ -412,6 +432,23 @@ class CallLogDialog(QDialog):
         self.checks.load()
         self._update_record_hints()
         self._overlap_timer.start()
+        self._contact_timer = QTimer(self, singleShot=True, interval=OVERLAP_CHECK_MS)
+        self._contact_timer.timeout.connect(self._check_contact_rules)
+        self.channel.currentIndexChanged.connect(self._contact_timer.start)
+        self.started.dateTimeChanged.connect(self._contact_timer.start)
+        self._contact_timer.start()
+
+    def _check_contact_rules(self) -> None:
+        draft = self.draft()
+        day = self.taskman.clock.local(draft.started_at).date()
+        Op(
+            lambda ws: ws.contact_rules.check(draft.hcp_id, draft.channel, day), parent=self
+        ).success(self._show_contact_rules).run(self.taskman)
+
+    def _show_contact_rules(self, check: ContactCheck) -> None:
+        self._contact_check = check
+        self.contact_hint.setText(" ".join(check.sentences))
+        self.contact_hint.setVisible(bool(check.sentences))
 
     def record_problems(self) -> list[RecordProblem]:
         """What stops this call from being submitted now (the server's rules too)."""
@@ -456,6 +493,9 @@ class CallLogDialog(QDialog):
         blocking = blocking_reason(self.checks.blocking())
         if blocking is not None:
             reasons.append(blocking)
+        refusal = self._contact_check.refusal if self._contact_check else None
+        if refusal is not None:  # the core refuses it too (CallService)
+            reasons.append(refusal)
         if reasons:
             self.error.setText(f"{NOT_SUBMITTED} {' '.join(reasons)}")
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import cast
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, QTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QTimeEdit,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldrep.domain.enums import Channel
+from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.usecases.contact_rules import ContactCheck
 
 
 class PlanVisitDialog(QDialog):
@@ -34,6 +37,8 @@ class PlanVisitDialog(QDialog):
         duration: int = 30,
         moving: bool = False,
         parent: QWidget | None = None,
+        hcp_id: str | None = None,
+        taskman: TaskManager | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(("Move visit with " if moving else "Plan visit with ") + hcp_name)
@@ -69,9 +74,40 @@ class PlanVisitDialog(QDialog):
         form.addRow("&Day", self.day)
         form.addRow(self.timed, self.time)
         form.addRow("&Channel", self.channel)
+        # The contact rules the visit runs into (consent, do-not-contact, minimum gap,
+        # caps, quiet period), in the Next best action panel's words.
+        self.rules = QLabel("")
+        self.rules.setObjectName("error")
+        self.rules.setWordWrap(True)
+        form.addRow("", self.rules)
         form.addRow("D&uration", self.duration)
         form.addRow("&Note", self.notes)
         form.addRow(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self._hcp_id, self._taskman = hcp_id, taskman
+        self.check: ContactCheck | None = None
+        if hcp_id is not None and taskman is not None and not moving:
+            self._check_timer = QTimer(self, singleShot=True, interval=150)
+            self._check_timer.timeout.connect(self._check_rules)
+            self.day.dateChanged.connect(self._check_timer.start)
+            self.channel.currentIndexChanged.connect(self._check_timer.start)
+            self._check_rules()
+
+    def _check_rules(self) -> None:
+        hcp_id, taskman = self._hcp_id, self._taskman
+        if hcp_id is None or taskman is None:
+            return
+        day, _at, channel, *_ = self.values()
+        Op(lambda ws: ws.contact_rules.check(hcp_id, channel, day), parent=self).success(
+            self._show_rules
+        ).run(taskman)
+
+    def _show_rules(self, check: ContactCheck) -> None:
+        self.check = check
+        self.rules.setText(" ".join(check.sentences))
+        # Refused in the core too (PlanService); the button says so before the rep tries.
+        self.ok_button.setEnabled(check.refusal is None)
+        self.ok_button.setToolTip(check.refusal or "")
 
     def values(self) -> tuple[date, time | None, Channel, int, str]:
         at = cast(time, self.time.time().toPython()) if self.timed.isChecked() else None
