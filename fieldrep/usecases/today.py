@@ -14,6 +14,7 @@ from fieldrep.services.calls import CallService
 from fieldrep.services.hcps import HcpService
 from fieldrep.services.plans import PlanService
 from fieldrep.usecases.planner import HCP_NOT_ON_DEVICE, PlannedVisit, visits_of
+from fieldrep.usecases.suggestion_list import quiet_period_note
 
 if TYPE_CHECKING:
     from fieldrep.nba.model import Suggestion
@@ -49,6 +50,7 @@ class Agenda:
     drafts: tuple[DraftCall, ...]  # newest first
     # Adverse-event reports not yet with Drug Safety (drafts, or sent but not synced).
     adverse_events: tuple[OpenReport, ...] = ()
+    quiet_note: str = ""  # a quiet period covers the day: why there are no suggestions
 
 
 class TodayScreen:
@@ -69,7 +71,8 @@ class TodayScreen:
     def agenda(self, day: date) -> Agenda:
         """Everything Today shows for `day` (the rep's date), HCP names looked up at once."""
         visits = visits_of(self._plans.for_day(day), self._hcps)
-        suggestions = self._suggestions().daily_list(limit=TOP_SUGGESTIONS, today=day)
+        service = self._suggestions()
+        suggestions = service.daily_list(limit=TOP_SUGGESTIONS, today=day)
         due = self._calls.follow_ups_due(
             day + timedelta(days=FOLLOW_UP_HORIZON_DAYS), limit=FOLLOW_UPS_SHOWN
         )
@@ -85,6 +88,7 @@ class TodayScreen:
             return names.get(hcp_id, HCP_NOT_ON_DEVICE)
 
         return Agenda(
+            quiet_note=quiet_period_note(service, day),
             day=day,
             visits=tuple(visits),
             suggestions=tuple(suggestions),

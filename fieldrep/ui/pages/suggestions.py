@@ -144,7 +144,8 @@ class SuggestionsPage(QWidget):
         self.empty.setText(
             WAITING
             if data.waiting
-            else "No suggestions today — all caught up. Plan from the HCP list instead."
+            else data.quiet_note
+            or "No suggestions today — all caught up. Plan from the HCP list instead."
         )
         self.stack.setCurrentIndex(0 if rows else 1)
         if rows:

@@ -181,7 +181,9 @@ class TodayPage(QWidget):
             "Planned visits, in route order" if routed else "Planned visits, by time"
         )
         self.suggestions.set_rows(list(data.suggestions))
-        self.suggestion_empty.setText("Nothing suggested today. Check back after the next sync.")
+        self.suggestion_empty.setText(
+            data.quiet_note or "Nothing suggested today. Check back after the next sync."
+        )
         self.suggestion_stack.setCurrentIndex(0 if data.suggestions else 1)
         self.follow_list.blockSignals(True)
         self.follow_list.clear()
