@@ -53,6 +53,11 @@ class RecordHints:
             label = QLabel("")
             label.setObjectName("error")
             label.setWordWrap(True)
+            # Hidden, it keeps its line: the form does not jump as a hint comes and goes.
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
+            label.setMinimumHeight(label.fontMetrics().lineSpacing())
             label.hide()
             self.labels[row] = label
         self.warnings: dict[str, str] = {}
