@@ -55,16 +55,17 @@ def test_old_outcomes_count_less_than_recent_ones(demo_workspace: Workspace) -> 
     hcp = ws.suggestions.daily_list(limit=1)[0].hcp_id
     t0 = ws.suggestions.territory(today())
     i = t0.row(hcp)
-    log_call(ws, hcp, Channel.PHONE, days_ago=400, outcome=Outcome.POSITIVE)
-    log_call(ws, hcp, Channel.PHONE, days_ago=20, outcome=Outcome.POSITIVE)
+    # visits (a call log needs no consent for them)
+    log_call(ws, hcp, Channel.VISIT, days_ago=400, outcome=Outcome.POSITIVE)
+    log_call(ws, hcp, Channel.VISIT, days_ago=20, outcome=Outcome.POSITIVE)
     t1 = ws.suggestions.territory(today())
     added = t1.history.channel_n[i] - t0.history.channel_n[i]
-    phone = list(Channel).index(Channel.PHONE)
-    assert 1.3 < added[phone] < 1.5  # ~0.96 for the recent one, ~0.47 for the old one
+    visit = list(Channel).index(Channel.VISIT)
+    assert 1.3 < added[visit] < 1.5  # ~0.96 for the recent one, ~0.47 for the old one
     forever = replace(ws.suggestions.config, evidence_half_life_days=None)
     ws.suggestions.config = forever
     t2 = ws.suggestions.territory(today())
-    assert t2.history.channel_n[i, phone] - t0.history.channel_n[i, phone] > 1.5
+    assert t2.history.channel_n[i, visit] - t0.history.channel_n[i, visit] > 1.5
 
 
 def test_the_chance_shown_is_a_probability_in_words(demo_workspace: Workspace) -> None:

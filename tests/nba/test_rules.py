@@ -55,8 +55,8 @@ def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> N
     ws = demo_workspace
     config = ws.suggestions.config
     best = ws.suggestions.daily_list(limit=1)[0]
-    for _ in range(config.monthly_cap):
-        log_call(ws, best.hcp_id, Channel.PHONE, days_ago=0)
+    for _ in range(config.monthly_cap):  # visits: a call log needs no consent for them
+        log_call(ws, best.hcp_id, Channel.VISIT, days_ago=0)
 
     later = ws.suggestions.for_hcp(best.hcp_id)  # nothing today: the next month opens it
     first_of_next_month = (today().replace(day=1) + timedelta(days=32)).replace(day=1)
