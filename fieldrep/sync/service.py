@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from fieldrep.security.instance_lock import APP_LOCK_FILENAME
 from fieldrep.security.wipe import wipe
 from fieldrep.store import sync_state
 from fieldrep.store.transactions import Store
@@ -219,5 +220,6 @@ class SyncService:
         self._close()
         credentials.forget_token(data_dir)
         (data_dir / LOCK_FILENAME).unlink(missing_ok=True)
+        (data_dir / APP_LOCK_FILENAME).unlink(missing_ok=True)  # the window's, if any
         wipe(data_dir)
         log.warning("device revoked by the server: local workspace wiped")
