@@ -218,10 +218,12 @@ def test_snooze_until_tomorrow_and_an_accept_holds_seven_of_the_reps_days(
 def test_sync_stamps_are_instants_shown_on_the_reps_wall(moment: Moment) -> None:
     from fieldrep.ui.sync_controller import SyncStatusView
     from fieldrep.ui.widgets.sync_status import describe
+    from fieldrep.usecases.sync_status import SyncStatus
 
     clock = Clock.frozen(moment.wall, moment.wall.tzinfo)
     synced = (clock.now() - timedelta(hours=3)).isoformat()  # stored as UTC
-    view = SyncStatusView(True, True, False, 0, 0, 0, 0, synced, None, "http://x")
+    status = SyncStatus(True, 0, 0, 0, 0, synced, None, "http://x")
+    view = SyncStatusView(status, online=True, running=False)
     shown = describe(view, clock.local_now())[2]
     expected = (clock.now() - timedelta(hours=3)).astimezone(clock.tz)
     assert shown.endswith(f"{expected:%H:%M}")
