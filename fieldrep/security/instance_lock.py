@@ -31,7 +31,8 @@ def in_use_message(data_dir: Path) -> str:
     )
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
+def try_lock_file(handle: IO[bytes]) -> bool:
+    """An exclusive OS lock on an open file, or False at once if another process has it."""
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt
 
@@ -66,7 +67,7 @@ class InstanceLock:
             data_dir.mkdir(parents=True, mode=0o700)
         fd = os.open(data_dir / APP_LOCK_FILENAME, os.O_RDWR | os.O_CREAT, 0o600)
         handle = os.fdopen(fd, "r+b")
-        if not _try_lock(handle):
+        if not try_lock_file(handle):
             handle.close()
             raise FolderInUseError(in_use_message(data_dir))
         return cls(data_dir, handle)

@@ -8,13 +8,12 @@ the next sync.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
+from fieldrep.security.instance_lock import try_lock_file
 from fieldrep.sync.errors import SyncBusyError
 
 LOCK_FILENAME = "sync.lock"
@@ -30,24 +29,6 @@ def _process_lock(data_dir: Path) -> threading.Lock:
         return _process_locks.setdefault(key, threading.Lock())
 
 
-def _try_lock_file(handle: IO[bytes]) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import msvcrt
-
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 @contextmanager
 def sync_lock(data_dir: Path) -> Iterator[None]:
     """Hold the device's sync lock, or raise SyncBusyError at once (never waits)."""
@@ -59,7 +40,7 @@ def sync_lock(data_dir: Path) -> Iterator[None]:
         path = data_dir / LOCK_FILENAME
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+b") as handle:
-            if not _try_lock_file(handle):
+            if not try_lock_file(handle):
                 raise SyncBusyError(BUSY_MESSAGE)
             # Closing the handle releases the OS lock.
             yield
