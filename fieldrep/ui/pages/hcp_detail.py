@@ -28,6 +28,7 @@ from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.hcp import Hcp
+from fieldrep.nba.model import Suggestion
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
@@ -203,7 +204,8 @@ class HcpDetailPage(QWidget):
 
     def _plan(self) -> None:
         if self.hcp_id:
-            emit(self.plan_visit, self.hcp_id, self.data.suggestion if self.data else None)
+            shown = self.data.suggestion if self.data else None
+            emit(self.plan_visit, self.hcp_id, accepted_by_planning(shown))
 
     def _history_link(self, url: QUrl) -> None:
         # Links are "note:<id>"; drafts reopen for editing, submitted notes read-only.
@@ -308,3 +310,10 @@ class HcpDetailPage(QWidget):
         self.history_empty.setVisible(not calls)
         self.follow_list.setVisible(self.follow_list.count() > 0)
         self.follow_empty.setVisible(self.follow_list.count() == 0)
+
+
+def accepted_by_planning(shown: Suggestion | None) -> Suggestion | None:
+    """The suggestion that planning a visit from the HCP page takes up: only a suggested
+    visit. Planning a visit while an e-mail is suggested is the rep's own choice, and the
+    manager's figures must not count it as an accepted suggestion."""
+    return shown if shown is not None and shown.channel is Channel.VISIT else None
