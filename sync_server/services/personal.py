@@ -217,9 +217,7 @@ def _acknowledge_coaching(session: Session, caller: Caller, mutation: Mutation) 
         raise Rejected("Only the rep a coaching comment is addressed to can acknowledge it.")
     if set(mutation.fields) != {"acknowledged_at"}:
         raise Rejected("A coaching comment cannot be changed; it can only be acknowledged.")
-    data = validated(
-        CoachingCommentData, {**comment.data, **mutation.fields}, "coaching comment"
-    )
+    data = validated(CoachingCommentData, {**comment.data, **mutation.fields}, "coaching comment")
     if comment.data.get("acknowledged_at") is not None:
         return Outcome(2)
     comment.data = data

@@ -65,9 +65,7 @@ def test_the_first_save_creates_the_draft_under_the_devices_id_and_later_ones_up
     ]
 
 
-def test_submit_with_the_last_edits_is_one_transaction(
-    workspace: Workspace, hcp_id: str
-) -> None:
+def test_submit_with_the_last_edits_is_one_transaction(workspace: Workspace, hcp_id: str) -> None:
     note_id = new_id()
     workspace.calls.save_draft(note_id, _draft(hcp_id))
     submitted = workspace.calls.submit(note_id, _draft(hcp_id, insights="Will trial it"))
