@@ -50,7 +50,7 @@ def parse_kind(value: str) -> CatalogueKind:
         raise Invalid(f"Unknown catalogue '{value}'; the catalogues are {kinds}.") from None
 
 
-def _item_lines(text: str) -> list[int]:
+def item_lines(text: str) -> list[int]:
     """The line each element of the file's top-level JSON array starts on."""
     decoder = json.JSONDecoder()
     position = text.index("[") + 1
@@ -92,7 +92,7 @@ def parse_file(kind: CatalogueKind, text: str, *, products: Sequence[str] = ()) 
     if not isinstance(raw, list):
         raise Invalid(f"The {kind.value} file holds a JSON array of items, [{{...}}, ...].")
     model = CATALOGUE_ITEMS[kind]
-    lines = _item_lines(text)
+    lines = item_lines(text)
     problems: list[str] = []
     items: list[dict[str, Any]] = []
     first_line: dict[str, int] = {}

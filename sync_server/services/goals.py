@@ -48,6 +48,7 @@ from sync_server.services.callers import (
     territories_of,
     utcnow,
 )
+from sync_server.services.catalogues import item_lines
 
 COLUMNS = (
     "cycle", "name", "start", "end", "reps", "territories", "tier", "decile", "segment",
@@ -122,7 +123,7 @@ def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
         ) from None
     if not isinstance(raw, list):
         raise Invalid("A goals JSON file holds an array of goal lines, [{...}, ...].")
-    lines = _item_lines(text)
+    lines = item_lines(text)
     rows = []
     for number, (line, item) in enumerate(zip(lines, raw, strict=True), start=1):
         where = f"line {line} (item {number})"
@@ -133,19 +134,6 @@ def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
             raise Invalid(f"{where}: unknown field(s) {', '.join(unknown)}")
         rows.append((where, item))
     return rows
-
-
-def _item_lines(text: str) -> list[int]:
-    decoder = json.JSONDecoder()
-    position = text.index("[") + 1
-    lines: list[int] = []
-    while True:
-        while text[position] in " \t\r\n,":
-            position += 1
-        if text[position] == "]":
-            return lines
-        lines.append(text.count("\n", 0, position) + 1)
-        _, position = decoder.raw_decode(text, position)
 
 
 def _names(value: Any) -> tuple[str, ...]:
