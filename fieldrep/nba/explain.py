@@ -85,8 +85,11 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
     if part == "segment_channel":
         k = int(np.argmax(table.mix[i] * t.profiles.channels[:, c]))
         used, total = int(h.contacts[i, c]), int(h.contacts[i].sum())
-        text = f"segment: {table.mix[i, k]:.0%} {t.segment_names[k].lower()}"
-        text += f", who favour {many}"
+        name = t.segment_names[k].strip().lower()
+        # With no segment catalogue loaded there is one unnamed profile: say what it is.
+        text = f"segment: {table.mix[i, k]:.0%} {name}, who favour {many}"
+        if not name:
+            text = f"HCPs in general favour {many}"
         if total:
             text += f"; {used} of {total} contacts were {many}"
         return Driver.CHANNEL, text
@@ -100,7 +103,9 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
     label = THEME_LABELS[theme] if theme else "this theme"
     if part == "segment_theme":
         k = int(np.argmax(table.mix[i] * t.profiles.themes[:, THEMES.index(theme or "")]))
-        name = t.segment_names[k].lower()
+        name = t.segment_names[k].strip().lower()
+        if not name:
+            return Driver.THEME, f"HCPs in general respond to {label}"
         return (
             Driver.THEME,
             f"segment: {table.mix[i, k]:.0%} {name}, who respond to {label}",
@@ -109,6 +114,8 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
     pos, n = int(h.theme_pos[i, j]), int(h.theme_n[i, j])
     if n:
         return Driver.THEME, f"responded well to {pos} of {n} messages on {label}"
+    if not int(h.theme_n[:, j].sum()):  # nothing heard yet: the prior, not the territory
+        return Driver.THEME, f"no responses on record yet: {label} messages are a first choice"
     return Driver.THEME, f"{label} messages do well across the territory"
 
 

@@ -197,3 +197,27 @@ def test_a_taxonomy_path_counts_as_its_most_specific_known_part() -> None:
     assert fits(hospitalist, ["Internal Medicine"], {}, known)  # unknown leaf: its parent
     assert fits("NEPHROLOGY", ["nephrology"], {}, known)
     assert fits("Oncology", ["Cardiology"], {"oncology": "Cardiology"}, known)  # the map
+
+
+def test_reasons_name_no_blank_segment_and_claim_no_territory_evidence(tmp_path: Path) -> None:
+    """A company that loaded products and messages but no segments, with no history: a
+    stranger saw "segment: 100% , who favour visits" and "efficacy messages do well
+    across the territory" when nothing had been heard yet."""
+    from fieldrep.domain.enums import Channel, Outcome
+    from tests.nba.helpers import log_call
+
+    without_segments = [d for d in COMPANY if d.kind is not CatalogueKind.SEGMENTS]
+    with Workspace.open(tmp_path / "ws", passphrase=PASSPHRASE, clock=Clock.frozen(MONDAY)) as ws:
+        ws.hcps.upsert_many(sparse_hcps(40))
+        ws.messages.store_documents(without_segments)
+        assert not any(
+            r.startswith("segment") for s in ws.suggestions.daily_list() for r in s.reasons
+        )
+        for hcp in ws.hcps.all()[:3]:  # the first calls: the unnamed profile now speaks
+            log_call(ws, hcp.id, Channel.VISIT, days_ago=20, outcome=Outcome.POSITIVE)
+        suggestions = ws.suggestions.daily_list(limit=20)
+        assert suggestions
+        reasons = [r for s in suggestions for r in s.reasons]
+        assert not any(r.startswith("segment: ") and " , " in r for r in reasons), reasons
+        assert any("HCPs in general favour visits" in r for r in reasons), reasons
+        assert not any("do well across the territory" in r for r in reasons), reasons
