@@ -93,11 +93,11 @@ class Workspace:
         self.hcps = HcpService(self.store)
         self.messages = MessageCatalogue(self.store)
         self.compliance = ComplianceService(self.store)
+        self.plans = PlanService(self.store, self.hcps)
         self.calls = CallService(
-            self.store, self.hcps, author=self.username, compliance=self.compliance
+            self.store, self.hcps, self.username, compliance=self.compliance, plans=self.plans
         )
         self.adverse_events = AdverseEventService(self.store, self.compliance)
-        self.plans = PlanService(self.store, self.hcps)
         self.feedback = FeedbackService(self.store)
         self.segments = SegmentStore(self.store)
         self.coaching = CoachingService(self.store, author=self.username)

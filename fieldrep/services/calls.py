@@ -26,6 +26,7 @@ from fieldrep.services.catalogue import usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.hcps import HcpService
+from fieldrep.services.plans import PlanService
 from fieldrep.store import outbox
 from fieldrep.store.schema import call_notes
 from fieldrep.store.transactions import Store
@@ -34,6 +35,8 @@ from fieldrep.sync.protocol import CallNoteData, Entity, Op
 
 ENTITY = Entity.CALL_NOTE
 CALLS_CHANGED = Changes(calls=True, outbox=True)
+# Submitting may also complete the visit it fulfils (PlanService.complete_for_call).
+SUBMIT_CHANGED = Changes(calls=True, plans=True, outbox=True)
 # A copy the server made of the rep's version when two devices changed the same field,
 # still to be read (discarding it deletes it).
 _CONFLICT_COPY = (
@@ -121,11 +124,21 @@ class CallService:
         hcps: HcpService,
         author: str,
         compliance: ComplianceService | None = None,
+        plans: PlanService | None = None,
     ) -> None:
         self._store = store
         self._hcps = hcps
         self.author = author
         self._compliance = compliance
+        self._plans = plans
+
+    def _submitted(self, conn: Connection, note: CallNote) -> Changed[CallNote]:
+        """A note just became submitted: it completes the planned visit it fulfils."""
+        if self._plans is None:
+            return Changed(note, CALLS_CHANGED)
+        day = self._store.clock.local(note.started_at).date()
+        done = self._plans.complete_for_call(conn, note.hcp_id, note.channel, day)
+        return Changed(note, SUBMIT_CHANGED if done else CALLS_CHANGED)
 
     def _validate(self, conn: Connection, draft: CallDraft, *, submit: bool = False) -> None:
         # A message Legal withdrew, or one not valid on the call's day, cannot be used.
@@ -167,7 +180,8 @@ class CallService:
     def log(self, draft: CallDraft, *, submit: bool = False) -> CallNote:
         """Create a call note (a draft, or submitted at once) with its outbox row."""
         with self._store.write() as conn:
-            return self._create_in(conn, new_id(), draft, submit=submit)
+            note = self._create_in(conn, new_id(), draft, submit=submit)
+            return self._submitted(conn, note).value if submit else note
 
     def _create_in(
         self, conn: Connection, note_id: str, draft: CallDraft, *, submit: bool
@@ -243,7 +257,7 @@ class CallService:
             if current is None:
                 if draft is None:
                     raise NotFoundError(f"No call note with id '{note_id}'.")
-                return Changed(self._create_in(conn, note_id, draft, submit=True), CALLS_CHANGED)
+                return self._submitted(conn, self._create_in(conn, note_id, draft, submit=True))
             if draft is not None:
                 current = self._update_in(conn, current, draft)
             ensure_editable(current)
@@ -252,7 +266,7 @@ class CallService:
                 status=CallStatus.SUBMITTED, submitted_at=dt_to_text(self._store.clock.now())
             )
             self._write_update(conn, current, changed)
-            return Changed(self.get_in(conn, note_id), CALLS_CHANGED)
+            return self._submitted(conn, self.get_in(conn, note_id))
 
     def set_follow_up_done(self, note_id: str, index: int, done: bool = True) -> Changed[CallNote]:
         """Tick a follow-up off (or back on). The one change a submitted note accepts:

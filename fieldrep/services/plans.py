@@ -23,6 +23,7 @@ from fieldrep.sync.protocol import Entity, Op, VisitPlanData
 
 ENTITY = Entity.VISIT_PLAN
 PLANS_CHANGED = Changes(plans=True, outbox=True)
+COMPLETES_WITHIN_DAYS = 7  # a submitted call completes a planned visit this near it
 
 
 def plan_from_row(row: Any) -> VisitPlan:
@@ -139,6 +140,28 @@ class PlanService:
             base_version=current.version,
         )
         return self._get_in(conn, plan_id)
+
+    def complete_for_call(
+        self, conn: Connection, hcp_id: str, channel: Channel, day: date
+    ) -> VisitPlan | None:
+        """Mark done the planned visit a submitted call fulfils, in the caller's transaction:
+        the HCP's still-planned one on the same channel on the call's day, else the nearest
+        within a week either side (a rep who saw the doctor two days early has done that
+        visit). Without it, "planned vs completed" in the manager's figures stayed 0."""
+        window = timedelta(days=COMPLETES_WITHIN_DAYS)
+        rows = conn.execute(
+            select(visit_plans.c.id, visit_plans.c.planned_date).where(
+                visit_plans.c.hcp_id == hcp_id,
+                visit_plans.c.channel == channel.value,
+                visit_plans.c.status == PlanStatus.PLANNED.value,
+                visit_plans.c.planned_date >= date_to_text(day - window),
+                visit_plans.c.planned_date <= date_to_text(day + window),
+            )
+        ).all()
+        if not rows:
+            return None
+        nearest = min(rows, key=lambda r: (abs((date.fromisoformat(r[1]) - day).days), r[1]))
+        return self._change(conn, nearest.id, {"status": PlanStatus.DONE.value})
 
     def _refuse_past(self, day: date) -> None:
         today = self._store.clock.today()
