@@ -51,6 +51,13 @@ class Scored:
     post: Posteriors | None = None  # kept so a Thompson draw reuses them
 
 
+def _row(t: Territory, hcp_id: str) -> int:
+    try:
+        return t.row(hcp_id)
+    except KeyError:
+        raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+
+
 def _value_reference(t: Territory) -> float:
     """The territory's mean HCP value: the "typical HCP" a value reason is measured from."""
     return float(hcp_value(t.decile).mean())
@@ -192,12 +199,6 @@ class SuggestionService:
         )
         return [build_suggestion(s, p, config) for p in picks]
 
-    def _row(self, s: Scored, hcp_id: str) -> int:
-        try:
-            return s.territory.row(hcp_id)
-        except KeyError:
-            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
-
     def for_hcp(self, hcp_id: str, today: date | None = None) -> Suggestion | None:
         """The best action for one HCP: today if any channel is allowed, else on the first
         day (within `LOOK_AHEAD_DAYS`) a time-bound rule (gap, cap, hold, plan, quiet
@@ -205,10 +206,7 @@ class SuggestionService:
         day = today or self._store.clock.today()
         config = self.config
         t = self.territory(day, config)
-        try:
-            i = t.row(hcp_id)
-        except KeyError:
-            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+        i = _row(t, hcp_id)
         # The learning is territory-wide (pooled rates), but only this HCP is scored: the
         # rules and the score are row-wise, so the result equals the full table's row.
         post = posteriors(t, config)
@@ -234,10 +232,7 @@ class SuggestionService:
         start = today or self._store.clock.today()
         config = self.config
         t = self.territory(start, config)
-        try:
-            i = t.row(hcp_id)
-        except KeyError:
-            raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.") from None
+        i = _row(t, hcp_id)
         post = posteriors(t, config)
         rows = np.array([i])
         best: tuple[float, Scored, Pick] | None = None
@@ -295,7 +290,7 @@ class SuggestionService:
         """Every candidate channel a hard rule removed for this HCP, with the rule in words."""
         config = self.config
         s = self._scored(today, config)
-        i = self._row(s, hcp_id)
+        i = _row(s.territory, hcp_id)
         return explain_blocks(s.territory, i, s.table.bits, s.today, config)
 
     def resolve(self, suggestion_id_text: str, today: date | None = None) -> Suggestion:
@@ -303,7 +298,7 @@ class SuggestionService:
         key = parse_suggestion_id(suggestion_id_text)
         config = self.config
         s = self._scored(today, config)
-        i = self._row(s, key.hcp_id)
+        i = _row(s.territory, key.hcp_id)
         expires = key.due + timedelta(days=config.expiry_days[key.channel])
         if s.today > expires:
             raise ValidationError(
