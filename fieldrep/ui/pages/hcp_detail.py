@@ -33,7 +33,7 @@ from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
 from fieldrep.ui.widgets.coaching_card import CoachingCard, on_hcp_calls
-from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, title
+from fieldrep.ui.widgets.common import Card, EmptyState, chip, muted, page_header, title
 from fieldrep.ui.widgets.flow_layout import FlowLayout
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
 from fieldrep.ui.widgets.segment_bar import SegmentBar
@@ -98,15 +98,12 @@ class HcpDetailPage(QWidget):
         self.log_button.setObjectName("primary")
         self.plan_button = QPushButton("Plan visit")
         self.segment_button = QPushButton("Correct segment")
-        header = QHBoxLayout()
-        header.addWidget(self.back_button)
-        names = QVBoxLayout()
-        names.setSpacing(0)
-        names.addWidget(self.name)
-        names.addWidget(self.subtitle)
-        header.addLayout(names, 1)
-        for b in (self.log_button, self.plan_button, self.segment_button):
-            header.addWidget(b)
+        header = page_header(
+            self.back_button,
+            self.name,
+            self.subtitle,
+            (self.log_button, self.plan_button, self.segment_button),
+        )
 
         self.profile = Card("Profile and consents")
         self.profile_grid = QGridLayout()

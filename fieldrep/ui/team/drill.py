@@ -17,7 +17,6 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QListWidget,
     QListWidgetItem,
@@ -36,7 +35,7 @@ from fieldrep.reports.team import TeamFilter, _Scope
 from fieldrep.services.coaching import CoachingComment
 from fieldrep.ui.models import Column, RowTableModel
 from fieldrep.ui.signals import emit
-from fieldrep.ui.widgets.common import muted, title
+from fieldrep.ui.widgets.common import muted, page_header, title
 from fieldrep.workspace import Workspace
 
 
@@ -211,15 +210,12 @@ class RepDrill(QWidget):
         self.week_button = QPushButton("Comment on the week…")
         self.visit_button = QPushButton("Field-coaching visit…")
         self.summary_button = QPushButton("Coaching summary (PDF)…")
-        header = QHBoxLayout()
-        header.addWidget(self.back_button)
-        names = QVBoxLayout()
-        names.setSpacing(0)
-        names.addWidget(self.heading)
-        names.addWidget(self.subtitle)
-        header.addLayout(names, 1)
-        for b in (self.week_button, self.visit_button, self.summary_button):
-            header.addWidget(b)
+        header = page_header(
+            self.back_button,
+            self.heading,
+            self.subtitle,
+            (self.week_button, self.visit_button, self.summary_button),
+        )
 
         self.model = HcpActivityModel()
         self.table = QTableView()

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def title(text: str, level: int = 1) -> QLabel:
@@ -53,3 +61,19 @@ def chip(text: str, ok: bool | None = None) -> QLabel:
     label = QLabel(text)
     label.setObjectName("chip" if ok is None else ("chip_ok" if ok else "chip_no"))
     return label
+
+
+def page_header(
+    back: QPushButton, heading: QLabel, subtitle: QLabel, actions: tuple[QPushButton, ...]
+) -> QHBoxLayout:
+    """A detail page's top row: Back, the name over its subtitle, then the page's actions."""
+    header = QHBoxLayout()
+    header.addWidget(back)
+    names = QVBoxLayout()
+    names.setSpacing(0)
+    names.addWidget(heading)
+    names.addWidget(subtitle)
+    header.addLayout(names, 1)
+    for button in actions:
+        header.addWidget(button)
+    return header
