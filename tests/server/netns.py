@@ -4,8 +4,9 @@ TCP forwarder in the root namespace to the local PostgreSQL.
 
 Cutting the database link sets its root-side veth down: the server's packets to the
 database are then dropped silently (no reset, no ICMP), which is what a real partition
-looks like to TCP. This machine's kernel has no `netem` or tc classifiers, so latency and
-loss between client and server are not simulated here (see docs/performance.md).
+looks like to TCP. Latency and loss between clients and this server are added by
+tests/server/netem.py (a userspace netem over TUN devices, as this machine's kernel has no
+`netem` qdisc): clients in a namespace of their own reach the server only through it.
 Needs root; everything made is removed at the end.
 """
 
@@ -36,6 +37,7 @@ class Topology:
     server_ip: str  # where clients reach the server
     database_host: str  # where the server reaches PostgreSQL (the forwarder)
     database_link: str  # the root-side veth of the database path
+    subnet: int = 0  # the topology uses 10.<subnet>.0.0/16 (tests/server/netem.py: .3.x)
 
     def wrap(self) -> list[str]:
         return ["ip", "netns", "exec", self.name]
@@ -47,10 +49,21 @@ class Topology:
         _ip("link", "set", self.database_link, "up")
 
 
+def _free_subnet(start: int) -> int:
+    """A 10.<n>.x.x not yet on any root-namespace link (tests may run side by side)."""
+    used = subprocess.run(["ip", "-4", "-o", "addr"], check=True, capture_output=True,
+                          text=True).stdout  # fmt: skip
+    for step in range(200):
+        subnet = (start + step) % 200 + 20
+        if f" 10.{subnet}." not in used:
+            return subnet
+    raise RuntimeError("no free 10.x subnet for a test network")
+
+
 @contextmanager
 def isolated_server_network() -> Iterator[Topology]:
     tag = secrets.token_hex(3)
-    subnet = int(tag[:2], 16) % 200 + 20
+    subnet = _free_subnet(int(tag[:2], 16))
     name, client_root, client_ns = f"fr18-{tag}", f"f18c{tag}", f"f18C{tag}"
     db_root, db_ns = f"f18d{tag}", f"f18D{tag}"
     _ip("netns", "add", name)
@@ -63,7 +76,7 @@ def isolated_server_network() -> Iterator[Topology]:
             _ip("-n", name, "addr", "add", f"10.{subnet}.{net}.2/30", "dev", ns_end)
             _ip("link", "set", root_end, "up")
             _ip("-n", name, "link", "set", ns_end, "up")
-        yield Topology(name, f"10.{subnet}.1.2", f"10.{subnet}.2.1", db_root)
+        yield Topology(name, f"10.{subnet}.1.2", f"10.{subnet}.2.1", db_root, subnet)
     finally:
         for link in (client_root, db_root):
             subprocess.run(["ip", "link", "del", link], check=False, capture_output=True)
