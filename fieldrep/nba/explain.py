@@ -14,7 +14,7 @@ from enum import StrEnum
 import numpy as np
 
 from fieldrep.nba.features import Territory
-from fieldrep.nba.learning import sigmoid
+from fieldrep.nba.logistic import sigmoid
 from fieldrep.nba.scoring import ScoreTable
 from fieldrep.segments.profiles import CHANNELS, THEME_LABELS, THEMES
 

@@ -20,7 +20,8 @@ import numpy as np
 from fieldrep.nba.calibration import AS_IS, Calibration
 from fieldrep.nba.config import NbaConfig
 from fieldrep.nba.features import IntArray, Territory
-from fieldrep.nba.learning import RECENCY_BANDS, Posteriors, posteriors, sigmoid
+from fieldrep.nba.learning import RECENCY_BANDS, Posteriors, posteriors
+from fieldrep.nba.logistic import sigmoid
 from fieldrep.nba.rules import blocked_bits
 from fieldrep.segments.profiles import CHANNELS, FloatArray
 
@@ -200,6 +201,9 @@ def score_territory(
         # Messages within `message_tie` of the best are told apart per (HCP, message),
         # not by catalogue order, so near-equal messages spread across the territory.
         chooser = per_message + config.message_tie * _spread(t.hcp_ids, msgs.ids)
+        if config.rotation_margin > 0:
+            recent = today.toordinal() - t.message_last <= config.rotation_days
+            chooser = chooser - config.rotation_margin * recent
         masked = np.where(allowed, chooser[:, None, :], -np.inf)
         message = masked.argmax(axis=2)
         has = allowed.any(axis=2)

@@ -23,9 +23,9 @@ def test_a_message_given_face_to_face_is_not_emailed_again_the_same_day(
     demo_workspace: Workspace,
 ) -> None:
     ws = demo_workspace
-    emails = [
+    emails = [  # to HCPs who can be visited, so the visit can be logged
         s for s in ws.suggestions.daily_list(limit=30, slots={Channel.EMAIL: 30})
-        if s.channel is Channel.EMAIL
+        if s.channel is Channel.EMAIL and ws.hcps.get(s.hcp_id).consents.get("visit")
     ]  # fmt: skip
     assert emails
     for s in emails[:5]:

@@ -9,7 +9,7 @@ import pytest
 
 from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.nba.explain import contributions, reasons_for
-from fieldrep.nba.learning import sigmoid
+from fieldrep.nba.logistic import sigmoid
 from fieldrep.nba.scoring import score_territory
 from fieldrep.workspace import Workspace
 from tests.nba.helpers import log_call
