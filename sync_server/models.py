@@ -83,9 +83,9 @@ class Device(Base):
     mutations_rejected: Mapped[int] = mapped_column(Integer, default=0)
     mutations_duplicate: Mapped[int] = mapped_column(Integer, default=0)
     changes_pulled: Mapped[int] = mapped_column(BigInteger, default=0)
-    # The cursor last handed to this device in the middle of a pull, the one it asked
-    # with (a retried page), and the prune mark then: a new device's page-2 cursor may
-    # lie below `pruned_through`.
+    # The newest cursor handed to this device, the cursor its current pass through the
+    # log started from, and the prune mark then: any cursor between the two is its own
+    # to resume from, though a new device's page-2 cursor may lie below `pruned_through`.
     resume_cursor: Mapped[int | None] = mapped_column(BigInteger)
     resume_since: Mapped[int | None] = mapped_column(BigInteger)
     resume_pruned_through: Mapped[int | None] = mapped_column(BigInteger)

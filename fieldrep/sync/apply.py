@@ -206,20 +206,19 @@ def _upsert(conn: Connection, target: EntityTable, items: Iterable[Change]) -> i
                 else "NOTHING"
             )
         )
-        plan = _row_plan(columns, target)
-        rows = [_row(plan, change) for change in group]
+        rows = _rows(_row_plan(columns, target), group)
         conn.exec_driver_sql(sql, rows)
         count += len(rows)
     return count
 
 
 _KEY, _VERSION, _JSON_CELL, _PLAIN = range(4)
+_ABSENT = object()  # a field the change does not carry
 
 
 def _row_plan(columns: Sequence[Any], target: EntityTable) -> list[tuple[Any, int, Any]]:
     """Per column, once per page: what fills it, and its stored value when a change
-    does not carry it (a first sync converts a million cells; this keeps the per-cell
-    work to one dict lookup and, for JSON, one encode)."""
+    does not carry it."""
     plan = []
     for column in columns:
         if column.name == target.key:
@@ -232,21 +231,32 @@ def _row_plan(columns: Sequence[Any], target: EntityTable) -> list[tuple[Any, in
     return plan
 
 
-def _row(plan: list[tuple[Any, int, Any]], change: Change) -> tuple[Any, ...]:
-    data = change.data or {}
-    values: list[Any] = []
+def _rows(plan: list[tuple[Any, int, Any]], changes: Sequence[Change]) -> list[tuple[Any, ...]]:
+    """The rows for `executemany`, built a column at a time: a first sync converts
+    millions of cells, and one comprehension per column costs a third of a loop over
+    the columns of each row. Text and NULL (most cells) go as they are."""
+    datas = [change.data or {} for change in changes]
+    columns: list[list[Any]] = []
     for column, kind, missing in plan:
         if kind == _KEY:
-            values.append(change.entity_id)
-        elif kind == _VERSION:
-            values.append(change.version)
-        elif column.name not in data:
-            values.append(missing)
-        elif kind == _JSON_CELL:
-            values.append(_json_text(data[column.name]))
+            columns.append([change.entity_id for change in changes])
+            continue
+        if kind == _VERSION:
+            columns.append([change.version for change in changes])
+            continue
+        cells = [data.get(column.name, _ABSENT) for data in datas]
+        if kind == _JSON_CELL:
+            columns.append([missing if v is _ABSENT else _json_text(v) for v in cells])
         else:
-            values.append(_db_value(column, data[column.name]))
-    return tuple(values)
+            columns.append(
+                [
+                    v if v is None or type(v) is str
+                    else missing if v is _ABSENT
+                    else _db_value(column, v)
+                    for v in cells
+                ]
+            )  # fmt: skip
+    return list(zip(*columns, strict=True))
 
 
 def set_version(conn: Connection, entity: str, entity_id: str, version: int) -> None:

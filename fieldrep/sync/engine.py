@@ -6,8 +6,9 @@ transactions, so the UI (or the CLI) keeps working while it runs. One sync at a 
 device (`sync_lock` in the data directory). It knows the store, the outbox and the HTTP
 client, never the Workspace (which wires them together).
 
-Crash safety: every push batch's results commit in one transaction, and every pulled
-page commits with its cursor; a process killed at any point resumes where it stopped.
+Crash safety: every push batch's results commit in one transaction, and pulled pages
+commit with their cursor (a few to a transaction when they arrive faster than they are
+stored); a process killed at any point resumes from the last committed cursor.
 Replayed pushes are acknowledged by the server as duplicates, never applied twice.
 """
 
@@ -20,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from fieldrep import __version__
 from fieldrep.domain.changes import Changes
 from fieldrep.store import outbox, sync_state
@@ -30,12 +33,16 @@ from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_vers
 from fieldrep.sync.client import SyncClient
 from fieldrep.sync.errors import PayloadTooLargeError, SyncError
 from fieldrep.sync.lock import sync_lock
+from fieldrep.sync.page_feed import PageFeed
 from fieldrep.tasks import Cancelled, CancelToken, Progress, no_progress
 
 log = logging.getLogger(__name__)
 POLICY_KEY = p.DEVICE_POLICY_HEADER.lower()
 
 PULL_PAGE = 2000
+# A pull transaction takes in more waiting pages up to this many changes, or this long.
+COMMIT_ROWS = 20_000
+COMMIT_S = 1.0
 
 
 @dataclass
@@ -283,37 +290,81 @@ class SyncEngine:
         store = self.store
         with store.read() as conn:
             cursor = int(sync_state.get(conn, sync_state.CURSOR) or 0)
-        resets = 0
-        first_cursor = cursor
         progress("Receiving changes", 0.4)
-        while True:
-            cancel.raise_if_cancelled()
-            page = self.client.pull(since=cursor, limit=self.page_size)
-            if page.reset_required:
-                if resets:
-                    raise SyncError("The server keeps asking for a full resync; try again later.")
-                resets += 1
-                report.full_resync = True
-                log.info("cursor %d is older than the server's tombstones: full resync", cursor)
-                with store.write() as conn:
-                    clear_synced(conn)
-                    sync_state.put(conn, sync_state.CURSOR, "0")
-                cursor = first_cursor = 0
-                continue
+        for attempt in range(2):
+            if self._pull_pages(cursor, report, progress, cancel):
+                return
+            if attempt:
+                break
+            report.full_resync = True
+            log.info("cursor %d is older than the server's tombstones: full resync", cursor)
             with store.write() as conn:
-                result = apply_page(conn, page.changes)
-                sync_state.put(conn, sync_state.CURSOR, str(page.cursor))
-            cursor = page.cursor
+                clear_synced(conn)
+                sync_state.put(conn, sync_state.CURSOR, "0")
+            cursor = 0
+        raise SyncError("The server keeps asking for a full resync; try again later.")
+
+    def _pull_pages(
+        self, cursor: int, report: SyncReport, progress: Progress, cancel: CancelToken
+    ) -> bool:
+        """Store pages from `cursor` to the end; False when the server answers
+        `reset_required` instead.
+
+        The next page is fetched while one is stored (`PageFeed`). Pages commit with
+        their cursor, several to a transaction while the next one is already here (up
+        to COMMIT_ROWS changes or COMMIT_S seconds): a commit costs a WAL sync, and on a
+        first sync the commits of one 2,000-change page each were a sixth of the time.
+        The write lock is never held while waiting on the network, nor for long, so the
+        app's own writes go on meanwhile."""
+        first_cursor = cursor
+
+        def fetch(since: int) -> p.PullResponse:
+            return self.client.pull(since=since, limit=self.page_size)
+
+        with PageFeed(fetch, cursor, cancel) as feed:
+            page = feed.next_page()
+            while not page.reset_required:
+                with self.store.write() as conn:
+                    page = self._store_pages(conn, page, feed, report)
+                if page.reset_required:
+                    break
+                if not page.has_more:
+                    return True
+                # The server's cursor is a sequence number, not a row count: use it only
+                # for a rough fraction when the first page tells us nothing better.
+                progress(
+                    "Receiving changes", 0.4 + 0.6 * _fraction(first_cursor, page.cursor, page)
+                )
+                page = feed.next_page()
+        return False
+
+    def _store_pages(
+        self, conn: Connection, page: p.PullResponse, feed: PageFeed, report: SyncReport
+    ) -> p.PullResponse:
+        """Store `page` and the ones waiting after it in this transaction; returns the
+        last page stored, or the `reset_required` page that stopped it (not stored)."""
+        started = time.monotonic()
+        stored = 0
+        while True:
+            result = apply_page(conn, page.changes)
+            sync_state.put(conn, sync_state.CURSOR, str(page.cursor))
+            stored += len(page.changes)
             report.pulled += len(page.changes)
             report.deleted += result.deleted
             report.skipped_pending += result.skipped_pending
             report.conflicts.extend(result.conflict_copies)
-            report.cursor = cursor
-            if not page.has_more:
-                return
-            # The server's cursor is a sequence number, not a row count: use it only
-            # for a rough fraction when the first page tells us nothing better.
-            progress("Receiving changes", 0.4 + 0.6 * _fraction(first_cursor, cursor, page))
+            report.cursor = page.cursor
+            if (
+                not page.has_more
+                or not feed.ready()
+                or stored >= COMMIT_ROWS
+                or time.monotonic() - started >= COMMIT_S
+            ):
+                return page
+            following = feed.next_page()
+            if following.reset_required:
+                return following
+            page = following
 
 
 def _fraction(first: int, cursor: int, page: p.PullResponse) -> float:

@@ -114,15 +114,20 @@ def pruned_through(session: Session) -> int:
 
 @dataclass(frozen=True, slots=True)
 class IssuedCursor:
-    """A cursor handed to one device in the middle of a pull, the cursor its request
-    carried (a page whose answer was lost is asked for again), and the prune mark then."""
+    """The newest cursor handed to one device in its current pass through the log, the
+    cursor that pass started from, and the prune mark then.
+
+    Any cursor between the two is the device's own: a device that fetches ahead, or
+    commits several pages at once, resumes from a page it had not committed yet (a page
+    whose answer was lost is asked for again the same way). With the same prune mark, no
+    row it would need has gone since it started from `since`."""
 
     cursor: int
     since: int
     pruned_through: int
 
     def allows(self, since: int, pruned: int) -> bool:
-        return self.pruned_through == pruned and since in {self.cursor, self.since}
+        return self.pruned_through == pruned and self.since <= since <= self.cursor
 
 
 @dataclass(slots=True)
@@ -176,8 +181,8 @@ def read_page(
     """Up to `limit` changes after `since` that `scopes` may see (None: all), in seq order.
 
     A cursor below `pruned_through` is stale (its device may hold records whose
-    tombstones are gone) unless `issued` allows it: the one this device was handed by
-    its previous page (or asked that page with) and no prune since. A pull from 0 pages
+    tombstones are gone) unless `issued` allows it: one this device was handed in its
+    current pass (or started it from) and no prune since. A pull from 0 pages
     through the pruned log like any other, so a new device's first sync always completes.
     """
     table = ChangeLogEntry.__table__

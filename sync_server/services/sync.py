@@ -371,9 +371,12 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changel
     mark = page.pruned_through
     audited = _audit_team_access(session, caller, page)
     if not page.reset_required:
-        device.resume_cursor = page.cursor if page.has_more else None
-        device.resume_since = since if page.has_more else None
-        device.resume_pruned_through = mark if page.has_more else None
+        # The pass goes on (same start) or starts here. Kept after the last page too: a
+        # device that had not committed its last pages when it stopped resumes below it.
+        resumed = issued is not None and issued.allows(since, mark)
+        device.resume_cursor = page.cursor
+        device.resume_since = issued.since if resumed and issued is not None else since
+        device.resume_pruned_through = mark
     # Catalogue kinds newer than the device's protocol would stop its sync: leave them out.
     catalogue = Entity.CATALOGUE.value
     page.changes = [

@@ -39,7 +39,11 @@ def _prune_everything(database_url: str) -> int:
 
 def _pull_all(device: Device, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Page from 0 the way a client does; counts the resets it is asked for."""
-    resets, since, changes = 0, 0, []
+    return _pull_all_from(device, 0, limit)
+
+
+def _pull_all_from(device: Device, since: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    resets, changes = 0, []
     for _ in range(100):
         page = device.pull_page(since, limit)
         if page["reset_required"]:
@@ -113,3 +117,24 @@ def test_a_page_asked_for_again_after_a_lost_answer_is_served_again_after_prune(
         second = device.pull_page(first["cursor"], 10)  # its answer "lost" on the way
         again = device.pull_page(first["cursor"], 10)
         assert not again["reset_required"] and again["changes"] == second["changes"]
+
+
+def test_a_device_that_fetched_ahead_resumes_from_the_page_it_last_committed_after_prune(
+    database_url: str, world: None, server_bin: str, tmp_path: Path
+) -> None:
+    _grow_territory(database_url, 40)
+    _prune_everything(database_url)
+    with (
+        running_server(server_bin, database_url, tmp_path / "server.log") as url,
+        httpx.Client(base_url=url, timeout=10) as http,
+    ):
+        device = Api(http).login("rep1", "rep1-new-laptop")
+        first = device.pull_page(0, 10)
+        second = device.pull_page(first["cursor"], 10)
+        device.pull_page(second["cursor"], 10)  # fetched ahead, never stored: killed
+        again = device.pull_page(first["cursor"], 10)  # its last committed cursor
+        assert not again["reset_required"] and again["changes"] == second["changes"]
+        changes, resets = _pull_all_from(device, first["cursor"], limit=10)
+        assert resets == 0
+        hcps = {c["entity_id"] for c in first["changes"] + changes if c["entity"] == "hcp"}
+        assert hcps == {"h-n1", "h-n2", "h-n3", *(f"h-big{i}" for i in range(40))}

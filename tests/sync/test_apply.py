@@ -171,3 +171,27 @@ def test_a_held_change_older_than_our_applied_edit_is_dropped(workspace: Workspa
         set_version(conn, "hcp", "h1", 3)  # the server applied it as version 3
         assert release_held(conn) == 0
     assert workspace.hcps.get("h1").preferred_channel == Channel.EMAIL
+
+
+def test_cells_are_stored_as_the_schema_keeps_them(workspace: Workspace) -> None:
+    apply(
+        workspace,
+        [
+            change(1, Entity.HCP, "h1", hcp_data(do_not_contact=True, consents={"email": True})),
+            change(2, Entity.HCP, "h2", {"external_id": "X2", "name": "Dr Partial"}),
+            change(3, Entity.CALL_NOTE, "n1", note_data("h1", "dosing", attendees=["Ana Ruiz"])),
+        ],
+    )
+    with workspace.store.read() as conn:
+        hcp_rows = conn.exec_driver_sql(
+            "SELECT id, do_not_contact, consents, tier, decile, latitude, version FROM hcps "
+            "ORDER BY id"
+        ).all()
+        note = conn.exec_driver_sql(
+            "SELECT products, key_messages, attendees, outcome FROM call_notes"
+        ).one()
+    assert [tuple(r) for r in hcp_rows] == [
+        ("h1", 1, '{"email":true}', "A", 9, 42.36, 1),
+        ("h2", 0, "{}", "", 0, None, 2),  # what a record without those fields gets
+    ]
+    assert tuple(note) == ('["Cardiovex"]', "[]", '["Ana Ruiz"]', None)

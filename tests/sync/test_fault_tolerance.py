@@ -171,6 +171,10 @@ def test_a_server_killed_mid_pull_is_resumed_from_the_cursor(
     worker.start()
     try:
         assert pages_seen.wait(30)
+        # Pages are fetched ahead of those stored: kill once one has been committed.
+        deadline = time.monotonic() + 30
+        while not int(fresh.state(sync_state.CURSOR) or 0) and time.monotonic() < deadline:
+            time.sleep(0.001)
         sync_server.kill()
         killed_at = len(sinces)
         cursor_at_kill = int(fresh.state(sync_state.CURSOR) or 0)
