@@ -27,6 +27,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,6 +39,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -208,14 +211,14 @@ def partition(net: netns.Topology, probe: str, *, at: float, seconds: float) -> 
 
     time.sleep(max(0.0, at - time.monotonic()))
     net.cut_database()
-    cut = time.monotonic()
+    cut, cut_wall = time.monotonic(), time.time()
     watcher = threading.Thread(target=watch, name="ready-probe")
     watcher.start()
     try:
         time.sleep(seconds)
     finally:
         net.heal_database()
-        healed = time.monotonic()
+        healed, healed_wall = time.monotonic(), time.time()
         stop.set()
     with httpx.Client(base_url=probe, timeout=120) as http:
         while http.get("/ready").status_code != 200:
@@ -224,7 +227,8 @@ def partition(net: netns.Topology, probe: str, *, at: float, seconds: float) -> 
             time.sleep(0.1)
     ready = time.monotonic() - healed
     watcher.join()
-    return {"cut": cut, "healed": healed, "ready_after_heal_s": ready, "ready_probes": probes}
+    return {"cut": cut, "healed": healed, "cut_wall": cut_wall, "healed_wall": healed_wall,
+            "ready_after_heal_s": ready, "ready_probes": probes}  # fmt: skip
 
 
 def run_wan(url: str, workdir: Path, options: argparse.Namespace) -> dict[str, Any]:
@@ -266,6 +270,8 @@ def run_wan(url: str, workdir: Path, options: argparse.Namespace) -> dict[str, A
         # over the plain veth: it checks what the WAN run left, it is not part of it.
         problems = consistency(url, probe.url, list[Rep](reps))
         server_log = server.log()
+        if options.keep_log:
+            shutil.copy(server.log_path, options.keep_log)
     return _figures(options, reps, stats, wall=wall, rtts=rtts, before=before, after=after,
                     cut=cut, problems=problems, server_log=server_log)  # fmt: skip
 
@@ -293,6 +299,9 @@ def _figures(
     overlapping = [(a - s, c) for s, a, c in stats.answers if s <= cut_to and a >= cut_from]
     slowest = max(overlapping, default=(0.0, 0))
     after_heal = [a for s, a, c in stats.answers if c == 200 and a > cut["healed"]]
+    late = [a - cut_to for s, a, c in stats.answers if c == 503 and s > cut_to]
+    causes = Counter(re.findall(r"database unavailable \((\w+)\)", server_log))
+    served = _served_503(server_log, cut["healed_wall"])
     codes = Counter(str(c) for _, _, c in stats.answers)
     return {
         "db": "postgres", "processes": options.processes, "reps": options.reps,
@@ -323,6 +332,10 @@ def _figures(
         "unavailable_503_p50_s": round(percentile(unavailable, 0.5), 2),
         "slowest_answer_during_partition_s": round(slowest[0], 2),
         "slowest_answer_during_partition_status": slowest[1],
+        "unavailable_503_sent_after_heal": len(late),
+        "last_503_after_heal_s": round(max(late, default=0.0), 2),
+        "server_503_causes": dict(causes),
+        "server_503_max_s": served["max_s"], "server_503_begun_after_heal": served["after_heal"],
         "ready_probes_503": sum(1 for c, _ in cut["ready_probes"] if c == 503),
         "ready_probes_max_s": round(max((s for _, s in cut["ready_probes"]), default=0.0), 2),
         "ready_after_heal_s": round(cut["ready_after_heal_s"], 2),
@@ -333,6 +346,23 @@ def _figures(
         "consistency_problems": len(problems), "first_problems": problems[:3],
         "server_tracebacks": server_log.count("Traceback"),
     }  # fmt: skip
+
+
+def _served_503(server_log: str, healed_wall: float) -> dict[str, Any]:
+    """The server's own access lines: how long its 503s took, and how many were to
+    requests it began after the database came back."""
+    took, after = [], 0
+    for line in server_log.splitlines():
+        if not (line.startswith("{") and " 503" in line):
+            continue
+        entry = json.loads(line)
+        if entry.get("logger") != "sync_server.access" or not entry["message"].endswith(" 503"):
+            continue
+        seconds = entry["duration_ms"] / 1000
+        took.append(seconds)
+        ended = datetime.fromisoformat(entry["time"]).timestamp()
+        after += ended - seconds > healed_wall
+    return {"max_s": round(max(took, default=0.0), 2), "after_heal": after}
 
 
 def options_for(argv: list[str] | None = None) -> argparse.Namespace:
@@ -353,6 +383,7 @@ def options_for(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pings", type=int, default=500)
     parser.add_argument("--partition-at", type=float, default=90.0, help="s after the start")
     parser.add_argument("--partition-seconds", type=float, default=30.0)
+    parser.add_argument("--keep-log", help="copy the server's log here")
     parser.add_argument("--database-timeout", type=float, default=10.0,
                         help="FIELDREP_DATABASE_TIMEOUT of the server")  # fmt: skip
     return parser.parse_args(argv)
