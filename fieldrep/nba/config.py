@@ -103,7 +103,7 @@ class NbaConfig:
     # Products: a Beta per (HCP, product) around the territory's recent product rate.
     product_weight: float = 0.5
     # Timing: each (specialty, channel, weekday) rate against the (specialty, channel)
-    # rate. None: shrunk by empirical Bayes (`learning.eb_shift`: the spread beyond chance
+    # rate. None: shrunk by empirical Bayes (`residuals.eb_shift`: the spread beyond chance
     # is estimated from the territory, so a world without weekday effects learns none);
     # a number: pooled with that many pseudo-outcomes (30 in the first pass of issue 16).
     weekday_strength: float | None = None
@@ -127,7 +127,7 @@ class NbaConfig:
     # (nba.usage), pooled with `usage_strength` pseudo-calls at the territory's shares.
     # Third pass of issue 16, tuning seeds of the independent simulator: gap +0.01 (0.265
     # against 0.255, seeds 0-2, 150 HCPs, 13 weeks; 0.255 against 0.243, seeds 3-4, 26
-    # weeks); a gain of 1.0 gave 0.255; the first simulator unchanged (0.42, seeds 0-3).
+    # weeks); a gain of 1.0 gave 0.255. The first simulator keeps no per-call rows: 0 there.
     usage_gain: float = 0.5
     usage_strength: float = 4.0
     message_strength: float = 4.0

@@ -54,7 +54,7 @@ class ScoreTable:
     wear: FloatArray  # N x C: <= 0, the chosen message was delivered recently
     weekday: FloatArray  # N x C: how today's weekday goes for the specialty and channel
     calibration: Calibration = AS_IS  # for the chance shown
-    # N x C: specialty x channel and the HCP's other channels (see learning.channel_learned)
+    # N x C: specialty x channel and the HCP's other channels (see residuals.channel_learned)
     channel_learned: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     # N x C: how the chosen message itself did with the HCP (weighted)
     message_history: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
