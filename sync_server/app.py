@@ -33,6 +33,7 @@ def create_app(
         settings.database_url,
         timeout=settings.database_timeout,
         transaction_pooler=settings.transaction_pooler,
+        idle_transaction_timeout=settings.database_idle_transaction_timeout,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
     )

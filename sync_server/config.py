@@ -52,6 +52,11 @@ class Settings:
     # How long a request may wait on an unreachable PostgreSQL before it is answered 503
     # (connect, pool, unacknowledged data, keepalives: `db.make_engine`).
     database_timeout: float = 10.0
+    # PostgreSQL ends a server transaction left idle this long (seconds; 0: never), and
+    # with it its locks: a request cut off from the database mid-transaction leaves its
+    # session "idle in transaction" on PostgreSQL's side, holding the change-log lock
+    # that every push waits on, until TCP keepalives notice (2 hours by default).
+    database_idle_transaction_timeout: float = 30.0
     # The URL points at PgBouncer in transaction pooling mode: no prepared statements.
     transaction_pooler: bool = False
     # Connections per server process (and extra ones under a burst).
@@ -75,6 +80,9 @@ class Settings:
             device_max_offline_days=int(_env("FIELDREP_DEVICE_MAX_OFFLINE_DAYS", "30")),
             device_idle_lock_minutes=float(_env("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15")),
             database_timeout=float(_env("FIELDREP_DATABASE_TIMEOUT", "10")),
+            database_idle_transaction_timeout=float(
+                _env("FIELDREP_DATABASE_IDLE_TRANSACTION_TIMEOUT", "30")
+            ),
             transaction_pooler=_env("FIELDREP_DATABASE_POOLER", "").lower() == "transaction",
             database_pool_size=int(_env("FIELDREP_DATABASE_POOL_SIZE", "10")),
             database_max_overflow=int(_env("FIELDREP_DATABASE_MAX_OVERFLOW", "20")),

@@ -38,6 +38,7 @@ def make_engine(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     transaction_pooler: bool = False,
+    idle_transaction_timeout: float = 0.0,
     pool_size: int = 10,
     max_overflow: int = 20,
 ) -> Engine:
@@ -50,7 +51,13 @@ def make_engine(
     raises and the error boundary answers 503, instead of a request hanging for the
     kernel's 15 minutes. `transaction_pooler`: the URL points at PgBouncer in transaction
     pooling mode, where a server connection changes between transactions, so psycopg
-    must not prepare statements (`prepare_threshold=None`)."""
+    must not prepare statements (`prepare_threshold=None`).
+
+    `idle_transaction_timeout` (the serving processes only: a CLI import may think longer
+    between statements): PostgreSQL ends a transaction idle that long and frees its locks,
+    so one orphaned by a cut link cannot hold the change-log lock for hours. PgBouncer
+    refuses the `options` start-up parameter, so through it this is PgBouncer's own
+    `idle_transaction_timeout` (docs/deploy.md)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         seconds = max(2, int(timeout))
@@ -64,6 +71,9 @@ def make_engine(
         }
         if transaction_pooler:
             connect_args["prepare_threshold"] = None
+        elif idle_transaction_timeout > 0:
+            idle_ms = int(idle_transaction_timeout * 1000)
+            connect_args["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
         return create_engine(
             url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
             pool_timeout=timeout, hide_parameters=True, connect_args=connect_args,

@@ -1,0 +1,95 @@
+"""A transaction orphaned by a cut link must not hold the change-log lock for hours.
+
+Seen under load behind a partition (docs/performance.md, "Latency, loss and a partition
+during load"): a push holding the change-log lock lost its link to PostgreSQL; the server
+gave up on the connection, PostgreSQL never heard so and kept the session "idle in
+transaction" with the lock, and every later push waited behind it. Here the orphan is a
+connection that takes the lock and goes silent; the serving engine's
+`idle_in_transaction_session_timeout` makes PostgreSQL end it, and a push goes through.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from sync_server import db
+from sync_server.app import create_app
+from sync_server.config import Settings
+from sync_server.services.changelog import CHANGE_LOG_LOCK_KEY
+from tests.server.conftest import _empty_postgres
+from tests.server.world import Api, build_world, mutation, note_fields
+
+pytestmark = pytest.mark.postgres
+
+IDLE_S = 2.0
+
+
+@pytest.fixture
+def pg_url(postgres_database: str) -> str:
+    _empty_postgres(postgres_database)
+    return postgres_database
+
+
+@pytest.fixture
+def client(pg_url: str) -> Iterator[TestClient]:
+    build_world(pg_url)
+    app = create_app(settings=Settings(pg_url, database_idle_transaction_timeout=IDLE_S))
+    with TestClient(app) as http:
+        yield http
+    app.state.engine.dispose()
+
+
+def test_an_orphaned_transaction_holding_the_change_log_lock_is_ended_and_pushes_go_on(
+    pg_url: str, client: TestClient
+) -> None:
+    device = Api(client).login("rep1")
+    orphan_engine = db.make_engine(pg_url, idle_transaction_timeout=IDLE_S)
+    orphan = orphan_engine.connect()
+    orphan.begin()
+    orphan.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+    started = time.monotonic()
+    outcome: list[list[dict[str, object]]] = []
+    pusher = threading.Thread(
+        target=lambda: outcome.append(
+            device.push(mutation(1, "call_note", "n-orphan", **note_fields("h-n1")))
+        ),
+        daemon=True,
+    )
+    pusher.start()
+    pusher.join(timeout=30)
+    waited = time.monotonic() - started
+    assert not pusher.is_alive(), "the push is still waiting behind the orphaned lock"
+    assert [r["status"] for r in outcome[0]] == ["applied"]
+    assert IDLE_S - 0.5 <= waited < IDLE_S + 10
+    with pytest.raises(DBAPIError, match="idle-in-transaction timeout"):
+        orphan.execute(text("SELECT 1"))
+    orphan.invalidate()
+    orphan.close()
+    orphan_engine.dispose()
+
+
+def test_only_the_serving_engine_limits_idle_transactions(pg_url: str) -> None:
+    """The CLI's engine (an import may think between statements) keeps PostgreSQL's
+    default; the server's takes the setting (30 s unless configured)."""
+    app = create_app(settings=Settings.from_env(pg_url))
+    try:
+        with app.state.engine.connect() as conn:
+            shown = conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar()
+        assert shown == "30s"
+    finally:
+        app.state.engine.dispose()
+    cli_engine = db.make_engine(pg_url)
+    with cli_engine.connect() as conn:
+        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "0"
+    cli_engine.dispose()
+    pooled = db.make_engine(pg_url, transaction_pooler=True, idle_transaction_timeout=5)
+    with pooled.connect() as conn:  # PgBouncer refuses `options`: its own setting applies
+        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "0"
+    pooled.dispose()
