@@ -193,9 +193,11 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatusWidget(self.taskman.clock)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.sync_status.sync_clicked.connect(self.sync.request_sync)
+        self.sync_status.cancel_clicked.connect(self.sync.cancel_by_rep)
         self.sync.status_changed.connect(self._status_changed)
         self.sync.progress.connect(self.sync_status.show_progress)
         self.sync.finished.connect(self._sync_finished)
+        self.sync.cancelled.connect(self._sync_cancelled)
         self.sync.device_revoked.connect(self._device_revoked)
 
         self._build_actions()
@@ -621,6 +623,11 @@ class MainWindow(QMainWindow):
         if isinstance(result, BaseException):
             return
         self.statusBar().showMessage(result.summary(), 8000)
+
+    def _sync_cancelled(self) -> None:
+        self.statusBar().showMessage(
+            "Sync cancelled. What arrived is kept; the next sync carries on from there.", 15000
+        )
 
     def _device_revoked(self, message: str) -> None:
         # Wipe first (docs/security.md), then say so in a box that stays until the rep

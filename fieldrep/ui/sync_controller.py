@@ -62,6 +62,7 @@ class SyncController(QObject):
     status_changed = Signal(object)  # SyncStatusView
     progress = Signal(str, float)
     finished = Signal(object)  # the SyncReport, or the exception
+    cancelled = Signal()  # the rep stopped a sync; what arrived before is kept
     device_revoked = Signal(str)
 
     def __init__(self, taskman: TaskManager, auto_minutes: int = 5, parent: QObject | None = None):
@@ -71,6 +72,7 @@ class SyncController(QObject):
         self.running = False
         self._again = False  # a rep's "Sync now" arrived while a sync ran
         self._stopped = False
+        self._answered = False  # the running sync's success or failure has been handled
         self.view: SyncStatusView | None = None
         self._op: Op[SyncReport] | None = None
         self._auto = QTimer(self, interval=max(auto_minutes, 1) * 60_000)
@@ -147,6 +149,7 @@ class SyncController(QObject):
                 _say_not_signed_in()
             return
         self.running = True
+        self._answered = False
         self.refresh()
 
         def work(ws: Workspace, ctx: TaskContext) -> SyncReport:
@@ -168,12 +171,22 @@ class SyncController(QObject):
         if self._op is not None:
             self._op.token.cancel()
 
+    def cancel_by_rep(self) -> None:
+        """Stop the running sync at the rep's request (a slot). Pages already stored stay
+        with their cursor, so the next sync carries on from there; a "Sync now" queued
+        behind this one is dropped. `cancelled` follows once the worker has stopped."""
+        if self._op is not None:
+            self._again = False
+            self.cancel()
+
     def _succeeded(self, report: SyncReport) -> None:
+        self._answered = True
         self.online = True
         self._retry.stop()
         emit(self.finished, report)
 
     def _failed(self, exc: BaseException, quiet: bool) -> None:
+        self._answered = True
         emit(self.finished, exc)
         if isinstance(exc, ServerUnreachableError):
             self.online = False
@@ -194,9 +207,13 @@ class SyncController(QObject):
             errors.show_error(None, exc)
 
     def _ended(self) -> None:
+        # Neither answered: the task manager swallowed the worker's `Cancelled`.
+        was_cancelled = self._op is not None and self._op.token.cancelled and not self._answered
         self.running = False
         self._op = None
         self.refresh()
+        if was_cancelled and not self._stopped:
+            emit(self.cancelled)
         if self._again and not self._stopped:
             self._again = False
             self.sync_now(quiet=True)

@@ -1,4 +1,5 @@
-"""The status bar's sync corner: online/offline, pending changes, last sync, Sync now."""
+"""The status bar's sync corner: online/offline, pending changes, last sync, Sync now,
+and while a sync runs its progress and a Cancel button."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from fieldrep.clock import Clock
+from fieldrep.ui.signals import emit
 from fieldrep.ui.sync_controller import SyncStatusView
 
 
@@ -52,8 +54,18 @@ def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
     return state, pending, f"Last sync: {_ago(status.last_sync, now)}"
 
 
+def progress_text(label: str, fraction: float) -> str:
+    """What the progress bar says: the engine's step, and how far when it knows.
+
+    The engine reports a step and a fraction, not row counts, so no count is shown."""
+    if fraction < 0:
+        return f"{label}…"
+    return f"{label}… {fraction:.0%}" if fraction < 1 else label
+
+
 class SyncStatusWidget(QWidget):
     sync_clicked = Signal()
+    cancel_clicked = Signal()
     inbox_clicked = Signal()
 
     def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
@@ -68,17 +80,36 @@ class SyncStatusWidget(QWidget):
         self.error.setObjectName("error")
         self.error.setMaximumWidth(360)
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(140)
-        self.bar.setTextVisible(False)
+        self.bar.setMaximumWidth(220)
         self.bar.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("sync_cancel")
+        self.cancel_button.setToolTip(
+            "Stop this sync; what has arrived is kept and the next sync carries on from there"
+        )
+        self.cancel_button.hide()
         self.button = QPushButton("Sync now")
         self.button.setObjectName("sync_now")
         self.button.setToolTip("Sync now (F5)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        for w in (self.error, self.state, self.pending, self.last, self.bar, self.button):
+        for w in (
+            self.error,
+            self.state,
+            self.pending,
+            self.last,
+            self.bar,
+            self.cancel_button,
+            self.button,
+        ):
             layout.addWidget(w)
         self.button.clicked.connect(self.sync_clicked)
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+
+    def _cancel_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)  # until the worker has stopped
+        self.cancel_button.setText("Cancelling…")
+        emit(self.cancel_clicked)
 
     def show_status(self, view: SyncStatusView) -> None:
         state, pending, last = describe(view, self.clock.local_now())
@@ -98,14 +129,22 @@ class SyncStatusWidget(QWidget):
         )
         self.error.setToolTip(error)
         self.button.setEnabled(view.configured and not view.running)
-        if not view.running:
+        if view.running:
+            self.cancel_button.show()
+        else:
             self.bar.hide()
+            self.cancel_button.hide()
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.setText("Cancel")
 
     def show_progress(self, label: str, fraction: float) -> None:
         self.bar.show()
+        self.cancel_button.show()
         if fraction < 0:
             self.bar.setRange(0, 0)
         else:
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(fraction * 1000))
-        self.bar.setToolTip(label)
+        text = progress_text(label, fraction)
+        self.bar.setFormat(text)
+        self.bar.setToolTip(text)
