@@ -15,6 +15,7 @@ unless that field is allowed. Bad rows name the admin's column and the editor's 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,11 @@ NUMERIC: dict[str, type] = {
     "patient_volume": int,
 }
 NULLABLE = {"latitude", "longitude", "npi", "preferred_channel"}
+# Fields with no empty value: an empty cell is "not given" (the stored value, or for a new
+# HCP the default), never a reset, so a blank do-not-contact cannot lift the flag.
+NOT_BLANKABLE = frozenset(
+    {"tier", "decile", "patient_volume", "do_not_contact", *(f"consent_{c}" for c in CHANNELS)}
+)
 ID_FIELDS = ("id", "external_id", "npi")
 MASTER_FIELDS = tuple(f for f in HcpData.model_fields if f not in {"territory_id", "consents"})
 # Fields holding several values (e.g. other names): one cell, separated by ";" or "|".
@@ -138,6 +144,8 @@ def _typed(target: str, text: str, label: str, country: str | None) -> Any:
             raise ValueError(f"{label} must be a number, not '{text}'") from None
     if target == "do_not_contact":
         return _flag(label, text)
+    if target == "tier":
+        return text.upper()
     if target in LIST_FIELDS:
         separator = "|" if "|" in text else ";"
         return [part.strip() for part in text.split(separator) if part.strip()]
@@ -153,13 +161,12 @@ def _row_fields(
     consents: dict[str, bool] = {}
     for target, text in values.items():
         label = labels[target]
+        if target in NOT_BLANKABLE and not text.strip():
+            continue
         if target.startswith("consent_"):
             consents[target.removeprefix("consent_")] = _flag(label, text)
             continue
-        value = _typed(target, text, label, country)
-        if value is None and target in NUMERIC and target not in NULLABLE:
-            continue  # an empty decile or volume keeps what is stored (or the default)
-        fields[target] = value
+        fields[target] = _typed(target, text, label, country)
     if consents:
         fields["consents"] = consents
     return fields
@@ -221,11 +228,20 @@ def parse_hcp_file(path: Path, options: HcpImportOptions) -> ParsedHcps:
 
 
 def _describe(error: ValidationError, mapping: ColumnMapping) -> str:
+    """Each problem with the admin's column and what the cell held."""
     parts = []
     for item in error.errors()[:3]:
         loc = [str(p) for p in item["loc"]]
         target = f"consent_{loc[1]}" if loc[:1] == ["consents"] and len(loc) > 1 else loc[0]
-        parts.append(f"{mapping.label(target)}: {item['msg']}")
+        value = item.get("input")
+        if item["type"] == "missing" or value in ("", None):
+            reason = "empty"
+        elif item["type"] in {"literal_error", "enum"}:
+            choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+            reason = f"'{value}' is not one of {', '.join(choices)}"
+        else:
+            reason = f"'{value}': {item['msg']}"
+        parts.append(f"{mapping.label(target)}: {reason}")
     return "; ".join(parts)
 
 
@@ -257,7 +273,6 @@ class _Plan:
             return row.territory
         if self.options.default_territory:
             return self.options.default_territory
-        self.unassigned += 1
         return UNASSIGNED
 
     def put(self, row: HcpRow) -> None:
@@ -297,6 +312,8 @@ class _Plan:
             for target in row.fields:
                 if target in data and not _is_empty(base.get(target)) and _is_empty(data[target]):
                     self.blanked[target] += 1
+        if old is None and data["territory_id"] == UNASSIGNED:
+            self.unassigned += 1  # counted once the row is good: a bad row is not imported
         self.writer.put(row.hcp_id, data)
 
 
