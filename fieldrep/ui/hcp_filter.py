@@ -6,7 +6,8 @@ in Python on the worker in a few milliseconds; full-text search narrows by id fi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,6 +40,22 @@ class HcpFilter:
         return ", ".join(parts) or "all HCPs"
 
 
+def specialty_choices(specialties: Iterable[str]) -> list[str]:
+    """One entry per specialty regardless of case (docs/admin.md: "CARDIOLOGY" is
+    Cardiology), spelt as most rows spell it (ties: mixed case, then alphabetical)."""
+    spellings: dict[str, Counter[str]] = {}
+    for value in specialties:
+        if value:
+            spellings.setdefault(value.casefold(), Counter())[value] += 1
+    return sorted(
+        (
+            min(counts, key=lambda s: (-counts[s], s.isupper() or s.islower(), s))
+            for counts in spellings.values()
+        ),
+        key=str.casefold,
+    )
+
+
 def days_since(last_contact: str | None, today: date) -> int | None:
     if not last_contact:
         return None
@@ -64,7 +81,7 @@ def apply_filter(
     for row in rows:
         if only_ids is not None and row.id not in only_ids:
             continue
-        if f.specialty and row.specialty != f.specialty:
+        if f.specialty and row.specialty.casefold() != f.specialty.casefold():
             continue
         if f.tier and row.tier != f.tier:
             continue

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.changes import Changes
 from fieldrep.services.hcp_search import NOTES, SIMILAR
-from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
+from fieldrep.ui.hcp_filter import HcpFilter, apply_filter, specialty_choices
 from fieldrep.ui.models import FOUND_MARKS, HcpTableModel
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.signals import emit
@@ -197,7 +197,8 @@ class HcpListPage(QWidget):
     def _loaded(self, data: HcpList) -> None:
         self.data = data
         self.loaded = True
-        self._fill_combo(self.specialty, sorted({r.specialty for r in data.rows if r.specialty}))
+        specialties = specialty_choices(r.specialty for r in data.rows)
+        self._fill_combo(self.specialty, specialties, any_case=True)
         self._fill_combo(self.city, sorted({r.city for r in data.rows if r.city}))
         self._fill_combo(self.segment, list(data.segments))
         self.segment.setEnabled(bool(data.segment_of))
@@ -206,14 +207,14 @@ class HcpListPage(QWidget):
         self.refilter()
 
     @staticmethod
-    def _fill_combo(combo: QComboBox, values: list[str]) -> None:
+    def _fill_combo(combo: QComboBox, values: list[str], *, any_case: bool = False) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         while combo.count() > 1:
             combo.removeItem(1)
         for value in values:
             combo.addItem(value, value)
-        index = combo.findData(current)
+        index = _find(combo, current, any_case=any_case)
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
 
@@ -272,7 +273,7 @@ class HcpListPage(QWidget):
             (self.segment, f.segment),
             (self.city, f.city),
         ):
-            index = combo.findData(value)
+            index = _find(combo, value, any_case=combo is self.specialty)
             if index < 0 and value:
                 combo.addItem(value, value)
                 index = combo.count() - 1
@@ -387,3 +388,16 @@ class HcpListPage(QWidget):
         if not index.isValid() and self.model.rowCount():
             index = self.model.index(0, 0)
         self._activated(index)
+
+
+def _find(combo: QComboBox, value: object, *, any_case: bool = False) -> int:
+    """The index of the entry holding `value`; `any_case` for specialties (one entry per
+    specialty whatever its case, so a saved "CARDIOLOGY" selects "Cardiology")."""
+    if any_case and isinstance(value, str) and value:
+        wanted = value.casefold()
+        for index in range(combo.count()):
+            data = combo.itemData(index)
+            if isinstance(data, str) and data.casefold() == wanted:
+                return index
+        return -1
+    return combo.findData(value)
