@@ -16,7 +16,7 @@ from sync_server.api.headers import SecurityHeaders
 from sync_server.api.limits import BodyLimit
 from sync_server.api.routes import auth, health, reports, sync
 from sync_server.config import Settings
-from sync_server.observability import RequestId
+from sync_server.observability import RequestId, log_own_lines
 
 API_PREFIX = "/api/v1"
 
@@ -65,4 +65,6 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The factory `uvicorn --workers N --factory` and gunicorn call in each worker
     (settings from the environment; `fieldrep-server serve` migrates before forking)."""
-    return create_app()
+    app = create_app()
+    log_own_lines(json_lines=app.state.settings.json_logs)
+    return app

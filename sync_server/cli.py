@@ -26,7 +26,14 @@ from sync_server.cli_imports import ReportingHandler, add_commands
 from sync_server.cli_reports import add_commands as add_report_commands
 from sync_server.cli_safety import add_commands as add_safety_commands
 from sync_server.clock import as_utc
-from sync_server.config import DATABASE_URL_ENV, LOG_FORMAT_ENV, Settings, default_database_url
+from sync_server.config import (
+    DATABASE_URL_ENV,
+    LOG_FORMAT_ENV,
+    ConfigError,
+    Settings,
+    default_database_url,
+    transaction_pooler_from_env,
+)
 from sync_server.errors import Invalid, ServerError
 from sync_server.security import new_password
 from sync_server.services import alignment, audit, auth, changelog, demo, sessions, users
@@ -321,8 +328,7 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
 def _engine(database_url: str) -> Engine:
     """The engine, or Invalid naming what is wrong with the URL (never its password)."""
     try:  # through PgBouncer (FIELDREP_DATABASE_POOLER=transaction): no prepared statements
-        pooler = os.environ.get("FIELDREP_DATABASE_POOLER", "").lower() == "transaction"
-        return db.make_engine(database_url, transaction_pooler=pooler)
+        return db.make_engine(database_url, transaction_pooler=transaction_pooler_from_env())
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise Invalid(
             "not a database URL SQLAlchemy understands; use e.g. sqlite:///fieldrep-server.db "
@@ -442,13 +448,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.database_url = args.serve_database_url
     args.database_url = args.database_url or default_database_url()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:  # every setting checked before anything starts (serve's workers read them too)
+        Settings.from_env(args.database_url)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         engine = _engine(args.database_url)
     except Invalid as error:
         print(f"error: cannot use the database: {error.message}", file=sys.stderr)
         return 2
     try:
-        db.upgrade(engine)
+        steps = db.upgrade(engine)
+        if steps:  # which of several processes starting together migrated (only one does)
+            before, after = steps[0].split("->")[0].strip() or "empty", steps[-1].split("->")[-1]
+            print(f"schema migrated by this process: {before} -> {after.strip()}", file=sys.stderr)
         handler: Handler = args.handler
         code = handler(args, engine)
         _audit_command(args, engine, code)

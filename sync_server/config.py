@@ -19,8 +19,45 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(DEFAULT_DATABASE_FILE).resolve()}"
 
 
+class ConfigError(ValueError):
+    """An environment setting the server cannot use; the message names it and its value."""
+
+
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def _number(name: str, default: str, kind: type[int] | type[float]) -> float:
+    # A value is refused, not half-read: systemd's EnvironmentFile keeps a trailing
+    # "# comment" as part of the value, and int() would fail with a bare traceback.
+    raw = _env(name, default).strip()
+    try:
+        return kind(raw)
+    except ValueError:
+        word = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {word}") from None
+
+
+def _int(name: str, default: str) -> int:
+    return int(_number(name, default, int))
+
+
+def _float(name: str, default: str) -> float:
+    return _number(name, default, float)
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    # An unknown value must not quietly mean the default: "transaction  # comment" read
+    # as "off" brings back the prepared-statement failures behind PgBouncer.
+    raw = _env(name, default).strip().lower()
+    if raw not in allowed:
+        shown = ", ".join(repr(a) for a in allowed if a) + (" or empty" if "" in allowed else "")
+        raise ConfigError(f"{name}={raw!r} is not one of {shown}")
+    return raw
+
+
+def transaction_pooler_from_env() -> bool:
+    return _choice("FIELDREP_DATABASE_POOLER", "", ("", "none", "transaction")) == "transaction"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,22 +106,22 @@ class Settings:
     def from_env(cls, database_url: str | None = None) -> Settings:
         return cls(
             database_url=database_url or default_database_url(),
-            login_free_failures=int(os.environ.get("FIELDREP_LOGIN_FREE_FAILURES", "5")),
-            login_base_delay=float(os.environ.get("FIELDREP_LOGIN_BASE_DELAY", "2.0")),
-            login_address_failures=int(os.environ.get("FIELDREP_LOGIN_ADDRESS_FAILURES", "30")),
-            login_address_window=float(os.environ.get("FIELDREP_LOGIN_ADDRESS_WINDOW", "900")),
-            tombstone_retention_days=int(os.environ.get("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90")),
-            max_body_bytes=int(os.environ.get("FIELDREP_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
-            token_idle_days=float(os.environ.get("FIELDREP_TOKEN_IDLE_DAYS", "30")),
-            token_max_days=float(os.environ.get("FIELDREP_TOKEN_MAX_DAYS", "90")),
-            device_max_offline_days=int(_env("FIELDREP_DEVICE_MAX_OFFLINE_DAYS", "30")),
-            device_idle_lock_minutes=float(_env("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15")),
-            database_timeout=float(_env("FIELDREP_DATABASE_TIMEOUT", "10")),
-            database_idle_transaction_timeout=float(
-                _env("FIELDREP_DATABASE_IDLE_TRANSACTION_TIMEOUT", "30")
+            login_free_failures=_int("FIELDREP_LOGIN_FREE_FAILURES", "5"),
+            login_base_delay=_float("FIELDREP_LOGIN_BASE_DELAY", "2.0"),
+            login_address_failures=_int("FIELDREP_LOGIN_ADDRESS_FAILURES", "30"),
+            login_address_window=_float("FIELDREP_LOGIN_ADDRESS_WINDOW", "900"),
+            tombstone_retention_days=_int("FIELDREP_TOMBSTONE_RETENTION_DAYS", "90"),
+            max_body_bytes=_int("FIELDREP_MAX_BODY_BYTES", str(8 * 1024 * 1024)),
+            token_idle_days=_float("FIELDREP_TOKEN_IDLE_DAYS", "30"),
+            token_max_days=_float("FIELDREP_TOKEN_MAX_DAYS", "90"),
+            device_max_offline_days=_int("FIELDREP_DEVICE_MAX_OFFLINE_DAYS", "30"),
+            device_idle_lock_minutes=_float("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15"),
+            database_timeout=_float("FIELDREP_DATABASE_TIMEOUT", "10"),
+            database_idle_transaction_timeout=_float(
+                "FIELDREP_DATABASE_IDLE_TRANSACTION_TIMEOUT", "30"
             ),
-            transaction_pooler=_env("FIELDREP_DATABASE_POOLER", "").lower() == "transaction",
-            database_pool_size=int(_env("FIELDREP_DATABASE_POOL_SIZE", "10")),
-            database_max_overflow=int(_env("FIELDREP_DATABASE_MAX_OVERFLOW", "20")),
-            json_logs=_env(LOG_FORMAT_ENV, "text").lower() == "json",
+            transaction_pooler=transaction_pooler_from_env(),
+            database_pool_size=_int("FIELDREP_DATABASE_POOL_SIZE", "10"),
+            database_max_overflow=_int("FIELDREP_DATABASE_MAX_OVERFLOW", "20"),
+            json_logs=_choice(LOG_FORMAT_ENV, "text", ("text", "json")) == "json",
         )

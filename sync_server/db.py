@@ -8,6 +8,7 @@ which is what the `connect`/`begin` hooks below do (SQLAlchemy's documented reci
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,6 +141,29 @@ def schema_head(engine: Engine) -> str:
     return head
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (safe to run at every start)."""
-    command.upgrade(alembic_config(engine), "head")
+def upgrade(engine: Engine) -> list[str]:
+    """Bring the schema to the newest Alembic revision (safe to run at every start).
+
+    Returns the steps this process ran ("0006 -> 0007", ...): empty when the schema was
+    current, or when another process starting at the same time migrated it first (the
+    migration lock, migrations/env.py), so an admin can see which process did it."""
+    steps: list[str] = []
+
+    class _Steps(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.startswith("Running upgrade"):  # "Running upgrade 0006 -> 0007, why"
+                steps.append(message.removeprefix("Running upgrade").split(",")[0].strip())
+
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    handler, level, propagate = _Steps(logging.INFO), migration_log.level, migration_log.propagate
+    migration_log.addHandler(handler)
+    migration_log.setLevel(logging.INFO)
+    migration_log.propagate = False  # heard here only, not printed as alembic's INFO lines
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    finally:
+        migration_log.removeHandler(handler)
+        migration_log.setLevel(level)
+        migration_log.propagate = propagate
+    return steps

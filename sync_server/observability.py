@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import logging.config
 import re
 import time
 import uuid
@@ -141,3 +142,15 @@ def log_config(*, json_lines: bool, level: str) -> dict[str, Any]:
         },
         "root": {"handlers": ["main"], "level": "WARNING"},
     }
+
+
+def log_own_lines(*, json_lines: bool) -> None:
+    """Configure the server's own loggers where no host did (gunicorn with uvicorn workers
+    calls the app factory without `serve`'s log config: its access, login and refusal
+    lines would otherwise go nowhere). Leaves the host's loggers alone."""
+    if logging.getLogger("sync_server").handlers:
+        return
+    config = log_config(json_lines=json_lines, level="info")
+    config["loggers"] = {"sync_server": config["loggers"]["sync_server"]}
+    del config["root"]
+    logging.config.dictConfig(config)

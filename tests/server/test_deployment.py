@@ -4,8 +4,10 @@ migrations run once however many processes start, several workers on one port.""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,8 +41,19 @@ def test_health_is_alive_and_ready_checks_the_database_and_its_schema(
     try:
         stale = app_client.get("/ready")
         assert stale.status_code == 503
-        assert stale.json()["status"] == "migrating"
+        assert stale.json()["status"] == "schema_mismatch"
+        assert "at older, this server expects" in stale.json()["reason"]
         assert "init-db" in stale.json()["reason"]
+        with engine.begin() as conn:  # reachable, but nobody ran init-db
+            conn.execute(text("ALTER TABLE alembic_version RENAME TO alembic_version_away"))
+        try:
+            bare = app_client.get("/ready")
+            assert bare.status_code == 503
+            assert bare.json()["status"] == "no_schema", bare.text
+            assert "init-db" in bare.json()["reason"]
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE alembic_version_away RENAME TO alembic_version"))
         assert app_client.get("/health").status_code == 200  # alive: do not restart it
     finally:
         with engine.begin() as conn:
@@ -181,6 +194,11 @@ def test_migrations_run_once_when_four_servers_start_at_once_one_with_two_worker
                 with httpx.Client(base_url=extra.url, timeout=30) as http:
                     for _ in range(6):  # several connections: both workers answer
                         assert http.get("/api/v1/health").status_code == 200
+                # The log says which process migrated: exactly one of the four.
+                head = db.schema_head(db.make_engine(url))
+                said = [s.log().count(f"schema migrated by this process: empty -> {head}")
+                        for s in [*started, extra]]  # fmt: skip
+                assert sorted(said) == [0, 0, 0, 1], said
             finally:
                 assert extra.terminate() in CLEAN_EXIT
         engine = create_engine(url)
@@ -188,3 +206,27 @@ def test_migrations_run_once_when_four_servers_start_at_once_one_with_two_worker
             versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
         engine.dispose()
         assert [v[0] for v in versions] == [db.schema_head(db.make_engine(url))]
+
+
+def test_the_app_factory_writes_the_servers_own_log_lines_under_another_host(
+    tmp_path: Path,
+) -> None:
+    """gunicorn (uvicorn workers) calls `app_from_env()` without `serve`'s log config: the
+    server's access lines must still be written, as JSON when asked (a stranger's gunicorn
+    run had none at all)."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    subprocess.run([sys.executable, "-m", "sync_server", "--database-url", url, "init-db"],
+                   check=True, capture_output=True)  # fmt: skip
+    code = (
+        "from fastapi.testclient import TestClient\n"
+        "from sync_server.app import app_from_env\n"
+        "TestClient(app_from_env()).get('/api/v1/health')\n"
+    )
+    env = {**os.environ, "FIELDREP_DATABASE_URL": url, "FIELDREP_LOG_FORMAT": "json",
+           "PYTHONWARNINGS": "ignore::DeprecationWarning"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    assert [(x["logger"], x["message"]) for x in lines] == [
+        ("sync_server.access", "GET /api/v1/health 200")
+    ], done.stderr

@@ -62,16 +62,30 @@ def ready(request: Request) -> JSONResponse:
         with request.app.state.engine.connect() as connection:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError as error:
-        body = Readiness(
-            status="unavailable", schema_revision=None, expected_revision=expected,
-            reason=f"database unreachable ({type(getattr(error, 'orig', None) or error).__name__})",
-        )  # fmt: skip
+        driver = getattr(error, "orig", None) or error
+        if _no_schema(driver):  # it answered: it just has no Fieldrep schema
+            body = Readiness(
+                status="no_schema", schema_revision=None, expected_revision=expected,
+                reason="the database has no Fieldrep schema yet: run `fieldrep-server init-db`",
+            )  # fmt: skip
+        else:
+            body = Readiness(
+                status="unavailable", schema_revision=None, expected_revision=expected,
+                reason=f"database unreachable ({type(driver).__name__})",
+            )  # fmt: skip
         return JSONResponse(body.model_dump(), status_code=503)
     if current != expected:
         body = Readiness(
-            status="migrating", schema_revision=current, expected_revision=expected,
-            reason="the database schema is not the one this server expects (run init-db)",
+            status="schema_mismatch", schema_revision=current, expected_revision=expected,
+            reason=f"the database schema is at {current}, this server expects {expected}: "
+            "run `fieldrep-server init-db` with this version (a newer schema needs this "
+            "server upgraded)",
         )  # fmt: skip
         return JSONResponse(body.model_dump(), status_code=503)
     body = Readiness(status="ready", schema_revision=current, expected_revision=expected)
     return JSONResponse(body.model_dump())
+
+
+def _no_schema(driver_error: BaseException) -> bool:
+    """PostgreSQL's UndefinedTable, SQLite's "no such table": reachable, not initialised."""
+    return type(driver_error).__name__ == "UndefinedTable" or "no such table" in str(driver_error)
