@@ -54,7 +54,7 @@ class TeamTotals:
     acceptance_rate: float | None  # accepted / (accepted + dismissed); None when neither
     top_tier_hcps: int
     top_tier_reached: int
-    top_tier_coverage: float
+    top_tier_coverage: float | None  # reached / A-tier HCPs; None without an A-tier HCP
     attainment: float  # counted / goal over every goal line in the report
     time_gone: float  # of the latest cycle in the report (0 without goals)
 
@@ -67,8 +67,8 @@ class TeamReport:
       hcps_reached, top_tier_reached, days_in_field, planned, completed, cancelled,
       accepted, dismissed, snoozed, expired, sentiment_<s>, outcome_<o>
     - `summary`: one row per rep, the same figures over the whole period, plus
-      acceptance_rate (NaN: no decision), top_tier_hcps, top_tier_coverage, attainment,
-      time_gone
+      acceptance_rate (NaN: no decision), top_tier_hcps, top_tier_coverage (NaN: no
+      A-tier HCP to cover, never 0), attainment, time_gone
     - `attainment`: rep x cycle x goal line (`fieldrep.reports.goals`)
     - `reach`: rep x dimension ("tier"/"segment") x value: hcps, reached, reach, calls,
       frequency (calls per reached HCP)
@@ -348,9 +348,11 @@ def team_report(data: TeamData, flt: TeamFilter) -> TeamReport:
     top_counts = scope.pairs[scope.pairs["tier"] == TOP_TIER].groupby("rep").size()
     top = [int(top_counts.get(r, 0)) for r in scope.reps]
     summary["top_tier_hcps"] = top
-    summary["top_tier_coverage"] = [
-        _ratio(r, t) for r, t in zip(summary["top_tier_reached"], top, strict=True)
-    ]
+    summary["top_tier_coverage"] = pd.Series(
+        [_ratio(r, t) if t else None for r, t in zip(summary["top_tier_reached"], top,
+                                                      strict=True)],
+        index=summary.index, dtype="float64",
+    )  # fmt: skip
     counted = goals.groupby("rep")["counted"].sum().to_dict() if len(goals) else {}
     goal = goals.groupby("rep")["goal"].sum().to_dict() if len(goals) else {}
     summary["attainment"] = [_ratio(counted.get(r, 0), goal.get(r, 0)) for r in scope.reps]
@@ -385,7 +387,8 @@ def _totals(summary: pd.DataFrame, goals: pd.DataFrame) -> TeamTotals:
         completed=total("completed"), accepted=accepted, dismissed=dismissed,
         snoozed=total("snoozed"), expired=total("expired"),
         acceptance_rate=acceptance(accepted, dismissed), top_tier_hcps=top_hcps,
-        top_tier_reached=top_reached, top_tier_coverage=_ratio(top_reached, top_hcps),
+        top_tier_reached=top_reached,
+        top_tier_coverage=_ratio(top_reached, top_hcps) if top_hcps else None,
         attainment=_ratio(goals["counted"].sum(), goals["goal"].sum()) if len(goals) else 0.0,
         time_gone=float(goals["time_gone"].max()) if len(goals) else 0.0,
     )  # fmt: skip

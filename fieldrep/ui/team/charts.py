@@ -152,7 +152,9 @@ def pace_by_rep(report: Any) -> QChart:
     else:
         bar = QBarSet("A-tier HCPs reached")
         bar.setColor(QColor("#2f6fb0"))
-        bar.append([round(float(v) * 100, 1) for v in summary["top_tier_coverage"]])
+        # No A-tier HCP (NaN): no bar, as the Reps table shows "–" there.
+        coverage = summary["top_tier_coverage"].fillna(0.0)
+        bar.append([round(float(v) * 100, 1) for v in coverage])
         series.append(bar)
     _axes(chart, series, reps, horizontal=True)
     top = 100.0

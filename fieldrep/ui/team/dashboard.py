@@ -414,8 +414,10 @@ class TeamDashboard(DashboardActions, QWidget):
         self.tiles["calls"].set(f"{t.calls:,}")
         self.tiles["reached"].set(f"{t.hcps_reached:,}")
         self.tiles["coverage"].set(
-            f"{t.top_tier_coverage:.0%}",
-            f"{t.top_tier_reached} of {plural(t.top_tier_hcps, 'A-tier HCP')}",
+            "–" if t.top_tier_coverage is None else f"{t.top_tier_coverage:.0%}",
+            f"{t.top_tier_reached} of {plural(t.top_tier_hcps, 'A-tier HCP')}"
+            if t.top_tier_hcps
+            else "no A-tier HCPs",
         )
         if len(report.attainment):
             self.tiles["pace"].set(f"{t.attainment:.0%} / {t.time_gone:.0%}")

@@ -13,7 +13,8 @@ from fieldrep.ui.models import Column, RowTableModel
 
 
 def _pct(value: float | None) -> str:
-    """A share as "62%"; "–" when there is none (no decisions: no acceptance rate)."""
+    """A share as "62%"; "–" when there is none (no decisions: no acceptance rate; no
+    A-tier HCP: no coverage)."""
     return "–" if value is None else f"{value:.0%}"
 
 
@@ -30,7 +31,7 @@ class RepFigures:
     visits: int
     remote: int
     hcps_reached: int
-    top_tier_coverage: float
+    top_tier_coverage: float | None  # None: no A-tier HCP to cover
     attainment: float
     time_gone: float
     acceptance_rate: float | None  # None: nothing accepted or dismissed
@@ -55,7 +56,7 @@ class RepFigures:
                 visits=int(r["visit"]),
                 remote=int(r["remote"]),
                 hcps_reached=int(r["hcps_reached"]),
-                top_tier_coverage=float(r["top_tier_coverage"]),
+                top_tier_coverage=_rate(r["top_tier_coverage"]),
                 attainment=float(r["attainment"]),
                 time_gone=float(r["time_gone"]),
                 acceptance_rate=_rate(r["acceptance_rate"]),
@@ -77,7 +78,8 @@ class RepFiguresModel(RowTableModel[RepFigures]):
         Column("Visits", lambda r: r.visits, align_right=True),
         Column("Remote", lambda r: r.remote, align_right=True),
         Column("HCPs reached", lambda r: r.hcps_reached, align_right=True),
-        Column("A-tier coverage", lambda r: _pct(r.top_tier_coverage), align_right=True),
+        Column("A-tier coverage", lambda r: _pct(r.top_tier_coverage), align_right=True,
+               tooltip=lambda r: "no A-tier HCPs" if r.top_tier_coverage is None else ""),
         Column("Cycle done", lambda r: _pct(r.attainment) if r.time_gone else "–",
                align_right=True),
         Column("Time gone", lambda r: _pct(r.time_gone) if r.time_gone else "–",

@@ -29,6 +29,12 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f} %"
 
 
+def _coverage(share: Any, hcps: int) -> str:
+    if not hcps or share is None or pd.isna(share):
+        return "no A-tier HCPs"
+    return _pct(float(share))
+
+
 def _acceptance(rate: Any) -> str:
     if rate is None or pd.isna(rate):
         return "no decisions, no acceptance rate"
@@ -69,7 +75,7 @@ def summary_html(
         (
             "A-tier coverage",
             f"{int(value('top_tier_reached'))} of {int(value('top_tier_hcps'))} "
-            f"({_pct(float(value('top_tier_coverage')))})",
+            f"({_coverage(value('top_tier_coverage'), int(value('top_tier_hcps')))})",
         ),
         ("Days in field", f"{int(value('days_in_field'))}"),
         ("Visits planned / completed", f"{int(value('planned'))} / {int(value('completed'))}"),
