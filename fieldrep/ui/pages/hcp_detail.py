@@ -230,7 +230,8 @@ class HcpDetailPage(QWidget):
         facts = [
             ("Tier / decile", f"{hcp.tier} / {hcp.decile}"),
             ("Address", ", ".join(p for p in (hcp.address, hcp.postcode, hcp.city) if p)),
-            ("Patients / month", f"{hcp.patient_volume:,}"),
+            # 0 is what master data without a figure stores: no practising HCP sees none.
+            ("Patients / month", f"{hcp.patient_volume:,}" if hcp.patient_volume else "not known"),
             ("Prefers", hcp.preferred_channel.label if hcp.preferred_channel else "not known"),
         ]
         if hcp.npi:
