@@ -231,7 +231,7 @@ class SuggestionTableModel(RowTableModel[Suggestion]):
         self.common_reasons: frozenset[str] = frozenset()  # read at display time
         self.COLUMNS: tuple[Column[Suggestion], ...] = (
             Column("Score", lambda s: round(float(s.score) * 100), align_right=True),
-            Column("HCP", lambda s: s.hcp_name),
+            Column("HCP", lambda s: s.hcp_name, tooltip=lambda s: s.hcp_name),  # may elide
             Column("Action", lambda s: s.channel.label),
             Column(
                 "Message", lambda s: s.message_title or "", tooltip=lambda s: s.message_title or ""

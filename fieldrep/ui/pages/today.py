@@ -4,6 +4,7 @@ adverse-event reports still to reach Drug Safety, with the time left."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -42,8 +43,8 @@ RELOAD_ON = Changes(
 )
 
 
-def _table(model: QAbstractItemModel) -> QTableView:
-    view = QTableView()
+def _table(model: QAbstractItemModel, view: QTableView | None = None) -> QTableView:
+    view = view or QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -53,6 +54,32 @@ def _table(model: QAbstractItemModel) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     return view
+
+
+class SuggestionTable(QTableView):
+    """Today's top suggestions, fitted to the card's width whatever it is: Score and
+    Action take their contents, the HCP at most half of what is left (a longer name
+    elides; its tooltip has it whole) and Why the rest (eliding, the tooltip lists every
+    reason). So at 1024x640 nothing scrolls sideways and Why stays in sight."""
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+
+        def contents(column: int) -> int:  # what ResizeToContents gives it, known now
+            return max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        taken = sum(
+            contents(c)
+            for c in (SuggestionTableModel.SCORE, SuggestionTableModel.ACTION)
+            if not self.isColumnHidden(c)
+        )
+        hcp = SuggestionTableModel.HCP
+        room = (self.viewport().width() - taken) // 2
+        header.resizeSection(hcp, max(0, min(contents(hcp), room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
 
 
 def _with_empty(view: QWidget, text: str) -> tuple[QStackedWidget, EmptyState]:
@@ -84,7 +111,8 @@ class TodayPage(QWidget):
             "No visits planned today — plan from suggestions (Ctrl+4) or the HCP list.",
         )
         self.suggestions = SuggestionTableModel()
-        self.suggestion_view = _table(self.suggestions)
+        self.suggestion_view = SuggestionTable()
+        _table(self.suggestions, self.suggestion_view)
         self.suggestion_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         for column in (
             SuggestionTableModel.MESSAGE,
@@ -92,10 +120,11 @@ class TodayPage(QWidget):
             SuggestionTableModel.EXPIRES,
         ):
             self.suggestion_view.hideColumn(column)
-        # Five rows only, so the short columns fit their contents and the reason gets
-        # the rest of the card: its summary fits there at 1366 px (the tooltip has all).
+        # Five rows only, so the short columns fit their contents, the HCP is fitted to
+        # the card (`SuggestionTable`) and the reason gets the rest.
         header = self.suggestion_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SuggestionTableModel.HCP, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(SuggestionTableModel.REASONS, QHeaderView.ResizeMode.Stretch)
         self.suggestion_view.activated.connect(
             lambda i: emit(self.open_hcp, self.suggestions.row_at(i.row()).hcp_id)
@@ -181,6 +210,7 @@ class TodayPage(QWidget):
             "Planned visits, in route order" if routed else "Planned visits, by time"
         )
         self.suggestions.set_rows(list(data.suggestions))
+        self.suggestion_view.fit_columns()
         self.suggestion_empty.setText(
             data.quiet_note or "Nothing suggested today. Check back after the next sync."
         )
