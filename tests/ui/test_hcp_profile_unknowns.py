@@ -61,3 +61,32 @@ def test_an_unknown_patient_volume_says_not_known_rather_than_zero(
     assert profile(window)["Patients / month"] == "not known"
     show(qtbot, window, known)
     assert profile(window)["Patients / month"] == "240"
+
+
+def consent_chips(window: MainWindow) -> dict[str, str]:
+    """The consent chips as shown: text -> style (chip_ok green, chip_no red, chip grey)."""
+    row = window.detail.consents_row
+    chips = [row.itemAt(i).widget() for i in range(row.count())]
+    return {c.text(): c.objectName() for c in chips if isinstance(c, QLabel)}
+
+
+def test_a_visit_chip_without_a_recorded_consent_is_neutral_not_a_green_tick(
+    qtbot: QtBot, window: MainWindow, demo_workspace: Workspace
+) -> None:
+    on_record, not_on_record = sorted(demo_workspace.hcps.all(), key=lambda h: h.id)[2:4]
+    demo_workspace.hcps.upsert_many(
+        [
+            replace(on_record, consents={"visit": True, "email": False}),
+            replace(not_on_record, consents={}),
+        ]
+    )
+    show(qtbot, window, not_on_record)
+    chips = consent_chips(window)
+    assert chips["visit: no consent on record"] == "chip"
+    assert "✓ visit" not in chips
+    assert chips["✗ email"] == "chip_no"  # no consent: no e-mail, as before
+
+    show(qtbot, window, on_record)
+    chips = consent_chips(window)
+    assert chips["✓ visit"] == "chip_ok"  # a consent on record keeps its green tick
+    assert chips["✗ email"] == "chip_no"

@@ -249,6 +249,13 @@ class HcpDetailPage(QWidget):
         else:
             for channel in Channel:
                 ok = hcp.has_consent(channel)
+                if ok and channel.value not in hcp.consents:
+                    # Allowed without an opt-in (visits), but no consent is recorded: the
+                    # chip must not look like one.
+                    neutral = chip(f"{channel.value}: no consent on record")
+                    neutral.setToolTip(f"{channel.label} needs no opt-in; none is recorded.")
+                    self.consents_row.addWidget(neutral)
+                    continue
                 self.consents_row.addWidget(chip(("✓ " if ok else "✗ ") + channel.value, ok=ok))
 
     def _show_segments(self, view: SegmentView) -> None:
