@@ -55,10 +55,13 @@ def make_engine(
     must not prepare statements (`prepare_threshold=None`).
 
     `idle_transaction_timeout` (the serving processes only: a CLI import may think longer
-    between statements): PostgreSQL ends a transaction idle that long and frees its locks,
-    so one orphaned by a cut link cannot hold the change-log lock for hours. PgBouncer
-    refuses the `options` start-up parameter, so through it this is PgBouncer's own
-    `idle_transaction_timeout` (docs/deploy.md)."""
+    between statements): PostgreSQL ends a transaction left idle that long and frees its
+    locks, so a request orphaned by a cut link cannot hold the change-log lock for hours.
+    The same connections ask PostgreSQL for the keepalives above on its side too: a
+    session orphaned *inside* a statement (a push's COPY waiting for rows that will never
+    come) is not idle, and PostgreSQL defers a statement timeout while it waits for the
+    client, so only noticing the dead peer ends it. PgBouncer refuses the `options`
+    start-up parameter: through it these are PgBouncer's own settings (docs/deploy.md)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         seconds = max(2, int(timeout))
@@ -73,8 +76,14 @@ def make_engine(
         if transaction_pooler:
             connect_args["prepare_threshold"] = None
         elif idle_transaction_timeout > 0:
-            idle_ms = int(idle_transaction_timeout * 1000)
-            connect_args["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
+            server_side = {
+                "idle_in_transaction_session_timeout": int(idle_transaction_timeout * 1000),
+                "tcp_keepalives_idle": connect_args["keepalives_idle"],
+                "tcp_keepalives_interval": connect_args["keepalives_interval"],
+                "tcp_keepalives_count": connect_args["keepalives_count"],
+                "tcp_user_timeout": connect_args["tcp_user_timeout"],
+            }
+            connect_args["options"] = " ".join(f"-c {k}={v}" for k, v in server_side.items())
         return create_engine(
             url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
             pool_timeout=timeout, hide_parameters=True, connect_args=connect_args,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from sync_server import db
@@ -24,7 +24,7 @@ from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.services.changelog import CHANGE_LOG_LOCK_KEY
 from tests.server.conftest import _empty_postgres
-from tests.server.world import Api, build_world, mutation, note_fields
+from tests.server.world import Api, Device, build_world, mutation, note_fields
 
 pytestmark = pytest.mark.postgres
 
@@ -54,20 +54,8 @@ def test_an_orphaned_transaction_holding_the_change_log_lock_is_ended_and_pushes
     orphan = orphan_engine.connect()
     orphan.begin()
     orphan.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
-    started = time.monotonic()
-    outcome: list[list[dict[str, object]]] = []
-    pusher = threading.Thread(
-        target=lambda: outcome.append(
-            device.push(mutation(1, "call_note", "n-orphan", **note_fields("h-n1")))
-        ),
-        daemon=True,
-    )
-    pusher.start()
-    pusher.join(timeout=30)
-    waited = time.monotonic() - started
-    assert not pusher.is_alive(), "the push is still waiting behind the orphaned lock"
-    assert [r["status"] for r in outcome[0]] == ["applied"]
-    assert IDLE_S - 0.5 <= waited < IDLE_S + 10
+    waited = push_behind_the_orphan(device, "n-orphan")
+    assert IDLE_S - 0.5 <= waited < IDLE_S + 8
     with pytest.raises(DBAPIError, match="idle-in-transaction timeout"):
         orphan.execute(text("SELECT 1"))
     orphan.invalidate()
@@ -75,21 +63,45 @@ def test_an_orphaned_transaction_holding_the_change_log_lock_is_ended_and_pushes
     orphan_engine.dispose()
 
 
+def push_behind_the_orphan(device: Device, note_id: str) -> float:
+    """Push one note while the orphan holds the lock; the seconds it took to be applied."""
+    started = time.monotonic()
+    outcome: list[list[dict[str, object]]] = []
+    pusher = threading.Thread(
+        target=lambda: outcome.append(
+            device.push(mutation(1, "call_note", note_id, **note_fields("h-n1")))
+        ),
+        daemon=True,
+    )
+    pusher.start()
+    pusher.join(timeout=30)
+    assert not pusher.is_alive(), "the push is still waiting behind the orphaned lock"
+    assert [r["status"] for r in outcome[0]] == ["applied"]
+    return time.monotonic() - started
+
+
 def test_only_the_serving_engine_limits_idle_transactions(pg_url: str) -> None:
     """The CLI's engine (an import may think between statements) keeps PostgreSQL's
-    default; the server's takes the setting (30 s unless configured)."""
+    defaults; the server's asks for the idle limit (30 s unless configured) and for
+    keepalives on PostgreSQL's side of the link (from FIELDREP_DATABASE_TIMEOUT, 10 s):
+    a session orphaned inside a statement is ended only by noticing its peer is gone."""
+    shown = (
+        "idle_in_transaction_session_timeout", "tcp_keepalives_idle", "tcp_keepalives_interval",
+        "tcp_keepalives_count", "tcp_user_timeout",
+    )  # fmt: skip
+
+    def settings_of(engine: Engine) -> list[str]:
+        with engine.connect() as conn:
+            return [str(conn.execute(text(f"SHOW {name}")).scalar()) for name in shown]
+
     app = create_app(settings=Settings.from_env(pg_url))
     try:
-        with app.state.engine.connect() as conn:
-            shown = conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar()
-        assert shown == "30s"
+        assert settings_of(app.state.engine) == ["30s", "5", "1", "5", "10000"]
     finally:
         app.state.engine.dispose()
     cli_engine = db.make_engine(pg_url)
-    with cli_engine.connect() as conn:
-        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "0"
+    assert settings_of(cli_engine)[0] == "0"
     cli_engine.dispose()
     pooled = db.make_engine(pg_url, transaction_pooler=True, idle_transaction_timeout=5)
-    with pooled.connect() as conn:  # PgBouncer refuses `options`: its own setting applies
-        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "0"
+    assert settings_of(pooled)[0] == "0"  # PgBouncer refuses `options`: its own settings
     pooled.dispose()
