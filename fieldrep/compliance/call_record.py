@@ -7,9 +7,12 @@ incomplete: only the duration is checked on every save; the rest when submitting
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from fieldrep.sync.protocol import ProductItem
 
 # Channels where the rep presents a product: the call must say which.
 DETAILING_CHANNELS = frozenset({"visit", "remote"})
@@ -87,3 +90,53 @@ def overlaps(start_a: datetime, minutes_a: int, start_b: datetime, minutes_b: in
     end_a = start_a + timedelta(minutes=minutes_a)
     end_b = start_b + timedelta(minutes=minutes_b)
     return start_a < end_b and start_b < end_a
+
+
+class UnknownProductError(ValueError):
+    """A call names a product that is not in the company's products catalogue."""
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ProductNames:
+    """The products a call may name: a product's id or name, whatever the case, stands
+    for the product, and a call stores the catalogue's name (as the approved messages,
+    the call log's product list and the call history do), so "nephrix" and "Nephrix" are
+    one product. With no products catalogue loaded, any product goes (as before
+    companies had catalogues)."""
+
+    names: Mapping[str, str]  # folded id or name -> the catalogue's name
+
+    @classmethod
+    def of(cls, items: Iterable[ProductItem]) -> ProductNames:
+        names: dict[str, str] = {}
+        for item in items:
+            names.setdefault(_fold(item.name), item.name)
+            names.setdefault(_fold(item.id), item.name)
+        return cls(names)
+
+    def canonical(self, products: Sequence[str]) -> tuple[str, ...]:
+        """`products` as the catalogue names them (each once, in order); raises
+        UnknownProductError naming each unknown one, with "did you mean" when close."""
+        if not self.names:
+            return tuple(products)
+        found: dict[str, None] = {}
+        unknown: list[str] = []
+        for product in products:
+            name = self.names.get(_fold(product))
+            if name is None:
+                near = difflib.get_close_matches(_fold(product), list(self.names), n=1)
+                hint = f" (did you mean '{self.names[near[0]]}'?)" if near else ""
+                unknown.append(f"'{product}'{hint}")
+            else:
+                found[name] = None
+        if unknown:
+            choices = sorted(set(self.names.values()))
+            listed = f" Products: {', '.join(choices)}." if len(choices) <= 12 else ""
+            raise UnknownProductError(
+                f"Not in the company's product catalogue: {', '.join(unknown)}.{listed}"
+            )
+        return tuple(found)

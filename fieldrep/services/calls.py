@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, true, update
 
-from fieldrep.compliance.call_record import overlaps
+from fieldrep.compliance.call_record import ProductNames, UnknownProductError, overlaps
 from fieldrep.compliance.findings import blocking_reason
 from fieldrep.domain.calls import (
     CallDraft,
@@ -22,7 +22,7 @@ from fieldrep.domain.calls import (
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError, ValidationError
-from fieldrep.services.catalogue import usable_message_ids
+from fieldrep.services.catalogue import catalogue_products, usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.hcps import HcpService
@@ -140,9 +140,17 @@ class CallService:
         done = self._plans.complete_for_call(conn, note.hcp_id, note.channel, day)
         return Changed(note, SUBMIT_CHANGED if done else CALLS_CHANGED)
 
-    def _validate(self, conn: Connection, draft: CallDraft, *, submit: bool = False) -> None:
-        # A message Legal withdrew, or one not valid on the call's day, cannot be used.
-        # Submitting also needs a complete call and a note with no blocking finding.
+    def _validate(self, conn: Connection, draft: CallDraft, *, submit: bool = False) -> CallDraft:
+        """`draft` with its products as the catalogue names them, or ValidationError.
+
+        A product not in the catalogue, a message Legal withdrew, or one not valid on the
+        call's day, cannot be used. Submitting also needs a complete call and a note with
+        no blocking finding."""
+        try:
+            products = ProductNames.of(catalogue_products(conn)).canonical(draft.products)
+        except UnknownProductError as error:
+            raise ValidationError(str(error)) from None
+        draft = replace(draft, products=products)
         day = self._store.clock.local(draft.started_at).date()
         now = self._store.clock.now() if submit else None
         validate_call(draft, usable_message_ids(conn, day), submit_at=now)
@@ -155,6 +163,7 @@ class CallService:
             reason = blocking_reason(self._compliance.check_in(conn, draft.insights))
             if reason is not None:
                 raise ValidationError(f"Not submitted: {reason}")
+        return draft
 
     def overlapping(self, draft: CallDraft, exclude_id: str | None = None) -> list[CallNote]:
         """This rep's other calls that share time with `draft` (a warning, not an error:
@@ -186,7 +195,7 @@ class CallService:
     def _create_in(
         self, conn: Connection, note_id: str, draft: CallDraft, *, submit: bool
     ) -> CallNote:
-        self._validate(conn, draft, submit=submit)
+        draft = self._validate(conn, draft, submit=submit)
         fields = CallNoteData.of(
             **draft_fields(draft),
             author=self.author,
@@ -213,7 +222,7 @@ class CallService:
     def _update_in(self, conn: Connection, current: CallNote, draft: CallDraft) -> CallNote:
         """`current` itself when nothing changed."""
         ensure_editable(current)
-        self._validate(conn, draft)
+        draft = self._validate(conn, draft)
         before = draft_fields(draft_of(current))
         after = draft_fields(draft)
         changed = {k: v for k, v in after.items() if before[k] != v}

@@ -52,6 +52,18 @@ def usable_message_ids(conn: Connection, day: date) -> frozenset[str]:
     return frozenset(m.id for m in map(_message, rows) if m.usable_on(day))
 
 
+def catalogue_products(conn: Connection) -> list[ProductItem]:
+    """The products catalogue the server last sent; [] before any (anything goes then)."""
+    row = conn.execute(
+        select(catalogue_documents.c.data).where(
+            catalogue_documents.c.kind == CatalogueKind.PRODUCTS.value
+        )
+    ).first()
+    if row is None:
+        return []
+    return [ProductItem.model_validate(i) for i in row[0].get("items") or []]
+
+
 def replace_messages(conn: Connection, messages: Iterable[ApprovedMessage]) -> None:
     rows = [
         {

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldrep.compliance.call_record import record_problems
+from fieldrep.compliance.call_record import ProductNames, UnknownProductError, record_problems
 from fieldrep.compliance.checker import NoteChecker
 from fieldrep.compliance.findings import Finding, blocking_reason
 from fieldrep.sync.protocol import CatalogueKind, ComplianceRules, ProductItem
@@ -28,6 +28,7 @@ from sync_server.services.callers import Caller, utcnow
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, int], NoteChecker] = {}
+_names: dict[int, ProductNames] = {}
 
 
 def note_checker(session: Session) -> NoteChecker:
@@ -48,6 +49,29 @@ def note_checker(session: Session) -> NoteChecker:
             _cache.clear()  # only the newest versions are ever asked for again
             _cache[key] = checker
     return checker
+
+
+def catalogue_products(session: Session, products: Any) -> Any:
+    """A call's products as the products catalogue names them (any case, or a product's
+    id, stands for the product); Rejected naming an unknown one, with "did you mean".
+    With no products loaded, anything goes; a value that is not a list of text is
+    returned as it is, for the record's validation to refuse."""
+    if not isinstance(products, list) or not all(isinstance(p, str) for p in products):
+        return products
+    doc = prefetch.lookup(session, CatalogueDocument, CatalogueKind.PRODUCTS.value)
+    if doc is None:
+        return products
+    with _lock:
+        names = _names.get(doc.version)
+    if names is None:
+        names = ProductNames.of(ProductItem.model_validate(p) for p in doc.content)
+        with _lock:
+            _names.clear()  # only the newest version is ever asked for again
+            _names[doc.version] = names
+    try:
+        return list(names.canonical(products))
+    except UnknownProductError as error:
+        raise Rejected(f"This call note was not accepted: {error}") from None
 
 
 def in_territory_since(session: Session, caller: Caller, hcp_id: str) -> datetime | None:

@@ -60,6 +60,7 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     if fields["author"] != caller.username:
         raise Rejected("You can only log calls under your own name.")
     data = validated(CallNoteData, fields, "call note")
+    data["products"] = call_checks.catalogue_products(session, data["products"])
     existing = prefetch.lookup(session, CallNote, mutation.entity_id)
     if existing is not None:
         if existing.author == caller.username and existing.data == data:
@@ -143,7 +144,10 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     fixed = SERVER_OWNED & set(mutation.fields)
     if fixed:
         raise Rejected(f"{', '.join(sorted(fixed))} of a call note cannot be changed.")
-    changed = {k: v for k, v in mutation.fields.items() if note.data.get(k) != v}
+    incoming = {**mutation.fields}
+    if "products" in incoming:
+        incoming["products"] = call_checks.catalogue_products(session, incoming["products"])
+    changed = {k: v for k, v in incoming.items() if note.data.get(k) != v}
     if not changed:
         return Outcome(note.version)  # nothing new (e.g. both devices made the same edit)
     if note.status == SUBMITTED and not _only_follow_ups_ticked(note.data, changed):

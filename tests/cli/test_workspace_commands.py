@@ -71,6 +71,15 @@ def test_log_call_then_status_shows_one_more_pending(demo_dir: Path) -> None:
     assert after == before + 1
 
 
+def test_log_call_stores_a_product_as_the_catalogue_names_it(demo_dir: Path) -> None:
+    result = fieldrep(
+        demo_dir, "log-call", "--hcp", "hcp-00001", "--channel", "visit",
+        "--product", "cardiovex", "--product", "GLUCORA", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["products"] == ["Cardiovex", "Glucora"]
+
+
 def test_export_hcps_as_csv_and_calls_as_json(demo_dir: Path) -> None:
     hcps = list(csv.DictReader(io.StringIO(fieldrep(demo_dir, "export", "hcps").stdout)))
     assert len(hcps) == 400
@@ -85,6 +94,10 @@ def test_export_hcps_as_csv_and_calls_as_json(demo_dir: Path) -> None:
     [
         (["log-call", "--hcp", "hcp-00001", "--channel", "fax"], "Unknown channel 'fax'"),
         (["log-call", "--hcp", "nobody", "--channel", "visit"], "No HCP with id 'nobody'"),
+        (
+            ["log-call", "--hcp", "hcp-00001", "--channel", "visit", "--product", "Cardiovx"],
+            "'Cardiovx' (did you mean 'Cardiovex'?)",
+        ),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(
