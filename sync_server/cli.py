@@ -4,6 +4,7 @@ serve). Errors print one line on stderr and exit non-zero."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -346,11 +347,16 @@ READ_ONLY = {"init-db", "territories", "devices", "serve", "sessions", "audit", 
              "export-catalogue", "goals", "export-goals"}  # fmt: skip
 
 
-def _audit_command(args: argparse.Namespace, engine: Engine, code: int) -> None:
+def _audit_command(
+    args: argparse.Namespace, engine: Engine, code: int, *, refused: bool = False
+) -> None:
     """One audit row per data-changing admin command (imports, users, catalogues...):
     what ran, on which files or names, and its exit code. Never a password (those come
-    from the environment or a prompt, not from arguments)."""
-    if args.command in SELF_AUDITED | READ_ONLY or getattr(args, "dry_run", False):
+    from the environment or a prompt, not from arguments). A `refused` command (it
+    raised, so its transaction and any row its service wrote rolled back) gets its row
+    here whoever would have audited it."""
+    quiet = READ_ONLY if refused else SELF_AUDITED | READ_ONLY
+    if args.command in quiet or getattr(args, "dry_run", False):
         return
     skip = {"handler", "command", "database_url", "serve_database_url"}
     named = [f"{k}={v}" for k, v in sorted(vars(args).items()) if k not in skip and v]
@@ -469,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except ServerError as error:
         print(f"error: {error.message}", file=sys.stderr)
+        with contextlib.suppress(OperationalError):  # the refusal is said; the row if it can
+            _audit_command(args, engine, 1, refused=True)
         return 1
     except OperationalError as error:
         where = make_url(args.database_url).render_as_string(hide_password=True)

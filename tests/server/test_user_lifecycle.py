@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -166,6 +167,23 @@ def test_an_import_is_audited_with_the_admin_account(
     assert len(admin_actions) == 1
     assert admin_actions[0].actor.startswith("admin-cli")
     assert "T-EAST" in admin_actions[0].target
+
+
+def test_a_refused_admin_command_is_audited_like_a_refused_import(
+    api: Api, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = settings.database_url
+    csv = tmp_path / "hcps.csv"
+    csv.write_text("external_id,name,tier\nE1,Dr One,X\n", encoding="utf-8")
+    assert run(url, "import-hcps", str(csv)) == 1
+    assert run(url, "assign", "--hcp", "h-n1", "--territory", "T-NORTHH") == 1
+    assert "did you mean 'T-NORTH'" in capsys.readouterr().err
+    assert run(url, "disable-user", "nobody") == 1  # audits itself when it succeeds
+    refused = {e.action: e for e in _events(settings) if e.detail == "exit 1"}
+    assert {"admin:import-hcps", "admin:assign", "admin:disable-user"} <= set(refused)
+    assert refused["admin:assign"].actor.startswith("admin-cli")
+    assert "territory=T-NORTHH" in refused["admin:assign"].target
+    assert "nobody" in refused["admin:disable-user"].target
 
 
 def test_the_handshake_answer_carries_the_organisations_device_policy(
