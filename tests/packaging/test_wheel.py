@@ -57,6 +57,7 @@ def run_installed(site: Path, code: str, cwd: Path) -> str:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,  # the assertion below shows stderr
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
