@@ -93,7 +93,8 @@ class Settings:
     # with it its locks: a request cut off from the database mid-transaction leaves its
     # session "idle in transaction" on PostgreSQL's side, holding the change-log lock
     # that every push waits on, until TCP keepalives notice (2 hours by default).
-    database_idle_transaction_timeout: float = 30.0
+    # Waits for a lock give up after as long (503 and Retry-After; the app retries).
+    database_idle_transaction_timeout: float = 15.0
     # The URL points at PgBouncer in transaction pooling mode: no prepared statements.
     transaction_pooler: bool = False
     # Connections per server process (and extra ones under a burst).
@@ -118,7 +119,7 @@ class Settings:
             device_idle_lock_minutes=_float("FIELDREP_DEVICE_IDLE_LOCK_MINUTES", "15"),
             database_timeout=_float("FIELDREP_DATABASE_TIMEOUT", "10"),
             database_idle_transaction_timeout=_float(
-                "FIELDREP_DATABASE_IDLE_TRANSACTION_TIMEOUT", "30"
+                "FIELDREP_DATABASE_IDLE_TRANSACTION_TIMEOUT", "15"
             ),
             transaction_pooler=transaction_pooler_from_env(),
             database_pool_size=_int("FIELDREP_DATABASE_POOL_SIZE", "10"),

@@ -56,7 +56,8 @@ def make_engine(
 
     `idle_transaction_timeout` (the serving processes only: a CLI import may think longer
     between statements): PostgreSQL ends a transaction left idle that long and frees its
-    locks, so a request orphaned by a cut link cannot hold the change-log lock for hours.
+    locks, so a request orphaned by a cut link cannot hold the change-log lock for hours;
+    a wait for a lock gives up after as long (503, retried by the app).
     The same connections ask PostgreSQL for the keepalives above on its side too: a
     session orphaned *inside* a statement (a push's COPY waiting for rows that will never
     come) is not idle, and PostgreSQL defers a statement timeout while it waits for the
@@ -76,8 +77,14 @@ def make_engine(
         if transaction_pooler:
             connect_args["prepare_threshold"] = None
         elif idle_transaction_timeout > 0:
+            orphan_ms = int(idle_transaction_timeout * 1000)
             server_side = {
-                "idle_in_transaction_session_timeout": int(idle_transaction_timeout * 1000),
+                "idle_in_transaction_session_timeout": orphan_ms,
+                # A push queued behind an orphan when the link went is an orphan too: once
+                # it gets the lock it idles like the first. Waits are bounded the same way,
+                # so the whole queue is gone within about twice the limit, not one limit
+                # per queued push.
+                "lock_timeout": orphan_ms,
                 "tcp_keepalives_idle": connect_args["keepalives_idle"],
                 "tcp_keepalives_interval": connect_args["keepalives_interval"],
                 "tcp_keepalives_count": connect_args["keepalives_count"],
