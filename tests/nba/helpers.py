@@ -31,6 +31,9 @@ def log_call(
 ) -> None:
     day = today() - timedelta(days=days_ago)
     started = datetime.combine(day, time(9, 0)).astimezone()
+    # A product of the company's catalogue (a call naming another is refused), else the
+    # built-in one.
+    product = next((p.name for p in ws.messages.products()), "Cardiovex")
     ws.calls.log(
         CallDraft(
             hcp_id,
@@ -38,7 +41,7 @@ def log_call(
             started,
             outcome=outcome,
             key_messages=messages,
-            products=("Cardiovex",) if channel in (Channel.VISIT, Channel.REMOTE) else (),
+            products=(product,) if channel in (Channel.VISIT, Channel.REMOTE) else (),
         ),  # fmt: skip
         submit=True,
     )
