@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from datetime import datetime
 from pathlib import Path
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+
+class OffsetTimeFormatter(logging.Formatter):
+    """Times carry their UTC offset (2026-12-07T15:12:00.123+09:00): a rep who flies to
+    another time zone, a faked clock, or a support engineer reading the file beside the
+    server's UTC log would otherwise see one file mixing local times without saying so."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        del datefmt  # always ISO 8601 with the offset
+        local = datetime.fromtimestamp(record.created).astimezone()
+        return local.isoformat("T", "milliseconds")
 
 
 def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path | None:
@@ -22,7 +34,7 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path | None:
         )
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(OffsetTimeFormatter(LOG_FORMAT))
     handler._fieldrep = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)

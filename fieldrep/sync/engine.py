@@ -75,8 +75,14 @@ class SyncReport:
             return f"{count} {one if count == 1 else many}"
 
         parts = []
-        if self.pushed:
-            parts.append(f"sent {n(self.pushed, 'change', 'changes')}")
+        # A replay after a cut connection or a kill: the server had these already (the
+        # ledger said `duplicate`), so "sent 3 changes" would claim work that was not done.
+        fresh = self.pushed - self.duplicates
+        if fresh > 0:
+            parts.append(f"sent {n(fresh, 'change', 'changes')}")
+        if self.duplicates:
+            had = n(self.duplicates, "change it", "changes it")
+            parts.append(f"the server confirmed {had} already had")
         if self.pulled:
             parts.append(f"received {n(self.pulled, 'update', 'updates')}")
         text = ("Synced: " + " and ".join(parts)) if parts else "Synced: everything is up to date"
