@@ -17,13 +17,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
 from fieldrep import __version__
+from fieldrep.compliance.call_record import CLOCK_SKEW_TOLERANCE
 from fieldrep.domain.changes import Changes
 from fieldrep.store import outbox, sync_state
 from fieldrep.store.migrations import SCHEMA_VERSION
@@ -59,6 +61,8 @@ class SyncReport:
     full_resync: bool = False
     cursor: int = 0
     duration_s: float = 0.0
+    # This computer's clock minus the server's (its HTTP Date header), when known.
+    clock_ahead_s: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,7 +97,25 @@ class SyncReport:
             )
         if self.conflicts:
             text += f" {n(len(self.conflicts), 'conflict copy', 'conflict copies')} to review."
-        return text
+        return text + self.clock_warning()
+
+    def clock_warning(self) -> str:
+        """A laptop clock far off the server's: a call logged "now" from it is refused as
+        in the future (or dated weeks back), and nothing else would say why."""
+        ahead = self.clock_ahead_s
+        if ahead is None or abs(ahead) <= CLOCK_SKEW_TOLERANCE.total_seconds():
+            return ""
+        off = abs(ahead)
+        amount = (
+            f"{off / 86400:.0f} days" if off >= 2 * 86400
+            else f"{off / 3600:.0f} hours" if off >= 2 * 3600
+            else f"{off / 60:.0f} minutes"
+        )  # fmt: skip
+        way = "ahead of" if ahead > 0 else "behind"
+        return (
+            f" This computer's clock is {amount} {way} the server's: calls logged now get the"
+            " wrong date (and may be refused). Set the clock right."
+        )
 
 
 class SyncEngine:
@@ -166,6 +188,8 @@ class SyncEngine:
     def _run(self, report: SyncReport, progress: Progress, cancel: CancelToken) -> None:
         progress("Connecting", 0.0)
         self.handshake()
+        skew = self.clock_ahead()
+        report.clock_ahead_s = skew.total_seconds() if skew is not None else None
         cancel.raise_if_cancelled()
         self.push(report, progress, cancel)
         with self.store.write() as conn:
@@ -195,6 +219,19 @@ class SyncEngine:
             if result.role != sync_state.get(conn, sync_state.ROLE):
                 sync_state.put(conn, sync_state.ROLE, result.role)
         return result
+
+    def clock_ahead(self) -> timedelta | None:
+        """This computer's clock minus the server's, from the last answer's Date header
+        (whole seconds; None when absent or unreadable)."""
+        headers = getattr(self.client, "last_headers", {})
+        date = next((v for k, v in headers.items() if k.lower() == "date"), None)
+        try:
+            server_now = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            return None
+        if server_now is None or server_now.tzinfo is None:
+            return None
+        return self.store.clock.now() - server_now
 
     # -- push --------------------------------------------------------------------
 
