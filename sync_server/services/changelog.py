@@ -3,10 +3,23 @@
 Ordering on PostgreSQL: a cursor must never pass a seq that commits later. Sequence
 values are handed out at INSERT time but become visible at COMMIT, so two concurrent
 writers could commit seq 11 before seq 10, and a pull in between would move its cursor
-past 10 for good. Every transaction that appends therefore first takes one
-transaction-scoped advisory lock (`pg_advisory_xact_lock`), held until it commits or
-rolls back: seqs are allocated and committed strictly one writer after another. On
-SQLite the database-wide write lock (BEGIN IMMEDIATE) gives the same guarantee.
+past 10 for good. So seqs are allocated and committed strictly one writer after
+another: `append` takes one transaction-scoped advisory lock (the sequence lock,
+`pg_advisory_xact_lock`) right before it inserts, and holds it to the commit. A push
+appends last, just before its commit, so it holds the lock for the insert and the
+commit only (not for its reads and checks): pushes from different devices run side by
+side and queue only there.
+
+Two kinds of writers, one lock order, no deadlock:
+- a push (`enter_push`) takes the writers' gate in shared mode, then its device row and
+  the rows it changes (`SELECT ... FOR UPDATE`, in a fixed order: `sync.lock_targets`),
+  and the sequence lock last;
+- every other writer (imports, realignment, catalogues, prune: `lock_change_log`) takes
+  the gate exclusively and the sequence lock before it reads anything: it waits for the
+  pushes in flight, and new pushes wait for it, so it sees and writes a still world.
+A push never waits for a row lock while holding the sequence lock, and a writer holding
+the gate exclusively never meets a push's row lock, so no wait forms a cycle.
+On SQLite the database-wide write lock (BEGIN IMMEDIATE) gives the same guarantees.
 A pull reads `max(seq)` first and then only rows up to it, so it never returns a
 cursor beyond what it has actually seen.
 """
@@ -27,7 +40,8 @@ from sync_server.models import ChangeLogEntry, ServerMeta
 from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import utcnow
 
-CHANGE_LOG_LOCK_KEY = 7_346_202
+CHANGE_LOG_LOCK_KEY = 7_346_202  # the sequence lock
+WRITERS_GATE_KEY = 7_346_203
 PRUNED_THROUGH = "pruned_through_seq"
 
 
@@ -41,9 +55,27 @@ class LogRow:
     data: dict[str, Any] | None
 
 
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def lock_change_log(session: Session) -> None:
-    """Serialise change-log writers until this transaction ends (PostgreSQL only)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Shut out every other writer until this transaction ends (PostgreSQL only): for
+    writers that read before they write (imports, realignment, catalogues, prune)."""
+    if _on_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITERS_GATE_KEY})
+        _lock_sequence(session)
+
+
+def enter_push(session: Session) -> None:
+    """A push's first statement: wait while an exclusive writer runs, and keep one from
+    starting until this push ends; other pushes go on side by side (PostgreSQL only)."""
+    if _on_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": WRITERS_GATE_KEY})
+
+
+def _lock_sequence(session: Session) -> None:
+    if _on_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
 
 
@@ -80,7 +112,7 @@ def append(session: Session, rows: Iterable[LogRow], *, now: datetime | None = N
     ]
     if not values:
         return
-    lock_change_log(session)
+    _lock_sequence(session)  # held to the commit: seqs commit in the order they are taken
     insert_rows(session, ChangeLogEntry, values)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import CatalogueKind, Entity, Op
@@ -377,6 +377,15 @@ def document_for(session: Session, caller: Caller) -> dict[str, Any] | None:
     }
 
 
+def _take_turns(session: Session, username: str) -> None:
+    """One handshake at a time writes this user's document (PostgreSQL: an advisory lock,
+    since a first document has no row to lock; SQLite's write lock already does it).
+    Not the change log's exclusive lock: a handshake must not wait for every push."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = f"goals-document:{username}"
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+
+
 def publish_for(session: Session, caller: Caller) -> bool:
     """Send this user a new goals document if theirs changed (in the caller's
     transaction); True when one was written."""
@@ -386,7 +395,7 @@ def publish_for(session: Session, caller: Caller) -> bool:
     current = session.get(GoalDocument, caller.username)
     if current is not None and current.content == content:
         return False
-    changelog.lock_change_log(session)  # a second device may have sent it meanwhile
+    _take_turns(session, caller.username)  # a second device may have sent it meanwhile
     current = session.get(GoalDocument, caller.username, populate_existing=True)
     if current is not None and current.content == content:
         return False

@@ -3,9 +3,12 @@
 Push applies each mutation exactly once. The device's `last_applied_seq` and each
 mutation's outcome are written in the same transaction as the mutation's effects, so a
 crash either keeps all three or none; a replayed mutation (seq <= last applied) is
-answered `duplicate` with its original outcome and is not applied again. Each mutation
-runs in a savepoint: a rejection rolls back only that mutation and never blocks the
-ones after it.
+answered `duplicate` with its original outcome and is not applied again. A rejection
+touches only its own mutation and never blocks the ones after it.
+
+Pushes from different devices run side by side on PostgreSQL: each holds the writers'
+gate shared, its device row and the rows it changes (`push_locks`), and takes the
+change log's sequence lock only to write its log rows and commit (`changelog`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from sync_server.services import (
 )
 from sync_server.services.callers import MANAGER, Caller, utcnow
 from sync_server.services.outcome import Outcome
+from sync_server.services.push_locks import lock_targets
 from sync_server.services.safe_text import bounded, printable, unstorable
 
 log = logging.getLogger(__name__)
@@ -281,8 +285,9 @@ def push(session: Session, *, caller: Caller, request: PushRequest) -> PushRespo
 
 
 def _push(session: Session, caller: Caller, request: PushRequest, *, fast: bool) -> PushResponse:
-    changelog.lock_change_log(session)  # before any row lock: one lock order for all writers
+    changelog.enter_push(session)  # before any row lock: one lock order for all writers
     device = _device(session, caller, request.device_id, lock=True)
+    lock_targets(session, caller.username, request.mutations)
     now = utcnow()
     last = device.last_applied_seq
     priors = _prior_outcomes(
@@ -340,13 +345,15 @@ def _push(session: Session, caller: Caller, request: PushRequest, *, fast: bool)
             )  # fmt: skip
         else:
             device.mutations_applied += 1
-    if not new:
-        changelog.start_buffer(session)
-    changelog.flush_buffer(session, now=now)
     if outcomes:
         session.execute(insert(MutationOutcome), outcomes)
     device.last_applied_seq = last
     device.last_seen_at = now
+    session.flush()
+    # Last, so the change log's sequence lock is held for this insert and the commit only.
+    if not new:
+        changelog.start_buffer(session)
+    changelog.flush_buffer(session, now=now)
     session.commit()
     return PushResponse(results=results, last_applied_seq=last)
 

@@ -2,9 +2,13 @@
 server processes on one database: the deployment the ordering lock, the exactly-once
 ledger and the scoped feed were built for.
 
-- a late-committing change is never skipped by a cursor (and, without the lock, it
-  would be: the same scenario run without it shows the skip, so the test can fail);
+- a late-committing change is never skipped by a cursor, whether it comes from an
+  exclusive writer (an import) or a push committing (and, without the lock, it would
+  be: the same scenario run without it shows the skip, so the test can fail);
 - a device's batch sent twice at once to two processes is applied once;
+- pushes run side by side: one waiting for a row does not hold up another rep's, and
+  two devices editing one note at once are ordered by the row lock (one edit applied,
+  the other a conflict copy, never two "version 2");
 - a realignment running during 50 pulls leaves every device with exactly its territory.
 """
 
@@ -24,7 +28,7 @@ from sqlalchemy import create_engine, text
 
 from sync_server import db
 from sync_server.services import changelog
-from sync_server.services.changelog import LogRow
+from sync_server.services.changelog import CHANGE_LOG_LOCK_KEY, LogRow
 from sync_server.services.hcps import upsert_hcps
 from tests.server.conftest import POSTGRES_ENV, _empty_postgres
 from tests.server.processes import BIN, Server, servers
@@ -83,13 +87,16 @@ def _scope_seqs(url: str, scopes: list[str]) -> list[int]:
 REP1_SCOPES = ["territory:T-NORTH", "user:rep1", "drafts:rep1", "all"]
 
 
-def _slow_writer(url: str, *, locked: bool) -> tuple[Any, Any]:
-    """A writer that appends one change-log row and has not committed yet: as every
-    writer does (the ordering lock first), or without the lock (what the lock prevents)."""
+def _slow_writer(url: str, *, locked: str) -> tuple[Any, Any]:
+    """A writer that appends one change-log row and has not committed yet: an exclusive
+    writer (an import: `lock_change_log`), a push at its end (the sequence lock alone),
+    or one without the lock (what the lock prevents)."""
     engine = db.make_engine(url)
     session = db.session_factory(engine)()
-    if locked:
+    if locked == "exclusive":
         changelog.lock_change_log(session)
+    elif locked == "sequence":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
     row = LogRow(changelog.Entity.HCP, "h-n1", changelog.Op.UPDATE, "territory:T-NORTH", 9,
                  {**hcp_record("h-n1", "T-NORTH"), "name": "Dr Late"})  # fmt: skip
     changelog.insert_rows(session, changelog.ChangeLogEntry, [_values(row)])
@@ -110,7 +117,7 @@ def _values(row: LogRow) -> dict[str, Any]:
             "created_at": utcnow()}  # fmt: skip
 
 
-def _late_commit_scenario(url: str, started: list[Server], *, locked: bool) -> list[list[int]]:
+def _late_commit_scenario(url: str, started: list[Server], *, locked: str) -> list[list[int]]:
     """Readers on all four processes follow their cursors while a slow writer holds an
     uncommitted seq and a push on another process commits after it; returns what each
     reader saw."""
@@ -141,9 +148,12 @@ def _late_commit_scenario(url: str, started: list[Server], *, locked: bool) -> l
             client.close()
 
 
-def test_a_cursor_never_skips_a_change_that_commits_late(pg: tuple[str, list[Server]]) -> None:
+@pytest.mark.parametrize("locked", ["exclusive", "sequence"])
+def test_a_cursor_never_skips_a_change_that_commits_late(
+    pg: tuple[str, list[Server]], locked: str
+) -> None:
     url, started = pg
-    seen = _late_commit_scenario(url, started, locked=True)
+    seen = _late_commit_scenario(url, started, locked=locked)
     expected = _scope_seqs(url, REP1_SCOPES)
     for seqs in seen:
         assert seqs == expected  # in order, none skipped, none twice
@@ -154,7 +164,7 @@ def test_without_the_ordering_lock_the_same_scenario_skips_the_late_change(
 ) -> None:
     """The control: proves the scenario above can catch a skip."""
     url, started = pg
-    seen = _late_commit_scenario(url, started, locked=False)
+    seen = _late_commit_scenario(url, started, locked="none")
     expected = _scope_seqs(url, REP1_SCOPES)
     assert all(seqs != expected and set(seqs) < set(expected) for seqs in seen)
 
@@ -212,6 +222,115 @@ def test_one_batch_sent_to_two_processes_at_once_is_applied_exactly_once(
     engine.dispose()
     assert notes == total and tuple(logged) == (total, total) and ledger == total
     assert tuple(device) == (total, total, total)
+
+
+def _hold_note_row(url: str, note_id: str) -> tuple[Any, Any]:
+    """Another transaction holding a note's row lock (as a slow push editing it would)."""
+    engine = create_engine(url)
+    conn = engine.connect()
+    conn.begin()
+    conn.execute(text("SELECT id FROM call_notes WHERE id = :i FOR UPDATE"), {"i": note_id})
+
+    def release() -> None:
+        conn.rollback()
+        conn.close()
+        engine.dispose()
+
+    return conn, release
+
+
+def _push_in_thread(device: Device, *mutations: dict[str, Any]) -> tuple[threading.Thread, list]:
+    answers: list[list[dict[str, Any]]] = []
+    thread = threading.Thread(target=lambda: answers.append(device.push(*mutations)))
+    thread.start()
+    return thread, answers
+
+
+def test_a_push_waiting_for_a_row_does_not_hold_up_another_reps_push(
+    pg: tuple[str, list[Server]],
+) -> None:
+    """The change log's sequence lock is taken at a push's end: rep1's push, stuck on a
+    row another transaction holds, leaves rep2's push (on another process) free to land.
+    With the lock held from a push's start, rep2 would wait for rep1's row too."""
+    url, started = pg
+    clients = _clients(started)
+    try:
+        rep1 = Api(clients[0]).login("rep1", "rep1-laptop")
+        rep2 = Api(clients[1]).login("rep2", "rep2-laptop")
+        assert rep1.push(mutation(1, "call_note", "n-held", **note_fields("h-n1")))[0][
+            "status"] == "applied"  # fmt: skip
+        _, release = _hold_note_row(url, "n-held")
+        try:
+            stuck, stuck_answers = _push_in_thread(
+                rep1, mutation(2, "call_note", "n-held", op="update", base_version=1,
+                               insights="Edited while the row is held.")
+            )  # fmt: skip
+            time.sleep(1.0)  # rep1's push is now waiting for the row
+            assert stuck.is_alive() and not stuck_answers
+            began = time.monotonic()
+            landed = rep2.push(mutation(1, "call_note", "n-south", **note_fields("h-s1")))
+            took = time.monotonic() - began
+            assert landed[0]["status"] == "applied"
+            assert took < 5.0, f"rep2's push waited {took:.1f} s behind rep1's"
+            assert stuck.is_alive()  # still waiting: rep2 did not get in by luck
+        finally:
+            release()
+        stuck.join(30)
+        assert stuck_answers and stuck_answers[0][0]["status"] == "applied"
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_two_devices_editing_one_note_at_once_are_ordered_by_the_row_lock(
+    pg: tuple[str, list[Server]],
+) -> None:
+    """Both edits start from version 1 and reach two processes together: one becomes
+    version 2, the other is kept as a conflict copy (never two version 2s, nothing lost)."""
+    url, started = pg
+    clients = _clients(started)
+    try:
+        laptop = Api(clients[0]).login("rep1", "rep1-laptop")
+        tablet = Api(clients[1]).login("rep1", "rep1-tablet")
+        laptop.push(mutation(1, "call_note", "n-shared", **note_fields("h-n1")))
+        _, release = _hold_note_row(url, "n-shared")
+        try:
+            edits = [
+                _push_in_thread(device, mutation(seq, "call_note", "n-shared", op="update",
+                                                 base_version=1, insights=f"From the {name}."))
+                for device, seq, name in ((laptop, 2, "laptop"), (tablet, 1, "tablet"))
+            ]  # fmt: skip
+            time.sleep(1.0)  # both are waiting for the row
+        finally:
+            release()
+        for thread, _ in edits:
+            thread.join(30)
+        results = [answers[0][0] for _, answers in edits]
+    finally:
+        for client in clients:
+            client.close()
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    copies = [r["conflict_copy_id"] for r in results if r["conflict_copy_id"]]
+    assert len(copies) == 1, results
+    assert sorted(r["version"] for r in results) == [2, 2]  # the copy answers the version kept
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version, insights = conn.execute(
+            text("SELECT version, data->>'insights' FROM call_notes WHERE id = 'n-shared'")
+        ).one()
+        copy = conn.execute(
+            text("SELECT data->>'insights' FROM call_notes WHERE id = :c"), {"c": copies[0]}
+        ).scalar_one()
+        logged = (
+            conn.execute(
+                text("SELECT version FROM change_log WHERE entity_id = 'n-shared' ORDER BY seq")
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert version == 2 and logged == [1, 2]
+    assert {insights, copy} == {"From the laptop.", "From the tablet."}
 
 
 NORTH = [f"hn-{i:03d}" for i in range(120)]
