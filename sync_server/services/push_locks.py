@@ -6,9 +6,12 @@ note at version 3 and both write version 4. Each push first locks the existing r
 mutations name, `SELECT ... FOR UPDATE`, kind by kind in one fixed order and by id
 within a kind: two pushes that share rows take them in the same order, so one waits
 for the other instead of deadlocking, and every version check then reads the latest
-committed row. Rows that do not exist yet cannot be locked: two devices creating the
-same id meet at the primary key, and the second push is redone one savepoint per
-mutation (`sync._RedoSlowly`), where it finds the first one's row.
+committed row. A create never changes a stored row (the same record again is answered
+as it stands, another one under its id is refused), so only updates and deletes lock,
+plus segment mixes and HCPs, whose create may update. Rows that do not exist yet cannot
+be locked: two devices creating the same id meet at the primary key, and the second
+push is redone one savepoint per mutation (`sync._RedoSlowly`), where it finds the
+first one's row.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldrep.sync.protocol import Entity, Mutation
+from fieldrep.sync.protocol import Entity, Mutation, Op
 from sync_server.models import (
     AdverseEventReport,
     Base,
@@ -42,13 +45,19 @@ LOCK_ORDER: tuple[tuple[Entity, type[Base]], ...] = (
     (Entity.ADVERSE_EVENT_REPORT, AdverseEventReport),
 )
 
+UPSERTS = frozenset({Entity.SEGMENT_MIX, Entity.HCP})
+
 
 def lock_targets(session: Session, username: str, mutations: Sequence[Mutation]) -> None:
     """Lock the stored rows `mutations` will change, until this transaction ends."""
     if session.get_bind().dialect.name != "postgresql" or not mutations:
         return
     # An id the database cannot hold (a NUL byte) names no row; its mutation is rejected.
-    mutations = [m for m in mutations if not unstorable(m.entity_id)]
+    mutations = [
+        m
+        for m in mutations
+        if not unstorable(m.entity_id) and (m.op != Op.CREATE or m.entity in UPSERTS)
+    ]
     for entity, model in LOCK_ORDER:
         ids = sorted({m.entity_id for m in mutations if m.entity == entity})
         key = model.__mapper__.primary_key[0]

@@ -303,6 +303,44 @@ def consistency(url: str, base: str, reps: list[Rep]) -> list[str]:
     return problems
 
 
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command name, CPU seconds used) of every process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        found.append((int(entry.name), int(fields[1]), name,
+                      (int(fields[11]) + int(fields[12])) / tick))  # fmt: skip
+    return found
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (its process and workers), by PostgreSQL
+    (every `postgres` process) and by this load generator."""
+    stats = _proc_stats()
+    children: dict[int, list[int]] = {}
+    for pid, parent, _, _ in stats:
+        children.setdefault(parent, []).append(pid)
+    tree, todo = set(), [server_pid]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += children.get(pid, [])
+    own = os.times()
+    return {
+        "server": sum(cpu for pid, _, _, cpu in stats if pid in tree),
+        "postgres": sum(cpu for _, _, name, cpu in stats if name in ("postgres", "pgbouncer")),
+        "generator": own.user + own.system,
+    }
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -346,7 +384,13 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                  "--format", "speedscope" if options.profile.endswith(".json") else "flamegraph",
                  "--output", options.profile, "--rate", "50", "--nonblocking"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        cpu_before = cpu_split(server.process.pid)
         stats, wall = asyncio.run(drive(server.url, reps, options))
+        cpu_after = cpu_split(server.process.pid)
+        # CPU milliseconds per request, by part: one process can use at most one core, so
+        # these say how far more processes can go on this machine's cores.
+        cpu_ms = {part: round((cpu_after[part] - cpu_before[part]) * 1000
+                              / max(stats.requests, 1), 2) for part in cpu_after}  # fmt: skip
         if options.profile:
             profile.send_signal(2)  # SIGINT: py-spy writes its file
             profile.wait(timeout=60)
@@ -365,6 +409,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "unfinished_syncs": stats.unfinished,
             "notes": sum(len(r.notes) for r in reps),
             "consistency_problems": len(problems), "first_problems": problems[:3],
+            "cpu_ms_per_request": cpu_ms,
         }  # fmt: skip
 
 

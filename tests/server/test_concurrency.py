@@ -333,6 +333,65 @@ def test_two_devices_editing_one_note_at_once_are_ordered_by_the_row_lock(
     assert {insights, copy} == {"From the laptop.", "From the tablet."}
 
 
+@pytest.mark.parametrize("same", [True, False], ids=["same-note", "different-notes"])
+def test_two_devices_creating_one_id_at_once_store_one_record(
+    pg: tuple[str, list[Server]], same: bool
+) -> None:
+    """A create locks nothing (there is no row yet): the second insert meets the first at
+    the primary key and its push is redone one savepoint per mutation. The same note from
+    both devices is stored once and both are told it is applied; two different notes
+    under one id keep the first and refuse the second, by name."""
+    url, started = pg
+    clients = _clients(started)
+    try:
+        laptop = Api(clients[0]).login("rep1", "rep1-laptop")
+        tablet = Api(clients[1]).login("rep1", "rep1-tablet")
+        results: list[dict[str, Any]] = []
+        for round_ in range(5):
+            barrier = threading.Barrier(2)
+            answers: list[list[dict[str, Any]]] = [[], []]
+
+            def send(
+                n: int,
+                device: Device,
+                barrier: threading.Barrier = barrier,
+                answers: list[list[dict[str, Any]]] = answers,
+                round_: int = round_,
+            ) -> None:
+                words = "Both wrote this." if same else f"Device {n} wrote this."
+                create = mutation(round_ + 1, "call_note", f"n-twice-{round_}",
+                                  **note_fields("h-n1", insights=words))  # fmt: skip
+                barrier.wait()
+                answers[n] = device.push(create)
+
+            threads = [threading.Thread(target=send, args=(n, d))
+                       for n, d in enumerate((laptop, tablet))]  # fmt: skip
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            results += [answers[0][0], answers[1][0]]
+    finally:
+        for client in clients:
+            client.close()
+    statuses = sorted(r["status"] for r in results)
+    if same:
+        assert statuses == ["applied"] * 10
+    else:
+        assert statuses == ["applied"] * 5 + ["rejected"] * 5
+        assert all("in use" in r["reason"] for r in results if r["status"] == "rejected")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT count(*) FROM call_notes WHERE id LIKE 'n-twice-%'")
+        ).scalar_one()
+        logged = conn.execute(
+            text("SELECT count(*) FROM change_log WHERE entity_id LIKE 'n-twice-%'")
+        ).scalar_one()
+    engine.dispose()
+    assert stored == 5 and logged == 5
+
+
 NORTH = [f"hn-{i:03d}" for i in range(120)]
 SOUTH = [f"hs-{i:03d}" for i in range(120)]
 
