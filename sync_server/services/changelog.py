@@ -12,7 +12,7 @@ side and queue only there.
 
 Two kinds of writers, one lock order, no deadlock:
 - a push (`enter_push`) takes the writers' gate in shared mode, then its device row and
-  the rows it changes (`SELECT ... FOR UPDATE`, in a fixed order: `sync.lock_targets`),
+  the rows it changes (`SELECT ... FOR UPDATE`, in a fixed order: `push_locks`),
   and the sequence lock last;
 - every other writer (imports, realignment, catalogues, prune: `lock_change_log`) takes
   the gate exclusively and the sequence lock before it reads anything: it waits for the

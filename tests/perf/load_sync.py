@@ -12,6 +12,7 @@ change log) and on a fresh device of that rep (a new device's first sync from 0)
     nice -n 5 .venv/bin/python tests/perf/load_sync.py --reps 100 --db postgres --processes 2
     ... --db postgres --processes 4 --pgbouncer       # through PgBouncer, transaction mode
     ... --db sqlite
+    ... --server-tree /tmp/before                     # the server of an older commit
 
 PostgreSQL: a database of its own is created (`createdb`-style, from
 FIELDREP_TEST_POSTGRES_URL) and dropped at the end. Tokens are made directly in the
@@ -75,6 +76,9 @@ class Stats:
     retries: int = 0
     errors: list[str] = field(default_factory=list)
     unfinished: int = 0
+    # At most `--connections` requests at once across all reps (as before each rep had
+    # its own connection, when they shared one pool of that size).
+    in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(100))
 
 
 async def call(http: httpx.AsyncClient, stats: Stats, method: str, path: str,
@@ -85,7 +89,8 @@ async def call(http: httpx.AsyncClient, stats: Stats, method: str, path: str,
     for attempt in range(5):
         stats.requests += 1
         try:
-            answer = await http.request(method, path, **kwargs)
+            async with stats.in_flight:
+                answer = await http.request(method, path, **kwargs)
         except httpx.TransportError:
             if attempt == 4:
                 raise
@@ -224,24 +229,22 @@ async def day(http: httpx.AsyncClient, rep: Rep, stats: Stats, options: argparse
 
 
 async def drive(base: str, reps: list[Rep], options: argparse.Namespace) -> tuple[Stats, float]:
-    stats = Stats()
-    # Idle connections are closed before uvicorn's 5 s keep-alive ends, or a request may
-    # go out on a connection the server is just closing (a ReadError that is no fault).
-    limits = httpx.Limits(
-        max_connections=options.connections,
-        max_keepalive_connections=options.connections,
-        keepalive_expiry=2.0,
-    )
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        started = time.monotonic()
-        deadline = started + options.max_seconds
-        await asyncio.gather(
-            *(
-                day(http, rep, stats, options, deadline=deadline, seed_=n)
-                for n, rep in enumerate(reps)
-            )
-        )
-        return stats, time.monotonic() - started
+    stats = Stats(in_flight=asyncio.Semaphore(options.connections))
+    # One connection per rep, as each laptop has its own: one pool shared by hundreds of
+    # reps made httpcore's pool bookkeeping the generator's main cost (10 ms of CPU a
+    # request, as much as the server's, on the same cores). Idle connections are closed
+    # before uvicorn's 5 s keep-alive ends, or a request may go out on a connection the
+    # server is just closing (a ReadError that is no fault).
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=2.0)
+    started = time.monotonic()
+    deadline = started + options.max_seconds
+
+    async def laptop(n: int, rep: Rep) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+            await day(http, rep, stats, options, deadline=deadline, seed_=n)
+
+    await asyncio.gather(*(laptop(n, rep) for n, rep in enumerate(reps)))
+    return stats, time.monotonic() - started
 
 
 async def fresh_ids(base: str, reps: list[Rep]) -> dict[str, set[str]]:
@@ -370,6 +373,8 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         engine.dispose()
         reps = seed(url, options.reps, options.hcps)
         serve_url, env = url, {"FIELDREP_LOG_FORMAT": "json"}
+        if options.server_tree:  # before/after: a server from another source tree
+            env["PYTHONPATH"] = options.server_tree
         if options.pgbouncer:
             serve_url = stack.enter_context(pgbouncer(url, pool_size=options.bouncer_pool))
             env["FIELDREP_DATABASE_POOLER"] = "transaction"
@@ -426,6 +431,8 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=10.0, help="reps start over this many s")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--server-tree", help="run the server from this source tree "
+                        "(e.g. `git archive` of an older commit)")  # fmt: skip
     parser.add_argument("--profile", help="py-spy output file (.svg flamegraph or .json)")
     print(json.dumps(run(parser.parse_args())))  # noqa: T201
 
