@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sync_server import db  # noqa: E402
 from tests.perf.load_sync import Rep, headers, seed  # noqa: E402
-from tests.server.processes import free_port, start  # noqa: E402
+from tests.server.processes import free_port, fresh_postgres, start  # noqa: E402
 
 
 def _relay(listen_port: int, target: tuple[str, int], delay: float) -> None:
@@ -96,24 +95,6 @@ def delayed(url: str, delay_ms: float) -> Iterator[str]:
     finally:
         relay.terminate()
         relay.join()
-
-
-@contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    name = f"fieldrep_pushes_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _batch(rep: Rep, notes: int) -> list[dict[str, Any]]:
@@ -176,7 +157,10 @@ def run_one(tree: str | None, options: argparse.Namespace, delay_ms: float) -> d
     admin_url = os.environ["FIELDREP_TEST_POSTGRES_URL"]
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pushes-")))
-        url = stack.enter_context(fresh_database(admin_url))
+        url = stack.enter_context(fresh_postgres(admin_url, "fieldrep_pushes"))
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
         reps = seed(url, options.reps, 20)
         serve_url = stack.enter_context(delayed(url, delay_ms))
         env = {"PYTHONPATH": tree} if tree else {}
