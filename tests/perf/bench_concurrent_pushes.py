@@ -181,6 +181,9 @@ def main() -> None:
     parser.add_argument("--db-delay-ms", type=float, nargs="+", default=[0.0, 2.0])
     parser.add_argument("--compare", help="another source tree to run the same against")
     options = parser.parse_args()
+    if not os.environ.get("FIELDREP_TEST_POSTGRES_URL"):
+        print("not run: needs PostgreSQL (set FIELDREP_TEST_POSTGRES_URL, as .ci/run does)")
+        return
     trees: list[str | None] = [None, options.compare] if options.compare else [None]
     for n, delay in enumerate(options.db_delay_ms):
         for tree in trees if n % 2 == 0 else trees[::-1]:  # alternate who goes first
