@@ -143,7 +143,7 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
             held_changes.hold(conn, change)
         else:
             upserts.setdefault(entity, []).append(change)
-            if entity == Entity.CALL_NOTE and change.data.get("conflict_of"):
+            if _conflict_copy_to_read(conn, change):
                 result.conflict_copies.append(entity_id)
     for entity, ids in deletes.items():
         result.deleted += _delete(conn, ENTITY_TABLES[entity], ids)
@@ -152,6 +152,18 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
     for entity, items in upserts.items():
         result.upserted += _upsert(conn, ENTITY_TABLES[entity], items)
     return result
+
+
+def _conflict_copy_to_read(conn: Connection, change: Change) -> bool:
+    """A conflict copy new to this device and still a draft: one to read. A copy already
+    here (its later edits), a submitted one, or a rep's note a manager receives is not."""
+    data = change.data or {}
+    if change.entity != Entity.CALL_NOTE or not data.get("conflict_of"):
+        return False
+    if data.get("status") != "draft":
+        return False
+    held = conn.exec_driver_sql("SELECT 1 FROM call_notes WHERE id = ?", (change.entity_id,))
+    return held.first() is None
 
 
 def _apply_catalogue(conn: Connection, change: Change) -> None:

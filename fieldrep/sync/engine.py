@@ -395,7 +395,8 @@ class SyncEngine:
             report.pulled += len(page.changes)
             report.deleted += result.deleted
             report.skipped_pending += result.skipped_pending
-            report.conflicts.extend(result.conflict_copies)
+            # A copy this device's push was told about arrives in the pull too: once.
+            report.conflicts.extend(c for c in result.conflict_copies if c not in report.conflicts)
             report.cursor = page.cursor
             if (
                 not page.has_more

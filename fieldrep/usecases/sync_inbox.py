@@ -19,9 +19,12 @@ from fieldrep.store.transactions import Store
 from fieldrep.sync.protocol import Entity
 
 REJECTED, CONFLICT = "rejected", "conflict"
+# True on both devices: the one whose edit the server kept receives the other's as the
+# copy, and the other one gets its own edit back as the copy.
 CONFLICT_DETAIL = (
-    "Edited on two devices: the server kept the other version; this copy holds yours. "
-    "Open both, copy what matters into a new note."
+    "Edited on two of your devices at the same time: the server kept one version as the "
+    "note and saved the other beside it as this copy. Open both, copy what matters into "
+    "the note, then discard this copy."
 )
 _RECORD_WORDS = {
     "call_note": "Call note",

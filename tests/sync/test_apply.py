@@ -107,11 +107,26 @@ def test_conflict_copies_arrive_as_notes_pointing_at_their_original(workspace: W
         workspace,
         [
             change(2, Entity.CALL_NOTE, "n1", note_data("h1", "server wins")),
-            change(3, Entity.CALL_NOTE, "n1c", note_data("h1", "my words", conflict_of="n1")),
+            change(3, Entity.CALL_NOTE, "n1c", note_data("h1", "my words", conflict_of="n1",
+                                                        status="draft", submitted_at=None)),
         ],
-    )
+    )  # fmt: skip
     assert result.conflict_copies == ["n1c"]
     assert workspace.calls.get("n1c").conflict_of == "n1"
+
+
+def test_only_a_conflict_copy_new_here_and_still_a_draft_is_counted_to_read(
+    workspace: Workspace,
+) -> None:
+    """The copy's later edits, a submitted copy (another device of the rep made it the
+    record, or a manager receives a rep's note) are nothing new to read."""
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    copy = note_data("h1", "my words", conflict_of="n1", status="draft", submitted_at=None)
+    assert apply(workspace, [change(2, Entity.CALL_NOTE, "n1c", copy)]).conflict_copies == ["n1c"]
+    edited = {**copy, "insights": "my words, edited"}
+    assert apply(workspace, [change(3, Entity.CALL_NOTE, "n1c", edited)]).conflict_copies == []
+    submitted = note_data("h1", "theirs", conflict_of="n2")
+    assert apply(workspace, [change(4, Entity.CALL_NOTE, "n2c", submitted)]).conflict_copies == []
 
 
 def test_a_partial_record_updates_only_the_fields_it_carries(workspace: Workspace) -> None:

@@ -1,11 +1,14 @@
-"""The inbox badge counts what the inbox lists: a conflict copy the rep submitted (it is
-then a call like any other) is no longer "to review", and one discarded is gone."""
+"""The inbox badge counts what the inbox lists: a conflict copy is never submitted (the
+rep takes what matters into the original), and one discarded is gone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 
+import pytest
+
+from fieldrep.domain.errors import ValidationError
 from fieldrep.services.calls import draft_of
 from fieldrep.workspace import Workspace
 from tests.sync.conftest import Device
@@ -37,13 +40,18 @@ def test_the_badge_counts_the_conflict_copies_the_inbox_lists(
     assert status.to_review == 2 and status.configured
 
     kept, dropped = b.calls.conflict_copies()
-    b.calls.submit(kept.id)  # the rep made the copy the record: nothing left to review
+    # A copy is never submitted (one visit would be on record twice, the manager seeing
+    # only one): the rep takes its words into the original and lets both copies go.
+    with pytest.raises(ValidationError, match="conflict copy"):
+        b.calls.submit(kept.id)
+    assert len(b.calls.conflict_copies()) == 2  # the refusal changed nothing
+    _edit(b, str(kept.conflict_of), kept.insights)
+    b.calls.discard_draft(kept.id)
     b.calls.discard_draft(dropped.id)
     status = b.sync_status()
     assert status.conflicts == len(b.calls.conflict_copies()) == 0
-    assert status.pending_records == 2 and status.pending_mutations == 2
-    # Before the fix the badge counted every note with `conflict_of`: here, one.
-    assert sum(1 for n in b.calls.all() if n.conflict_of) == 1
+    assert status.pending_records == 3 and status.pending_mutations == 3
+    assert not any(n.conflict_of for n in b.calls.all())
 
 
 def test_the_inbox_lists_its_rows_in_the_reps_words_and_discards_them(

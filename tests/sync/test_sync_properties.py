@@ -49,6 +49,8 @@ def _do(ws: Workspace, rep: str, hcp: str, step: tuple[object, ...]) -> None:
     note_id = drafts[int(step[2]) % len(drafts)]  # type: ignore[call-overload]
     try:
         if kind == "submit":
+            if ws.calls.get(note_id).conflict_of:
+                return  # a rep never submits a conflict copy (calls.submit refuses it)
             ws.calls.submit(note_id)
         else:
             field = "insights" if kind == "insights" else "duration_minutes"

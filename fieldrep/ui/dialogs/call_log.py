@@ -52,6 +52,7 @@ from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import ApprovedMessage
 from fieldrep.nba.model import Suggestion
 from fieldrep.services.adverse_events import AdverseEventReport
+from fieldrep.services.calls import CONFLICT_COPY_NOT_SUBMITTED
 from fieldrep.store.values import new_id
 from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
 from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
@@ -129,6 +130,7 @@ class CallLogDialog(QDialog):
         self.suggestion = suggestion
         self.note = note
         self.read_only = bool(note and note.is_locked)
+        self.is_copy = bool(note and note.conflict_of)  # a conflict copy: never submitted
         # The draft's id, minted here: every save is an upsert on it (calls.save_draft),
         # so saves queued one behind the other can never create two notes.
         self.note_id = note.id if note else new_id()
@@ -139,6 +141,9 @@ class CallLogDialog(QDialog):
         self.setMinimumWidth(620)
         self._build()
         self._prefill()
+        if self.is_copy and not self.read_only:
+            self.error.setText(CONFLICT_COPY_NOT_SUBMITTED)
+            self.submit_button.setEnabled(False)
         self._use_spare_height()
         self._connect_dirty()
         self._connect_checks()
@@ -476,7 +481,7 @@ class CallLogDialog(QDialog):
 
     def _findings_changed(self) -> None:
         reason = blocking_reason(self.checks.blocking())
-        self.submit_button.setEnabled(reason is None and not self.read_only)
+        self.submit_button.setEnabled(reason is None and not self.read_only and not self.is_copy)
         self.submit_button.setToolTip(reason or "")
         if reason is None and self.error.text().startswith(NOT_SUBMITTED):
             self.error.setText("")
@@ -601,6 +606,9 @@ class CallLogDialog(QDialog):
         ).run(self.taskman)
 
     def submit(self) -> None:
+        if self.is_copy:  # Ctrl+Enter too (the core would refuse it as well)
+            self.error.setText(CONFLICT_COPY_NOT_SUBMITTED)
+            return
         if self.read_only or not self._ready_to_submit():
             return
         self._autosave.stop()

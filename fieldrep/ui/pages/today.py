@@ -29,6 +29,7 @@ from fieldrep.ui.widgets.attainment_line import AttainmentLine
 from fieldrep.ui.widgets.coaching_card import CoachingCard
 from fieldrep.ui.widgets.common import Card, EmptyState, title
 from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
+from fieldrep.usecases.sync_inbox import CONFLICT_DETAIL
 from fieldrep.usecases.today import Agenda
 
 # What this page shows: it reloads when an op changes any of it.
@@ -139,6 +140,7 @@ class TodayPage(QWidget):
         tick_to_complete(self.follow_list, taskman, lambda: self.undo)
         self.draft_list = QListWidget()
         self.draft_list.setObjectName("drafts")
+        self.draft_list.setWordWrap(True)  # a long name wraps instead of scrolling sideways
         self.draft_list.itemActivated.connect(
             lambda item: emit(self.open_draft, item.data(Qt.ItemDataRole.UserRole))
         )
@@ -227,7 +229,12 @@ class TodayPage(QWidget):
         for draft in data.drafts:
             note = draft.note
             when = note.started_at.astimezone().strftime("%a %d %b %H:%M")
-            item = QListWidgetItem(f"{when} · {draft.hcp_name} · {note.channel.label}")
+            text = f"{when} · {draft.hcp_name} · {note.channel.label}"
+            if note.conflict_of:  # first, so a narrow window still shows it
+                text = f"Conflict copy · {text}"
+            item = QListWidgetItem(text)
+            if note.conflict_of:
+                item.setToolTip(CONFLICT_DETAIL)
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.draft_list.addItem(item)
         self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
