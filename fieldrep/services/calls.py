@@ -37,13 +37,13 @@ ENTITY = Entity.CALL_NOTE
 CALLS_CHANGED = Changes(calls=True, outbox=True)
 # Submitting may also complete the visit it fulfils (PlanService.complete_for_call).
 SUBMIT_CHANGED = Changes(calls=True, plans=True, outbox=True)
-# A copy the server made of the rep's version when two devices changed the same field,
-# still to be read (discarding it deletes it).
 CONFLICT_COPY_NOT_SUBMITTED = (
     "Not submitted: this is a conflict copy (two of your devices changed the note at the "
     "same time). Copy what matters into the original note, or into a new call note if "
     "the original is already submitted, then discard this copy in the Sync inbox."
 )
+# A copy the server made of the rep's version when two devices changed the same field,
+# still to be read (discarding it deletes it).
 _CONFLICT_COPY = (
     call_notes.c.conflict_of.is_not(None),
     call_notes.c.status == CallStatus.DRAFT.value,
@@ -272,7 +272,7 @@ class CallService:
                 if draft is None:
                     raise NotFoundError(f"No call note with id '{note_id}'.")
                 return self._submitted(conn, self._create_in(conn, note_id, draft, submit=True))
-            if current.conflict_of is not None:
+            if current.conflict_of is not None and not current.is_locked:
                 # Submitting the copy too would put one visit on record twice.
                 raise ValidationError(CONFLICT_COPY_NOT_SUBMITTED)
             if draft is not None:

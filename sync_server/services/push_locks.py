@@ -8,10 +8,10 @@ within a kind: two pushes that share rows take them in the same order, so one wa
 for the other instead of deadlocking, and every version check then reads the latest
 committed row. A create never changes a stored row (the same record again is answered
 as it stands, another one under its id is refused), so only updates and deletes lock,
-plus segment mixes and HCPs, whose create may update. Rows that do not exist yet cannot
-be locked: two devices creating the same id meet at the primary key, and the second
-push is redone one savepoint per mutation (`sync._RedoSlowly`), where it finds the
-first one's row.
+plus segment mixes, whose create may replace a stored mix. Rows that do not exist yet
+cannot be locked: two devices creating the same id meet at the primary key, and the
+second push is redone one savepoint per mutation (`sync._RedoSlowly`), where it finds
+the first one's row.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ LOCK_ORDER: tuple[tuple[Entity, type[Base]], ...] = (
     (Entity.ADVERSE_EVENT_REPORT, AdverseEventReport),
 )
 
-UPSERTS = frozenset({Entity.SEGMENT_MIX, Entity.HCP})
+UPSERTS = frozenset({Entity.SEGMENT_MIX})  # a mix's create replaces the stored one
 
 
 def lock_targets(session: Session, username: str, mutations: Sequence[Mutation]) -> None:
