@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from fieldrep.clock import Clock
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter
 from fieldrep.ui.models import ROW_ROLE, HcpTableModel
 from fieldrep.ui.shortcuts import SHORTCUTS
 from fieldrep.ui.sync_controller import SyncStatusView
-from fieldrep.ui.widgets.sync_status import describe
+from fieldrep.ui.widgets.sync_status import AGO_REFRESH_MS, SyncStatusWidget, describe
 from fieldrep.usecases.sync_status import SyncStatus
 
 
@@ -92,3 +94,17 @@ def test_every_main_action_has_a_distinct_shortcut() -> None:
     assert {"log_call", "plan_visit", "sync_now", "find_hcp", "shortcuts"} <= {
         s.action for s in SHORTCUTS
     }
+
+
+def test_last_sync_is_redrawn_as_time_passes_not_left_at_just_now(qtbot: QtBot) -> None:
+    """The stranger's laptop said "Last sync: just now" minutes after its sync."""
+    synced_at = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))
+    widget = SyncStatusWidget(Clock.frozen(synced_at))
+    qtbot.addWidget(widget)
+    status = SyncStatus(True, 0, 0, 0, 0, synced_at.isoformat(), None, "http://x")
+    widget.show_status(SyncStatusView(status, True, False))
+    assert widget.last.text() == "Last sync: just now"
+    assert widget._ago_timer.isActive() and widget._ago_timer.interval() == AGO_REFRESH_MS
+    widget.clock = Clock.frozen(synced_at + timedelta(minutes=7))  # the clock moved on
+    widget._ago_timer.timeout.emit()
+    assert widget.last.text() == "Last sync: 7 min ago"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from fieldrep.clock import Clock
@@ -52,6 +52,10 @@ def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
     if status.to_review:
         pending += f" · {status.to_review} to review"
     return state, pending, f"Last sync: {_ago(status.last_sync, now)}"
+
+
+# "Last sync: just now" must not stay on screen for an hour: the text is redrawn this often.
+AGO_REFRESH_MS = 30_000
 
 
 def progress_text(label: str, fraction: float) -> str:
@@ -105,6 +109,15 @@ class SyncStatusWidget(QWidget):
             layout.addWidget(w)
         self.button.clicked.connect(self.sync_clicked)
         self.cancel_button.clicked.connect(self._cancel_clicked)
+        self._view: SyncStatusView | None = None
+        self._ago_timer = QTimer(self, interval=AGO_REFRESH_MS)
+        self._ago_timer.timeout.connect(self.refresh_last_sync)
+        self._ago_timer.start()
+
+    def refresh_last_sync(self) -> None:
+        """Redraw "Last sync: ..." against the clock as it is now."""
+        if self._view is not None:
+            self.last.setText(describe(self._view, self.clock.local_now())[2])
 
     def _cancel_clicked(self) -> None:
         self.cancel_button.setEnabled(False)  # until the worker has stopped
@@ -112,6 +125,7 @@ class SyncStatusWidget(QWidget):
         emit(self.cancel_clicked)
 
     def show_status(self, view: SyncStatusView) -> None:
+        self._view = view
         state, pending, last = describe(view, self.clock.local_now())
         self.state.setText(state)
         self.state.setProperty("state", state.split()[0].lower())
