@@ -18,7 +18,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -130,6 +130,14 @@ def _private_file(path: Path) -> None:
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if name.exists() and name.stat().st_mode & 0o077:
             name.chmod(0o600)
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Take turns on `name` until this transaction ends (PostgreSQL: a transaction-level
+    advisory lock, which also covers names that have no row to lock; SQLite: nothing,
+    its database-wide write lock already serialises writers)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

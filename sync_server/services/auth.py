@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import LoginRequest, LoginResponse
+from sync_server import db
 from sync_server.clock import as_utc
 from sync_server.config import Settings
 from sync_server.errors import DeviceRevoked, Forbidden, Invalid, RateLimited, Unauthorized
@@ -99,7 +100,7 @@ def _serialize_attempts(session: Session, username: str, address: str | None) ->
         session.execute(select(1))  # begin (IMMEDIATE) now, before anything is read
         return
     for key in ([f"login-address:{address}"] if address else []) + [f"login-user:{username}"]:
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+        db.lock_name(session, key)
 
 
 def check_credentials(

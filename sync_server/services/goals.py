@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import CatalogueKind, Entity, Op
@@ -36,6 +36,7 @@ from fieldrep.sync.protocol.goals import (
     GoalsDocument,
     TeamMember,
 )
+from sync_server import db
 from sync_server.errors import Invalid
 from sync_server.models import CatalogueDocument, GoalDocument, Territory, User
 from sync_server.models import GoalCycle as StoredCycle
@@ -377,15 +378,6 @@ def document_for(session: Session, caller: Caller) -> dict[str, Any] | None:
     }
 
 
-def _take_turns(session: Session, username: str) -> None:
-    """One handshake at a time writes this user's document (PostgreSQL: an advisory lock,
-    since a first document has no row to lock; SQLite's write lock already does it).
-    Not the change log's exclusive lock: a handshake must not wait for every push."""
-    if session.get_bind().dialect.name == "postgresql":
-        key = f"goals-document:{username}"
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
-
-
 def publish_for(session: Session, caller: Caller) -> bool:
     """Send this user a new goals document if theirs changed (in the caller's
     transaction); True when one was written."""
@@ -395,7 +387,9 @@ def publish_for(session: Session, caller: Caller) -> bool:
     current = session.get(GoalDocument, caller.username)
     if current is not None and current.content == content:
         return False
-    _take_turns(session, caller.username)  # a second device may have sent it meanwhile
+    # A second device may have sent it meanwhile. Not the change log's exclusive lock:
+    # a handshake must not wait for every push.
+    db.lock_name(session, f"goals-document:{caller.username}")
     current = session.get(GoalDocument, caller.username, populate_existing=True)
     if current is not None and current.content == content:
         return False
