@@ -30,6 +30,7 @@ from fieldrep.services.coaching import CoachingService
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.feedback import FeedbackService
 from fieldrep.services.hcps import HcpService
+from fieldrep.services.note_subjects import NoteSubjects
 from fieldrep.services.plans import PlanService
 from fieldrep.services.segment_mixes import SegmentStore
 from fieldrep.store import outbox, sync_state
@@ -91,6 +92,7 @@ class Workspace:
             username = sync_state.get(conn, sync_state.USERNAME)
         self.username = username or _local_username()
         self.hcps = HcpService(self.store)
+        self.note_subjects = NoteSubjects(self.store)  # notes' HCPs, in the territory or not
         self.messages = MessageCatalogue(self.store)
         self.compliance = ComplianceService(self.store)
         self.plans = PlanService(self.store, self.hcps)
@@ -132,14 +134,19 @@ class Workspace:
         """The contact rules a call or a planned visit runs into (docs/compliance.md)."""
         from fieldrep.usecases.contact_rules import ContactRules
 
-        return ContactRules(self.hcps, lambda: self.suggestions)
+        return ContactRules(self.note_subjects, lambda: self.suggestions)
 
     @cached_property
     def today(self) -> TodayScreen:
         from fieldrep.usecases.today import TodayScreen
 
         return TodayScreen(
-            self.hcps, self.plans, self.calls, self.adverse_events, lambda: self.suggestions
+            self.hcps,
+            self.plans,
+            self.calls,
+            self.adverse_events,
+            lambda: self.suggestions,
+            subjects=self.note_subjects,
         )
 
     @cached_property
@@ -158,7 +165,7 @@ class Workspace:
     def inbox(self) -> SyncInbox:
         from fieldrep.usecases.sync_inbox import SyncInbox
 
-        return SyncInbox(self.store, self.calls, self.plans, self.hcps)
+        return SyncInbox(self.store, self.calls, self.plans, self.note_subjects)
 
     @cached_property
     def suggestion_list(self) -> SuggestionsScreen:
@@ -170,7 +177,7 @@ class Workspace:
     def call_log(self) -> CallLogScreen:
         from fieldrep.usecases.call_log import CallLogScreen
 
-        return CallLogScreen(self.hcps, self.calls, self.messages)
+        return CallLogScreen(self.hcps, self.note_subjects, self.calls, self.messages)
 
     @cached_property
     def profiles(self) -> HcpProfiles:

@@ -26,8 +26,9 @@ from fieldrep.services.catalogue import catalogue_products, usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.hcps import HcpService
+from fieldrep.services.note_subjects import hcp_of_note_in
 from fieldrep.services.plans import PlanService
-from fieldrep.store import outbox
+from fieldrep.store import former_hcps, outbox
 from fieldrep.store.schema import call_notes
 from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
@@ -42,6 +43,14 @@ CONFLICT_COPY_NOT_SUBMITTED = (
     "same time). Copy what matters into the original note, or into a new call note if "
     "the original is already submitted, then discard this copy in the Sync inbox."
 )
+# A draft about an HCP realigned away before this device ever held it (a fresh laptop
+# pulled the note): nothing to check do-not-contact and consents against.
+NO_HCP_RECORD = (
+    "HCP '{hcp_id}' is no longer in your territory and this computer has no record of "
+    "them, so their do-not-contact flag and consents cannot be checked: submit this call "
+    "from the computer you wrote it on, or discard the draft."
+)
+NO_RECORD_NOT_SUBMITTED = "Not submitted: " + NO_HCP_RECORD
 # A copy the server made of the rep's version when two devices changed the same field,
 # still to be read (discarding it deletes it).
 _CONFLICT_COPY = (
@@ -145,12 +154,16 @@ class CallService:
         done = self._plans.complete_for_call(conn, note.hcp_id, note.channel, day)
         return Changed(note, SUBMIT_CHANGED if done else CALLS_CHANGED)
 
-    def _validate(self, conn: Connection, draft: CallDraft, *, submit: bool = False) -> CallDraft:
+    def _validate(
+        self, conn: Connection, draft: CallDraft, *, submit: bool = False, noted: str | None = None
+    ) -> CallDraft:
         """`draft` with its products as the catalogue names them, or ValidationError.
 
         A product not in the catalogue, a message Legal withdrew, or one not valid on the
         call's day, cannot be used. Submitting also needs a complete call and a note with
-        no blocking finding."""
+        no blocking finding. The HCP may have left the territory (its last known record
+        is checked); `noted`, the HCP a stored note is already about, may be one this
+        device never held: its draft can be edited but not submitted."""
         try:
             products = ProductNames.of(catalogue_products(conn)).canonical(draft.products)
         except UnknownProductError as error:
@@ -159,8 +172,12 @@ class CallService:
         day = self._store.clock.local(draft.started_at).date()
         now = self._store.clock.now() if submit else None
         validate_call(draft, usable_message_ids(conn, day), submit_at=now)
-        hcp = self._hcps.get_in(conn, draft.hcp_id)  # NotFoundError for an unknown HCP
-        if submit:  # do-not-contact, a withdrawn consent (docs/compliance.md)
+        hcp = hcp_of_note_in(conn, draft.hcp_id)
+        if hcp is None and draft.hcp_id != noted:
+            raise NotFoundError(f"No HCP with id '{draft.hcp_id}' in this workspace.")
+        if submit and hcp is None:
+            raise ValidationError(NO_RECORD_NOT_SUBMITTED.format(hcp_id=draft.hcp_id))
+        if submit and hcp is not None:  # do-not-contact, a withdrawn consent (compliance.md)
             refusal = contact_refusal(hcp, draft.channel)
             if refusal is not None:
                 raise ValidationError(f"Not submitted: {refusal}")
@@ -227,7 +244,7 @@ class CallService:
     def _update_in(self, conn: Connection, current: CallNote, draft: CallDraft) -> CallNote:
         """`current` itself when nothing changed."""
         ensure_editable(current)
-        draft = self._validate(conn, draft)
+        draft = self._validate(conn, draft, noted=current.hcp_id)
         before = draft_fields(draft_of(current))
         after = draft_fields(draft)
         changed = {k: v for k, v in after.items() if before[k] != v}
@@ -278,7 +295,7 @@ class CallService:
             if draft is not None:
                 current = self._update_in(conn, current, draft)
             ensure_editable(current)
-            self._validate(conn, draft_of(current), submit=True)
+            self._validate(conn, draft_of(current), submit=True, noted=current.hcp_id)
             changed = CallNoteData.partial(
                 status=CallStatus.SUBMITTED, submitted_at=dt_to_text(self._store.clock.now())
             )
@@ -307,6 +324,7 @@ class CallService:
             current = self.get_in(conn, note_id)
             ensure_editable(current)
             conn.execute(delete(call_notes).where(call_notes.c.id == note_id))
+            former_hcps.prune(conn, [current.hcp_id])  # its last note about a former HCP?
             outbox.record_mutation(
                 conn,
                 created_at=self._store.clock.now(),

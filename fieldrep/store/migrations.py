@@ -300,6 +300,20 @@ HELD_CHANGES = Migration(
     run=_carry_held_changes_over,
 )
 
+# An HCP realigned out of the territory leaves the device, but the rep's notes about it
+# stay (the server keeps them in the author's feed): its last known record is kept
+# beside them, for the call log's name and the do-not-contact check of a late submit.
+FORMER_HCPS = Migration(
+    "former_hcps",
+    [
+        """CREATE TABLE former_hcps (
+            id TEXT PRIMARY KEY,
+            record TEXT NOT NULL,
+            left_at TEXT
+        )""",
+    ],
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
@@ -311,6 +325,7 @@ MIGRATIONS: list[Migration] = [
     COACHING_ACKNOWLEDGED,
     RECORD_OWNERS,
     HELD_CHANGES,
+    FORMER_HCPS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -133,6 +133,16 @@ held_changes = Table(
     Column("change", Text, nullable=False),  # the protocol's Change, as JSON
 )
 
+# HCPs that left the territory while call notes about them stay (`store.former_hcps`):
+# the last known `hcps` row as JSON (its columns by name), and when the device saw it go.
+former_hcps = Table(
+    "former_hcps",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("record", JsonText, nullable=False),
+    Column("left_at", Text),  # ISO 8601, the workspace clock; NULL when not known
+)
+
 visit_plans = Table(
     "visit_plans",
     metadata,

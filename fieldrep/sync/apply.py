@@ -7,8 +7,10 @@ near the speed of a bare insert.
 
 Rules (DESIGN.md section 4): a record with pending local mutations is never
 overwritten (the server's merged state arrives after our push); tombstones delete; an
-HCP tombstone (deleted, or moved out of the territory) also removes its plans, notes,
-feedback and segment mix. Pending mutations about it stay in the outbox and still go up.
+HCP tombstone (moved out of the territory) also removes its plans, feedback and segment
+mix, but not the call notes about it: the server keeps those in the author's feed, so
+the device keeps them, with the HCP's last known record (`store.former_hcps`). Pending
+mutations about it stay in the outbox and still go up.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, Table, delete
+from sqlalchemy import Connection, Float, Integer, Table, delete, select
 
 from fieldrep.services.catalogue import store_document
-from fieldrep.store import held_changes, outbox
+from fieldrep.store import former_hcps, held_changes, outbox
 from fieldrep.store.schema import (
     JsonText,
     call_notes,
@@ -57,8 +60,9 @@ ENTITY_TABLES: dict[Entity, EntityTable] = {
     Entity.COACHING_COMMENT: EntityTable(coaching_comments, "id"),
 }
 
-# Records that hang off an HCP and leave the device with it.
-HCP_DEPENDENTS = (call_notes, visit_plans, suggestion_feedback, hcp_segment_mix)
+# Records that hang off an HCP and leave the device with it. Not its call notes: they
+# are the rep's record of calls made (a manager's of the team's), still in the feed.
+HCP_DEPENDENTS = (visit_plans, suggestion_feedback, hcp_segment_mix)
 
 
 @dataclass
@@ -113,8 +117,11 @@ INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 
 
-def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
-    """Write one page of changes; the caller commits it with the new cursor."""
+def apply_page(
+    conn: Connection, changes: Sequence[Change], *, now: datetime | None = None
+) -> PageResult:
+    """Write one page of changes; the caller commits it with the new cursor. `now`
+    (the workspace clock) dates an HCP's departure in `former_hcps`."""
     result = PageResult()
     latest: dict[tuple[Entity, str], Change] = {}
     for change in changes:  # seq order: the last change of a record is its state
@@ -145,13 +152,33 @@ def apply_page(conn: Connection, changes: Sequence[Change]) -> PageResult:
             upserts.setdefault(entity, []).append(change)
             if _conflict_copy_to_read(conn, change):
                 result.conflict_copies.append(entity_id)
+    formers = (Entity.HCP in upserts or Entity.CALL_NOTE in deletes) and former_hcps.any_kept(conn)
+    # Notes the server deleted take their former HCP's record along when they were its last.
+    noted = _hcps_of_notes(conn, deletes.get(Entity.CALL_NOTE, ())) if formers else []
     for entity, ids in deletes.items():
+        if entity == Entity.HCP:
+            former_hcps.keep(conn, ids, now)
         result.deleted += _delete(conn, ENTITY_TABLES[entity], ids)
         if entity == Entity.HCP:
             _delete_dependents(conn, ids)
     for entity, items in upserts.items():
         result.upserted += _upsert(conn, ENTITY_TABLES[entity], items)
+    if formers:
+        former_hcps.forget(conn, (c.entity_id for c in upserts.get(Entity.HCP, ())))
+        former_hcps.prune(conn, noted)
     return result
+
+
+def _hcps_of_notes(conn: Connection, note_ids: Sequence[str]) -> list[str]:
+    """The HCPs these notes on the device are about (a note not held has none: during a
+    full resync, a note still to come back is no reason to drop its HCP's record)."""
+    if not note_ids:
+        return []
+    rows = conn.exec_driver_sql(
+        "SELECT DISTINCT hcp_id FROM call_notes WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(note_ids)),),
+    )
+    return [r[0] for r in rows]
 
 
 def _conflict_copy_to_read(conn: Connection, change: Change) -> bool:
@@ -284,15 +311,29 @@ def set_version(conn: Connection, entity: str, entity_id: str, version: int) -> 
         )
 
 
-def clear_synced(conn: Connection) -> None:
-    """Before a full resync: drop every synced record the outbox does not mention."""
+def clear_synced(conn: Connection, *, now: datetime | None = None) -> None:
+    """Before a full resync: drop every synced record the outbox does not mention.
+
+    The HCPs dropped leave their records in `former_hcps` as a tombstone would: the
+    fresh pull brings back the notes of those that left the territory meanwhile (and
+    the HCPs still in it, which takes their records out again). `prune_former_hcps`
+    then drops the records no note came back for."""
     held_changes.clear(conn)
+    kept = outbox.ids_of(Entity.HCP)
+    gone = [r[0] for r in conn.execute(select(hcps.c.id).where(hcps.c.id.not_in(kept)))]
+    former_hcps.keep(conn, gone, now)
     for entity, target in ENTITY_TABLES.items():
         key = target.table.c[target.key]
         conn.execute(delete(target.table).where(key.not_in(outbox.ids_of(entity))))
 
 
-def release_held(conn: Connection) -> int:
+def prune_former_hcps(conn: Connection) -> None:
+    """At the end of a pull: former HCPs no call note is about (none came back in a
+    full resync) are gone for good."""
+    former_hcps.prune(conn)
+
+
+def release_held(conn: Connection, *, now: datetime | None = None) -> int:
     """After a push: apply held changes (`store.held_changes`) whose records have no
     pending mutations left."""
     held = held_changes.held(conn)
@@ -303,7 +344,7 @@ def release_held(conn: Connection) -> int:
     held_changes.release(conn, ready)
     # A record our push updated already carries a newer server version: skip its held one.
     newer = [c for c in ready if _local_version(conn, c) < c.version]
-    apply_page(conn, newer)
+    apply_page(conn, newer, now=now)
     return len(newer)
 
 

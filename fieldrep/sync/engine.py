@@ -31,7 +31,13 @@ from fieldrep.store import outbox, sync_state
 from fieldrep.store.migrations import SCHEMA_VERSION
 from fieldrep.store.transactions import Store
 from fieldrep.sync import protocol as p
-from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
+from fieldrep.sync.apply import (
+    apply_page,
+    clear_synced,
+    prune_former_hcps,
+    release_held,
+    set_version,
+)
 from fieldrep.sync.client import SyncClient
 from fieldrep.sync.errors import PayloadTooLargeError, SyncError
 from fieldrep.sync.lock import sync_lock
@@ -193,7 +199,7 @@ class SyncEngine:
         cancel.raise_if_cancelled()
         self.push(report, progress, cancel)
         with self.store.write() as conn:
-            release_held(conn)
+            release_held(conn, now=self.store.clock.now())
         self.pull(report, progress, cancel)
 
     # -- handshake ---------------------------------------------------------------
@@ -336,13 +342,17 @@ class SyncEngine:
         progress("Receiving changes", 0.4)
         for attempt in range(2):
             if self._pull_pages(cursor, report, progress, cancel):
+                # A pass that ended (a full resync, or one a cut connection interrupted,
+                # resumed since) has brought back every note the server still has.
+                with store.write() as conn:
+                    prune_former_hcps(conn)
                 return
             if attempt:
                 break
             report.full_resync = True
             log.info("cursor %d is older than the server's tombstones: full resync", cursor)
             with store.write() as conn:
-                clear_synced(conn)
+                clear_synced(conn, now=store.clock.now())
                 sync_state.put(conn, sync_state.CURSOR, "0")
             cursor = 0
         raise SyncError("The server keeps asking for a full resync; try again later.")
@@ -389,7 +399,7 @@ class SyncEngine:
         started = time.monotonic()
         stored = 0
         while True:
-            result = apply_page(conn, page.changes)
+            result = apply_page(conn, page.changes, now=self.store.clock.now())
             sync_state.put(conn, sync_state.CURSOR, str(page.cursor))
             stored += len(page.changes)
             report.pulled += len(page.changes)

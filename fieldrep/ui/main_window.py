@@ -477,6 +477,7 @@ class MainWindow(QMainWindow):
             list(data.messages),
             note=data.note,
             suggestion=suggestion,
+            territory_notice=data.territory_notice,
             parent=self,
         )
         dialog.submitted.connect(

@@ -16,8 +16,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from fieldrep.domain.enums import Channel
+from fieldrep.services.calls import NO_HCP_RECORD
 from fieldrep.services.contact_rules import contact_refusal
-from fieldrep.services.hcps import HcpService
+from fieldrep.services.note_subjects import NoteSubjects
 
 if TYPE_CHECKING:
     from fieldrep.nba.service import SuggestionService
@@ -41,13 +42,25 @@ class ContactCheck:
 
 
 class ContactRules:
-    def __init__(self, hcps: HcpService, suggestions: Callable[[], SuggestionService]) -> None:
-        self._hcps = hcps
+    def __init__(
+        self, subjects: NoteSubjects, suggestions: Callable[[], SuggestionService]
+    ) -> None:
+        self._subjects = subjects
         self._suggestions = suggestions
 
     def check(self, hcp_id: str, channel: Channel, day: date | None = None) -> ContactCheck:
-        """The rules a contact with `hcp_id` by `channel` on `day` (today) runs into."""
-        refusal = contact_refusal(self._hcps.get(hcp_id), channel)
+        """The rules a contact with `hcp_id` by `channel` on `day` (today) runs into.
+
+        An HCP realigned out of the territory (a call note about it still open) is
+        checked against its last known record; the engine's softer rules are no longer
+        the rep's to follow. One this device never held cannot be checked: its refusal
+        says so, as `CallService` does at submit."""
+        subject = self._subjects.get(hcp_id)
+        if subject is None:
+            return ContactCheck(NO_HCP_RECORD.format(hcp_id=hcp_id), ())
+        refusal = contact_refusal(subject.hcp, channel)
+        if not subject.in_territory:
+            return ContactCheck(refusal, ())
         blocks = self._suggestions().blocked_for_hcp(hcp_id, today=day)
         warnings: list[str] = []
         for block in blocks:

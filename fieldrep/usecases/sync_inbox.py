@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fieldrep.domain.changes import NOTHING, Changes
 from fieldrep.domain.errors import FieldrepError
 from fieldrep.services.calls import CallService
-from fieldrep.services.hcps import HcpService
+from fieldrep.services.note_subjects import NoteSubjects
 from fieldrep.services.plans import PlanService
 from fieldrep.store import outbox
 from fieldrep.store.outbox import OutboxEntry
@@ -65,12 +65,12 @@ def rejected_item(entry: OutboxEntry, subject: str = "") -> InboxItem:
 
 class SyncInbox:
     def __init__(
-        self, store: Store, calls: CallService, plans: PlanService, hcps: HcpService
+        self, store: Store, calls: CallService, plans: PlanService, subjects: NoteSubjects
     ) -> None:
         self._store = store
         self._calls = calls
         self._plans = plans
-        self._hcps = hcps
+        self._subjects = subjects  # an HCP realigned away still names its notes
 
     def items(self) -> tuple[InboxItem, ...]:
         with self._store.read() as conn:
@@ -78,8 +78,8 @@ class SyncInbox:
         copies = self._calls.conflict_copies()
         about = {e.seq: self._hcp_of(e) for e in rejected}
         names = {
-            hcp_id: hcp.display_name
-            for hcp_id, hcp in self._hcps.many(
+            hcp_id: subject.label
+            for hcp_id, subject in self._subjects.of(
                 [i for i in about.values() if i] + [n.hcp_id for n in copies]
             ).items()
         }

@@ -12,6 +12,7 @@ from fieldrep.domain.calls import CallNote
 from fieldrep.services.adverse_events import AdverseEventService, OpenReport
 from fieldrep.services.calls import CallService
 from fieldrep.services.hcps import HcpService
+from fieldrep.services.note_subjects import NoteSubjects
 from fieldrep.services.plans import PlanService
 from fieldrep.usecases.planner import HCP_NOT_ON_DEVICE, PlannedVisit, visits_of
 from fieldrep.usecases.suggestion_list import quiet_period_note
@@ -33,6 +34,9 @@ class DueFollowUp:
     description: str
     note_id: str
     index: int  # the follow-up's position in its note (calls.set_follow_up_done)
+    # False: the HCP has left the territory (or was never on this device): opening the
+    # follow-up opens its note, there is no HCP page to open.
+    in_territory: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,11 @@ class TodayScreen:
         calls: CallService,
         adverse_events: AdverseEventService,
         suggestions: Callable[[], SuggestionService],
+        *,
+        subjects: NoteSubjects,
     ) -> None:
         self._hcps = hcps
+        self._subjects = subjects
         self._plans = plans
         self._calls = calls
         self._adverse_events = adverse_events
@@ -77,15 +84,16 @@ class TodayScreen:
             day + timedelta(days=FOLLOW_UP_HORIZON_DAYS), limit=FOLLOW_UPS_SHOWN
         )
         drafts = self._calls.drafts()
-        names = {
-            hcp_id: hcp.display_name
-            for hcp_id, hcp in self._hcps.many(
-                [f.hcp_id for f in due] + [n.hcp_id for n in drafts]
-            ).items()
-        }
+        # A note's HCP may have been realigned away: named from its last known record.
+        subjects = self._subjects.of([f.hcp_id for f in due] + [n.hcp_id for n in drafts])
 
         def name(hcp_id: str) -> str:
-            return names.get(hcp_id, HCP_NOT_ON_DEVICE)
+            subject = subjects.get(hcp_id)
+            return subject.label if subject is not None else HCP_NOT_ON_DEVICE
+
+        def in_territory(hcp_id: str) -> bool:
+            subject = subjects.get(hcp_id)
+            return subject is not None and subject.in_territory
 
         return Agenda(
             quiet_note=quiet_period_note(service, day),
@@ -100,6 +108,7 @@ class TodayScreen:
                     f.follow_up.description,
                     f.note_id,
                     f.index,
+                    in_territory(f.hcp_id),
                 )
                 for f in due
             ),

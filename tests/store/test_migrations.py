@@ -14,7 +14,7 @@ from fieldrep.store.engine import create_encrypted_engine
 from fieldrep.store.migrations import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
 from fieldrep.store.schema import metadata
 from fieldrep.store.transactions import Store
-from fieldrep.sync.apply import release_held
+from fieldrep.sync.apply import apply_page, release_held
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -140,3 +140,18 @@ def test_held_changes_written_the_old_way_are_carried_into_their_table(data_dir:
             assert release_held(conn) == 1
             assert held_changes.held(conn) == []
         assert ws.hcps.get("h:1").name == "OKAFOR, GRACE"
+
+
+def test_a_workspace_from_before_former_hcps_keeps_its_notes_when_an_hcp_leaves(
+    data_dir: Path,
+) -> None:
+    """The `former_hcps` upgrade: a version-1 workspace's note outlives its HCP's tombstone."""
+    write_version_1_workspace(data_dir)
+    with Workspace.open(data_dir, passphrase=PASSPHRASE) as ws:
+        with ws.store.write() as conn:
+            apply_page(conn, [Change(seq=1, entity=Entity.HCP, entity_id="h1", op=Op.DELETE,
+                                     version=2, data=None)], now=FIRST_RELEASE)  # fmt: skip
+        assert [n.id for n in ws.calls.all()] == ["n1"]
+        subject = ws.note_subjects.get("h1")
+        assert subject is not None and subject.hcp.name == "Grace Okafor"
+        assert not subject.in_territory

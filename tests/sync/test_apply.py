@@ -1,14 +1,26 @@
-"""Pulled pages land in the local store by the rules of DESIGN.md section 4."""
+"""Pulled pages land in the local store by the rules of DESIGN.md section 4 (and an
+HCP realigned away keeps the notes about it: docs/sync-protocol.md, "Scope")."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from fieldrep.domain.calls import CallDraft
-from fieldrep.domain.enums import Channel
+from fieldrep.domain.enums import Channel, Outcome
+from fieldrep.domain.errors import ValidationError
+from fieldrep.services.calls import draft_of
 from fieldrep.store import outbox
-from fieldrep.sync.apply import apply_page, clear_synced, release_held, set_version
+from fieldrep.sync.apply import (
+    apply_page,
+    clear_synced,
+    prune_former_hcps,
+    release_held,
+    set_version,
+)
 from fieldrep.sync.protocol import Change, Entity, Op
 from fieldrep.workspace import Workspace
 from tests.pinned_clock import local_now, today
@@ -43,9 +55,9 @@ def change(seq: int, entity: Entity, entity_id: str, data: dict[str, Any] | None
     return Change(seq=seq, entity=entity, entity_id=entity_id, op=op, version=seq, data=data)
 
 
-def apply(ws: Workspace, changes: list[Change]) -> Any:
+def apply(ws: Workspace, changes: list[Change], now: datetime | None = None) -> Any:
     with ws.store.write() as conn:
-        return apply_page(conn, changes)
+        return apply_page(conn, changes, now=now)
 
 
 def test_a_page_creates_and_updates_records_with_the_server_version(workspace: Workspace) -> None:
@@ -73,22 +85,127 @@ def test_a_record_with_pending_local_edits_is_not_overwritten(workspace: Workspa
     assert (hcp.name, hcp.preferred_channel) == ("Dr Ada Lovelace", Channel.EMAIL)
 
 
-def test_an_hcp_tombstone_removes_it_with_its_plans_and_notes_but_not_the_outbox(
+def test_an_hcp_tombstone_removes_it_and_its_plans_but_keeps_the_notes_about_it(
+    workspace: Workspace,
+) -> None:
+    """Realigned to another territory: the HCP leaves, the rep's calls with it stay (the
+    server keeps them in the rep's feed), with the HCP's last known record beside them."""
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.HCP, "h2", {
+        **hcp_data(name="Dr Other")})])  # fmt: skip
+    workspace.plans.add("h1", today() + timedelta(days=1))
+    apply(workspace, [change(3, Entity.CALL_NOTE, "n1", note_data("h1", "asked about dosing"))])
+    draft = workspace.calls.log(
+        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now(),
+                  outcome=Outcome.NEUTRAL, insights="unsynced draft")
+    )  # fmt: skip
+    pending_before = len(workspace.pending_mutations())
+    result = apply(workspace, [change(4, Entity.HCP, "h1", None)], now=local_now())
+    assert result.deleted == 1
+    assert [h.id for h in workspace.hcps.all()] == ["h2"]
+    assert [s.id for s in workspace.hcps.summaries()] == ["h2"]
+    assert sorted(n.id for n in workspace.calls.all()) == sorted(["n1", draft.id])
+    assert workspace.plans.for_week(today() + timedelta(days=1)) == []
+    # The plan and the draft written about h1 still go up: the outbox holds full mutations.
+    assert len(workspace.pending_mutations()) == pending_before
+    subject = workspace.note_subjects.get("h1")
+    assert subject is not None and not subject.in_territory
+    assert subject.hcp.display_name == "MD Dr Ada Lovelace"
+    opened = workspace.call_log.existing("n1")
+    assert opened.hcp.name == "Dr Ada Lovelace"
+    assert "no longer in your territory" in opened.territory_notice
+    assert [d.hcp_name for d in workspace.today.agenda(today()).drafts] == [
+        "MD Dr Ada Lovelace (no longer in your territory)"
+    ]
+    submitted = workspace.calls.submit(draft.id).value  # the server accepts it too
+    assert submitted.status.value == "submitted"
+
+
+def test_a_former_hcps_do_not_contact_still_refuses_a_late_submit(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data(do_not_contact=True))])
+    draft = workspace.calls.log(
+        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now(),
+                  outcome=Outcome.NEUTRAL)
+    )  # fmt: skip
+    apply(workspace, [change(2, Entity.HCP, "h1", None)])
+    with pytest.raises(ValidationError, match="do-not-contact"):
+        workspace.calls.submit(draft.id)
+
+
+def test_a_former_hcps_record_goes_when_it_comes_back_or_its_last_note_goes(
     workspace: Workspace,
 ) -> None:
     apply(workspace, [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.HCP, "h2", {
         **hcp_data(name="Dr Other")})])  # fmt: skip
-    workspace.plans.add("h1", today() + timedelta(days=1))
-    draft = CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now())
-    workspace.calls.log(draft)
-    pending_before = len(workspace.pending_mutations())
-    result = apply(workspace, [change(3, Entity.HCP, "h1", None)])
-    assert result.deleted == 1
-    assert [h.id for h in workspace.hcps.all()] == ["h2"]
-    assert workspace.calls.all() == []
-    assert workspace.plans.for_week(today() + timedelta(days=1)) == []
-    # The note and plan written about h1 still go up: the outbox holds full mutations.
-    assert len(workspace.pending_mutations()) == pending_before
+    apply(workspace, [change(3, Entity.CALL_NOTE, "n1", note_data("h1", "one")),
+                      change(4, Entity.CALL_NOTE, "n2", note_data("h1", "two"))])  # fmt: skip
+    apply(workspace, [change(5, Entity.HCP, "h1", None), change(6, Entity.HCP, "h2", None)])
+    assert _former_ids(workspace) == ["h1"]  # h2 had no notes: nothing of it stays
+    apply(workspace, [change(7, Entity.HCP, "h1", hcp_data(name="Dr Ada King"))])  # back
+    assert _former_ids(workspace) == []
+    assert workspace.call_log.existing("n1").territory_notice == ""
+    apply(workspace, [change(8, Entity.HCP, "h1", None)])
+    assert workspace.note_subjects.get("h1").hcp.name == "Dr Ada King"  # type: ignore[union-attr]
+    apply(workspace, [change(9, Entity.CALL_NOTE, "n1", None)])
+    assert _former_ids(workspace) == ["h1"]  # n2 still needs it
+    apply(workspace, [change(10, Entity.CALL_NOTE, "n2", None)])
+    assert _former_ids(workspace) == []  # the server deleted the notes: the record goes too
+
+
+def test_a_discarded_last_draft_takes_its_former_hcps_record_along(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    draft = workspace.calls.log(
+        CallDraft(hcp_id="h1", channel=Channel.PHONE, started_at=local_now())
+    )
+    apply(workspace, [change(2, Entity.HCP, "h1", None)])
+    assert _former_ids(workspace) == ["h1"]
+    workspace.calls.discard_draft(draft.id)
+    assert _former_ids(workspace) == []
+
+
+def test_a_note_about_an_hcp_never_on_this_device_opens_but_cannot_be_submitted(
+    workspace: Workspace,
+) -> None:
+    """A fresh laptop pulls the rep's draft about an HCP realigned away before it synced."""
+    apply(workspace, [change(1, Entity.CALL_NOTE, "n1", note_data(
+        "gone", "draft", status="draft", submitted_at=None, outcome="neutral",
+        channel="phone", products=[], started_at=local_now().isoformat()))])  # fmt: skip
+    opened = workspace.call_log.existing("n1")
+    assert opened.hcp.id == "gone" and "gone" in opened.hcp.display_name
+    assert "no record of them" in opened.territory_notice
+    assert workspace.contact_rules.check("gone", Channel.PHONE).refusal is not None
+    note = workspace.calls.get("n1")
+    edited = workspace.calls.update_draft("n1", replace(draft_of(note), insights="more"))
+    assert edited.insights == "more"  # the draft is still the rep's to edit
+    with pytest.raises(ValidationError, match="no record of them"):
+        workspace.calls.submit("n1")
+
+
+def test_a_full_resync_keeps_a_former_hcp_only_while_a_note_about_it_comes_back(
+    workspace: Workspace,
+) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.HCP, "h2", {
+        **hcp_data(name="Dr Other")})])  # fmt: skip
+    apply(workspace, [change(3, Entity.CALL_NOTE, "n1", note_data("h1", "one")),
+                      change(4, Entity.CALL_NOTE, "n2", note_data("h2", "two"))])  # fmt: skip
+    with workspace.store.write() as conn:
+        clear_synced(conn)
+    assert _former_ids(workspace) == ["h1", "h2"]
+    # The fresh pull: h1 moved away meanwhile (its note comes back alone), h2 is still here.
+    apply(workspace, [change(5, Entity.HCP, "h2", hcp_data(name="Dr Other")),
+                      change(6, Entity.CALL_NOTE, "n1", note_data("h1", "one")),
+                      change(7, Entity.CALL_NOTE, "n2", note_data("h2", "two"))])  # fmt: skip
+    with workspace.store.write() as conn:
+        prune_former_hcps(conn)
+    assert _former_ids(workspace) == ["h1"]
+    with workspace.store.write() as conn:
+        clear_synced(conn)
+        prune_former_hcps(conn)  # no note about h1 came back: nothing of it stays
+    assert _former_ids(workspace) == []
+
+
+def _former_ids(ws: Workspace) -> list[str]:
+    with ws.store.read() as conn:
+        return sorted(r[0] for r in conn.exec_driver_sql("SELECT id FROM former_hcps"))
 
 
 def test_a_tombstone_for_a_locally_edited_note_waits_for_the_push(workspace: Workspace) -> None:

@@ -89,7 +89,8 @@ class _WholeDateTimeEdit(QDateTimeEdit):
 
 
 def hcp_name_html(hcp: Hcp) -> str:
-    return html.escape(f"{hcp.display_name} · {hcp.specialty} · {hcp.city}")
+    parts = (hcp.display_name, hcp.specialty, hcp.city)  # an HCP known by id only has no more
+    return html.escape(" · ".join(p for p in parts if p))
 
 
 def _checkable(text: str, data: str, checked: bool) -> QListWidgetItem:
@@ -120,9 +121,11 @@ class CallLogDialog(QDialog):
         *,
         note: CallNote | None = None,
         suggestion: Suggestion | None = None,
+        territory_notice: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.territory_notice = territory_notice  # the HCP has left the territory
         self.setObjectName("call_log")
         self.taskman = taskman
         self.hcp = hcp
@@ -280,8 +283,14 @@ class CallLogDialog(QDialog):
         self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setMinimumHeight(160)
+        # A note about an HCP realigned away: say so before the rep reads or edits it.
+        self.notice = QLabel(self.territory_notice)
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(self.territory_notice))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.notice)
         layout.addWidget(self.form_scroll, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)

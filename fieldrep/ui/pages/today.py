@@ -28,7 +28,7 @@ from fieldrep.ui.undo import UndoStack
 from fieldrep.ui.widgets.attainment_line import AttainmentLine
 from fieldrep.ui.widgets.coaching_card import CoachingCard
 from fieldrep.ui.widgets.common import Card, EmptyState, title
-from fieldrep.ui.widgets.follow_ups import follow_up_item, tick_to_complete
+from fieldrep.ui.widgets.follow_ups import NOTE_ROLE, follow_up_item, tick_to_complete
 from fieldrep.usecases.sync_inbox import CONFLICT_DETAIL
 from fieldrep.usecases.today import Agenda
 
@@ -132,9 +132,7 @@ class TodayPage(QWidget):
         )
         self.suggestion_stack, self.suggestion_empty = _with_empty(self.suggestion_view, "")
         self.follow_list = QListWidget()
-        self.follow_list.itemActivated.connect(
-            lambda item: emit(self.open_hcp, item.data(Qt.ItemDataRole.UserRole))
-        )
+        self.follow_list.itemActivated.connect(self._open_follow_up)
         self.follow_stack, _ = _with_empty(self.follow_list, "No follow-ups due this week.")
         self.undo: UndoStack | None = None  # set by the window
         tick_to_complete(self.follow_list, taskman, lambda: self.undo)
@@ -222,7 +220,9 @@ class TodayPage(QWidget):
         for f in data.follow_ups:
             flag = "overdue · " if f.due < data.day else ""
             text = f"{f.due:%a %d %b} · {flag}{f.hcp_name}: {f.description}"
-            self.follow_list.addItem(follow_up_item(text, f.note_id, f.index, f.hcp_id))
+            # An HCP no longer in the territory has no page: the item opens its note.
+            hcp_id = f.hcp_id if f.in_territory else ""
+            self.follow_list.addItem(follow_up_item(text, f.note_id, f.index, hcp_id))
         self.follow_list.blockSignals(False)
         self.follow_stack.setCurrentIndex(0 if data.follow_ups else 1)
         self.draft_list.clear()
@@ -240,6 +240,13 @@ class TodayPage(QWidget):
         self.draft_stack.setCurrentIndex(0 if data.drafts else 1)
         self._show_adverse_events()
         emit(self.loaded)
+
+    def _open_follow_up(self, item: QListWidgetItem) -> None:
+        hcp_id = item.data(Qt.ItemDataRole.UserRole)
+        if hcp_id:
+            emit(self.open_hcp, hcp_id)
+        else:
+            emit(self.open_draft, item.data(NOTE_ROLE)[0])
 
     def _show_adverse_events(self) -> None:
         """Each unsent report with the time left (re-counted every minute)."""

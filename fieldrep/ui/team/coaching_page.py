@@ -26,6 +26,7 @@ from fieldrep.ui.models import Column, RowTableModel
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.widgets.common import EmptyState, muted, title
+from fieldrep.usecases.planner import HCP_NOT_ON_DEVICE
 from fieldrep.workspace import Workspace
 
 RELOAD_ON = Changes(coaching=True, sync=True)
@@ -41,9 +42,10 @@ def subjects(ws: Workspace, comments: Iterable[CoachingComment]) -> dict[str, st
         if c.call_note_id and c.kind != FIELD_VISIT:
             try:
                 note = ws.calls.get(c.call_note_id)
-                name = ws.hcps.get(note.hcp_id).display_name
             except NotFoundError:
                 continue  # a note this laptop does not hold (yet): "call note"
+            subject = ws.note_subjects.get(note.hcp_id)  # realigned away: its last record
+            name = subject.label if subject else HCP_NOT_ON_DEVICE
             about[c.id] = f"call with {name} on {note.started_at:%a %d %b %Y}"
     return about
 

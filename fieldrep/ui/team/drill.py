@@ -36,6 +36,7 @@ from fieldrep.services.coaching import CoachingComment
 from fieldrep.ui.models import Column, RowTableModel
 from fieldrep.ui.signals import emit
 from fieldrep.ui.widgets.common import muted, page_header, title
+from fieldrep.usecases.planner import HCP_NOT_ON_DEVICE
 from fieldrep.workspace import Workspace
 
 
@@ -104,8 +105,9 @@ def plural(count: int, noun: str) -> str:
 def note_view(ws: Workspace, note_id: str) -> NoteView:
     note = ws.calls.get(note_id)
     titles = {m.id: m.title for m in ws.messages.all()} if note.key_messages else {}
+    subject = ws.note_subjects.get(note.hcp_id)  # the HCP may have left the team's territories
     return NoteView(
-        note, ws.hcps.get(note.hcp_id).display_name, tuple(ws.coaching.for_call(note_id)),
+        note, subject.label if subject else HCP_NOT_ON_DEVICE, tuple(ws.coaching.for_call(note_id)),
         tuple(titles.get(m, m) for m in note.key_messages),
     )  # fmt: skip
 
