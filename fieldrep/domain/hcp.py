@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fieldrep.domain.enums import Channel
@@ -94,3 +95,23 @@ class SearchHit:
 
     hcp: HcpSummary
     matched: str
+
+
+# A title some companies' master data carries inside the name ("DR JANE DOE").
+_LEADING_TITLE = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+", re.IGNORECASE)
+
+
+def sort_name(name: str) -> str:
+    """The key HCP lists sort by: the name without a leading title, ignoring case, so
+    "DR ZOE ADAMS" sorts under Z beside "Zoe Baker", not under D."""
+    return _LEADING_TITLE.sub("", name.strip()).casefold()
+
+
+def postal_address(hcp: Hcp) -> str:
+    """Street, then town and postcode ("12 MAIN ST, SALEM 01970"), as an envelope reads;
+    a town the street line already ends with is not said twice."""
+    town = " ".join(p for p in (hcp.city, hcp.postcode) if p)
+    street = hcp.address.strip()
+    if street and hcp.city and street.casefold().endswith(hcp.city.casefold()):
+        town = hcp.postcode
+    return ", ".join(p for p in (street, town) if p)

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select, text, update
 
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
-from fieldrep.domain.hcp import Hcp, SearchHit, validate_hcp
+from fieldrep.domain.hcp import Hcp, SearchHit, sort_name, validate_hcp
 from fieldrep.domain.hcp import HcpSummary as HcpSummary  # noqa: PLC0414 (the UI's import)
 from fieldrep.services.hcp_search import rank_hcps
 from fieldrep.store import outbox
@@ -105,7 +105,8 @@ class HcpService:
 
     def all(self) -> list[Hcp]:
         with self._store.read() as conn:
-            return [hcp_from_row(r) for r in conn.execute(select(hcps).order_by(hcps.c.name))]
+            found = [hcp_from_row(r) for r in conn.execute(select(hcps))]
+        return sorted(found, key=lambda h: sort_name(h.name))
 
     def summaries(self) -> list[HcpSummary]:
         """Every HCP with its last contact and open follow-ups, in one query."""
@@ -118,10 +119,11 @@ class HcpService:
             "FROM call_notes c GROUP BY hcp_id) "
             "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
             "h.decile, contact.last_contact, coalesce(contact.open_follow_ups, 0) "
-            "FROM hcps h LEFT JOIN contact ON contact.hcp_id = h.id ORDER BY h.name"
+            "FROM hcps h LEFT JOIN contact ON contact.hcp_id = h.id"
         )
         with self._store.read() as conn:
-            return [HcpSummary(*row) for row in conn.execute(text(sql))]
+            found = [HcpSummary(*row) for row in conn.execute(text(sql))]
+        return sorted(found, key=lambda h: sort_name(h.name))
 
     def search(self, user_text: str, *, limit: int = 50) -> list[HcpSummary]:
         """Search as you type, best match first (see `hcp_search` for the order)."""

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
+from fieldrep.domain.hcp import sort_name
 from fieldrep.nba.model import Suggestion
 from fieldrep.services.hcps import HcpSummary
 from fieldrep.ui.dnd import HCP, MIME_TYPE, PLAN, SUGGESTION, DragPayload, to_mime
@@ -33,6 +34,11 @@ class Column(Generic[R]):
     value: Callable[[R], Any]
     align_right: bool = False
     tooltip: Callable[[R], str] | None = None
+    # What the column sorts by, when not what it shows (a name without its title).
+    sort_by: Callable[[R], Any] | None = None
+
+    def sort_value(self, row: R) -> Any:
+        return (self.sort_by or self.value)(row)
 
 
 def _text(value: Any) -> str:
@@ -90,7 +96,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return column.value(row)
+            return column.sort_value(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -124,7 +130,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return to_mime(payload) if payload is not None else QMimeData()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        getter = self.COLUMNS[column].value
+        getter = self.COLUMNS[column].sort_value
         emit(self.layoutAboutToBeChanged)
         self._rows.sort(
             key=lambda r: _sort_key(getter(r)), reverse=order == Qt.SortOrder.DescendingOrder
@@ -142,7 +148,10 @@ FOUND_MARKS = {"found in call notes": "✎", "similar spelling": "≈"}
 class HcpTableModel(RowTableModel[HcpSummary]):
     NAME, SPECIALTY, ORGANISATION, CITY, TIER, LAST_CONTACT, FOLLOW_UPS = range(7)
     COLUMNS = (
-        Column("Name", lambda r: f"{r.title} {r.name}".strip()),
+        # Sorted by the name alone: "DR" and "PROF" in front must not group the list.
+        Column(
+            "Name", lambda r: f"{r.title} {r.name}".strip(), sort_by=lambda r: sort_name(r.name)
+        ),
         Column("Specialty", lambda r: r.specialty),
         Column("Organisation", lambda r: r.organisation),
         Column("City", lambda r: r.city),

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
-from fieldrep.domain.hcp import Hcp
+from fieldrep.domain.hcp import Hcp, postal_address
 from fieldrep.nba.model import Suggestion
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
@@ -229,7 +229,7 @@ class HcpDetailPage(QWidget):
         _clear(self.profile_grid)
         facts = [
             ("Tier / decile", f"{hcp.tier} / {hcp.decile}"),
-            ("Address", ", ".join(p for p in (hcp.address, hcp.postcode, hcp.city) if p)),
+            ("Address", postal_address(hcp)),
             # 0 is what master data without a figure stores: no practising HCP sees none.
             ("Patients / month", f"{hcp.patient_volume:,}" if hcp.patient_volume else "not known"),
             ("Prefers", hcp.preferred_channel.label if hcp.preferred_channel else "not known"),
