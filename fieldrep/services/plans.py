@@ -240,6 +240,11 @@ class PlanService:
             return
         places: list[tuple[float, float] | None] = []
         for p in routed:
+            if not self._hcps.exists(conn, p.hcp_id):
+                # A plan pulled about an HCP no longer in the territory (a fresh device
+                # gets the rep's plans whatever their HCP): a stop with no place.
+                places.append(None)
+                continue
             hcp = self._hcps.get_in(conn, p.hcp_id)
             lat, lon = hcp.latitude, hcp.longitude
             places.append((lat, lon) if lat is not None and lon is not None else None)

@@ -95,3 +95,17 @@ def test_a_dismissed_suggestion_leaves_the_list_and_undo_brings_it_back(
     service.undo(feedback)
     assert target.hcp_id in {s.hcp_id for s in service.daily_list(limit=10)}
     assert not [e for e in demo_workspace.pending_mutations() if e.entity_id == feedback.id]
+
+
+def test_cancelling_a_visit_beside_one_whose_hcp_left_the_territory_still_closes_the_gap(
+    demo_workspace: Workspace,
+) -> None:
+    """A fresh device pulls the rep's plans whatever their HCP: one about an HCP realigned
+    away (not on the device) stays a stop of the route, with no place to time it from."""
+    ids = _routed_day(demo_workspace, 3)
+    plan = demo_workspace.plans.get(ids[1])
+    with demo_workspace.store.write() as conn:  # as the server's feed has it
+        conn.exec_driver_sql("UPDATE visit_plans SET hcp_id = 'gone' WHERE id = ?", (plan.id,))
+    demo_workspace.plans.cancel(ids[0])
+    left = demo_workspace.plans.for_day(FRIDAY)
+    assert [(p.id, p.route_order) for p in left] == [(ids[1], 1), (ids[2], 2)]
