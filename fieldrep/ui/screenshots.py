@@ -91,9 +91,10 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
 def render_sizes(
     out: Path, data_dir: Path, sizes: tuple[tuple[int, int], ...] = SIZES
 ) -> list[Path]:
-    """today/hcp_detail/log_call/planner at each size, named like `planner_1024x640.png`.
+    """today/suggestions/hcps/hcp_detail/log_call/planner at each size, named like
+    `planner_1024x640.png`.
     The call log is grabbed at the size it opens with on a screen of that size."""
-    from fieldrep.ui.main_window import PLANNER, TODAY, MainWindow
+    from fieldrep.ui.main_window import HCPS, PLANNER, SUGGESTIONS, TODAY, MainWindow
     from fieldrep.ui.theme import apply_theme
 
     app: Any = QApplication.instance() or QApplication(sys.argv)
@@ -119,6 +120,10 @@ def render_sizes(
         window.go(PLANNER)
         settle(app, window)
         shots.append(save(window, out, f"planner_{tag}"))
+        for name, page in (("suggestions", SUGGESTIONS), ("hcps", HCPS)):
+            window.go(page)
+            settle(app, window)
+            shots.append(save(window, out, f"{name}_{tag}"))
         window.open_hcp(window.today.visits.row_at(0).plan.hcp_id)
         settle(app, window)
         shots.append(save(window, out, f"hcp_detail_{tag}"))

@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +36,9 @@ from fieldrep.usecases.suggestion_list import SuggestionList
 RELOAD_ON = Changes(feedback=True, calls=True, plans=True, sync=True, segments=True, day=True)
 
 
+NARROW_PAGE_PX = 1000  # the page on a 1024 px screen is about 850 wide
+
+
 class SuggestionsPage(QWidget):
     accepted = Signal(object)  # the Suggestion: the window plans a visit or opens the call log
     open_hcp = Signal(str)
@@ -59,16 +63,13 @@ class SuggestionsPage(QWidget):
         m = SuggestionTableModel
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in (
-            (m.SCORE, 56),
-            (m.HCP, 170),
-            (m.ACTION, 130),
-            (m.MESSAGE, 280),
-            (m.DUE, 100),
-            (m.EXPIRES, 100),
-        ):
+        for column, width in ((m.SCORE, 56), (m.HCP, 170), (m.ACTION, 130), (m.DUE, 96),
+                              (m.EXPIRES, 96)):  # fmt: skip
             header.resizeSection(column, width)
-        header.setSectionResizeMode(m.REASONS, QHeaderView.ResizeMode.Stretch)  # the why
+        # The message and the why share what is left, so neither is cut to a few letters
+        # on a small laptop (at 1024 px the fixed columns left the why 100 px).
+        header.setSectionResizeMode(m.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(m.REASONS, QHeaderView.ResizeMode.Stretch)
         self.empty = EmptyState("")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
@@ -120,6 +121,13 @@ class SuggestionsPage(QWidget):
     @staticmethod
     def _ignore(_dialog: object) -> None:
         """Slots return None (PySide6 drops a reference to a slot's return value)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # Below this width the expiry date (also in the detail below) gives its room to
+        # the message and the why.
+        narrow = event.size().width() < NARROW_PAGE_PX
+        self.view.setColumnHidden(SuggestionTableModel.EXPIRES, narrow)
 
     def _open_selected(self) -> None:
         s = self.selected()
