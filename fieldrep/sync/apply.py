@@ -152,9 +152,8 @@ def apply_page(
             upserts.setdefault(entity, []).append(change)
             if _conflict_copy_to_read(conn, change):
                 result.conflict_copies.append(entity_id)
-    formers = (Entity.HCP in upserts or Entity.CALL_NOTE in deletes) and former_hcps.any_kept(conn)
     # Notes the server deleted take their former HCP's record along when they were its last.
-    noted = _hcps_of_notes(conn, deletes.get(Entity.CALL_NOTE, ())) if formers else []
+    noted = _hcps_of_notes(conn, deletes.get(Entity.CALL_NOTE, ()))
     for entity, ids in deletes.items():
         if entity == Entity.HCP:
             former_hcps.keep(conn, ids, now)
@@ -163,7 +162,7 @@ def apply_page(
             _delete_dependents(conn, ids)
     for entity, items in upserts.items():
         result.upserted += _upsert(conn, ENTITY_TABLES[entity], items)
-    if formers:
+    if (noted or Entity.HCP in upserts) and former_hcps.any_kept(conn):
         former_hcps.forget(conn, (c.entity_id for c in upserts.get(Entity.HCP, ())))
         former_hcps.prune(conn, noted)
     return result

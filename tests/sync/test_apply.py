@@ -151,6 +151,15 @@ def test_a_former_hcps_record_goes_when_it_comes_back_or_its_last_note_goes(
     assert _former_ids(workspace) == []  # the server deleted the notes: the record goes too
 
 
+def test_an_hcp_leaving_with_its_last_note_in_one_page_leaves_nothing_behind(
+    workspace: Workspace,
+) -> None:
+    apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
+    apply(workspace, [change(2, Entity.CALL_NOTE, "n1", note_data("h1", "one"))])
+    apply(workspace, [change(3, Entity.HCP, "h1", None), change(4, Entity.CALL_NOTE, "n1", None)])
+    assert _former_ids(workspace) == []
+
+
 def test_a_discarded_last_draft_takes_its_former_hcps_record_along(workspace: Workspace) -> None:
     apply(workspace, [change(1, Entity.HCP, "h1", hcp_data())])
     draft = workspace.calls.log(
