@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.compliance.adverse_events import deadline, prefill, report_problems
@@ -22,7 +22,7 @@ from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.store import outbox
-from fieldrep.store.schema import adverse_event_reports, hcps
+from fieldrep.store.schema import adverse_event_reports, former_hcps, hcps
 from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, AdverseEventReportData, Entity, Op
@@ -206,9 +206,17 @@ class AdverseEventService:
     def unsent(self) -> list[OpenReport]:
         """Reports not yet with Drug Safety, soonest deadline first."""
         queued = outbox.ids_of(Entity.ADVERSE_EVENT_REPORT, state=outbox.PENDING)
+        # An HCP realigned away since keeps its last known name (`store.former_hcps`).
+        former_name = func.json_extract(former_hcps.c.record, "$.name")
+        former_title = func.json_extract(former_hcps.c.record, "$.title")
         query = (
-            select(adverse_event_reports, hcps.c.name, hcps.c.title)
+            select(
+                adverse_event_reports,
+                func.coalesce(hcps.c.name, former_name).label("name"),
+                func.coalesce(hcps.c.title, former_title).label("title"),
+            )
             .outerjoin(hcps, hcps.c.id == adverse_event_reports.c.hcp_id)
+            .outerjoin(former_hcps, former_hcps.c.id == adverse_event_reports.c.hcp_id)
             .where(
                 (adverse_event_reports.c.status == DRAFT) | adverse_event_reports.c.id.in_(queued)
             )

@@ -120,6 +120,23 @@ def test_an_hcp_tombstone_removes_it_and_its_plans_but_keeps_the_notes_about_it(
     assert submitted.status.value == "submitted"
 
 
+def test_an_unsent_adverse_event_report_keeps_naming_an_hcp_that_left(
+    workspace: Workspace,
+) -> None:
+    note = note_data("h1", "rash after dose")
+    apply(
+        workspace,
+        [change(1, Entity.HCP, "h1", hcp_data()), change(2, Entity.CALL_NOTE, "n1", note)],
+    )
+    report = workspace.adverse_events.draft_from_note(
+        hcp_id="h1", reporter="rep1", text="rash after dose", aware_at=local_now(),
+        call_note_id="n1",
+    )  # fmt: skip
+    workspace.adverse_events.save_draft(report)
+    apply(workspace, [change(3, Entity.HCP, "h1", None)], now=local_now())
+    assert [o.hcp_name for o in workspace.adverse_events.unsent()] == ["MD Dr Ada Lovelace"]
+
+
 def test_a_former_hcps_do_not_contact_still_refuses_a_late_submit(workspace: Workspace) -> None:
     apply(workspace, [change(1, Entity.HCP, "h1", hcp_data(do_not_contact=True))])
     draft = workspace.calls.log(
