@@ -22,7 +22,9 @@ On the device (`local`, which reads the encrypted store; the server never import
 Definitions (docs/manager.md has the long form):
 - Only submitted notes count; drafts and conflict copies never do. A call's day is the
   date written in its `started_at` (the rep's wall date), so every side agrees.
-- calls by channel, `hcps_reached` (distinct HCPs called), `top_tier_reached` (tier A),
+- calls by channel, `hcps_reached` (distinct HCPs called), `top_tier_reached` (distinct
+  A-tier HCPs called that are in the rep's territories now, so coverage never passes
+  100 %; calls on an HCP realigned away still count in calls and `hcps_reached`),
   `days_in_field` (distinct days with a face-to-face visit), `planned` / `completed` /
   `cancelled` (visit plans by planned date), suggestions `accepted` / `dismissed` /
   `snoozed` (by the decision's day) and `expired` (a suggestion whose last decision is a
@@ -34,6 +36,9 @@ Definitions (docs/manager.md has the long form):
   targets contacted / targets; frequency = contacts / targets contacted; time_gone =
   share of the cycle's days gone on the as-of day (the filter's `end`).
 - Priority HCPs: tier A, or a target of a goal line of a cycle running on the as-of
-  day; `silent` lists those the rep has not contacted for more than `silent_days`.
+  day; `silent` lists each rep's priority HCPs that nobody of the team has contacted
+  for more than `silent_days` (`last_contact` / `last_contact_by`: the latest call by
+  anyone, naming the product when the report is filtered by one), so an HCP realigned
+  from rep A to rep B reads "seen 5 days ago by A" rather than "never".
 - Segment: the top segment of a mix the rep confirmed (never a device's estimate).
 """

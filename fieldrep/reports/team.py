@@ -64,17 +64,20 @@ class TeamReport:
     """Frames (all plain columns, JSON-friendly once dates are written as ISO text):
 
     - `weekly`: rep, week ("2026-W48"), week_start, calls, one column per channel,
-      hcps_reached, top_tier_reached, days_in_field, planned, completed, cancelled,
-      accepted, dismissed, snoozed, expired, sentiment_<s>, outcome_<o>
+      hcps_reached, top_tier_reached (of the A-tier HCPs in the rep's territories now:
+      calls on an HCP realigned away count in calls and hcps_reached only),
+      days_in_field, planned, completed, cancelled, accepted, dismissed, snoozed,
+      expired, sentiment_<s>, outcome_<o>
     - `summary`: one row per rep, the same figures over the whole period, plus
       acceptance_rate (NaN: no decision), top_tier_hcps, top_tier_coverage (NaN: no
-      A-tier HCP to cover, never 0), attainment, time_gone
+      A-tier HCP to cover, never 0; never above 1), attainment, time_gone
     - `attainment`: rep x cycle x goal line (`fieldrep.reports.goals`)
     - `reach`: rep x dimension ("tier"/"segment") x value: hcps, reached, reach, calls,
       frequency (calls per reached HCP)
     - `dismiss_reasons`: rep, reason, dismissed
-    - `silent`: priority HCPs without a contact for more than `silent_days`: rep,
-      hcp_id, name, tier, decile, last_contact (None: never), days_since
+    - `silent`: each rep's priority HCPs that nobody of the team has contacted for more
+      than `silent_days`: rep, hcp_id, name, tier, decile, last_contact (the latest by
+      anyone; None: never), last_contact_by (whose; None: never), days_since
     """
 
     filter: TeamFilter
@@ -217,7 +220,12 @@ class _Scope:
         lapsed = expired_suggestions(last, flt.end)
         lapsed = lapsed[lapsed["rep"].isin(self.reps) & lapsed["hcp_id"].isin(ids)]
         self.expired = _with_week(_between(lapsed, "day", flt.start, flt.end))
-        self.top_ids = set(hcps.loc[hcps["tier"] == TOP_TIER, "id"])
+        # Coverage is of the A-tier HCPs a rep covers now: a call on one realigned to
+        # another rep since still counts as a call, not as the old rep's coverage.
+        top = self.pairs.loc[self.pairs["tier"] == TOP_TIER]
+        covered = pd.MultiIndex.from_arrays([self.calls["rep"], self.calls["hcp_id"]])
+        mine = covered.isin(pd.MultiIndex.from_arrays([top["rep"], top["id"]]))
+        self.top_calls = self.calls[mine]
 
 
 def _json_string(value: str) -> str:
@@ -228,7 +236,7 @@ def _activity(scope: _Scope, by: list[str]) -> pd.DataFrame:
     """The activity figures grouped by `by` (["rep"] or ["rep", "week_start"])."""
     calls, plans, feedback = scope.calls, scope.plans, scope.feedback
     visits = calls[calls["channel"] == "visit"]
-    top_calls = calls[calls["hcp_id"].isin(scope.top_ids)]
+    top_calls = scope.top_calls
     parts: list[pd.Series | pd.DataFrame] = [
         _count(calls, by, "calls"),
         _pivot(calls, by, "channel", CHANNELS, ""),
@@ -297,10 +305,23 @@ def _reach(scope: _Scope) -> pd.DataFrame:
     return frame[columns].reset_index(drop=True)
 
 
+def _latest_contacts(last: pd.DataFrame) -> pd.DataFrame:
+    """hcp_id, by, day: each HCP's latest contact by anyone, from `last` (rep, hcp_id,
+    day: each rep's latest). Two reps on the same day: the first username in order."""
+    ordered = last.sort_values(["day", "rep"], ascending=[False, True])
+    latest = ordered.drop_duplicates("hcp_id", keep="first")
+    return latest.rename(columns={"rep": "by"})[["hcp_id", "by", "day"]]
+
+
 def _silent(scope: _Scope, data: TeamData, flt: TeamFilter) -> pd.DataFrame:
     """Priority HCPs (top tier, or a target of a goal line of a cycle running on the
-    as-of day) of each rep's territories not contacted by that rep for `silent_days`."""
-    columns = ["rep", "hcp_id", "name", "tier", "decile", "last_contact", "days_since"]
+    as-of day) of each rep's territories that nobody of the team (in `data`, whatever
+    the `reps` filter) has contacted for `silent_days`: an HCP realigned from one rep to
+    another is not silent for the new rep when the old one saw it last week."""
+    columns = [
+        "rep", "hcp_id", "name", "tier", "decile", "last_contact", "last_contact_by",
+        "days_since",
+    ]  # fmt: skip
     pairs = scope.pairs
     priority = pairs["tier"] == TOP_TIER
     for cycle in (c for c in data.cycles if c.start <= flt.end <= c.end):
@@ -314,8 +335,8 @@ def _silent(scope: _Scope, data: TeamData, flt: TeamFilter) -> pd.DataFrame:
     frame: pd.DataFrame = pairs.loc[priority].rename(columns={"id": "hcp_id"})
     if not len(frame):
         return pd.DataFrame(columns=columns)
-    last = scope.last_contacts
-    frame = frame.merge(last.rename(columns={"day": "seen"}), on=["rep", "hcp_id"], how="left")
+    latest = _latest_contacts(scope.last_contacts)
+    frame = frame.merge(latest.rename(columns={"day": "seen"}), on="hcp_id", how="left")
     since = (stamp(flt.end) - frame["seen"]).dt.days
     frame = frame[since.isna() | (since > flt.silent_days)].copy()
     frame["days_since"] = since[frame.index].astype("Int64")
@@ -325,6 +346,9 @@ def _silent(scope: _Scope, data: TeamData, flt: TeamFilter) -> pd.DataFrame:
         [None if pd.isna(seen) else seen.date() for seen in frame["seen"]],
         index=frame.index, dtype=object,
     )  # fmt: skip
+    frame["last_contact_by"] = pd.Series(
+        [None if pd.isna(by) else str(by) for by in frame["by"]], index=frame.index, dtype=object
+    )
     order = {rep: i for i, rep in enumerate(scope.reps)}
     frame["_order"] = frame["rep"].map(order)
     frame = frame.sort_values(["_order", "days_since"], ascending=[True, False],
