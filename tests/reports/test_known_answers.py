@@ -76,9 +76,13 @@ def assert_known_answers(report: dict[str, Any]) -> None:
         (fx.BRANDT, "not_relevant"): 1,
     }
     silent = {
-        (r["rep"], r["hcp_id"]): (r["last_contact"], r["days_since"]) for r in report["silent"]
+        (r["rep"], r["hcp_id"]): (r["last_contact"], r["last_contact_by"], r["days_since"])
+        for r in report["silent"]
     }
-    assert silent == {(fx.ALVAREZ, "H2"): (None, None), (fx.BRANDT, "H8"): ("2026-09-10", 76)}
+    assert silent == {
+        (fx.ALVAREZ, "H2"): (None, None, None),
+        (fx.BRANDT, "H8"): ("2026-09-10", fx.BRANDT, 76),
+    }
 
     reach = _row(report["reach"], rep=fx.ALVAREZ, dimension="tier", value="A")
     assert (reach["hcps"], reach["reached"], reach["calls"], reach["frequency"]) == (2, 1, 6, 6.0)

@@ -32,12 +32,14 @@ def test_never_contacted_is_null_in_json_and_empty_in_csv_and_xlsx() -> None:
     report = team_report(fixture_data(), ONLY_NEVER)
     [silent] = as_json(report)["silent"]
     assert (silent["hcp_id"], silent["last_contact"], silent["days_since"]) == ("H2", None, None)
+    assert silent["last_contact_by"] is None
     [row] = _csv_table(to_bytes(report, "csv").decode(), "silent")
-    assert (row["last_contact"], row["days_since"]) == ("", "")
+    assert (row["last_contact"], row["last_contact_by"], row["days_since"]) == ("", "", "")
     sheet = load_workbook(io.BytesIO(to_bytes(report, "xlsx")))["silent"]
     header = [c.value for c in sheet[1]]
     values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert values["last_contact"] is None and values["days_since"] is None
+    assert values["last_contact_by"] is None
     desktop = load_workbook(io.BytesIO(frame_to_bytes(report.silent, "xlsx", "silent"))).active
     assert "NaT" not in [c.value for row in desktop.iter_rows() for c in row]
     assert "NaT" not in frame_to_bytes(report.silent, "csv").decode()

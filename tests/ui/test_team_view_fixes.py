@@ -131,7 +131,8 @@ def test_exports_say_what_they_cover_and_open_in_documents(
     assert "NaT" not in cells and "H2" in cells
     with qtbot.waitSignal(dashboard.exported, timeout=WAIT_MS):
         dashboard.export_view(tmp_path / "silent.csv")
-    assert (tmp_path / "silent.csv").read_text().splitlines()[1].endswith(",8,,")
+    # Never contacted: no last contact, nobody who made it, no days since.
+    assert (tmp_path / "silent.csv").read_text().splitlines()[1].endswith(",8,,,")
 
 
 def test_one_call_with_one_hcp(qtbot: QtBot) -> None:

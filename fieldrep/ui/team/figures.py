@@ -106,8 +106,14 @@ class SilentRow:
     name: str
     tier: str
     decile: int
-    last_contact: date | None
+    last_contact: date | None  # the team's latest call with the HCP, whoever made it
+    last_contact_by: str | None  # whose call that was (None: never contacted)
     days_since: int | None
+
+    @property
+    def seen_by_other(self) -> bool:
+        """Last seen by someone else on the team (the HCP was theirs, or is shared)."""
+        return self.last_contact_by is not None and self.last_contact_by != self.rep
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> list[SilentRow]:
@@ -115,6 +121,7 @@ class SilentRow:
         for r in frame.astype(object).to_dict(orient="records"):
             since: Any = r["days_since"]
             last: Any = r["last_contact"]
+            by: Any = r["last_contact_by"]
             rows.append(
                 cls(
                     rep=str(r["rep"]),
@@ -123,6 +130,7 @@ class SilentRow:
                     tier=str(r["tier"]),
                     decile=int(r["decile"]),
                     last_contact=None if last is None or pd.isna(last) else last,
+                    last_contact_by=None if by is None or pd.isna(by) else str(by),
                     days_since=None if since is None or pd.isna(since) else int(since),
                 )  # fmt: skip
             )
@@ -137,6 +145,9 @@ class SilentModel(RowTableModel[SilentRow]):
         Column("Tier", lambda r: r.tier),
         Column("Decile", lambda r: r.decile, align_right=True),
         Column("Last contact", lambda r: r.last_contact or "never"),
+        Column("By", lambda r: r.last_contact_by or "",
+               tooltip=lambda r: (f"The team's latest call with this HCP was {r.last_contact_by}'s"
+                                  if r.seen_by_other else "")),
         Column("Days since", lambda r: "—" if r.days_since is None else r.days_since,
                align_right=True),
     )  # fmt: skip

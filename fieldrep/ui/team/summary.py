@@ -126,6 +126,9 @@ def summary_html(
         for h in silent.head(MAX_SILENT).astype(object).to_dict(orient="records"):
             seen = h["last_contact"]
             last = "never" if seen is None or pd.isna(seen) else f"{seen:%d %b %Y}"
+            by = h["last_contact_by"]
+            if by is not None and not pd.isna(by) and by != rep:  # inherited or shared
+                last += f" by {html.escape(str(by))}"
             parts.append(_row([html.escape(str(h["name"])), f"tier {h['tier']}", f"last: {last}"]))
         parts.append("</table>")
         if len(silent) > MAX_SILENT:
