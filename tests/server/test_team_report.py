@@ -1,6 +1,7 @@
 """`GET /reports/team` and `fieldrep-server report team` give the hand-computed figures
 of the fixture team (tests/reports/team_fixture.py), on SQLite and PostgreSQL; a manager
-sees only their own team, a rep nothing, an admin any manager's team."""
+sees only their own team, a rep nothing, an admin any manager's team; after the admin
+realigns HCPs between the team's reps, coverage and silence follow the HCPs."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldrep.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync_server import db
 from sync_server.config import Settings
+from sync_server.services.hcps import assign
 from tests.reports import team_fixture as fx
 from tests.reports.team_server import seed_team
 from tests.reports.test_known_answers import assert_known_answers
@@ -126,3 +129,44 @@ def test_the_cli_gives_the_hand_computed_figures(
     assert no_file.returncode != 0 and "--output" in no_file.stderr
     rep = _cli(server_bin, url, "--manager", fx.ALVAREZ, *period)
     assert rep.returncode != 0 and "not a manager" in rep.stderr
+
+
+def _realign(database_url: str, moves: list[tuple[str, str]]) -> None:
+    engine = db.make_engine(database_url)
+    with db.transaction(db.session_factory(engine)) as session:
+        assert assign(session, assignments=moves) == len(moves)
+    engine.dispose()
+
+
+def test_after_a_realignment_coverage_and_silence_follow_the_hcps(
+    team: Api, settings: Settings, server_bin: str
+) -> None:
+    # The admin moves H1 (tier A, ALVAREZ's calls c1-c7) to BRANDT's T-SOUTH and H8
+    # (tier B, a target of the B-tier line, BRANDT's call b5 on 10 September) to T-NORTH.
+    _realign(settings.database_url, [("H1", "T-SOUTH"), ("H8", "T-NORTH")])
+    report = _get(team.login(fx.MANAGER, "MGR-LAPTOP")).json()
+    summary = {r["rep"]: r for r in report["summary"]}
+    alvarez, brandt = summary[fx.ALVAREZ], summary[fx.BRANDT]
+    # ALVAREZ's calls on H1 happened (8 calls, 2 HCPs reached) but his A-tier HCP now is
+    # H2 alone, never called: 0 of 1 (the old figure was 1 of 1 by counting H1).
+    assert (alvarez["calls"], alvarez["hcps_reached"]) == (8, 2)
+    assert (alvarez["top_tier_reached"], alvarez["top_tier_hcps"]) == (0, 1)
+    assert alvarez["top_tier_coverage"] == 0.0
+    assert (brandt["top_tier_reached"], brandt["top_tier_hcps"]) == (1, 2)  # H5 of H5, H1
+    assert (report["totals"]["top_tier_reached"], report["totals"]["top_tier_hcps"]) == (1, 3)
+    silent = {
+        (r["rep"], r["hcp_id"]): (r["last_contact"], r["last_contact_by"], r["days_since"])
+        for r in report["silent"]
+    }
+    # H1: ALVAREZ saw it on the as-of day, so BRANDT's list does not name it. H8: nobody
+    # for 76 days; the last contact was BRANDT's, before it moved to ALVAREZ.
+    assert silent == {
+        (fx.ALVAREZ, "H2"): (None, None, None),
+        (fx.ALVAREZ, "H8"): ("2026-09-10", fx.BRANDT, 76),
+    }
+    period = ["--from", PERIOD["from"], "--to", PERIOD["to"]]
+    done = _cli(server_bin, settings.database_url, "--manager", fx.MANAGER, *period)
+    assert done.returncode == 0, done.stderr
+    block = done.stdout.split("# silent\n", 1)[1].split("\n\n", 1)[0]
+    rows = {r["hcp_id"]: r for r in csv.DictReader(io.StringIO(block))}
+    assert (rows["H8"]["last_contact_by"], rows["H2"]["last_contact_by"]) == (fx.BRANDT, "")
