@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
+from fieldrep.domain.errors import NotFoundError
 from fieldrep.domain.hcp import Hcp, postal_address
 from fieldrep.nba.model import Suggestion
+from fieldrep.ui.errors import show_error
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
 from fieldrep.ui.undo import UndoStack
@@ -44,6 +46,11 @@ log = logging.getLogger(__name__)
 # What this page shows: it reloads when an op changes any of it.
 RELOAD_ON = Changes(
     calls=True, segments=True, feedback=True, plans=True, hcps=True, sync=True, day=True
+)
+
+GONE_NOTICE = (
+    "No longer in your territory: the last sync moved this HCP to another territory. "
+    "Your calls with them stay in your history."
 )
 
 
@@ -182,9 +189,27 @@ class HcpDetailPage(QWidget):
         if self.coaching.hcp_id != hcp_id:
             self.coaching.hcp_id = hcp_id
             self.coaching.set_loader(lambda ws: on_hcp_calls(ws, hcp_id))
-        Op(lambda ws: ws.profiles.hcp_profile(hcp_id), parent=self).success(self._show).run(
-            self.taskman
-        )
+        for button in (self.log_button, self.plan_button, self.segment_button):
+            button.setEnabled(True)
+        Op(lambda ws: ws.profiles.hcp_profile(hcp_id), parent=self).success(self._show).failure(
+            lambda exc: self._not_shown(hcp_id, exc)
+        ).run(self.taskman)
+
+    def _not_shown(self, hcp_id: str, exc: BaseException) -> None:
+        if not isinstance(exc, NotFoundError):
+            show_error(self, exc)
+            return
+        if hcp_id != self.hcp_id:
+            return  # the rep already moved on to another HCP
+        # A sync realigned the HCP away (this page reloads on every change, shown or not):
+        # say so here, once, instead of an error box at each sync and autosave. The calls
+        # below stay readable; they are kept (docs/sync-client.md).
+        self.hcp_id = None
+        name = self.data.hcp.display_name if self.data and self.data.hcp.id == hcp_id else ""
+        self.name.setText(name or "HCP not on this computer")
+        self.subtitle.setText(GONE_NOTICE)
+        for button in (self.log_button, self.plan_button, self.segment_button):
+            button.setEnabled(False)
 
     def _on_changed(self, changes: Changes) -> None:
         if self.hcp_id and changes.touches(RELOAD_ON):
