@@ -98,13 +98,13 @@ class SearchHit:
 
 
 # A title some companies' master data carries inside the name ("DR JANE DOE").
-_LEADING_TITLE = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+", re.IGNORECASE)
+_LEADING_TITLES = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+)+", re.IGNORECASE)
 
 
 def sort_name(name: str) -> str:
-    """The key HCP lists sort by: the name without a leading title, ignoring case, so
-    "DR ZOE ADAMS" sorts under Z beside "Zoe Baker", not under D."""
-    return _LEADING_TITLE.sub("", name.strip()).casefold()
+    """The key HCP lists sort by: the name without its leading titles ("PROF DR"),
+    ignoring case, so "DR ZOE ADAMS" sorts under Z beside "Zoe Baker", not under D."""
+    return _LEADING_TITLES.sub("", name.strip()).casefold()
 
 
 def postal_address(hcp: Hcp) -> str:

@@ -35,6 +35,8 @@ def test_sort_name_drops_a_leading_title_and_case() -> None:
     assert sort_name("DR ZOE ADAMS") == "zoe adams"
     assert sort_name("Dr. Zoe Adams") == "zoe adams"
     assert sort_name("  PROF ANNA YATES") == "anna yates"
+    assert sort_name("PROF DR ANNA BRENNAN") == "anna brennan"  # both titles go
+    assert sort_name("Prof. Dr. Anna Brennan") == "anna brennan"
     assert sort_name("Drew Barry") == "drew barry"  # a name that starts like a title
     assert sort_name("Mrs") == "mrs"  # nothing after it: not a title
 
