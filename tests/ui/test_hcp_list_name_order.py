@@ -1,6 +1,6 @@
 """The HCP list sorts by the name, not by the title in front of it nor by case (a
 company's master data in capitals, "DR" and "PROF" as titles or inside the name), and an
-address reads street, then town and postcode."""
+address reads street, then town and postcode; a search that finds nothing says so."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from fieldrep.domain.hcp import Hcp, postal_address, sort_name
 from fieldrep.ui.models import HcpTableModel
-from fieldrep.ui.pages.hcps import HcpListPage
+from fieldrep.ui.pages.hcps import NO_MATCH, WAITING, HcpListPage
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.taskman import TaskManager
+from fieldrep.usecases.hcp_list import HcpList
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import WAIT_MS
@@ -88,3 +89,27 @@ def test_an_address_reads_street_then_town_and_postcode() -> None:
     assert postal_address(hcp("12 Main St, Salem", "01970", "Salem")) == "12 Main St, Salem, 01970"
     assert postal_address(hcp("12 Main St", "", "")) == "12 Main St"
     assert postal_address(hcp("", "", "")) == ""
+
+
+def test_a_search_that_finds_nothing_says_so_once_the_territory_is_here(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    """Before the first sync the list waits for the territory; after it, an empty list
+    means nothing matched (it kept saying "Waiting for your territory")."""
+    taskman = TaskManager(workspace)
+    page = HcpListPage(taskman, UiSettings(tmp_path))
+    qtbot.addWidget(page)
+    try:
+        page.reload()
+        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
+        loaded = page.data
+        page.data = HcpList((), {}, (), waiting=True)  # signed in, territory on its way
+        page.refilter()
+        assert page.empty.text() == WAITING
+        page.data = loaded  # the first sync brought it
+        page.search.setText("zzzq")
+        qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: page.empty.text() == NO_MATCH, timeout=WAIT_MS)
+        assert page.count_label.text() == f"0 of {len(HCPS)} HCPs"
+    finally:
+        taskman.shutdown()

@@ -49,6 +49,7 @@ RELOAD_ON = Changes(hcps=True, calls=True, segments=True, sync=True, day=True)
 # What the list says after a name found other than by the HCP's own fields.
 FOUND_BECAUSE = {NOTES: "found in call notes", SIMILAR: "similar spelling"}
 WAITING = "Waiting for your territory: it arrives with the first sync (see the status bar)."
+NO_MATCH = "No HCPs match. Clear the search or the filters."
 
 
 class HcpListPage(QWidget):
@@ -131,7 +132,7 @@ class HcpListPage(QWidget):
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)
 
-        self.empty = EmptyState("No HCPs match. Clear the search or the filters.")
+        self.empty = EmptyState(NO_MATCH)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
@@ -310,7 +311,9 @@ class HcpListPage(QWidget):
             if n:
                 count += f" · {mark} {n} {why}"
         self.count_label.setText(count)
-        if not total and self.loaded:
+        if total:  # once the territory is here, an empty list means nothing matched
+            self.empty.setText(NO_MATCH)
+        elif self.loaded:
             self.empty.setText(
                 WAITING
                 if self.data.waiting
