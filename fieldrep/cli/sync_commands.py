@@ -15,7 +15,6 @@ from fieldrep.sync.engine import PULL_PAGE
 from fieldrep.sync.errors import DeviceRevokedError
 from fieldrep.sync.protocol import MAX_PUSH_BATCH
 from fieldrep.tasks import Progress
-from fieldrep.workspace import Workspace
 
 PASSWORD_ENV = "FIELDREP_PASSWORD"
 
@@ -56,8 +55,7 @@ def cmd_login(ctx: CommandContext) -> int:
     server, username = check_server_url(ctx.args.server), ctx.args.username
     password = _password(username)
     with ctx.open_workspace(create=True) as ws:
-        _check_owner(ws, server, username)
-        response = ws.sync.login(server, username, password)
+        response = ws.sync.sign_in(server, username, password)
     territories = ", ".join(response.territories) or "no territory yet"
     print(f"Signed in to {server} as {response.username} ({response.role}; {territories}).")
     print("Run 'fieldrep sync' to bring your territory to this device.")
@@ -78,18 +76,6 @@ def cmd_logout(ctx: CommandContext) -> int:
             "token stays valid until it expires (or an administrator ends your sessions)."
         )
     return 0
-
-
-def _check_owner(ws: Workspace, server: str, username: str) -> None:
-    """One workspace belongs to one user on one server: never mix two reps' data."""
-    status = ws.status()
-    if status.server_url and (
-        status.server_url != server.rstrip("/") or status.username != username
-    ):
-        raise FieldrepError(
-            f"This workspace belongs to {status.username} on {status.server_url}. "
-            "Use another --data-dir for a different user or server."
-        )
 
 
 def _progress_printer(quiet: bool) -> Progress:

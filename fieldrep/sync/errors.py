@@ -21,6 +21,10 @@ class NotSignedInError(SyncError):
     """This workspace has no server, user or token yet."""
 
 
+class WorkspaceOwnerError(SyncError):
+    """A sign-in as another user, or to another server, than the workspace belongs to."""
+
+
 class InvalidServerUrlError(SyncError):
     """The server address cannot be a URL of a sync server (no host, bad port ...)."""
 

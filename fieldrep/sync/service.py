@@ -25,7 +25,7 @@ from fieldrep.sync import credentials
 from fieldrep.sync import protocol as p
 from fieldrep.sync.client import RetryPolicy, SyncClient
 from fieldrep.sync.engine import PULL_PAGE, SyncEngine, SyncReport
-from fieldrep.sync.errors import NotSignedInError
+from fieldrep.sync.errors import NotSignedInError, WorkspaceOwnerError
 from fieldrep.sync.lock import LOCK_FILENAME
 from fieldrep.tasks import CancelToken, Progress
 
@@ -84,6 +84,10 @@ class SyncService:
 
     def server_url(self) -> str | None:
         return self._state(sync_state.SERVER_URL)
+
+    def username(self) -> str | None:
+        """The user this workspace was signed in as (kept after a sign-out)."""
+        return self._state(sync_state.USERNAME)
 
     def is_configured(self) -> bool:
         """True once `login` stored a server, a user and a token."""
@@ -188,6 +192,24 @@ class SyncService:
             sync_state.put(conn, sync_state.ROLE, response.role)
         self._on_signed_in(response.username)
         return response
+
+    def check_owner(self, server_url: str, username: str) -> None:
+        """Refuse a sign-in that would mix two reps' (or two servers') data in this
+        workspace: once signed in, it belongs to that user on that server, signed out or
+        not. Raises `WorkspaceOwnerError`; a workspace never signed in takes anyone."""
+        owner_url, owner = self.server_url(), self.username()
+        if owner_url and (owner_url != server_url.rstrip("/") or owner != username):
+            raise WorkspaceOwnerError(
+                f"This workspace belongs to {owner} on {owner_url}. "
+                "Use another data folder (--data-dir) for a different user or server."
+            )
+
+    def sign_in(self, server_url: str, username: str, password: str) -> p.LoginResponse:
+        """`login` as this workspace's own user only (`check_owner` first): what the CLI's
+        `login` and the window's File > Sign in… do. (The demo's start-up `login` goes to
+        a new port each time, so it does not use this.)"""
+        self.check_owner(server_url, username)
+        return self.login(server_url, username, password)
 
     def logout(self) -> bool:
         """Sign this device out: the server forgets the token, then it is removed here.

@@ -24,10 +24,9 @@ from fieldrep.domain.errors import FieldrepError
 from fieldrep.paths import demo_data_dir
 from fieldrep.security.instance_lock import FolderInUseError, InstanceLock
 from fieldrep.security.keys import KeyUnavailableError, PassphraseCancelledError, WrongKeyError
-from fieldrep.sync.errors import SignInRequiredError
 from fieldrep.sync.local_server import LocalServer, connect_demo_workspace, server_package_installed
 from fieldrep.ui import errors
-from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog
+from fieldrep.ui.dialogs.sign_in import PassphraseDialog, WelcomeDialog, sign_in_message
 from fieldrep.ui.theme import apply_font_scale, apply_theme, prepare_high_dpi
 from fieldrep.workspace import Workspace, wipe
 
@@ -106,14 +105,6 @@ def open_demo(data_dir: Path) -> Workspace | None:
     if ws is not None and ws.hcps.count() == 0:
         import_demo(ws)
     return ws
-
-
-def sign_in_message(exc: FieldrepError) -> str:
-    """What the sign-in form shows: the server's own words when it refused the sign-in
-    (the rep is already in the form, so the core's "what to do next" would not help)."""
-    if isinstance(exc, SignInRequiredError) and exc.server_detail:
-        return exc.server_detail
-    return str(exc)
 
 
 def first_run(data_dir: Path) -> tuple[Workspace | None, bool]:

@@ -59,10 +59,14 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     show_message(parent, text, warning=isinstance(exc, FieldrepError))
 
 
-def show_message(parent: QWidget | None, text: str, *, warning: bool = True) -> None:
+def show_message(
+    parent: QWidget | None, text: str, *, warning: bool = True, info: bool = False
+) -> None:
+    """`info` for news that is no problem at all (signed out as asked)."""
     reporter.last_message = text
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Critical
     box = QMessageBox(
-        QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Critical,
+        QMessageBox.Icon.Information if info else icon,
         "Fieldrep",
         text,
         QMessageBox.StandardButton.Ok,

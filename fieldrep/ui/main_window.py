@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
-    QMenu,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -52,6 +51,7 @@ from fieldrep.ui.pages.suggestions import SuggestionsPage
 from fieldrep.ui.pages.today import TodayPage
 from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.shortcuts import SHORTCUTS
+from fieldrep.ui.sign_in_out import SignInOut
 from fieldrep.ui.sync_controller import SyncController, SyncStatusView
 from fieldrep.ui.taskman import SYNC, Op, TaskContext, TaskManager
 from fieldrep.ui.team.desk import TeamDesk
@@ -275,11 +275,7 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # the app menu on macOS
         self.about_action.triggered.connect(self.show_about)
         menu.addAction(self.about_action)  # `menu` is the last one built: Help
-        self.sign_out_action = QAction("Sign &out", self)
-        self.sign_out_action.setObjectName("sign_out")
-        self.sign_out_action.triggered.connect(self.sign_out)
-        file_menu = cast(QMenu, self.menuBar().actions()[0].menu())
-        file_menu.insertAction(a["lock"], self.sign_out_action)
+        self.account = SignInOut(self)  # File > Sign in… / Sign out…, next to Lock
 
     def _add_tooltips(self) -> None:
         """Say what each main control does and its shortcut, on hover (and to screen
@@ -654,20 +650,6 @@ class MainWindow(QMainWindow):
 
     def unlock(self) -> None:
         self.locking.unlock()
-
-    def sign_out(self) -> None:
-        """The server forgets this device's token, then it is removed here; data stays."""
-        Op(lambda ws: ws.sync.logout(), parent=self).on_lane(SYNC).success(self._signed_out).run(
-            self.taskman
-        )
-
-    def _signed_out(self, confirmed: bool) -> None:
-        self.sync.stop()
-        if confirmed:
-            text = "Signed out: the server has forgotten this device's token."
-        else:
-            text = "Signed out here; the server was not reachable, so its copy expires on its own."
-        errors.show_message(self, text + " Your data stays on this laptop; sign in to sync again.")
 
     def check_new_day(self) -> None:
         """When the rep's date has changed since the screens loaded, reload them all."""

@@ -146,7 +146,7 @@ class SyncController(QObject):
             return
         if not configured:
             if not quiet:
-                _say_not_signed_in()
+                self._say_not_signed_in()
             return
         self.running = True
         self._answered = False
@@ -197,7 +197,7 @@ class SyncController(QObject):
         if isinstance(exc, SyncBusyError | NotSignedInError) and quiet:
             return
         if isinstance(exc, NotSignedInError):
-            _say_not_signed_in()
+            self._say_not_signed_in()
             return
         if isinstance(exc, DeviceRevokedError):
             emit(self.device_revoked, str(exc))
@@ -218,16 +218,40 @@ class SyncController(QObject):
             self._again = False
             self.sync_now(quiet=True)
 
+    def signed_out(self) -> None:
+        """The rep signed out: no automatic syncs (they would do nothing), online no
+        longer known, and the status bar says "Signed out"."""
+        self._auto.stop()
+        self._retry.stop()
+        self._again = False
+        self.cancel()
+        self.online = None
+        self.refresh()
+
+    def signed_in(self) -> None:
+        """Signed in again from the window: automatic syncing resumes, starting now."""
+        self.online = None
+        if not self._stopped:
+            self._auto.start()
+        self.refresh()
+        self.sync_now(quiet=True)
+
+    def _say_not_signed_in(self) -> None:
+        if self.view is not None and self.view.status.signed_out:
+            text = (
+                "You are signed out, so nothing syncs: your changes stay on this laptop. "
+                "Sign in again with File > Sign in… (or the Sign in… button in the "
+                "status bar) to sync."
+            )
+        else:
+            text = (
+                "This workspace is not signed in to a sync server, so changes stay on this "
+                "laptop. Sign it in with 'fieldrep login --server URL --username NAME'."
+            )
+        errors.show_message(None, text)
+
     def stop(self) -> None:
         self._stopped = True
         self._auto.stop()
         self._retry.stop()
         self.cancel()
-
-
-def _say_not_signed_in() -> None:
-    errors.show_message(
-        None,
-        "This workspace is not signed in to a sync server, so changes stay on "
-        "this laptop. Sign in from the welcome screen (File > Sign in…).",
-    )

@@ -27,6 +27,12 @@ class SyncStatus:
     server_url: str | None
 
     @property
+    def signed_out(self) -> bool:
+        """Signed in once (the server is remembered), but no token now: the rep signed
+        out, and can sign in again as the same user (never as another)."""
+        return not self.configured and self.server_url is not None
+
+    @property
     def to_review(self) -> int:
         """The inbox badge: every row the inbox lists."""
         return self.rejected + self.conflicts

@@ -88,6 +88,20 @@ def test_sync_status_texts_say_pending_records_and_what_needs_review() -> None:
     assert describe(overnight, now)[2] == "Last sync: 24 Nov 23:30"
 
 
+def test_a_signed_out_workspace_reads_signed_out_with_no_last_sync() -> None:
+    from fieldrep.ui.sign_in_out import sign_out_question, signed_out_message
+
+    out = SyncStatus(False, 2, 3, 0, 0, "2026-11-25T14:00:00+00:00", None, "http://x")
+    view = SyncStatusView(out, True, False)  # "online" from before the sign-out
+    now = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))
+    assert out.signed_out and describe(view, now) == ("Signed out", "2 pending", "")
+    signed_in = replace(out, configured=True)
+    assert "2 record(s) with changes not yet sent stay" in sign_out_question(signed_in, "ana")
+    assert "not yet sent" not in sign_out_question(replace(signed_in, pending_records=0), "ana")
+    assert "File > Sign in…" in signed_out_message(True)
+    assert "could not be reached" in signed_out_message(False)
+
+
 def test_every_main_action_has_a_distinct_shortcut() -> None:
     keys = [s.keys for s in SHORTCUTS]
     assert len(keys) == len(set(keys))

@@ -16,7 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldrep.domain.errors import FieldrepError
 from fieldrep.security.keys import MIN_PASSPHRASE_CHARS
+from fieldrep.sync.errors import SignInRequiredError
+
+
+def sign_in_message(exc: FieldrepError) -> str:
+    """What the sign-in form shows: the server's own words when it refused the sign-in
+    (the rep is already in the form, so the core's "what to do next" would not help)."""
+    if isinstance(exc, SignInRequiredError) and exc.server_detail:
+        return exc.server_detail
+    return str(exc)
 
 
 class PassphraseDialog(QDialog):
@@ -75,7 +85,10 @@ class PassphraseDialog(QDialog):
 
 
 class WelcomeDialog(QDialog):
-    """First run: sign in to the company's sync server, or try the demo territory."""
+    """First run: sign in to the company's sync server, or try the demo territory.
+
+    File > Sign in… opens the same form with `again=True`: prefilled with the server and
+    user the workspace belongs to, and without the demo (a workspace is one rep's)."""
 
     SIGN_IN, DEMO = 1, 2
 
@@ -85,15 +98,21 @@ class WelcomeDialog(QDialog):
         error: str = "",
         server: str = "",
         username: str = "",
+        *,
+        again: bool = False,
     ) -> None:
-        """`server` and `username` prefill the form (after a refused sign-in)."""
+        """`server` and `username` prefill the form (after a refused sign-in, or when
+        signing in again)."""
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Fieldrep")
+        self.setWindowTitle("Sign in to Fieldrep" if again else "Welcome to Fieldrep")
         self.choice = 0
-        heading = QLabel("Welcome to Fieldrep")
+        heading = QLabel("Sign in again" if again else "Welcome to Fieldrep")
         heading.setObjectName("title")
         intro = QLabel(
-            "Sign in with the account your sales operations team gave you. Your HCPs, "
+            "Sign in to sync this laptop again. Your data stayed here; changes made while "
+            "you were signed out are sent at the first sync."
+            if again
+            else "Sign in with the account your sales operations team gave you. Your HCPs, "
             "plans and history download once; after that everything works offline."
         )
         intro.setWordWrap(True)
@@ -131,6 +150,8 @@ class WelcomeDialog(QDialog):
         layout.addWidget(group)
         layout.addWidget(demo, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(demo_note)
+        demo.setVisible(not again)
+        demo_note.setVisible(not again)
         sign_in.clicked.connect(self._sign_in)
         demo.clicked.connect(self._demo)
         self.setMinimumWidth(480)

@@ -36,8 +36,12 @@ def _ago(iso: str | None, now: datetime) -> str:
 
 
 def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
-    """(state, pending, last sync) texts; pure, so it is unit-tested."""
-    if not view.configured:
+    """(state, pending, last sync) texts; pure, so it is unit-tested. Signed out, no
+    "Last sync": nothing syncs until the rep signs in again."""
+    status = view.status
+    if status.signed_out:
+        state = "Signed out"
+    elif not view.configured:
         state = "Local only"
     elif view.running:
         state = "Syncing…"
@@ -47,10 +51,11 @@ def describe(view: SyncStatusView, now: datetime) -> tuple[str, str, str]:
         state = "Online"
     else:
         state = "Not synced yet"
-    status = view.status
     pending = f"{status.pending_records} pending"
     if status.to_review:
         pending += f" · {status.to_review} to review"
+    if status.signed_out:
+        return state, pending, ""
     return state, pending, f"Last sync: {_ago(status.last_sync, now)}"
 
 
@@ -69,6 +74,7 @@ def progress_text(label: str, fraction: float) -> str:
 
 class SyncStatusWidget(QWidget):
     sync_clicked = Signal()
+    sign_in_clicked = Signal()  # the button reads "Sign in…" while signed out
     cancel_clicked = Signal()
     inbox_clicked = Signal()
 
@@ -107,7 +113,7 @@ class SyncStatusWidget(QWidget):
             self.button,
         ):
             layout.addWidget(w)
-        self.button.clicked.connect(self.sync_clicked)
+        self.button.clicked.connect(self._button_clicked)
         self.cancel_button.clicked.connect(self._cancel_clicked)
         self._view: SyncStatusView | None = None
         self._ago_timer = QTimer(self, interval=AGO_REFRESH_MS)
@@ -118,6 +124,10 @@ class SyncStatusWidget(QWidget):
         """Redraw "Last sync: ..." against the clock as it is now."""
         if self._view is not None:
             self.last.setText(describe(self._view, self.clock.local_now())[2])
+
+    def _button_clicked(self) -> None:
+        signed_out = self._view is not None and self._view.status.signed_out
+        emit(self.sign_in_clicked if signed_out else self.sync_clicked)
 
     def _cancel_clicked(self) -> None:
         self.cancel_button.setEnabled(False)  # until the worker has stopped
@@ -142,7 +152,14 @@ class SyncStatusWidget(QWidget):
             metrics.elidedText(error, Qt.TextElideMode.ElideRight, 340) if error else ""
         )
         self.error.setToolTip(error)
-        self.button.setEnabled(view.configured and not view.running)
+        if view.status.signed_out:
+            self.button.setText("Sign in…")
+            self.button.setToolTip("Sign in again to sync (File > Sign in…)")
+            self.button.setEnabled(True)
+        else:
+            self.button.setText("Sync now")
+            self.button.setToolTip("Send your changes and fetch the latest now (F5)")
+            self.button.setEnabled(view.configured and not view.running)
         if view.running:
             self.cancel_button.show()
         else:
