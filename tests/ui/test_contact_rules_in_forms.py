@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from fieldrep.domain.calls import CallDraft
@@ -99,4 +100,27 @@ def test_the_plan_dialog_shows_the_rules_and_refuses_a_withdrawn_consent(
     qtbot.waitUntil(lambda: "has no consent for" in second.rules.text(), timeout=WAIT_MS)
     assert not second.ok_button.isEnabled()
     second.reject()
+    idle(qtbot, window)
+
+
+def test_the_gap_warning_gets_the_height_of_all_its_lines_on_a_small_laptop(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """At 1024x640 the sentence wraps onto two lines; it had the height of one, so both
+    were clipped and unreadable."""
+    window.resize(1024, 640)
+    ws = window.workspace
+    hcp_id = _set(ws, 9, {})
+    _visited_days_ago(ws, hcp_id, 0)
+    dialog = _open_call_log(qtbot, window, 9)
+    dialog.resize(dialog.width(), 560)  # as it opens on a 640 px high screen
+    hint = dialog.contact_hint
+    qtbot.waitUntil(lambda: "minimum gap is 14 days" in hint.text(), timeout=WAIT_MS)
+    idle(qtbot, window)
+    QApplication.processEvents()
+    lines = hint.heightForWidth(hint.width()) // hint.fontMetrics().lineSpacing()
+    assert lines >= 1
+    assert hint.height() >= hint.heightForWidth(hint.width()), (hint.height(), hint.width())
+    dialog.grab().save("/tmp/call_log_gap_1024.png")
+    dialog.reject()
     idle(qtbot, window)

@@ -59,6 +59,7 @@ from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import WrappingLabel
 from fieldrep.usecases.contact_rules import ContactCheck
 from fieldrep.workspace import Workspace
 
@@ -172,13 +173,11 @@ class CallLogDialog(QDialog):
             self.channel.addItem(channel.label, channel.value)
         # Consent, do-not-contact and the contact rules for this HCP and channel, in the
         # Next best action panel's words (docs/compliance.md, "Contact rules").
-        self.contact_hint = QLabel("")
+        self.contact_hint = WrappingLabel("")  # two lines at 1024 px
         self.contact_hint.setObjectName("error")
-        self.contact_hint.setWordWrap(True)
         policy = self.contact_hint.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # the form does not jump when it comes
         self.contact_hint.setSizePolicy(policy)
-        self.contact_hint.setMinimumHeight(self.contact_hint.fontMetrics().lineSpacing())
         self.contact_hint.hide()
         self._contact_check: ContactCheck | None = None
         self.products = QListWidget()

@@ -28,6 +28,7 @@ from fieldrep.compliance.checker import NoteChecker
 from fieldrep.compliance.findings import Family, Finding
 from fieldrep.ui.signals import emit
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import WrappingLabel
 
 DEBOUNCE_MS = 150
 BLOCK_COLOUR = QColor(198, 40, 40, 70)
@@ -50,14 +51,12 @@ class RecordHints:
     def __init__(self) -> None:
         self.labels: dict[str, QLabel] = {}
         for row in dict.fromkeys(self.ROWS.values()):
-            label = QLabel("")
+            label = WrappingLabel("")  # all its lines, at 1024 px too
             label.setObjectName("error")
-            label.setWordWrap(True)
             # Hidden, it keeps its line: the form does not jump as a hint comes and goes.
             policy = label.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             label.setSizePolicy(policy)
-            label.setMinimumHeight(label.fontMetrics().lineSpacing())
             label.hide()
             self.labels[row] = label
         self.warnings: dict[str, str] = {}

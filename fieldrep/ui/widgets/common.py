@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -55,6 +56,30 @@ class EmptyState(QLabel):
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setMinimumHeight(48)
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label that keeps the height of all its lines. In a form inside a
+    scroll area Qt sizes a wrapped label for one line (the scroll area ignores
+    height-for-width), so a two-line warning was clipped to unreadable halves."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = self.fontMetrics().lineSpacing()
+        needed = max(self.heightForWidth(self.width()), lines) if self.text() else lines
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 def chip(text: str, ok: bool | None = None) -> QLabel:
