@@ -84,9 +84,10 @@ def test_a_visit_chip_without_a_recorded_consent_is_neutral_not_a_green_tick(
     chips = consent_chips(window)
     assert chips["visit: no consent on record"] == "chip"
     assert "✓ visit" not in chips
-    assert chips["✗ email"] == "chip_no"  # no consent: no e-mail, as before
+    assert chips["✗ email: no opt-in"] == "chip_no"  # none on record: no e-mail, as before
 
     show(qtbot, window, on_record)
     chips = consent_chips(window)
     assert chips["✓ visit"] == "chip_ok"  # a consent on record keeps its green tick
-    assert chips["✗ email"] == "chip_no"
+    assert chips["✗ email: refused"] == "chip_no"  # a refusal reads as one
+    assert chips["✗ phone: no opt-in"] == "chip_no"  # not the same fact as a refusal

@@ -281,7 +281,21 @@ class HcpDetailPage(QWidget):
                     neutral.setToolTip(f"{channel.label} needs no opt-in; none is recorded.")
                     self.consents_row.addWidget(neutral)
                     continue
-                self.consents_row.addWidget(chip(("✓ " if ok else "✗ ") + channel.value, ok=ok))
+                if ok:
+                    self.consents_row.addWidget(chip(f"✓ {channel.value}", ok=True))
+                    continue
+                # Both block the channel, but a refusal and a missing opt-in are not the
+                # same fact: the rep may ask for the one, never for the other.
+                refused = channel.value in hcp.consents
+                no = chip(
+                    f"✗ {channel.value}" + (": refused" if refused else ": no opt-in"), ok=False
+                )
+                no.setToolTip(
+                    f"The HCP said no to {channel.label.lower()}."
+                    if refused
+                    else f"{channel.label} needs an opt-in; none is on record."
+                )
+                self.consents_row.addWidget(no)
 
     def _show_segments(self, view: SegmentView) -> None:
         self.segment_bar.set_parts(list(view.parts))
