@@ -25,7 +25,7 @@ from fieldrep.sync import credentials
 from fieldrep.sync import protocol as p
 from fieldrep.sync.client import RetryPolicy, SyncClient
 from fieldrep.sync.engine import PULL_PAGE, SyncEngine, SyncReport
-from fieldrep.sync.errors import NotSignedInError, WorkspaceOwnerError
+from fieldrep.sync.errors import NotSignedInError, SignInRequiredError, WorkspaceOwnerError
 from fieldrep.sync.lock import LOCK_FILENAME
 from fieldrep.tasks import CancelToken, Progress
 
@@ -168,6 +168,19 @@ class SyncService:
         try:
             engine = self.engine(client, page_size=page_size, push_batch=push_batch)
             return engine.run(progress=progress, cancel=cancel)
+        except SignInRequiredError as error:
+            # The token expired unused, or its session was ended: it will never work
+            # again, so this laptop is signed out (data and unsent changes stay), and the
+            # app offers File > Sign in… instead of a dead end.
+            self._forget_token()
+            log.info("the server no longer accepts this device's token: signed out")
+            detail = error.server_detail or "its sign-in has ended"
+            raise SignInRequiredError(
+                f"The server no longer accepts this laptop's sign-in ({detail}), so it is "
+                "signed out. Your data and unsent changes stay here: sign in again (File > "
+                "Sign in… in the app, or 'fieldrep login') and they go up.",
+                server_detail=error.server_detail,
+            ) from error
         finally:
             client.close()
 
@@ -227,12 +240,15 @@ class SyncService:
                 confirmed = client.logout()
             finally:
                 client.close()
+        self._forget_token()
+        log.info("signed out (server confirmed: %s)", confirmed)
+        return confirmed
+
+    def _forget_token(self) -> None:
         credentials.forget_token(self.data_dir)
         with self._store.write() as conn:
             sync_state.delete(conn, credentials.TOKEN_KEY)
             sync_state.delete(conn, credentials.TOKEN_IN_KEYRING)
-        log.info("signed out (server confirmed: %s)", confirmed)
-        return confirmed
 
     def wipe_revoked_device(self, announce: Callable[[str], None] | None = None) -> None:
         """Close the workspace and remove every local trace of it (revoked device)."""

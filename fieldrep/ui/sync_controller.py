@@ -21,6 +21,7 @@ from fieldrep.sync.errors import (
     DeviceRevokedError,
     NotSignedInError,
     ServerUnreachableError,
+    SignInRequiredError,
     SyncBusyError,
 )
 from fieldrep.tasks import CancelToken, Progress
@@ -201,6 +202,12 @@ class SyncController(QObject):
             return
         if isinstance(exc, DeviceRevokedError):
             emit(self.device_revoked, str(exc))
+            return
+        if isinstance(exc, SignInRequiredError):
+            # The core signed the laptop out (the token will never work again): stop the
+            # automatic syncs and say so once, even after an automatic sync.
+            self.signed_out()
+            errors.show_message(None, str(exc))
             return
         self.online = True  # the server answered; the problem is elsewhere
         if not quiet:

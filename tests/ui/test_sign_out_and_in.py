@@ -206,3 +206,35 @@ def test_a_signed_out_workspace_opened_again_offers_the_sign_in(
     finally:
         window.close()
         reopened.close()
+
+
+def test_a_token_the_server_ended_turns_into_signed_out_with_the_way_back_offered(
+    qtbot: QtBot, server: ServerProcess, tmp_path: Path
+) -> None:
+    """Back from five weeks' leave the token has expired unused (here: its session was
+    ended on the server). The next sync, even an automatic one, says so once, and the
+    window offers File > Sign in… instead of "run fieldrep login" with sign-in greyed out."""
+    rep = new_rep(server)
+    ws = signed_in_through_welcome_form(server, tmp_path / "laptop", rep)
+    window = open_window(qtbot, ws)
+    try:
+        online(qtbot, window)
+        token = credentials.load_token(ws.store, ws.data_dir)
+        ended = requests.post(f"{server.url}/api/v1/auth/logout",
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
+        assert ended.status_code == 204
+        plan_a_visit(qtbot, window, "1 pending")
+        with qtbot.waitSignal(errors.reporter.shown, timeout=WAIT_MS) as told:
+            window.sync.sync_now(quiet=True)  # an automatic sync
+        assert "no longer accepts this laptop's sign-in" in told.args[0]
+        assert "File > Sign in…" in told.args[0]
+        signed_out(qtbot, window)
+        assert window.sync_status.pending.text() == "1 pending"
+
+        send(open_sign_in_form(qtbot, window))
+        online(qtbot, window)
+        qtbot.waitUntil(lambda: window.sync_status.pending.text() == "0 pending", timeout=WAIT_MS)
+        assert ws.sync_status().rejected == 0
+    finally:
+        window.close()
+        ws.close()
