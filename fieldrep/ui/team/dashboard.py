@@ -187,7 +187,6 @@ class TeamDashboard(DashboardActions, QWidget):
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
-            edit.setVisible(False)
             edit.dateChanged.connect(lambda _d: self._filters_changed())
         self.tier_box = QComboBox()
         self.segment_box = QComboBox()
@@ -206,17 +205,25 @@ class TeamDashboard(DashboardActions, QWidget):
         row.addWidget(self.heading)
         row.addSpacing(8)
         for caption, widget in (
-            ("Rep", self.rep_box), ("Period", self.period_box), (None, self.start_edit),
-            (None, self.end_edit), ("Tier", self.tier_box), ("Segment", self.segment_box),
-            ("Product", self.product_box),
+            ("Rep", self.rep_box), ("Period", self.period_box), ("Tier", self.tier_box),
+            ("Segment", self.segment_box), ("Product", self.product_box),
         ):  # fmt: skip
-            if caption:
-                row.addWidget(QLabel(caption))
+            row.addWidget(QLabel(caption))
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.export_button)
+        # A custom period's dates get a line of their own: in the row above they made the
+        # window 1089 px wide at least, more than a 1024 px laptop has.
+        self.dates = QWidget()
+        dates = QHBoxLayout(self.dates)
+        dates.setContentsMargins(0, 0, 0, 0)
+        for part in (QLabel("From"), self.start_edit, QLabel("to"), self.end_edit):
+            dates.addWidget(part)
+        dates.addStretch(1)
+        self.dates.setVisible(False)
         self.filter_row = QVBoxLayout()
         self.filter_row.addLayout(row)
+        self.filter_row.addWidget(self.dates)
         self.filter_row.addWidget(self.status)
 
     def _build_overview(self) -> None:
@@ -275,8 +282,7 @@ class TeamDashboard(DashboardActions, QWidget):
         today = self.taskman.clock.today()
         weeks = self.period_box.currentData()
         custom = weeks == 0
-        self.start_edit.setVisible(custom)
-        self.end_edit.setVisible(custom)
+        self.dates.setVisible(custom)
         if custom:
             first: date = self.start_edit.date().toPython()  # type: ignore[assignment]
             last: date = self.end_edit.date().toPython()  # type: ignore[assignment]

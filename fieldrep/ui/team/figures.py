@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from PySide6.QtCore import Qt
 
 from fieldrep.ui.models import Column, RowTableModel
 
@@ -89,10 +90,27 @@ class RepFiguresModel(RowTableModel[RepFigures]):
         Column("Dismissed", lambda r: r.dismissed, align_right=True),
         Column("Accepted %", lambda r: _pct(r.acceptance_rate), align_right=True,
                tooltip=lambda _r: "accepted / (accepted + dismissed); – with no decision"),
-        Column("Days in field", lambda r: r.days_in_field, align_right=True),
-        Column("Visits done / planned", lambda r: f"{r.completed} / {r.planned}",
-               align_right=True),
+        Column("Field days", lambda r: r.days_in_field, align_right=True),
+        Column("Done / planned", lambda r: f"{r.completed} / {r.planned}", align_right=True,
+               tooltip=lambda r: f"{r.completed} of {r.planned} planned visits done"),
     )  # fmt: skip
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # Two-line headings: fifteen one-line ones scrolled the table sideways at 1024 px,
+        # though every figure in it is a few characters wide.
+        title = super().headerData(section, orientation, role)
+        return _two_lines(title) if isinstance(title, str) else title
+
+
+def _two_lines(title: str) -> str:
+    """A heading of two words or more split at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(title) if c == " "]
+    if not spaces:
+        return title
+    cut = min(spaces, key=lambda i: abs(len(title) - 2 * i))
+    return f"{title[:cut]}\n{title[cut + 1 :]}"
 
 
 # What the Reps tab exports: the report's own summary columns (not the on-screen text).
