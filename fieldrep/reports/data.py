@@ -151,7 +151,8 @@ def team_data(
 ) -> TeamData:
     """Frames from wire-form rows (dicts, or frames with the same column names).
 
-    `hcps` need `id`, `name`, `territory_id`, `tier`, `decile`; `calls` the call-note
+    `hcps` need `id`, `name`, `territory_id`, `tier`, `decile` (and may carry `title`,
+    shown before the name); `calls` the call-note
     fields with `id` and `author` (drafts and conflict copies are left out here);
     `plans` and `feedback` their wire fields with `id` and `owner`; `segments` maps an
     HCP id to its confirmed segment id.
@@ -163,9 +164,11 @@ def team_data(
         for t in (m.territories or ("",))
     ]
     usernames = sorted({m.username for m in members})
-    h = _table(hcps, ("id", "name", "territory_id", "tier", "decile"))
+    h = _table(hcps, ("id", "name", "title", "territory_id", "tier", "decile"))
+    # The name as the rep's screens show it: with its title ("PROF JAMES VAN DYKE").
+    names = (_text(h["title"]) + " " + _text(h["name"])).str.strip()
     hcp_frame = pd.DataFrame({
-        "id": _str(h["id"]), "name": _text(h["name"]),
+        "id": _str(h["id"]), "name": names,
         "territory_id": _text(h["territory_id"]), "tier": _text(h["tier"], "C"),
         "decile": pd.to_numeric(h["decile"], errors="coerce").fillna(5).astype("int64"),
     })  # fmt: skip

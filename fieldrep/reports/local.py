@@ -85,7 +85,7 @@ def _team(conn: Connection, goals: GoalsDocument | None, me: str) -> list[TeamMe
 def load_team_data(conn: Connection, me: str) -> TeamData:
     """Everything the report reads, from the local store, in wire form."""
     goals = load_goals(conn)
-    hcps = _rows(conn, "SELECT id, name, territory_id, tier, decile FROM hcps")
+    hcps = _rows(conn, "SELECT id, name, title, territory_id, tier, decile FROM hcps")
     calls = _rows(
         conn,
         "SELECT id, hcp_id, author, channel, substr(started_at, 1, 10) AS started_at, status, "

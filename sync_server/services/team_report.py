@@ -68,7 +68,7 @@ def load_team_data(session: Session, team: Sequence[str]) -> TeamData:
     members = goals.roster(session, team)
     territories = sorted({t for m in members for t in m.territories})
     hcps = _frame(session, select(
-        Hcp.id, Hcp.territory_id, *_fields(Hcp, "name", "tier"),
+        Hcp.id, Hcp.territory_id, *_fields(Hcp, "name", "title", "tier"),
         Hcp.data["decile"].as_integer().label("decile"),
     ).where(Hcp.territory_id.in_(territories)))  # fmt: skip
     calls = _frame(session, select(

@@ -138,3 +138,14 @@ def test_the_last_contact_by_anyone_names_the_filtered_product() -> None:
     assert silent[(REP_B, "HM")] == (None, None, None)
     assert set(silent) == {(REP_A, "H1"), (REP_A, "H2"), (REP_B, "H5"), (REP_B, "HM"),
                            (REP_B, "HM2"), (REP_B, "HN")}  # fmt: skip
+
+
+def test_hcp_names_carry_their_title_as_the_reps_screens_show_them() -> None:
+    """A company whose master data keeps the title apart ("PROF" + "JAMES VAN DYKE"):
+    the manager's tables named the HCP without it, the rep's screens with it."""
+    titled = [{**h, "title": "PROF" if h["id"] == "H2" else ""} for h in HCPS]
+    data = team_data(team=TEAM, hcps=titled, calls=CALLS, plans=[], feedback=[])
+    names = dict(zip(data.hcps["id"], data.hcps["name"], strict=True))
+    assert names["H2"] == "PROF DR. BEN ROTH" and names["H1"] == "DR. ADA QUIST"
+    untitled = team_data(team=TEAM, hcps=HCPS, calls=CALLS, plans=[], feedback=[])
+    assert list(untitled.hcps["name"]) == [h["name"] for h in HCPS]  # no title column
