@@ -24,6 +24,11 @@ class CappedServer(ServerProcess):
         return {**super().env(), "FIELDREP_MAX_BODY_BYTES": str(BODY_CAP)}
 
 
+# Its module fixture starts a server of its own: one worker runs the module, so the
+# server is set up once (split over both workers it was set up twice, ~8 s each).
+pytestmark = pytest.mark.xdist_group("capped-server")
+
+
 @pytest.fixture(scope="module")
 def capped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CappedServer]:
     """Its own server (the body cap is read at start-up), with a two-HCP territory."""

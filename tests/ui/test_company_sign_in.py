@@ -53,6 +53,11 @@ def company_file(path: Path, n: int = 60) -> Path:
     return path
 
 
+# Its module fixture starts a server of its own: one worker runs the module, so the
+# server is set up once (split over both workers it was set up twice, ~19 s each).
+pytestmark = pytest.mark.xdist_group("company-server")
+
+
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The company's own server: its HCPs, users and catalogues, no demo anywhere."""
