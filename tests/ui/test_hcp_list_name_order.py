@@ -58,25 +58,26 @@ def test_the_core_lists_hcps_by_name_whatever_the_title_and_case(workspace: Work
     assert [h.id for h in workspace.hcps.summaries()] == BY_NAME
 
 
-def test_the_name_column_sorts_by_name_both_ways(qtbot: QtBot, workspace: Workspace,
-                                                 tmp_path: Path) -> None:  # fmt: skip
+@pytest.fixture
+def page(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> Iterator[HcpListPage]:
     taskman = TaskManager(workspace)
     page = HcpListPage(taskman, UiSettings(tmp_path))
     qtbot.addWidget(page)
-    try:
-        page.reload()
-        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
-        shown = lambda: [row.id for row in page.model.rows()]  # noqa: E731
-        assert shown() == BY_NAME
-        page.table.sortByColumn(HcpTableModel.NAME, Qt.SortOrder.DescendingOrder)
-        assert shown() == BY_NAME[::-1]
-        page.table.sortByColumn(HcpTableModel.NAME, Qt.SortOrder.AscendingOrder)
-        assert shown() == BY_NAME
-        # What the rep reads is still the title and the name as the company wrote them.
-        first = page.model.index(0, HcpTableModel.NAME).data()
-        assert first == "PROF ANNA YATES"
-    finally:
-        taskman.shutdown()
+    page.reload()
+    qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
+    yield page
+    taskman.shutdown()
+
+
+def test_the_name_column_sorts_by_name_both_ways(page: HcpListPage) -> None:
+    shown = lambda: [row.id for row in page.model.rows()]  # noqa: E731
+    assert shown() == BY_NAME
+    page.table.sortByColumn(HcpTableModel.NAME, Qt.SortOrder.DescendingOrder)
+    assert shown() == BY_NAME[::-1]
+    page.table.sortByColumn(HcpTableModel.NAME, Qt.SortOrder.AscendingOrder)
+    assert shown() == BY_NAME
+    # What the rep reads is still the title and the name as the company wrote them.
+    assert page.model.index(0, HcpTableModel.NAME).data() == "PROF ANNA YATES"
 
 
 def test_an_address_reads_street_then_town_and_postcode() -> None:
@@ -92,24 +93,16 @@ def test_an_address_reads_street_then_town_and_postcode() -> None:
 
 
 def test_a_search_that_finds_nothing_says_so_once_the_territory_is_here(
-    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+    qtbot: QtBot, page: HcpListPage
 ) -> None:
     """Before the first sync the list waits for the territory; after it, an empty list
     means nothing matched (it kept saying "Waiting for your territory")."""
-    taskman = TaskManager(workspace)
-    page = HcpListPage(taskman, UiSettings(tmp_path))
-    qtbot.addWidget(page)
-    try:
-        page.reload()
-        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
-        loaded = page.data
-        page.data = HcpList((), {}, (), waiting=True)  # signed in, territory on its way
-        page.refilter()
-        assert page.empty.text() == WAITING
-        page.data = loaded  # the first sync brought it
-        page.search.setText("zzzq")
-        qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: page.empty.text() == NO_MATCH, timeout=WAIT_MS)
-        assert page.count_label.text() == f"0 of {len(HCPS)} HCPs"
-    finally:
-        taskman.shutdown()
+    loaded = page.data
+    page.data = HcpList((), {}, (), waiting=True)  # signed in, territory on its way
+    page.refilter()
+    assert page.empty.text() == WAITING
+    page.data = loaded  # the first sync brought it
+    page.search.setText("zzzq")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.empty.text() == NO_MATCH, timeout=WAIT_MS)
+    assert page.count_label.text() == f"0 of {len(HCPS)} HCPs"
