@@ -119,7 +119,11 @@ def cmd_assign(args: argparse.Namespace, engine: Engine) -> Report:
         if not (args.hcp and args.territory):
             raise Invalid("Give an alignment file (assign FILE), or --hcp ID --territory T.")
         with db.session_factory(engine)() as session, session.begin():
-            moved = alignment.assign_one(session, hcp_id=args.hcp, territory=args.territory)
+            moved = alignment.assign_one(
+                session, hcp_id=args.hcp, territory=args.territory, dry_run=args.dry_run
+            )
+        if args.dry_run:  # it used to move the HCP anyway, and leave no audit row
+            return Report(out=[f"Would move {moved} HCP(s).", _ending(True, False)])
         return Report(out=[f"Moved {moved} HCP(s)."])
     with db.session_factory(engine)() as session, session.begin():
         summary = alignment.assign_file(

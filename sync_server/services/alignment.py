@@ -135,13 +135,16 @@ def assign_file(
     return summary
 
 
-def assign_one(session: Session, *, hcp_id: str, territory: str) -> int:
-    """Move one HCP (1) or leave it where it is (0); the territory must exist."""
+def assign_one(session: Session, *, hcp_id: str, territory: str, dry_run: bool = False) -> int:
+    """Move one HCP (1) or leave it where it is (0); the territory must exist. With
+    `dry_run`, say which without writing anything."""
     changelog.lock_change_log(session)
     require_territory(session, territory)
     writer = HcpWriter(session, load_states(session, [hcp_id]))
     old = writer.current(hcp_id)
     if old is None:
         raise Invalid(f"No HCP with id '{hcp_id}'.")
-    writer.put(hcp_id, {**old.data, "territory_id": territory})
+    moved = writer.put(hcp_id, {**old.data, "territory_id": territory}) == "moved"
+    if dry_run:
+        return int(moved)  # the writer touches the database only in `write`
     return writer.write()["moved"]

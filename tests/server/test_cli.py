@@ -106,6 +106,32 @@ def test_assignments_file_moves_hcps_all_or_nothing(
     assert "Moved 1 HCP(s)." in capsys.readouterr().out
 
 
+def test_a_dry_run_of_one_hcps_move_says_what_it_would_do_and_moves_nothing(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`assign --hcp X --territory T --dry-run` moved the HCP for real (and, being a dry
+    run, left no audit row)."""
+    csv = tmp_path / "hcps.csv"
+    csv.write_text(HEADER + GOOD, encoding="utf-8")
+    for territory in ("T-EAST", "T-WEST"):
+        assert _run(database_url, "create-territory", territory) == 0
+    assert _run(database_url, "import-hcps", str(csv)) == 0
+    logged = _count(database_url, ChangeLogEntry)
+    capsys.readouterr()
+    assert _run(database_url, "assign", "--hcp", "a1", "--territory", "T-WEST", "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Would move 1 HCP(s).",
+        "Dry run: nothing was written.",
+    ]
+    assert _count(database_url, ChangeLogEntry) == logged
+    engine = db.make_engine(database_url)
+    with db.transaction(db.session_factory(engine)) as session:
+        assert session.get(Hcp, "a1").territory_id == "T-EAST"  # type: ignore[union-attr]
+    engine.dispose()
+    assert _run(database_url, "assign", "--hcp", "a1", "--territory", "T-WEST") == 0
+    assert "Moved 1 HCP(s)." in capsys.readouterr().out  # the real one still moves it
+
+
 def test_create_user_checks_roles_and_managers(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
