@@ -98,6 +98,7 @@ def test_the_hcp_page_last_opened_says_the_hcp_left_instead_of_an_error_at_each_
         assert page.subtitle.text() == GONE_NOTICE
         assert hcp.display_name in page.name.text()
         assert not page.log_button.isEnabled() and not page.plan_button.isEnabled()
+        assert "no longer in your territory" in page.nba_text.text()  # no stale suggestion
         window.open_hcp(other.id)  # another HCP: the page works as before
         qtbot.waitUntil(lambda: window.detail.name.text() == other.display_name, timeout=WAIT_MS)
         assert page.log_button.isEnabled()

@@ -48,6 +48,8 @@ RELOAD_ON = Changes(
     calls=True, segments=True, feedback=True, plans=True, hcps=True, sync=True, day=True
 )
 
+NO_CALLS = "No calls logged yet. Press Ctrl+N to log the first one."
+NO_CALLS_GONE = "No calls of yours with this HCP on this computer."
 GONE_NOTICE = (
     "No longer in your territory: the last sync moved this HCP to another territory. "
     "Your calls with them stay in your history."
@@ -139,7 +141,7 @@ class HcpDetailPage(QWidget):
         self.history = QTextBrowser()
         self.history.setObjectName("timeline")
         self.history.setOpenLinks(False)
-        self.history_empty = EmptyState("No calls logged yet. Press Ctrl+N to log the first one.")
+        self.history_empty = EmptyState(NO_CALLS)
         self.history_card.body.addWidget(self.history, 1)
         self.history_card.body.addWidget(self.history_empty)
         self.follow_card = Card("Open follow-ups")
@@ -191,6 +193,7 @@ class HcpDetailPage(QWidget):
             self.coaching.set_loader(lambda ws: on_hcp_calls(ws, hcp_id))
         for button in (self.log_button, self.plan_button, self.segment_button):
             button.setEnabled(True)
+        self.history_empty.setText(NO_CALLS)
         Op(lambda ws: ws.profiles.hcp_profile(hcp_id), parent=self).success(self._show).failure(
             lambda exc: self._not_shown(hcp_id, exc)
         ).run(self.taskman)
@@ -210,6 +213,9 @@ class HcpDetailPage(QWidget):
         self.subtitle.setText(GONE_NOTICE)
         for button in (self.log_button, self.plan_button, self.segment_button):
             button.setEnabled(False)
+        # Nothing on the page may still offer work on the HCP: no suggestion, no "Ctrl+N".
+        self.nba_text.setText("No action: this HCP is no longer in your territory.")
+        self.history_empty.setText(NO_CALLS_GONE)
 
     def _on_changed(self, changes: Changes) -> None:
         if self.hcp_id and changes.touches(RELOAD_ON):
