@@ -6,6 +6,7 @@ a rep covers now, and "Priority HCPs not seen" says who saw an inherited HCP las
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,14 @@ def test_the_silent_list_names_who_saw_an_inherited_hcp_last(
     assert not dashboard.rep_table.horizontalScrollBar().isVisible()
     assert "by REP-BRANDT" in summary_page(dashboard, fx.ALVAREZ)
     desk.grab().save(str(tmp_path / f"silent_{desk.width()}x{desk.height()}.png"))
+
+
+def test_a_drill_down_over_a_year_boundary_says_both_years(qtbot: QtBot, desk: MainWindow) -> None:
+    """ "01 Dec – 07 Dec 2026" read as one week for a period from 1 December 2025."""
+    dashboard = desk.team_desk.dashboard
+    start = date(fx.END.year - 1, 12, 1)
+    dashboard.start_edit.setDate(start)
+    qtbot.waitUntil(lambda: dashboard.view.report.filter.start == start, timeout=WAIT_MS)
+    with qtbot.waitSignal(dashboard.drilled, timeout=WAIT_MS):
+        dashboard.drill_to_rep(fx.ALVAREZ)
+    assert dashboard.drill.subtitle.text().startswith(f"01 Dec {start.year} – {fx.END:%d %b %Y} · ")

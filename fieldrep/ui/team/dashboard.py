@@ -472,7 +472,12 @@ class TeamDashboard(DashboardActions, QWidget):
 
         def shown(rows: list[Any]) -> None:
             self._drill_rows = rows
-            period = f"{flt.start:%d %b} – {flt.end:%d %b %Y}"
+            # The start's year only when it differs ("01 Dec 2025 – 07 Dec 2026" read as
+            # one week without it).
+            start = (
+                f"{flt.start:%d %b}" if flt.start.year == flt.end.year else f"{flt.start:%d %b %Y}"
+            )
+            period = f"{start} – {flt.end:%d %b %Y}"
             self.drill.show_rep(rep, rows, period)
             emit(self.drilled, rep)
             if hcp_id is not None and not self.drill.select_hcp(hcp_id):
