@@ -174,11 +174,10 @@ class SyncService:
             # app offers File > Sign in… instead of a dead end.
             self._forget_token()
             log.info("the server no longer accepts this device's token: signed out")
-            detail = error.server_detail or "its sign-in has ended"
             raise SignInRequiredError(
-                f"The server no longer accepts this laptop's sign-in ({detail}), so it is "
-                "signed out. Your data and unsent changes stay here: sign in again (File > "
-                "Sign in… in the app, or 'fieldrep login') and they go up.",
+                "The server no longer accepts this laptop's sign-in (it expired or was "
+                "ended), so it is signed out. Your data and unsent changes stay here: sign "
+                "in again (File > Sign in… in the app, or 'fieldrep login') and they go up.",
                 server_detail=error.server_detail,
             ) from error
         finally:

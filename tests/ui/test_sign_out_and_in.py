@@ -231,6 +231,11 @@ def test_a_token_the_server_ended_turns_into_signed_out_with_the_way_back_offere
         signed_out(qtbot, window)
         assert window.sync_status.pending.text() == "1 pending"
 
+        later = open_sign_in_form(qtbot, window)
+        assert later.cancel_button.isVisible()  # it can be put off, with a button
+        later.cancel_button.click()
+        qtbot.waitUntil(lambda: not later.isVisible(), timeout=WAIT_MS)
+        signed_out(qtbot, window)
         send(open_sign_in_form(qtbot, window))
         online(qtbot, window)
         qtbot.waitUntil(lambda: window.sync_status.pending.text() == "0 pending", timeout=WAIT_MS)

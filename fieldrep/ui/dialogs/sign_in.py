@@ -135,6 +135,12 @@ class WelcomeDialog(QDialog):
         form.addRow(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
+        # Signing in again is a choice from a working window: it can be put off (Esc did,
+        # with no button saying so). The first run has the demo as its other way.
+        self.cancel_button = QPushButton("Not now")
+        self.cancel_button.setVisible(again)
+        self.cancel_button.clicked.connect(self.reject)
+        row.addWidget(self.cancel_button)
         row.addWidget(sign_in)
         form.addRow(row)
         demo = QPushButton("Open the demo workspace")
@@ -163,7 +169,8 @@ class WelcomeDialog(QDialog):
         form stays visible (so the rep sees what is being tried) but cannot be changed,
         sent twice or closed until the server answers or the client times out."""
         self.busy = True
-        for w in (self.server, self.username, self.password, self.sign_in_button):
+        for w in (self.server, self.username, self.password, self.sign_in_button,
+                  self.cancel_button):  # fmt: skip
             w.setEnabled(False)
         self.demo_button.setEnabled(False)
         self.sign_in_button.setText("Signing in…")
