@@ -103,8 +103,10 @@ def _explain(rule: Rule, t: Territory, i: int, c: int, *, today: date, config: N
         last = int(h.last_ordinal[i, c])
         gap = config.min_gap_days.get(channel, 0)
         free = date.fromordinal(last) + timedelta(days=gap)
+        ago = today.toordinal() - last
+        when = {0: "earlier today", 1: "yesterday"}.get(ago, f"{ago} days ago")
         return (
-            f"Last {label} {today.toordinal() - last} days ago; the minimum gap is {gap} days "
+            f"Last {label} {when}; the minimum gap is {gap} days "
             f"(allowed again from {free.isoformat()})."
         )
     specialty = t.messages.specialties[int(t.specialty[i])]

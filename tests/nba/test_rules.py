@@ -48,7 +48,9 @@ def test_minimum_gap_blocks_a_channel_used_recently(demo_workspace: Workspace) -
     assert after.channel is not best.channel or after.due >= today() + timedelta(days=gap_days - 1)
     gap = [b for b in ws.suggestions.blocked_for_hcp(best.hcp_id) if b.rule == "min_gap"]
     mine = [b for b in gap if b.channel is best.channel]
-    assert mine and "1 days ago" in mine[0].explanation and "minimum gap" in mine[0].explanation
+    # "yesterday", not "1 days ago" (and "earlier today", not "0 days ago")
+    assert mine and "Last " in mine[0].explanation and " yesterday;" in mine[0].explanation
+    assert "minimum gap" in mine[0].explanation
 
 
 def test_monthly_cap_blocks_the_hcp_once_reached(demo_workspace: Workspace) -> None:

@@ -116,6 +116,7 @@ def test_the_gap_warning_gets_the_height_of_all_its_lines_on_a_small_laptop(
     dialog.resize(dialog.width(), 560)  # as it opens on a 640 px high screen
     hint = dialog.contact_hint
     qtbot.waitUntil(lambda: "minimum gap is 14 days" in hint.text(), timeout=WAIT_MS)
+    assert hint.text().startswith("Last face-to-face visit earlier today;")  # not "0 days ago"
     idle(qtbot, window)
     QApplication.processEvents()
     lines = hint.heightForWidth(hint.width()) // hint.fontMetrics().lineSpacing()
