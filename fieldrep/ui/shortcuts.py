@@ -34,7 +34,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("export_week", "Ctrl+E", "Export the planner's week as .ics"),
     Shortcut("order_route", "Ctrl+R", "Order the route of the selected day"),
     Shortcut("undo", "Ctrl+Z", "Undo the last cancel, move, dismiss or snooze"),
-    Shortcut("settings", "Ctrl+,", "Settings (start address, working day, text size, lock)"),
+    # Not "(start address, working day, ...)": a manager's settings have neither.
+    Shortcut("settings", "Ctrl+,", "Settings…"),
     Shortcut("text_larger", "Ctrl++", "Larger text (Settings > Text size)"),
     Shortcut("text_smaller", "Ctrl+-", "Smaller text"),
     Shortcut("lock", "Ctrl+L", "Lock the workspace"),
