@@ -97,7 +97,7 @@ class Workspace:
         self.compliance = ComplianceService(self.store)
         self.plans = PlanService(self.store, self.hcps)
         self.calls = CallService(
-            self.store, self.hcps, self.username, compliance=self.compliance, plans=self.plans
+            self.store, self.username, compliance=self.compliance, plans=self.plans
         )
         self.adverse_events = AdverseEventService(self.store, self.compliance)
         self.feedback = FeedbackService(self.store)

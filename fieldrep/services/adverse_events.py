@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fieldrep.compliance.adverse_events import deadline, prefill, report_problems
@@ -21,8 +21,9 @@ from fieldrep.domain.calls import CallNote
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.compliance import ComplianceService
+from fieldrep.services.note_subjects import subjects_in
 from fieldrep.store import outbox
-from fieldrep.store.schema import adverse_event_reports, former_hcps, hcps
+from fieldrep.store.schema import adverse_event_reports
 from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import ADVERSE_EVENT_REPORT_FIELDS, AdverseEventReportData, Entity, Op
@@ -206,29 +207,19 @@ class AdverseEventService:
     def unsent(self) -> list[OpenReport]:
         """Reports not yet with Drug Safety, soonest deadline first."""
         queued = outbox.ids_of(Entity.ADVERSE_EVENT_REPORT, state=outbox.PENDING)
-        # An HCP realigned away since keeps its last known name (`store.former_hcps`).
-        former_name = func.json_extract(former_hcps.c.record, "$.name")
-        former_title = func.json_extract(former_hcps.c.record, "$.title")
-        query = (
-            select(
-                adverse_event_reports,
-                func.coalesce(hcps.c.name, former_name).label("name"),
-                func.coalesce(hcps.c.title, former_title).label("title"),
-            )
-            .outerjoin(hcps, hcps.c.id == adverse_event_reports.c.hcp_id)
-            .outerjoin(former_hcps, former_hcps.c.id == adverse_event_reports.c.hcp_id)
-            .where(
-                (adverse_event_reports.c.status == DRAFT) | adverse_event_reports.c.id.in_(queued)
-            )
+        query = select(adverse_event_reports).where(
+            (adverse_event_reports.c.status == DRAFT) | adverse_event_reports.c.id.in_(queued)
         )
         with self._store.read() as conn:
-            rows = list(conn.execute(query))
+            reports = [_from_row(r) for r in conn.execute(query)]
+            # An HCP realigned away since keeps its last known name (`former_hcps`).
+            subjects = subjects_in(conn, [r.hcp_id for r in reports])
         found = [
             OpenReport(
-                _from_row(r),
-                f"{r.title or ''} {r.name or r.hcp_id}".strip(),
-                r.status == SUBMITTED,
+                r,
+                subjects[r.hcp_id].hcp.display_name if r.hcp_id in subjects else r.hcp_id,
+                r.sent,
             )
-            for r in rows
+            for r in reports
         ]
         return sorted(found, key=lambda o: o.report.deadline_at)

@@ -25,7 +25,6 @@ from fieldrep.domain.errors import NotFoundError, ValidationError
 from fieldrep.services.catalogue import catalogue_products, usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.contact_rules import contact_refusal
-from fieldrep.services.hcps import HcpService
 from fieldrep.services.note_subjects import hcp_of_note_in
 from fieldrep.services.plans import PlanService
 from fieldrep.store import former_hcps, outbox
@@ -135,13 +134,11 @@ class CallService:
     def __init__(
         self,
         store: Store,
-        hcps: HcpService,
         author: str,
         compliance: ComplianceService | None = None,
         plans: PlanService | None = None,
     ) -> None:
         self._store = store
-        self._hcps = hcps
         self.author = author
         self._compliance = compliance
         self._plans = plans

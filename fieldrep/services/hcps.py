@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
@@ -22,7 +22,11 @@ ENTITY = Entity.HCP
 
 
 def hcp_from_row(row: Any) -> Hcp:
-    m = row._mapping
+    return hcp_from_mapping(row._mapping)
+
+
+def hcp_from_mapping(m: Mapping[str, Any]) -> Hcp:
+    """An `hcps` row by column name (a stored row, or a kept record: `former_hcps`)."""
     return Hcp(
         id=m["id"],
         external_id=m["external_id"],
@@ -89,12 +93,16 @@ class HcpService:
 
     def many(self, hcp_ids: Iterable[str]) -> dict[str, Hcp]:
         """The HCPs with these ids by id, in one query (ids not on the device are left out)."""
+        with self._store.read() as conn:
+            return self.many_in(conn, hcp_ids)
+
+    @staticmethod
+    def many_in(conn: Connection, hcp_ids: Iterable[str]) -> dict[str, Hcp]:
         wanted = sorted(set(hcp_ids))
         if not wanted:
             return {}
-        with self._store.read() as conn:
-            rows = conn.execute(select(hcps).where(hcps.c.id.in_(wanted)))
-            return {hcp.id: hcp for hcp in map(hcp_from_row, rows)}
+        rows = conn.execute(select(hcps).where(hcps.c.id.in_(wanted)))
+        return {hcp.id: hcp for hcp in map(hcp_from_row, rows)}
 
     def exists(self, conn: Connection, hcp_id: str) -> bool:
         return conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is not None

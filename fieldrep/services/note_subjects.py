@@ -10,15 +10,13 @@ suggestions and the planner must).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.note_subject import NoteSubject
-from fieldrep.services.hcps import hcp_from_row
+from fieldrep.services.hcps import HcpService, hcp_from_mapping
 from fieldrep.store import former_hcps
-from fieldrep.store.schema import hcps
 from fieldrep.store.transactions import Store
 
 
@@ -29,11 +27,12 @@ def subjects_in(conn: Connection, hcp_ids: Iterable[str]) -> dict[str, NoteSubje
     wanted = sorted(set(hcp_ids))
     if not wanted:
         return {}
-    rows = conn.execute(select(hcps).where(hcps.c.id.in_(wanted)))
-    found = {h.id: NoteSubject(h, in_territory=True) for h in map(hcp_from_row, rows)}
+    found = {
+        i: NoteSubject(h, in_territory=True) for i, h in HcpService.many_in(conn, wanted).items()
+    }
     kept = former_hcps.records(conn, [i for i in wanted if i not in found])
     for hcp_id, record in kept.items():
-        found[hcp_id] = NoteSubject(hcp_from_row(SimpleNamespace(_mapping=record)), False)
+        found[hcp_id] = NoteSubject(hcp_from_mapping(record), False)
     return found
 
 

@@ -238,15 +238,13 @@ class PlanService:
         )
         if not routed:
             return
+        # A plan may be about an HCP no longer in the territory (a fresh device gets the
+        # rep's plans whatever their HCP): a stop with no place.
+        known = self._hcps.many_in(conn, (p.hcp_id for p in routed))
         places: list[tuple[float, float] | None] = []
         for p in routed:
-            if not self._hcps.exists(conn, p.hcp_id):
-                # A plan pulled about an HCP no longer in the territory (a fresh device
-                # gets the rep's plans whatever their HCP): a stop with no place.
-                places.append(None)
-                continue
-            hcp = self._hcps.get_in(conn, p.hcp_id)
-            lat, lon = hcp.latitude, hcp.longitude
+            hcp = known.get(p.hcp_id)
+            lat, lon = (hcp.latitude, hcp.longitude) if hcp is not None else (None, None)
             places.append((lat, lon) if lat is not None and lon is not None else None)
         first = routed[0].planned_time
         times = (

@@ -21,7 +21,7 @@ def test_the_server_rejects_a_phone_number_a_device_did_not_check(
 ) -> None:
     laptop = device(new_rep())
     sync(laptop)
-    unchecked = CallService(laptop.store, laptop.hcps, author=laptop.calls.author)  # no checks
+    unchecked = CallService(laptop.store, author=laptop.calls.author)  # no checks
     note = unchecked.log(
         CallDraft(
             hcp_id=first_hcp(laptop), channel=Channel.PHONE,
