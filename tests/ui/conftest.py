@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from fieldrep.ui import errors
 from fieldrep.ui.main_window import MainWindow
+from fieldrep.ui.pages.hcps import HcpListPage
+from fieldrep.ui.settings import UiSettings
 from fieldrep.ui.taskman import TaskManager
 from fieldrep.workspace import Workspace
 
@@ -55,3 +59,17 @@ def idle(qtbot: QtBot, win: MainWindow) -> None:
 
 
 Wait = Callable[[Callable[[], object]], None]
+
+
+@contextmanager
+def loaded_hcp_list(qtbot: QtBot, ws: Workspace, settings_dir: Path) -> Iterator[HcpListPage]:
+    """The HCP list page alone on `ws`, loaded; its worker stops afterwards."""
+    taskman = TaskManager(ws)
+    page = HcpListPage(taskman, UiSettings(settings_dir))
+    qtbot.addWidget(page)
+    try:
+        page.reload()
+        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
+        yield page
+    finally:
+        taskman.shutdown()

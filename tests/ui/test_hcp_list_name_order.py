@@ -14,12 +14,10 @@ from pytestqt.qtbot import QtBot
 from fieldrep.domain.hcp import Hcp, postal_address, sort_name
 from fieldrep.ui.models import HcpTableModel
 from fieldrep.ui.pages.hcps import NO_MATCH, WAITING, HcpListPage
-from fieldrep.ui.settings import UiSettings
-from fieldrep.ui.taskman import TaskManager
 from fieldrep.usecases.hcp_list import HcpList
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, loaded_hcp_list
 
 # (id, title, name): titles both as a column and inside the name, mixed case.
 HCPS = [
@@ -60,13 +58,8 @@ def test_the_core_lists_hcps_by_name_whatever_the_title_and_case(workspace: Work
 
 @pytest.fixture
 def page(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> Iterator[HcpListPage]:
-    taskman = TaskManager(workspace)
-    page = HcpListPage(taskman, UiSettings(tmp_path))
-    qtbot.addWidget(page)
-    page.reload()
-    qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
-    yield page
-    taskman.shutdown()
+    with loaded_hcp_list(qtbot, workspace, tmp_path) as page:
+        yield page
 
 
 def test_the_name_column_sorts_by_name_both_ways(page: HcpListPage) -> None:

@@ -12,11 +12,9 @@ from pytestqt.qtbot import QtBot
 from fieldrep.domain.hcp import Hcp
 from fieldrep.ui.models import HcpTableModel
 from fieldrep.ui.pages.hcps import HcpListPage
-from fieldrep.ui.settings import UiSettings
-from fieldrep.ui.taskman import TaskManager
 from fieldrep.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, loaded_hcp_list
 
 NAMES = {
     "h-abbott": "ABBOTT, SMITH",  # "smith" only as a first name
@@ -34,13 +32,8 @@ def page(qtbot: QtBot, tmp_path: Path) -> Iterator[HcpListPage]:
                 city="Salem", territory_id="T1")
             for i, n in NAMES.items()
         )  # fmt: skip
-        taskman = TaskManager(ws)
-        page = HcpListPage(taskman, UiSettings(tmp_path))
-        qtbot.addWidget(page)
-        page.reload()
-        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT_MS)
-        yield page
-        taskman.shutdown()
+        with loaded_hcp_list(qtbot, ws, tmp_path) as page:
+            yield page
 
 
 def shown(page: HcpListPage) -> list[str]:
