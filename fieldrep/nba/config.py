@@ -132,12 +132,6 @@ class NbaConfig:
     usage_strength: float = 4.0
     message_strength: float = 4.0
     message_weight: float = 0.5
-    # What an HCP's other messages say about a message (nba.factors): the message x
-    # message covariance of HCPs' responses is shrunk with `message_pairs` pseudo-HCPs;
-    # None = off. Fourth pass of issue 16, independent simulator: gap +0.01 on seeds 0-2
-    # (150 HCPs, 13 weeks; 20 and 1 pseudo-HCPs +0.00) and +0.03 on seeds 3-4 (26 weeks),
-    # positive or equal in every family.
-    message_pairs: float | None = 5.0
     recency_strength: float = 40.0
     hcp_weekday_strength: float | None = None
     wrong_timing_failures: float = 4.0

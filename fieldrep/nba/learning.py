@@ -15,7 +15,6 @@ import numpy as np
 
 from fieldrep.nba.calibration import AS_IS, Calibration, fit_calibration, fit_picks
 from fieldrep.nba.config import NbaConfig
-from fieldrep.nba.factors import message_factors
 from fieldrep.nba.features import Territory
 from fieldrep.nba.logistic import logit, sigmoid
 from fieldrep.nba.mix_update import updated_mix
@@ -295,17 +294,15 @@ def _earlier(
 
 def _from_calls(
     t: Territory, config: NbaConfig, parts: _Parts
-) -> tuple[FloatArray, FloatArray, Calibration, FloatArray]:
-    """The learned recency correction, the calibration of the chance shown and the
-    messages' low-rank term (`factors.message_factors`, N x M), all from the calls on
-    record, each scored as the scorer would score it now (its HCP,
+) -> tuple[FloatArray, FloatArray, Calibration]:
+    """The learned recency correction and the calibration of the chance shown, both
+    from the calls on record, each scored as the scorer would score it now (its HCP,
     channel, message and weekday, the recency it had on its day), its own outcome left
     out of the HCP's channel and message evidence."""
     calls = t.history.call_rows
     rec = np.zeros(len(RECENCY_BANDS) + 1)
-    factor = np.zeros(t.message_n.shape)
     if calls.shape[0] < 3:
-        return rec, np.zeros((len(CHANNELS), 3)), AS_IS, factor
+        return rec, np.zeros((len(CHANNELS), 3)), AS_IS
     m = t.call_message if t.call_message.shape == (len(calls),) else np.full(len(calls), -1)
     by_date = np.argsort(calls[:, 2], kind="stable")  # the helpers below rely on date order
     calls, m = calls[by_date], m[by_date]
@@ -354,19 +351,9 @@ def _from_calls(
             x_hist = x_hist + wp * (logit(p_loo) - prior_p[r, pr]) * has
         k = config.message_strength
         own = np.clip(parts.own_rate[r], 0.02, 0.98)
-        if config.message_pairs is not None:
-            # outcomes only, against everything else the scorer expects of each call
-            mine = m >= 0
-            factor = message_factors(
-                r[mine], m[mine], w[mine], pos[mine], (x_prior + x_hist)[mine],
-                shape=t.message_n.shape,
-                usable=np.asarray(t.messages.allowed[t.specialty].any(axis=1)),
-                pair_strength=config.message_pairs,
-            )  # fmt: skip
-        expected_m = sigmoid(logit(own) + factor[r, mm])
         n_m = t.message_n[r, mm] - w
         p_m = np.maximum(t.message_pos[r, mm] - pos, 0.0)
-        shift = logit((p_m + k * expected_m) / (np.maximum(n_m, 0.0) + k)) - logit(own)
+        shift = logit((p_m + k * own) / (np.maximum(n_m, 0.0) + k)) - logit(own)
         x_hist = x_hist + config.message_weight * shift * has
     # The calibration is fitted on what the scorer knew *before* each call (the HCP's own
     # outcomes up to then): an engine's pick was chosen on that, and its winner's curse
@@ -376,7 +363,7 @@ def _from_calls(
         x_prior, x_then, w, pos, suggested=suggested, config=config
     )
     stated = calls[:, 7] if calls.shape[1] > 7 else np.full(len(calls), -1.0)
-    return rec, fatigue, (a, b_prior, b_history, *fit_picks(stated, w, pos, config)), factor
+    return rec, fatigue, (a, b_prior, b_history, *fit_picks(stated, w, pos, config))
 
 
 def _known_then(
@@ -497,6 +484,7 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
     if learn:
         territory_weekday = weekday_shifts(t, config)
         weekday = territory_weekday + hcp_weekday(t, ca / (ca + cb), config)
+        messages = message_shift(t, mu.mean(axis=1), config)
         n_own = h.channel_n.sum(axis=1) + n0
         # what is fitted on the calls reads outcomes only (no rep lessons, the mixes
         # outcomes gave), so a lesson about one HCP moves no other HCP's chance
@@ -512,7 +500,7 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
             theme_global,
             seg_t_out,
         )
-        recency, channel_fatigue, calibration, factor = _from_calls(
+        recency, channel_fatigue, calibration = _from_calls(
             t, config,
             _Parts(
                 # outcomes only: a rep's lesson about one HCP moves no other HCP's score
@@ -532,7 +520,6 @@ def posteriors(t: Territory, config: NbaConfig, *, learn: bool = True) -> Poster
                 weekday=territory_weekday,
             ),
         )  # fmt: skip
-        messages = message_shift(t, mu.mean(axis=1), config, factor=factor)
     else:
         weekday = np.zeros((t.n, len(CHANNELS), 5))
         messages = np.zeros(t.message_n.shape)

@@ -93,12 +93,9 @@ def channel_learned(t: Territory, prior: FloatArray, config: NbaConfig) -> Float
     return np.asarray(spec + hcp)
 
 
-def message_shift(
-    t: Territory, channel_rate: FloatArray, config: NbaConfig, *, factor: FloatArray | None = None
-) -> FloatArray:
+def message_shift(t: Territory, channel_rate: FloatArray, config: NbaConfig) -> FloatArray:
     """N x M: how each message did with the HCP against the HCP's own overall rate,
-    pooled with `message_strength` pseudo-outcomes ("wrong message" counts as failures)
-    at what the messages' low-rank term (`factor`, N x M logit) expects of it."""
+    pooled with `message_strength` pseudo-outcomes ("wrong message" counts as failures)."""
     if t.message_n.shape[1] == 0:
         return np.zeros(t.message_n.shape)
     h = t.history
@@ -106,11 +103,8 @@ def message_shift(
     own = (h.channel_pos.sum(axis=1) + n0 * channel_rate) / (h.channel_n.sum(axis=1) + n0)
     k = config.message_strength
     r = np.clip(own, 0.02, 0.98)[:, None]
-    expected = (
-        r if factor is None or factor.shape != t.message_n.shape else sigmoid(logit(r) + factor)
-    )
     n = t.message_n + t.fb_message_fail
-    return np.asarray(logit((t.message_pos + k * expected) / (n + k)) - logit(r))
+    return np.asarray(logit((t.message_pos + k * r) / (n + k)) - logit(r))
 
 
 def hcp_weekday(t: Territory, channel_rate: FloatArray, config: NbaConfig) -> FloatArray:
