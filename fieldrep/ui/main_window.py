@@ -12,12 +12,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import cast
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QGuiApplication
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QListWidget,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -41,8 +40,8 @@ from fieldrep.ui.dialogs.revoked import show_revoked_notice
 from fieldrep.ui.dialogs.segment_correction import SegmentCorrectionDialog
 from fieldrep.ui.dialogs.settings_dialog import SettingsDialog
 from fieldrep.ui.dialogs.shortcuts_dialog import ShortcutsDialog
-from fieldrep.ui.dnd import MIME_TYPE
 from fieldrep.ui.locking import WindowLock
+from fieldrep.ui.navigation import Location, PageHistory
 from fieldrep.ui.pages.hcp_detail import HcpDetailPage
 from fieldrep.ui.pages.hcps import HcpListPage
 from fieldrep.ui.pages.inbox import InboxPage
@@ -50,13 +49,15 @@ from fieldrep.ui.pages.planner import PlannerPage
 from fieldrep.ui.pages.suggestions import SuggestionsPage
 from fieldrep.ui.pages.today import TodayPage
 from fieldrep.ui.settings import UiSettings
-from fieldrep.ui.shortcuts import SHORTCUTS
+from fieldrep.ui.shortcuts import build_menus
 from fieldrep.ui.sign_in_out import SignInOut
 from fieldrep.ui.sync_controller import SyncController, SyncStatusView
 from fieldrep.ui.taskman import SYNC, Op, TaskContext, TaskManager
 from fieldrep.ui.team.desk import TeamDesk
+from fieldrep.ui.tooltips import describe_controls
 from fieldrep.ui.undo import Toast, UndoStack
 from fieldrep.ui.widgets.sync_status import SyncStatusWidget
+from fieldrep.ui.window_frame import PREFERRED_SIZE, NavList, fitted_geometry, screen_key
 from fieldrep.usecases.call_log import CallLogData
 from fieldrep.workspace import Workspace
 
@@ -66,57 +67,10 @@ PAGES = ("Today", "HCPs", "Planner", "Suggestions", "Sync inbox")
 TODAY, HCPS, PLANNER, SUGGESTIONS, INBOX = range(5)
 DETAIL = 5  # the HCP detail page sits in the stack but not in the navigation
 DAY_CHECK_MS = 30_000  # a new day shows within half a minute of midnight
-# Opened for the first time on a screen: as large as this, never larger than the
-# screen's free area (taskbar and dock excluded); smaller screens get the whole area.
-PREFERRED_SIZE = (1440, 900)
-
-
-FRAME = (8, 32)  # a window's side borders and title bar, outside its geometry
-
-
-def fitted_geometry(area: QRect) -> QRect:
-    """The window's geometry on a screen whose free area is `area`: PREFERRED_SIZE or
-    less, centred, with room for the title bar and borders."""
-    width = min(PREFERRED_SIZE[0], area.width() - 2 * FRAME[0])
-    height = min(PREFERRED_SIZE[1], area.height() - FRAME[1] - FRAME[0])
-    x = area.x() + (area.width() - width) // 2
-    y = area.y() + FRAME[1] + (area.height() - FRAME[1] - FRAME[0] - height) // 2
-    return QRect(x, y, width, height)
-
-
-def screen_key(widget: QWidget) -> str:
-    """Names the screen a window is on (name and free size) for per-screen geometry."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return ""
-    area = screen.availableGeometry()
-    return f"{screen.name() or 'screen'}-{area.width()}x{area.height()}".replace("/", "_")
 
 
 def _app() -> QApplication:
     return cast(QApplication, QApplication.instance())
-
-
-class NavList(QListWidget):
-    """The page list. Dragging an HCP, suggestion or visit over an entry opens that page
-    (spring-loaded, like tabs in a file manager), so it can be dropped on a planner day."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAcceptDrops(True)
-        self.setDragDropMode(QListWidget.DragDropMode.DropOnly)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if event.mimeData().hasFormat(MIME_TYPE):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        row = self.indexAt(event.position().toPoint()).row()
-        if row >= 0 and row != self.currentRow():
-            self.setCurrentRow(row)
-        event.ignore()  # nothing is dropped on the list itself
 
 
 class MainWindow(QMainWindow):
@@ -138,7 +92,8 @@ class MainWindow(QMainWindow):
         self.call_dialog: CallLogDialog | None = None
         self._plan_day: date | None = None  # the planner's day after "Add visit…"
         self.plan_dialog: PlanVisitDialog | None = None
-        self._return_page = HCPS
+        self.history = PageHistory()
+        self._going_back = False
 
         self.today = TodayPage(self.taskman)
         self.hcps = HcpListPage(self.taskman, self.settings)
@@ -201,7 +156,7 @@ class MainWindow(QMainWindow):
         self.sync.device_revoked.connect(self._device_revoked)
 
         self._build_actions()
-        self._add_tooltips()
+        describe_controls(self, PAGES)
         self._wire()
         self.set_idle_lock(self.settings.idle_lock_minutes)
         # Midnight (or a laptop woken the next morning) is a new day for every screen.
@@ -238,65 +193,12 @@ class MainWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "quit": self._quit,
         }
-        self.actions_by_name: dict[str, QAction] = {}
-        for s in SHORTCUTS:
-            action = QAction(s.label, self)
-            action.setObjectName(s.action)
-            action.setShortcut(s.sequence())
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(handlers[s.action])
-            self.actions_by_name[s.action] = action
-        a = self.actions_by_name
-        menus: dict[str, list[str | None]] = {
-            "&File": ["sync_now", "export_week", None, "settings", None, "lock", "quit"],
-            "&Edit": ["undo"],
-            "&View": ["text_larger", "text_smaller"],
-            "&Go": [
-                "go_today",
-                "go_hcps",
-                "go_planner",
-                "go_suggestions",
-                "go_inbox",
-                None,
-                "back",
-            ],
-            "&Actions": ["find_hcp", "log_call", "plan_visit", "order_route"],
-            "&Help": ["shortcuts"],
-        }
-        for title, names in menus.items():
-            menu = self.menuBar().addMenu(title)
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(a[name])
-                    self.addAction(a[name])  # shortcuts work even with the menu bar hidden
+        self.actions_by_name, menu = build_menus(self, handlers)
         self.about_action = QAction("&About Fieldrep", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # the app menu on macOS
         self.about_action.triggered.connect(self.show_about)
         menu.addAction(self.about_action)  # `menu` is the last one built: Help
         self.account = SignInOut(self)  # File > Sign in… / Sign out…, next to Lock
-
-    def _add_tooltips(self) -> None:
-        """Say what each main control does and its shortcut, on hover (and to screen
-        readers): the pages' own widgets carry theirs."""
-        go = ("go_today", "go_hcps", "go_planner", "go_suggestions", "go_inbox")
-        for row, action in enumerate(go):
-            shortcut = self.actions_by_name[action].shortcut().toString()
-            self.nav.item(row).setToolTip(f"{PAGES[row]} ({shortcut})")
-        d = self.detail
-        for button, tip in (
-            (d.back_button, "Back to the list you came from (Alt+Left)"),
-            (d.log_button, "Log a call with this HCP (Ctrl+N); it autosaves as a draft"),
-            (d.plan_button, "Plan a visit with this HCP (Ctrl+P)"),
-            (d.segment_button, "Correct the segment mix if you know this HCP better"),
-            (self.hcps.save_button, "Save the current filters under a name"),
-            (self.hcps.clear_button, "Clear the search and every filter"),
-            (self.inbox.open_button, "Open the call note this change belongs to"),
-            (self.inbox.discard_button, "Let go of this change after reading why it was refused"),
-            (self.sync_status.button, "Send your changes and fetch the latest now (F5)"),
-        ):
-            button.setToolTip(tip)
 
     def _wire(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -333,6 +235,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         page = self.settings.last_page
         self.nav.setCurrentRow(page if 0 <= page < len(PAGES) else TODAY)
+        self.history = PageHistory()  # the page it opens on is where history starts
 
     def _fits_screen(self) -> bool:
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -385,6 +288,7 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        self._moving_to(Location(row))
         self.pages.setCurrentIndex(row)
         self.settings.last_page = row
         if row == HCPS:
@@ -394,10 +298,16 @@ class MainWindow(QMainWindow):
         self.go(HCPS)
         self.hcps.focus_search()
 
+    def _location(self) -> Location:
+        page = self.pages.currentIndex()
+        return Location(page, self.detail.hcp_id if page == DETAIL else None)
+
+    def _moving_to(self, to: Location) -> None:
+        if not self._going_back:
+            self.history.leave(self._location(), to)
+
     def open_hcp(self, hcp_id: str) -> None:
-        current = self.pages.currentIndex()
-        if current != DETAIL:
-            self._return_page = current
+        self._moving_to(Location(DETAIL, hcp_id))
         self.detail.show_hcp(hcp_id)
         self.pages.setCurrentIndex(DETAIL)
         self.nav.blockSignals(True)
@@ -407,8 +317,22 @@ class MainWindow(QMainWindow):
         self.detail.log_button.setFocus()
 
     def back(self) -> None:
-        if self.pages.currentIndex() == DETAIL:
-            self.go(self._return_page)
+        """To where the rep was before (Alt+Left), like a browser's Back."""
+        to = self.history.back(self._location())
+        if to is None:
+            if self.pages.currentIndex() == DETAIL:
+                to = Location(HCPS)  # an HCP opened first thing: its list
+            else:
+                self.statusBar().showMessage("Nothing to go back to.", 4000)
+                return
+        self._going_back = True
+        try:
+            if to.page == DETAIL and to.hcp_id is not None:
+                self.open_hcp(to.hcp_id)
+            else:
+                self.go(to.page)
+        finally:
+            self._going_back = False
 
     def current_hcp_id(self) -> str | None:
         page = self.pages.currentIndex()

@@ -19,15 +19,9 @@ from fieldrep.planning.week import week_start
 from fieldrep.sync.engine import SyncReport
 from fieldrep.ui import theme
 from fieldrep.ui.dialogs.call_log import CallLogDialog
-from fieldrep.ui.main_window import (
-    PLANNER,
-    PREFERRED_SIZE,
-    TODAY,
-    MainWindow,
-    fitted_geometry,
-    screen_key,
-)
+from fieldrep.ui.main_window import PLANNER, TODAY, MainWindow
 from fieldrep.ui.widgets.follow_ups import NOTE_ROLE
+from fieldrep.ui.window_frame import PREFERRED_SIZE, fitted_geometry, screen_key
 from fieldrep.usecases.sync_inbox import rejected_item
 from tests.pinned_clock import today
 from tests.ui.conftest import WAIT_MS, idle
