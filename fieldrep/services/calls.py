@@ -22,6 +22,7 @@ from fieldrep.domain.calls import (
 from fieldrep.domain.changes import NOTHING, Changed, Changes
 from fieldrep.domain.enums import CallStatus, Channel, Outcome, Sentiment
 from fieldrep.domain.errors import NotFoundError, ValidationError
+from fieldrep.domain.storable_text import storable
 from fieldrep.services.catalogue import catalogue_products, usable_message_ids
 from fieldrep.services.compliance import ComplianceService
 from fieldrep.services.contact_rules import contact_refusal
@@ -165,7 +166,15 @@ class CallService:
             products = ProductNames.of(catalogue_products(conn)).canonical(draft.products)
         except UnknownProductError as error:
             raise ValidationError(str(error)) from None
-        draft = replace(draft, products=products)
+        draft = replace(
+            draft,
+            products=products,
+            insights=storable(draft.insights),
+            attendees=tuple(storable(a) for a in draft.attendees),
+            follow_ups=tuple(
+                replace(f, description=storable(f.description)) for f in draft.follow_ups
+            ),
+        )
         day = self._store.clock.local(draft.started_at).date()
         now = self._store.clock.now() if submit else None
         validate_call(draft, usable_message_ids(conn, day), submit_at=now)

@@ -119,3 +119,26 @@ def test_follow_ups_due_come_from_one_query_soonest_first(
     workspace.calls.set_follow_up_done(note.id, due[0].index)
     assert [f.follow_up.description for f in workspace.calls.follow_ups_due(day)] == []
     assert workspace.calls.follow_ups_due(day, limit=1) == []
+
+
+def test_text_the_server_could_not_store_is_dropped_on_save(
+    workspace: Workspace, hcp_id: str
+) -> None:
+    """A note pasted with a NUL (or an unpaired surrogate) was rejected at sync and sat in
+    the inbox, the device and the server disagreeing for good (a property test found it):
+    such characters are dropped when the note is saved, so what syncs is what is shown."""
+    note = workspace.calls.log(
+        _draft(
+            hcp_id,
+            insights="ASKED\x00 ABOUT\ud800 DOSING",
+            attendees=("NURSE\x00 KIM",),
+            follow_ups=(FollowUp("SEND\x00 PI", today() + timedelta(days=3)),),
+        )
+    )
+    assert note.insights == "ASKED ABOUT DOSING"
+    assert note.attendees == ("NURSE KIM",)
+    assert note.follow_ups[0].description == "SEND PI"
+    edited = workspace.calls.update_draft(note.id, _draft(hcp_id, insights="SECOND\x00 VISIT"))
+    assert edited.insights == "SECOND VISIT"
+    [mutation] = [m for m in workspace.pending_mutations() if m.op == "update"]
+    assert mutation.fields == {"insights": "SECOND VISIT", "attendees": [], "follow_ups": []}
