@@ -29,19 +29,28 @@ _CHANNEL_CASE = (
 _THEME_CASE = (
     "CASE m.theme " + " ".join(f"WHEN '{t}' THEN {j}" for j, t in enumerate(THEMES)) + " ELSE 0 END"
 )
-# One scan of call_notes (each encrypted page is decrypted once): a row per (call,
+# The HCPs' calls: the rep's own submitted call notes and the contacts by a former rep
+# (`hcp_contacts`, submitted by definition; one the device also holds as a note, say a
+# manager's team note, counts once). Contacts get negative ids: one id per call.
+_CONTACTS = (
+    "(SELECT rowid AS rid, hcp_id, channel, started_at, outcome, key_messages, "
+    "suggestion_id, status, conflict_of FROM call_notes "
+    "UNION ALL SELECT -rowid, hcp_id, channel, started_at, outcome, key_messages, NULL, "
+    "'submitted', NULL FROM hcp_contacts WHERE id NOT IN (SELECT id FROM call_notes))"
+)
+# One scan of the calls (each encrypted page is decrypted once): a row per (call,
 # approved message), or one row with theme -1 for a call without a known message.
 # Only submitted notes are contacts: a draft has not happened yet as far as the record
 # goes, and a sync conflict copy repeats a call already counted.
 _CALLS = (
-    f"SELECT c.rowid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
+    f"SELECT c.rid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
     "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
     f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END, coalesce(m.rowid, -1), "
     "c.suggestion_id IS NOT NULL, "
     # the chance the engine gave a suggestion ends its id as ~pNNN (nba.ids)
     "CASE WHEN c.suggestion_id GLOB '*~p[0-9][0-9][0-9]' "
     "THEN CAST(substr(c.suggestion_id, -3) AS REAL) / 1000 ELSE -1 END "
-    "FROM call_notes c JOIN hcps h ON h.id = c.hcp_id "
+    f"FROM {_CONTACTS} c JOIN hcps h ON h.id = c.hcp_id "
     "LEFT JOIN json_each(c.key_messages) k LEFT JOIN approved_messages m ON m.id = k.value "
     "WHERE c.started_at < ? AND c.status = 'submitted' AND c.conflict_of IS NULL {only}"
 )

@@ -314,6 +314,26 @@ FORMER_HCPS = Migration(
     ],
 )
 
+# An HCP realigned into the territory comes with its calls by the former rep (their
+# dates, channels, messages and outcomes; not their text), so its gaps and caps hold.
+HCP_CONTACTS = Migration(
+    "hcp_contacts",
+    [
+        """CREATE TABLE hcp_contacts (
+            id TEXT PRIMARY KEY,
+            hcp_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            outcome TEXT,
+            products TEXT NOT NULL,
+            key_messages TEXT NOT NULL
+        )""",
+        "CREATE INDEX ix_hcp_contacts_hcp ON hcp_contacts (hcp_id)",
+    ],
+)
+
 MIGRATIONS: list[Migration] = [
     INITIAL,
     SEARCH,
@@ -326,6 +346,7 @@ MIGRATIONS: list[Migration] = [
     RECORD_OWNERS,
     HELD_CHANGES,
     FORMER_HCPS,
+    HCP_CONTACTS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -143,6 +143,23 @@ former_hcps = Table(
     Column("left_at", Text),  # ISO 8601, the workspace clock; NULL when not known
 )
 
+# Calls with an HCP of this territory by a rep who does not hold it now (its former
+# rep): pulled, read-only, without the note's text. They count as contacts for the
+# contact rules and the engine (`segments.history`) like the rep's own submitted calls.
+hcp_contacts = Table(
+    "hcp_contacts",
+    metadata,
+    Column("id", Text, primary_key=True),  # the call note's id on the server
+    Column("hcp_id", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("started_at", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False, default=0),
+    Column("outcome", Text),
+    Column("products", JsonText, nullable=False, default=list),
+    Column("key_messages", JsonText, nullable=False, default=list),
+)
+
 visit_plans = Table(
     "visit_plans",
     metadata,

@@ -30,6 +30,7 @@ from fieldrep.store.schema import (
     JsonText,
     call_notes,
     coaching_comments,
+    hcp_contacts,
     hcp_segment_mix,
     hcps,
     suggestion_feedback,
@@ -58,11 +59,12 @@ ENTITY_TABLES: dict[Entity, EntityTable] = {
     Entity.SUGGESTION_FEEDBACK: EntityTable(suggestion_feedback, "id"),
     Entity.SEGMENT_MIX: EntityTable(hcp_segment_mix, "hcp_id"),
     Entity.COACHING_COMMENT: EntityTable(coaching_comments, "id"),
+    Entity.HCP_CONTACT: EntityTable(hcp_contacts, "id"),
 }
 
 # Records that hang off an HCP and leave the device with it. Not its call notes: they
 # are the rep's record of calls made (a manager's of the team's), still in the feed.
-HCP_DEPENDENTS = (visit_plans, suggestion_feedback, hcp_segment_mix)
+HCP_DEPENDENTS = (visit_plans, suggestion_feedback, hcp_segment_mix, hcp_contacts)
 
 
 @dataclass
@@ -330,6 +332,13 @@ def prune_former_hcps(conn: Connection) -> None:
     """At the end of a pull: former HCPs no call note is about (none came back in a
     full resync) are gone for good."""
     former_hcps.prune(conn)
+
+
+def drop_orphan_contacts(conn: Connection) -> None:
+    """At the end of a complete pull: contacts about HCPs the device does not hold (a
+    fresh device pulls those its territory got for an HCP that has left it since; their
+    HCP's own change may come after them in the feed, so not before the pull ends)."""
+    conn.execute(delete(hcp_contacts).where(hcp_contacts.c.hcp_id.not_in(select(hcps.c.id))))
 
 
 def release_held(conn: Connection, *, now: datetime | None = None) -> int:

@@ -34,6 +34,7 @@ from fieldrep.sync import protocol as p
 from fieldrep.sync.apply import (
     apply_page,
     clear_synced,
+    drop_orphan_contacts,
     prune_former_hcps,
     release_held,
     set_version,
@@ -346,6 +347,7 @@ class SyncEngine:
                 # resumed since) has brought back every note the server still has.
                 with store.write() as conn:
                     prune_former_hcps(conn)
+                    drop_orphan_contacts(conn)
                 return
             if attempt:
                 break

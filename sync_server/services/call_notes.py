@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from fieldrep.sync.protocol import CALL_NOTE_FIELDS, CallNoteData, Entity, Mutation, Op
 from sync_server.errors import Rejected
-from sync_server.models import CallNote
-from sync_server.services import call_checks, changelog, prefetch
+from sync_server.models import CallNote, Hcp
+from sync_server.services import call_checks, changelog, contacts, prefetch
 from sync_server.services.callers import REP, Caller, drafts_scope, user_scope, utcnow
 from sync_server.services.hcps import accessible_hcp
 from sync_server.services.outcome import Outcome
@@ -52,6 +52,16 @@ def _log(session: Session, note: CallNote, op: Op = Op.UPDATE) -> None:
         version=note.version,
         data=None if op == Op.DELETE else note.data,
     )  # fmt: skip
+
+
+def _share_if_elsewhere(session: Session, caller: Caller, note: CallNote) -> None:
+    """A call submitted about an HCP its author no longer holds (a note finished offline
+    after a realignment) also goes to the HCP's new territory as a contact."""
+    if note.status != SUBMITTED or note.conflict_of is not None:
+        return
+    hcp = prefetch.lookup(session, Hcp, note.hcp_id)
+    if hcp is not None and contacts.is_elsewhere(hcp.territory_id, caller.territories):
+        changelog.record_row(session, contacts.contact_row(note.id, note.data, hcp.territory_id))
 
 
 def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
@@ -88,6 +98,7 @@ def _create(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     )
     prefetch.added(session, note, note.id)  # inserted with the rest of the push
     _log(session, note, Op.CREATE)
+    _share_if_elsewhere(session, caller, note)
     return Outcome(note.version)
 
 
@@ -179,6 +190,7 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         copy_id = _conflict_copy(session, caller, mutation, note, {**merged, **conflicts})
     if data is not None:
         version = note.version + 1
+        submitting = data["status"] == SUBMITTED and note.status != SUBMITTED
         note.data = data
         note.version = version
         note.status = data["status"]
@@ -187,6 +199,8 @@ def _update(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
         note.field_devices = {**note.field_devices, **dict.fromkeys(merged, caller.device_id)}
         note.updated_at = utcnow()
         _log(session, note)
+        if submitting:
+            _share_if_elsewhere(session, caller, note)
     if not conflicts:
         return Outcome(note.version)
     names = ", ".join(sorted(conflicts))

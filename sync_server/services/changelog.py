@@ -126,7 +126,11 @@ def record(
     version: int,
     data: dict[str, Any] | None,
 ) -> None:
-    row = LogRow(entity, entity_id, op, scope, version, data)
+    record_row(session, LogRow(entity, entity_id, op, scope, version, data))
+
+
+def record_row(session: Session, row: LogRow) -> None:
+    """`record` for a row already built (a push buffers its rows, see BUFFER_KEY)."""
     buffer = session.info.get(BUFFER_KEY)
     if buffer is not None:
         buffer.append(row)

@@ -23,6 +23,7 @@ from sync_server.services import changelog, prefetch
 from sync_server.services.bulk import insert_rows
 from sync_server.services.callers import REP, Caller, territory_scope, utcnow
 from sync_server.services.changelog import LogRow
+from sync_server.services.contacts import contacts_after_moves
 from sync_server.services.users import ensure_territories
 
 REP_OWNED = {"preferred_channel"}
@@ -98,6 +99,7 @@ class HcpWriter:
         self.changed: set[str] = set()
         self.log: list[LogRow] = []
         self.pairs: set[tuple[str, str]] = set()
+        self.moved: dict[str, str] = {}  # HCP id -> the territory it moved to
         self.counts = {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}
 
     def current(self, hcp_id: str) -> HcpState | None:
@@ -131,6 +133,7 @@ class HcpWriter:
             self.log.append(
                 LogRow(Entity.HCP, hcp_id, Op.CREATE, territory_scope(territory), version, data)
             )
+            self.moved[hcp_id] = territory
             return self._count("moved")
         self.log.append(
             LogRow(Entity.HCP, hcp_id, Op.UPDATE, territory_scope(territory), version, data)
@@ -172,7 +175,9 @@ class HcpWriter:
             )
             self.session.connection().execute(statement, updates)
         _assignments(self.session, self.pairs, self.known_before, now)
-        changelog.append(self.session, self.log, now=now)
+        # the new rep sees the HCP's calls so far (gaps, caps, history), not their text
+        contacts = contacts_after_moves(self.session, self.moved)
+        changelog.append(self.session, [*self.log, *contacts], now=now)
         return dict(self.counts)
 
 

@@ -35,6 +35,7 @@ from fieldrep.sync.protocol import (
     PushResponse,
     catalogue_data_for,
     catalogue_kind_known,
+    entity_known,
 )
 from sync_server.clock import as_utc as _aware
 from sync_server.errors import Forbidden, Invalid, Rejected, UpdateRequired
@@ -384,14 +385,16 @@ def pull(session: Session, *, caller: Caller, since: int, limit: int) -> changel
         device.resume_cursor = page.cursor
         device.resume_since = issued.since if resumed and issued is not None else since
         device.resume_pruned_through = mark
-    # Catalogue kinds newer than the device's protocol would stop its sync: leave them out.
-    catalogue = Entity.CATALOGUE.value
+    # Entities and catalogue kinds newer than the device's protocol would stop its sync:
+    # leave them out.
+    catalogue, version = Entity.CATALOGUE.value, device.protocol_version
     page.changes = [
-        {**c, "data": catalogue_data_for(c["entity_id"], c["data"], device.protocol_version)}
+        {**c, "data": catalogue_data_for(c["entity_id"], c["data"], version)}
         if c["entity"] == catalogue
         else c
         for c in page.changes
-        if c["entity"] != catalogue or catalogue_kind_known(c["entity_id"], device.protocol_version)
+        if entity_known(c["entity"], version)
+        and (c["entity"] != catalogue or catalogue_kind_known(c["entity_id"], version))
     ]
     now = utcnow()
     device.changes_pulled += len(page.changes)

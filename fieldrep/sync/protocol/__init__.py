@@ -78,7 +78,9 @@ from fieldrep.sync.protocol.records import (
 # 3: compliance rules (CatalogueKind.COMPLIANCE_RULES), which a protocol-2 device could
 # not read: the server leaves them out of its pulls (`catalogue_kind_known`), so such a
 # device keeps syncing unchanged.
-PROTOCOL_VERSION = 3
+# 4: contacts with an HCP by its former rep (Entity.HCP_CONTACT), left out of a
+# protocol-2 or -3 device's pulls (`entity_known`): its Entity would not parse them.
+PROTOCOL_VERSION = 4
 MIN_PROTOCOL_VERSION = 2
 # Client database schema versions the server accepts pushes from.
 MIN_CLIENT_SCHEMA = 1
@@ -372,6 +374,23 @@ GOALS_DOCUMENT = "goals"
 CATALOGUE_KIND_SINCE: dict[CatalogueKind, int] = {CatalogueKind.COMPLIANCE_RULES: 3}
 
 
+# The protocol version that introduced a pulled entity (entities not listed: version 2).
+ENTITY_SINCE: dict[Entity, int] = {Entity.HCP_CONTACT: 4}
+# What a contact carries of its call note: when, how, about what and how it went; never
+# the rep's text (insights, attendees, follow-ups stay the author's and their manager's).
+HCP_CONTACT_FIELDS = (
+    "hcp_id", "author", "channel", "started_at", "duration_minutes", "outcome", "products",
+    "key_messages",
+)  # fmt: skip
+
+
+def entity_known(entity: str, protocol_version: int | None) -> bool:
+    """Whether a device speaking `protocol_version` can read changes of `entity` (None:
+    a device that has not said, taken as current)."""
+    since = ENTITY_SINCE.get(Entity(entity), MIN_PROTOCOL_VERSION)
+    return protocol_version is None or protocol_version >= since
+
+
 def catalogue_kind_known(kind: str, protocol_version: int | None) -> bool:
     """Whether a device speaking `protocol_version` can read a catalogue of `kind`
     (None: a device that has not said, taken as current)."""
@@ -419,6 +438,8 @@ __all__ = [
     "CALL_NOTE_FIELDS",
     "CATALOGUE_ITEMS",
     "CATALOGUE_KIND_SINCE",
+    "ENTITY_SINCE",
+    "HCP_CONTACT_FIELDS",
     "CATALOGUE_RULES",
     "CHANNELS",
     "COACHING_COMMENT_FIELDS",
@@ -493,5 +514,6 @@ __all__ = [
     "WireRecord",
     "catalogue_data_for",
     "catalogue_kind_known",
+    "entity_known",
     "describe",
 ]

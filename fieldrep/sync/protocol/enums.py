@@ -18,6 +18,10 @@ class Entity(StrEnum):
     SEGMENT_MIX = "segment_mix"
     COACHING_COMMENT = "coaching_comment"
     CATALOGUE = "catalogue"  # entity_id is a CatalogueKind; data a CatalogueDocument
+    # Pulled only (protocol 4): a submitted call with an HCP by a rep who does not hold
+    # its territory now, without its text (`protocol.HCP_CONTACT_FIELDS`); entity_id is
+    # the call note's id. What the HCP's new rep needs for gaps, caps and history.
+    HCP_CONTACT = "hcp_contact"
     # Pushed only (protocol 3), ahead of everything else; never in the feed.
     ADVERSE_EVENT_REPORT = "adverse_event_report"
 
