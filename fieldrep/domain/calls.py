@@ -54,6 +54,21 @@ class CallDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """A call with an HCP by another rep (its former rep), as the territory receives it
+    when the HCP is realigned here: no text, only what the contact rules need."""
+
+    id: str
+    hcp_id: str
+    author: str
+    channel: Channel
+    started_at: datetime
+    duration_minutes: int
+    outcome: Outcome | None
+    products: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CallNote:
     id: str
     hcp_id: str

@@ -14,6 +14,7 @@ from fieldrep.compliance.findings import blocking_reason
 from fieldrep.domain.calls import (
     CallDraft,
     CallNote,
+    Contact,
     FollowUp,
     OpenFollowUp,
     ensure_editable,
@@ -29,6 +30,7 @@ from fieldrep.services.contact_rules import contact_refusal
 from fieldrep.services.note_subjects import hcp_of_note_in
 from fieldrep.services.plans import PlanService
 from fieldrep.store import former_hcps, outbox
+from fieldrep.store.contacts import contacts_about
 from fieldrep.store.schema import call_notes
 from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
@@ -410,6 +412,11 @@ class CallService:
         )
         with self._store.read() as conn:
             return [note_from_row(r) for r in conn.execute(query)]
+
+    def others_for_hcp(self, hcp_id: str) -> list[Contact]:
+        """The HCP's calls by its former rep (realigned here), newest first."""
+        with self._store.read() as conn:
+            return contacts_about(conn, hcp_id)
 
     def drafts(self) -> list[CallNote]:
         query = (

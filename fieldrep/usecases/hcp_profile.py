@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fieldrep.domain.calls import CallNote
+from fieldrep.domain.calls import CallNote, Contact
 from fieldrep.domain.hcp import Hcp
 from fieldrep.domain.segments import Segment
 from fieldrep.services.calls import CallService
@@ -34,6 +34,7 @@ class SegmentView:
 class HcpProfile:
     hcp: Hcp
     calls: tuple[CallNote, ...]  # newest first
+    contacts: tuple[Contact, ...]  # by its former rep, newest first
     segments: SegmentView
     suggestion: Suggestion | None
     blocked: tuple[str, ...]  # why nothing is suggested, one line per blocked channel
@@ -82,6 +83,7 @@ class HcpProfiles:
         return HcpProfile(
             hcp=hcp,
             calls=tuple(self._calls.for_hcp(hcp_id)),
+            contacts=tuple(self._calls.others_for_hcp(hcp_id)),
             segments=segment_view(hint, self._segments.catalogue()),
             suggestion=suggestion,
             blocked=blocked,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldrep.domain.calls import CallNote
+from fieldrep.domain.calls import CallNote, Contact
 from fieldrep.domain.changes import Changes
 from fieldrep.domain.enums import Channel
 from fieldrep.domain.errors import NotFoundError
@@ -83,6 +83,29 @@ def _call_html(note: CallNote) -> str:
     action = "Continue draft" if note.status.value == "draft" else "Open"
     link = f" · <a href='note:{note.id}'>{action}</a>"
     return f"<p>{head}{link}<br>{body}<br>{insights}</p>"
+
+
+def _contact_html(contact: Contact) -> str:
+    """A call by the HCP's former rep: when, how and how it went; its text is theirs."""
+    when = contact.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    head = (
+        f"<b>{when}</b> · {html.escape(contact.channel.label)} · {contact.duration_minutes} min"
+        f" · <i>by {html.escape(contact.author)}, before this HCP came to your territory</i>"
+    )
+    bits = []
+    if contact.products:
+        bits.append("Products: " + html.escape(", ".join(contact.products)))
+    if contact.outcome:
+        bits.append(f"Outcome: {contact.outcome.value.replace('_', ' ')}")
+    return f"<p>{head}<br>{' · '.join(bits)}</p>"
+
+
+def history_html(calls: Sequence[CallNote], contacts: Sequence[Contact]) -> str:
+    """The rep's own calls and the former rep's, newest first."""
+    entries = [(n.started_at, _call_html(n)) for n in calls]
+    entries += [(c.started_at, _contact_html(c)) for c in contacts]
+    entries.sort(key=lambda e: e[0], reverse=True)
+    return "<hr>".join(text for _, text in entries)
 
 
 class HcpDetailPage(QWidget):
@@ -253,7 +276,7 @@ class HcpDetailPage(QWidget):
         self._show_profile(hcp)
         self._show_segments(data.segments)
         self._show_nba(data)
-        self._show_history(data.calls)
+        self._show_history(data.calls, data.contacts)
         emit(self.loaded, hcp.id)
 
     def _show_profile(self, hcp: Hcp) -> None:
@@ -344,11 +367,11 @@ class HcpDetailPage(QWidget):
             f"<span style='color:gray'>Based on data as of {s.data_as_of}</span>"
         )
 
-    def _show_history(self, calls: Sequence[CallNote]) -> None:
+    def _show_history(self, calls: Sequence[CallNote], contacts: Sequence[Contact]) -> None:
         self.follow_list.blockSignals(True)
         self.follow_list.clear()
         today = self.taskman.clock.today()
-        self.history.setHtml("<hr>".join(_call_html(n) for n in calls))
+        self.history.setHtml(history_html(calls, contacts))
         for note in calls:
             for index, f in enumerate(note.follow_ups):
                 if not f.done:
@@ -356,8 +379,8 @@ class HcpDetailPage(QWidget):
                     text = f"{f.due:%d %b}: {f.description}{overdue}"
                     self.follow_list.addItem(follow_up_item(text, note.id, index, note.hcp_id))
         self.follow_list.blockSignals(False)
-        self.history.setVisible(bool(calls))
-        self.history_empty.setVisible(not calls)
+        self.history.setVisible(bool(calls or contacts))
+        self.history_empty.setVisible(not (calls or contacts))
         self.follow_list.setVisible(self.follow_list.count() > 0)
         self.follow_empty.setVisible(self.follow_list.count() == 0)
 
