@@ -124,7 +124,6 @@ class WelcomeDialog(QDialog):
         self.error.setWordWrap(True)
         sign_in = QPushButton("Sign in")
         sign_in.setObjectName("primary")
-        sign_in.setDefault(True)
         self.sign_in_button = sign_in
         self.busy = False
         group = QGroupBox("Sign in to a server")
@@ -161,6 +160,11 @@ class WelcomeDialog(QDialog):
         sign_in.clicked.connect(self._sign_in)
         demo.clicked.connect(self._demo)
         self.setMinimumWidth(480)
+        # Enter anywhere in the form signs in. Only a button already in the dialog can
+        # be its default (set before, Enter did nothing: a stranger's keyboard-only run).
+        for button in (demo, self.cancel_button):
+            button.setAutoDefault(False)
+        sign_in.setDefault(True)
         if server and username:
             self.password.setFocus()  # a refused sign-in: only the password is retyped
 
