@@ -125,3 +125,25 @@ def test_the_gap_warning_gets_the_height_of_all_its_lines_on_a_small_laptop(
     dialog.grab().save("/tmp/call_log_gap_1024.png")
     dialog.reject()
     idle(qtbot, window)
+
+
+def test_the_plan_dialogs_gap_warning_is_read_to_its_end_on_a_small_laptop(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A stranger at 1024x640 read "Last face-to-face visit yesterday; the" and no more:
+    the part that says when the visit is allowed again was cut off."""
+    window.resize(1024, 640)
+    ws = window.workspace
+    hcp_id = _set(ws, 11, {})
+    _visited_days_ago(ws, hcp_id, 1)
+    window.plan_visit(hcp_id)
+    qtbot.waitUntil(lambda: getattr(window, "plan_dialog", None) is not None, timeout=WAIT_MS)
+    dialog = window.plan_dialog
+    rules = dialog.rules
+    qtbot.waitUntil(lambda: "allowed again from" in rules.text(), timeout=WAIT_MS)
+    QApplication.processEvents()
+    assert rules.height() >= rules.heightForWidth(rules.width()), (rules.height(), rules.width())
+    assert dialog.height() <= 640
+    dialog.grab().save("/tmp/plan_dialog_gap_1024.png")
+    dialog.reject()
+    idle(qtbot, window)

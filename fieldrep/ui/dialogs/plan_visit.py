@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QTimeEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.enums import Channel
 from fieldrep.ui.taskman import Op, TaskManager
+from fieldrep.ui.widgets.common import WrappingLabel
 from fieldrep.usecases.contact_rules import ContactCheck
 
 
@@ -76,9 +76,11 @@ class PlanVisitDialog(QDialog):
         form.addRow("&Channel", self.channel)
         # The contact rules the visit runs into (consent, do-not-contact, minimum gap,
         # caps, quiet period), in the Next best action panel's words.
-        self.rules = QLabel("")
+        # (a wrapping label that keeps all its lines: "Last face-to-face visit yesterday;
+        # the minimum gap is 14 days (allowed again from ...)" was cut after "the")
+        self.rules = WrappingLabel("")
         self.rules.setObjectName("error")
-        self.rules.setWordWrap(True)
+        self.rules.setMinimumWidth(360)
         form.addRow("", self.rules)
         form.addRow("D&uration", self.duration)
         form.addRow("&Note", self.notes)
