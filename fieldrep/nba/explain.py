@@ -8,6 +8,7 @@ reason is always the feature that moved the score most.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -94,12 +95,17 @@ def _text(part: str, t: Territory, table: ScoreTable, i: int, c: int) -> tuple[D
             text += f"; {used} of {total} contacts were {many}"
         return Driver.CHANNEL, text
     if part == "channel_history":
-        pos, n = int(h.channel_pos[i, c]), int(h.channel_n[i, c])
+        # Outcomes fade with age (a year-old one weighs about half): count every one that
+        # still weighs anything, so a single old visit reads "1 of 1", not nothing.
+        n = math.ceil(float(h.channel_n[i, c]) - 1e-9)
+        pos = min(n, math.ceil(float(h.channel_pos[i, c]) - 1e-9))
         if channel.value == "email" and n:
             return Driver.CHANNEL, f"opened {pos} of {n} emails"
         if n:
             return Driver.CHANNEL, f"{pos} of {n} {many if n != 1 else one} went well"
-        return Driver.CHANNEL, f"you accepted {many} for this HCP before"
+        if t.fb_channel_ok.shape == h.channel_n.shape and t.fb_channel_ok[i, c] > 0:
+            return Driver.CHANNEL, f"you accepted {many} for this HCP before"
+        return Driver.CHANNEL, f"little is known of {many} with this HCP yet: worth trying"
     label = THEME_LABELS[theme] if theme else "this theme"
     if part == "segment_theme":
         k = int(np.argmax(table.mix[i] * t.profiles.themes[:, THEMES.index(theme or "")]))
