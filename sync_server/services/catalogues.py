@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,10 +68,14 @@ def _pydantic_problems(exc: ValidationError) -> list[str]:
     return [f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {e['msg']}" for e in exc.errors()]
 
 
-def parse_file(kind: CatalogueKind, text: str, *, products: Sequence[str] = ()) -> Content:
+def parse_file(
+    kind: CatalogueKind, text: str, *, products: Mapping[str, str] | None = None
+) -> Content:
     """The validated content of a catalogue file (a JSON array; an object for the contact
-    rules). Raises Invalid listing every problem with its line. `products`: the names and
-    ids of the products catalogue, which messages must name (when it exists)."""
+    rules). Raises Invalid listing every problem with its line. `products`: the products
+    catalogue's names by name and id (`product_names`), which messages must name (when it
+    exists); a message naming a product by its id, or in another case, is stored with the
+    product's name, so devices see one product, not two."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -108,7 +112,7 @@ def parse_file(kind: CatalogueKind, text: str, *, products: Sequence[str] = ()) 
             problems.append(f"{where}: '{key}' is already on line {first_line[key]}")
             continue
         first_line[key] = line
-        problems += [f"{where}: {p}" for p in _item_problems(kind, parsed, products)]
+        problems += [f"{where}: {p}" for p in _item_problems(kind, parsed, products or {})]
         items.append(parsed)
     if problems:
         raise Invalid("\n".join(problems))
@@ -121,14 +125,22 @@ def _key(kind: CatalogueKind, item: dict[str, Any]) -> str:
     return str(item["id"])
 
 
-def _item_problems(kind: CatalogueKind, item: dict[str, Any], products: Sequence[str]) -> list[str]:
+def _item_problems(
+    kind: CatalogueKind, item: dict[str, Any], products: Mapping[str, str]
+) -> list[str]:
+    """What is wrong with one item; a message's product is set to the product's name."""
     if kind is not CatalogueKind.MESSAGES:
         return []
     problems = []
-    if products and item["product"] not in products:
-        near = difflib.get_close_matches(item["product"], products, n=1)
-        hint = f" (did you mean '{near[0]}'?)" if near else ""
-        problems.append(f"product '{item['product']}' is not in the products catalogue{hint}")
+    if products:
+        name = products.get(str(item["product"]).casefold())
+        if name is None:
+            known = sorted(set(products.values()))
+            near = difflib.get_close_matches(item["product"], known, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(f"product '{item['product']}' is not in the products catalogue{hint}")
+        else:
+            item["product"] = name
     start, end = item.get("valid_from"), item.get("valid_until")
     if start and end and end < start:
         problems.append(f"valid_until {end} is before valid_from {start}")
@@ -139,11 +151,12 @@ def stored(session: Session, kind: CatalogueKind) -> StoredDocument | None:
     return session.get(StoredDocument, kind.value)
 
 
-def product_names(session: Session) -> list[str]:
+def product_names(session: Session) -> dict[str, str]:
+    """Each product's name by its id and its name, case folded (empty: no products)."""
     doc = stored(session, CatalogueKind.PRODUCTS)
     if doc is None:
-        return []
-    return sorted({str(p[k]) for p in doc.content for k in ("id", "name")})
+        return {}
+    return {str(p[k]).casefold(): str(p["name"]) for p in doc.content for k in ("id", "name")}
 
 
 def document(kind: CatalogueKind, version: int, content: Content) -> dict[str, Any]:
