@@ -124,10 +124,16 @@ class HcpService:
             "max(CASE WHEN status = 'submitted' THEN started_at END) AS last_contact, "
             "sum((SELECT count(*) FROM json_each(c.follow_ups) f "
             "WHERE json_extract(f.value, '$.done') = 0)) AS open_follow_ups "
-            "FROM call_notes c GROUP BY hcp_id) "
+            "FROM call_notes c GROUP BY hcp_id), "
+            # and the former rep's calls of an HCP realigned here (`hcp_contacts`)
+            "theirs AS (SELECT hcp_id, max(started_at) AS last_contact FROM hcp_contacts "
+            "GROUP BY hcp_id) "
             "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
-            "h.decile, contact.last_contact, coalesce(contact.open_follow_ups, 0) "
-            "FROM hcps h LEFT JOIN contact ON contact.hcp_id = h.id"
+            "h.decile, CASE WHEN theirs.last_contact > coalesce(contact.last_contact, '') "
+            "THEN theirs.last_contact ELSE contact.last_contact END, "
+            "coalesce(contact.open_follow_ups, 0) "
+            "FROM hcps h LEFT JOIN contact ON contact.hcp_id = h.id "
+            "LEFT JOIN theirs ON theirs.hcp_id = h.id"
         )
         with self._store.read() as conn:
             found = [HcpSummary(*row) for row in conn.execute(text(sql))]

@@ -67,7 +67,16 @@ def _apply_hcp(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
     return Outcome(version)
 
 
+def _pulled_only(session: Session, caller: Caller, mutation: Mutation) -> Outcome:
+    """Catalogues and contacts come from the server; a device pushing one is refused (it
+    was a KeyError, so a 500, for a catalogue)."""
+    del session, caller
+    raise Rejected(f"A device cannot send {mutation.entity.value} records; the server sends them.")
+
+
 APPLIERS: dict[Entity, Applier] = {
+    Entity.CATALOGUE: _pulled_only,
+    Entity.HCP_CONTACT: _pulled_only,
     Entity.HCP: _apply_hcp,
     Entity.CALL_NOTE: call_notes.apply,
     Entity.VISIT_PLAN: personal.apply_visit_plan,

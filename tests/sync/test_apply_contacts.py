@@ -75,3 +75,17 @@ def test_a_complete_pull_drops_contacts_about_hcps_the_device_does_not_hold(
         drop_orphan_contacts(conn)
         kept = [r[0] for r in conn.exec_driver_sql("SELECT id FROM hcp_contacts")]
     assert kept == ["N-kept"]
+
+
+def test_the_hcp_lists_last_contact_counts_the_former_reps_calls(workspace: Workspace) -> None:
+    apply(workspace, [change(1, Entity.HCP, "H1", hcp_data())])
+    own = note_data("H1", "mine", started_at=f"{today() - timedelta(days=20)}T10:00:00+00:00")
+    apply(workspace, [change(2, Entity.CALL_NOTE, "N-own", own)])
+    [before] = workspace.hcps.summaries()
+    assert (before.last_contact or "")[:10] == str(today() - timedelta(days=20))
+    apply(workspace, [change(3, Entity.HCP_CONTACT, "N-theirs", contact_data("H1", 2))])
+    [after] = workspace.hcps.summaries()
+    assert (after.last_contact or "")[:10] == str(today() - timedelta(days=2))
+    apply(workspace, [change(4, Entity.HCP_CONTACT, "N-old", contact_data("H1", 90))])
+    [still] = workspace.hcps.summaries()
+    assert still.last_contact == after.last_contact

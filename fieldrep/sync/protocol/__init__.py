@@ -48,6 +48,7 @@ from fieldrep.sync.protocol.records import (
     COACHING_COMMENT_FIELDS,
     ENTITY_FIELDS,
     ENTITY_RECORDS,
+    HCP_CONTACT_FIELDS,
     HCP_FIELDS,
     HCP_REP_OWNED_FIELDS,
     MAX_COUNT,
@@ -60,6 +61,7 @@ from fieldrep.sync.protocol.records import (
     ClockTime,
     CoachingCommentData,
     FollowUpData,
+    HcpContactData,
     HcpData,
     IsoDate,
     IsoDateTime,
@@ -376,12 +378,6 @@ CATALOGUE_KIND_SINCE: dict[CatalogueKind, int] = {CatalogueKind.COMPLIANCE_RULES
 
 # The protocol version that introduced a pulled entity (entities not listed: version 2).
 ENTITY_SINCE: dict[Entity, int] = {Entity.HCP_CONTACT: 4}
-# What a contact carries of its call note: when, how, about what and how it went; never
-# the rep's text (insights, attendees, follow-ups stay the author's and their manager's).
-HCP_CONTACT_FIELDS = (
-    "hcp_id", "author", "channel", "started_at", "duration_minutes", "outcome", "products",
-    "key_messages",
-)  # fmt: skip
 
 
 def entity_known(entity: str, protocol_version: int | None) -> bool:
@@ -470,6 +466,7 @@ __all__ = [
     "HCP_REP_OWNED_FIELDS",
     "Handshake",
     "HandshakeResult",
+    "HcpContactData",
     "HcpData",
     "IsoDate",
     "IsoDateTime",

@@ -214,6 +214,20 @@ class AdverseEventReportData(_Pushed):
     submitted_at: IsoDateTime | None = None
 
 
+class HcpContactData(WireRecord):
+    """A call with an HCP by a rep who does not hold it now, as the HCP's territory
+    receives it (pulled only, protocol 4): what the contact rules need, never the text."""
+
+    hcp_id: RecordId
+    author: ShortText
+    channel: Channel
+    started_at: IsoDateTime
+    duration_minutes: int = Field(default=0, ge=0, le=24 * 60)
+    outcome: Outcome | None = None
+    products: list[ShortText] = Field(default_factory=list, max_length=50)
+    key_messages: list[ShortText] = Field(default_factory=list, max_length=50)
+
+
 class HcpData(WireRecord):
     external_id: Annotated[str, Field(min_length=1, max_length=100)]
     npi: ShortText | None = None
@@ -249,6 +263,7 @@ ENTITY_RECORDS: dict[Entity, type[WireRecord]] = {
     Entity.SEGMENT_MIX: SegmentMixData,
     Entity.COACHING_COMMENT: CoachingCommentData,
     Entity.ADVERSE_EVENT_REPORT: AdverseEventReportData,
+    Entity.HCP_CONTACT: HcpContactData,
 }
 
 # Field names each entity carries on the wire: the models' fields.
@@ -261,6 +276,9 @@ SUGGESTION_FEEDBACK_FIELDS = SuggestionFeedbackData.fields_named()
 SEGMENT_MIX_FIELDS = SegmentMixData.fields_named()
 COACHING_COMMENT_FIELDS = CoachingCommentData.fields_named()
 ADVERSE_EVENT_REPORT_FIELDS = AdverseEventReportData.fields_named()
+# What a contact carries of its call note: when, how, about what and how it went; never
+# the rep's text (insights, attendees, follow-ups stay the author's and their manager's).
+HCP_CONTACT_FIELDS = HcpContactData.fields_named()
 ENTITY_FIELDS: dict[Entity, tuple[str, ...]] = {
     entity: model.fields_named() for entity, model in ENTITY_RECORDS.items()
 }
