@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server import db
+from sync_server.cli_backup import add_commands as add_backup_commands
 from sync_server.cli_catalogues import add_commands as add_catalogue_commands
 from sync_server.cli_goals import add_commands as add_goal_commands
 from sync_server.cli_imports import ReportingHandler, add_commands
@@ -344,7 +345,10 @@ def _engine(database_url: str) -> Engine:
 # elsewhere; the others that change data are audited here, after they ran.
 SELF_AUDITED = {"revoke-device", "disable-user", "enable-user", "reset-password", "end-sessions"}
 READ_ONLY = {"init-db", "territories", "devices", "serve", "sessions", "audit", "catalogues",
-             "export-catalogue", "goals", "export-goals"}  # fmt: skip
+             "export-catalogue", "goals", "export-goals", "backup"}  # fmt: skip
+
+
+NOT_MIGRATED = {"backup"}
 
 
 def _audit_command(
@@ -396,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_goal_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add_report_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add_safety_commands(lambda name, handler, text: add(name, _printing(handler), text))
+    add_backup_commands(lambda name, handler, text: add(name, _printing(handler), text))
     add("seed-demo", cmd_seed_demo, "load the demo territories, history and users")
     add("devices", cmd_devices, "list devices: user, last sync, duration, counts, last error")
     p = add("revoke-device", cmd_revoke_device, "revoke a device's token (it wipes itself)")
@@ -465,7 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot use the database: {error.message}", file=sys.stderr)
         return 2
     try:
-        steps = db.upgrade(engine)
+        # a backup copies the database as it is: the one before an upgrade is the point
+        steps = [] if args.command in NOT_MIGRATED else db.upgrade(engine)
         if steps:  # which of several processes starting together migrated (only one does)
             before, after = steps[0].split("->")[0].strip() or "empty", steps[-1].split("->")[-1]
             print(f"schema migrated by this process: {before} -> {after.strip()}", file=sys.stderr)
