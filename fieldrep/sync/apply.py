@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, Table, delete, select
+from sqlalchemy import Connection, Float, Integer, Table, delete, func, select
 
 from fieldrep.services.catalogue import store_document
 from fieldrep.store import former_hcps, held_changes, outbox
@@ -74,6 +74,8 @@ class PageResult:
     skipped_pending: int = 0
     ignored: int = 0
     conflict_copies: list[str] = field(default_factory=list)
+    hcps_left: int = 0  # HCPs on this device that a tombstone took (realigned away)
+    plans_dropped: int = 0  # ... and their planned visits, which went with them
 
 
 def _fallback(column: Any) -> Any:
@@ -158,6 +160,7 @@ def apply_page(
     noted = _hcps_of_notes(conn, deletes.get(Entity.CALL_NOTE, ()))
     for entity, ids in deletes.items():
         if entity == Entity.HCP:
+            result.hcps_left, result.plans_dropped = _leaving(conn, ids)
             former_hcps.keep(conn, ids, now)
         result.deleted += _delete(conn, ENTITY_TABLES[entity], ids)
         if entity == Entity.HCP:
@@ -215,6 +218,18 @@ def _delete(conn: Connection, target: EntityTable, ids: Sequence[str]) -> int:
     sql = f"DELETE FROM {target.table.name} WHERE {target.key} = ?"
     conn.exec_driver_sql(sql, [(i,) for i in ids])
     return len(ids)
+
+
+def _leaving(conn: Connection, hcp_ids: Sequence[str]) -> tuple[int, int]:
+    """How many of these HCPs the device holds, and their planned (not done) visits: the
+    rep is told, or a visit would vanish from the planner without a word."""
+    held = conn.execute(select(func.count()).where(hcps.c.id.in_(hcp_ids))).scalar_one()
+    plans = conn.execute(
+        select(func.count()).where(
+            visit_plans.c.hcp_id.in_(hcp_ids), visit_plans.c.status == "planned"
+        )
+    ).scalar_one()
+    return int(held), int(plans)
 
 
 def _delete_dependents(conn: Connection, hcp_ids: Sequence[str]) -> None:

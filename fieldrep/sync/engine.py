@@ -63,6 +63,8 @@ class SyncReport:
     pulled: int = 0  # changes received
     deleted: int = 0  # local records removed by tombstones
     skipped_pending: int = 0  # pulled changes held back by pending local edits
+    hcps_left: int = 0  # HCPs realigned out of the territory (tombstones this sync)
+    plans_dropped: int = 0  # their planned visits, removed with them
     conflicts: list[str] = field(default_factory=list)  # ids of conflict copies
     rejections: list[str] = field(default_factory=list)  # "entity id: reason"
     full_resync: bool = False
@@ -104,6 +106,14 @@ class SyncReport:
             )
         if self.conflicts:
             text += f" {n(len(self.conflicts), 'conflict copy', 'conflict copies')} to review."
+        if self.hcps_left:
+            text += f" {n(self.hcps_left, 'HCP', 'HCPs')} left your territory (realigned)"
+            if self.plans_dropped:
+                them = "it" if self.hcps_left == 1 else "them"
+                was = "was" if self.plans_dropped == 1 else "were"
+                visits = n(self.plans_dropped, "planned visit", "planned visits")
+                text += f"; {visits} with {them} {was} removed"
+            text += "."
         return text + self.clock_warning()
 
     def clock_warning(self) -> str:
@@ -407,6 +417,8 @@ class SyncEngine:
             report.pulled += len(page.changes)
             report.deleted += result.deleted
             report.skipped_pending += result.skipped_pending
+            report.hcps_left += result.hcps_left
+            report.plans_dropped += result.plans_dropped
             # A copy this device's push was told about arrives in the pull too: once.
             report.conflicts.extend(c for c in result.conflict_copies if c not in report.conflicts)
             report.cursor = page.cursor

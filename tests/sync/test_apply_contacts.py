@@ -9,6 +9,7 @@ from typing import Any
 
 from fieldrep.segments.history import load_history
 from fieldrep.sync.apply import drop_orphan_contacts
+from fieldrep.sync.engine import SyncReport
 from fieldrep.sync.protocol import HCP_CONTACT_FIELDS, Entity
 from fieldrep.workspace import Workspace
 from tests.pinned_clock import today
@@ -89,3 +90,30 @@ def test_the_hcp_lists_last_contact_counts_the_former_reps_calls(workspace: Work
     apply(workspace, [change(4, Entity.HCP_CONTACT, "N-old", contact_data("H1", 90))])
     [still] = workspace.hcps.summaries()
     assert still.last_contact == after.last_contact
+
+
+def test_the_sync_says_which_hcps_left_and_that_their_planned_visits_went(
+    workspace: Workspace,
+) -> None:
+    """A stranger's planned visit vanished from the planner after a realignment, and the
+    sync said only "received 7 updates"."""
+    apply(
+        workspace,
+        [change(1, Entity.HCP, "H1", hcp_data()), change(2, Entity.HCP, "H2", hcp_data())],
+    )
+    workspace.plans.add("H1", today() + timedelta(days=3))
+    result = apply(
+        workspace,
+        [change(3, Entity.HCP, "H1", None), change(4, Entity.HCP, "H2", None),
+         change(5, Entity.HCP, "H-NEVER-HERE", None)],
+    )  # fmt: skip
+    assert (result.hcps_left, result.plans_dropped) == (2, 1)
+    report = SyncReport(pulled=3, hcps_left=2, plans_dropped=1)
+    assert report.summary().endswith(
+        "2 HCPs left your territory (realigned); 1 planned visit with them was removed."
+    )
+    assert (
+        SyncReport(pulled=1, hcps_left=1)
+        .summary()
+        .endswith("1 HCP left your territory (realigned).")
+    )
