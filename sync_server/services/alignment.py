@@ -21,7 +21,7 @@ from sync_server.errors import Invalid
 from sync_server.models import Territory
 from sync_server.services import changelog
 from sync_server.services.csv_source import BadRow, read_table
-from sync_server.services.hcps import HcpWriter, load_states
+from sync_server.services.hcps import HcpWriter, hcp_id_hint, load_states
 from sync_server.services.import_checks import check_identifier
 from sync_server.services.import_mapping import ColumnMapping, bind, did_you_mean
 
@@ -110,7 +110,7 @@ def assign_file(
     for line, hcp_id, territory in pairs:
         old = writer.current(hcp_id)
         if old is None:
-            bad.append(BadRow(line, f"no HCP with id '{hcp_id}'"))
+            bad.append(BadRow(line, f"no HCP with id '{hcp_id}'{hcp_id_hint(session, hcp_id)}"))
             continue
         if territory not in known:
             hint = did_you_mean(territory, territories)
@@ -143,7 +143,7 @@ def assign_one(session: Session, *, hcp_id: str, territory: str, dry_run: bool =
     writer = HcpWriter(session, load_states(session, [hcp_id]))
     old = writer.current(hcp_id)
     if old is None:
-        raise Invalid(f"No HCP with id '{hcp_id}'.")
+        raise Invalid(f"No HCP with id '{hcp_id}'{hcp_id_hint(session, hcp_id)}.")
     moved = writer.put(hcp_id, {**old.data, "territory_id": territory}) == "moved"
     if dry_run:
         return int(moved)  # the writer touches the database only in `write`

@@ -383,9 +383,13 @@ def import_hcps(
         ignored_columns=parsed.ignored_columns,
     )
     if parsed.territory_column and not options.territory_from:
+        column = parsed.territory_column
+        realign = f"pass --territory-from {column} to realign from it"
         summary.territory_note = (
-            f"'{parsed.territory_column}' gave new HCPs their territory; existing HCPs keep "
-            f"theirs (pass --territory-from {parsed.territory_column} to realign from it)"
+            f"'{column}' gave new HCPs their territory; existing HCPs keep theirs ({realign})"
+            if counts["created"]
+            else f"'{column}' was not used: no HCP is new, and existing HCPs keep their "
+            f"territory ({realign})"
         )
     if summary.bad_rows and not options.skip_bad_rows:
         summary.refused = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, select, update
+from sqlalchemy import String, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -211,6 +211,13 @@ def assign(session: Session, *, assignments: Sequence[tuple[str, str]]) -> int:
             raise Invalid(f"No HCP with id '{hcp_id}'.")
         writer.put(hcp_id, {**old.data, "territory_id": territory})
     return writer.write()["moved"]
+
+
+def hcp_id_hint(session: Session, hcp_id: str) -> str:
+    """ " (did you mean 'ACME0005'?)" for an id that matches one in another case (ids are
+    exact, and a hand-typed one is often lower-case); "" otherwise."""
+    found = session.scalar(select(Hcp.id).where(func.lower(Hcp.id) == hcp_id.lower()).limit(1))
+    return f" (did you mean '{found}'?)" if found and found != hcp_id else ""
 
 
 def accessible_hcp(

@@ -98,3 +98,19 @@ def test_a_mistyped_territory_never_creates_one(
                "--territory", "T-EAST") == 0  # fmt: skip
     assert run(database_url, "territories") == 0
     assert "T-EAST  East  0 HCP(s)  reps: rep9" in capsys.readouterr().out
+
+
+def test_an_hcp_id_typed_in_another_case_gets_a_did_you_mean(
+    database_url: str, world: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Ids are exact; a stranger typed `acme0005` for ACME0005 and got no hint."""
+    before = fingerprint(database_url)
+    assert run(database_url, "assign", "--hcp", "H-N1", "--territory", "T-SOUTH") == 1
+    assert "No HCP with id 'H-N1' (did you mean 'h-n1'?)." in capsys.readouterr().err
+    moves = write(tmp_path / "moves.csv", "hcp_id,territory_id\nH-N2,T-SOUTH\nh-zz,T-SOUTH\n")
+    assert run(database_url, "assign", str(moves)) == 1
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert "no HCP with id 'H-N2' (did you mean 'h-n2'?)" in text
+    assert "no HCP with id 'h-zz'" in text and "h-zz' (did you mean" not in text
+    assert fingerprint(database_url) == before

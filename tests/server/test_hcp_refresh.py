@@ -121,3 +121,20 @@ def test_a_territory_column_naming_an_unknown_territory_is_refused_with_a_sugges
     assert run(database_url, "import-hcps", str(csv), "--default-territory", "T-SOTH") == 1
     assert "No territory 'T-SOTH' (did you mean 'T-SOUTH'?)" in capsys.readouterr().err
     assert fingerprint(database_url) == before
+
+
+def test_a_territory_column_is_not_said_to_place_hcps_when_none_is_new(
+    database_url: str, world: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stranger's re-import said the column "gave new HCPs their territory" with no
+    new HCP in the file."""
+    csv = write(tmp_path / "master.csv", MASTER)
+    assert run(database_url, "import-hcps", str(csv)) == 0
+    out = capsys.readouterr().out
+    assert "'territory_id' was not used: no HCP is new" in out
+    assert "gave new HCPs their territory" not in out
+    fresh = write(
+        tmp_path / "new.csv", MASTER + "h-x9,EXT-h-x9,Dr h-x9,Cardiology,Boston,T-NORTH\n"
+    )
+    assert run(database_url, "import-hcps", str(fresh)) == 0
+    assert "'territory_id' gave new HCPs their territory" in capsys.readouterr().out
