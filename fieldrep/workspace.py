@@ -159,7 +159,7 @@ class Workspace:
     def hcp_list(self) -> HcpListScreen:
         from fieldrep.usecases.hcp_list import HcpListScreen
 
-        return HcpListScreen(self.hcps, self.segments, self.sync)
+        return HcpListScreen(self.hcps, self.segments, self.sync, self.calls, self.note_subjects)
 
     @cached_property
     def inbox(self) -> SyncInbox:

@@ -31,7 +31,7 @@ from fieldrep.services.note_subjects import hcp_of_note_in
 from fieldrep.services.plans import PlanService
 from fieldrep.store import former_hcps, outbox
 from fieldrep.store.contacts import contacts_about
-from fieldrep.store.schema import call_notes
+from fieldrep.store.schema import call_notes, hcps
 from fieldrep.store.transactions import Store
 from fieldrep.store.values import dt_to_text, new_id, text_to_dt
 from fieldrep.sync.protocol import CallNoteData, Entity, Op
@@ -408,6 +408,17 @@ class CallService:
         query = (
             select(call_notes)
             .where(call_notes.c.hcp_id == hcp_id)
+            .order_by(call_notes.c.started_at.desc())
+        )
+        with self._store.read() as conn:
+            return [note_from_row(r) for r in conn.execute(query)]
+
+    def about_former_hcps(self) -> list[CallNote]:
+        """Notes about HCPs no longer in the territory (realigned away), newest first:
+        the HCP list cannot lead to them, so its page offers them apart."""
+        query = (
+            select(call_notes)
+            .where(call_notes.c.hcp_id.not_in(select(hcps.c.id)))
             .order_by(call_notes.c.started_at.desc())
         )
         with self._store.read() as conn:

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.hcps.open_hcp.connect(self.open_hcp)
+        self.hcps.open_note.connect(self.open_note)
         self.today.open_hcp.connect(self.open_hcp)
         self.today.open_draft.connect(self.open_note)
         self.planner.open_hcp.connect(self.open_hcp)

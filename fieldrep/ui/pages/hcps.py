@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldrep.domain.changes import Changes
 from fieldrep.services.hcp_search import NOTES, SIMILAR
+from fieldrep.ui.dialogs.former_calls import FormerCallsDialog, former_calls_text
 from fieldrep.ui.hcp_filter import HcpFilter, apply_filter, specialty_choices
 from fieldrep.ui.models import FOUND_MARKS, HcpTableModel
 from fieldrep.ui.settings import UiSettings
@@ -54,6 +55,7 @@ NO_MATCH = "No HCPs match. Clear the search or the filters."
 
 class HcpListPage(QWidget):
     open_hcp = Signal(str)
+    open_note = Signal(str)  # a call about an HCP no longer in the territory
     shown_rows = Signal(int)  # after every refresh of what the table shows
 
     def __init__(self, taskman: TaskManager, settings: UiSettings, parent: QWidget | None = None):
@@ -76,6 +78,9 @@ class HcpListPage(QWidget):
         self.search.installEventFilter(self)
         self.count_label = QLabel("")
         self.count_label.setObjectName("muted")
+        self.former_link = QLabel("")
+        self.former_link.setVisible(False)
+        self.former_link.linkActivated.connect(lambda _link: self.show_former_calls())
 
         self.specialty = QComboBox()
         self.tier = QComboBox()
@@ -164,6 +169,7 @@ class HcpListPage(QWidget):
         layout.addLayout(filters)
         layout.addLayout(saved_row)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.former_link)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._run_search)
@@ -198,6 +204,8 @@ class HcpListPage(QWidget):
     def _loaded(self, data: HcpList) -> None:
         self.data = data
         self.loaded = True
+        self.former_link.setText(former_calls_text(len(data.former_calls)))
+        self.former_link.setVisible(bool(data.former_calls))
         specialties = specialty_choices(r.specialty for r in data.rows)
         self._fill_combo(self.specialty, specialties, any_case=True)
         self._fill_combo(self.city, sorted({r.city for r in data.rows if r.city}))
@@ -323,6 +331,11 @@ class HcpListPage(QWidget):
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         emit(self.shown_rows, len(rows))
+
+    def show_former_calls(self) -> FormerCallsDialog:
+        dialog = FormerCallsDialog(self.data.former_calls, self.open_note.emit, self)
+        dialog.show()
+        return dialog
 
     # -- saved filters -------------------------------------------------------------
     def _fill_saved(self) -> None:
