@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fieldrep.cli.context import CommandContext, print_json
 from fieldrep.domain.enums import DismissReason, parse_enum
 from fieldrep.domain.errors import ValidationError
+from fieldrep.usecases.suggestion_list import quiet_period_note
 
 if TYPE_CHECKING:  # numpy loads only when a command really suggests something
     from fieldrep.nba.model import Suggestion
@@ -98,6 +99,8 @@ def cmd_suggest(ctx: CommandContext) -> int:
         else:
             items = ws.suggestions.daily_list(limit=args.limit, today=day)
             blocks = []
+        # as Today and the Suggestions page say it (not "every channel is blocked")
+        quiet = quiet_period_note(ws.suggestions, day or ws.clock.today())
     if args.json:
         payload: Any = [suggestion_json(s) for s in items]
         if args.blocked:
@@ -111,7 +114,7 @@ def cmd_suggest(ctx: CommandContext) -> int:
         print_json(payload)
         return 0
     if not items:
-        print("No suggestion: every channel is blocked by a rule (see --blocked).")
+        print(quiet or "No suggestion: every channel is blocked by a rule (see --blocked).")
     for s in items:
         _print_suggestion(s)
     for b in blocks:

@@ -126,7 +126,17 @@ def cmd_log_call(ctx: CommandContext) -> int:
             outcome=parse_enum(Outcome, args.outcome, "outcome") if args.outcome else None,
             insights=args.text,
         )
+        # the call log's warnings, which the command line did not give (a stranger
+        # logged two overlapping visits, and one in a quiet period, without a word);
+        # read before the call is logged, or it would count as its own last contact
+        warnings = [
+            f"Overlaps your call of {other.started_at.astimezone():%H:%M} "
+            f"({other.duration_minutes} min)."
+            for other in ws.calls.overlapping(draft)
+        ] + list(ws.contact_rules.check(args.hcp, channel).warnings)
         note = ws.calls.log(draft, submit=args.submit)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print_json({k: _plain(v) for k, v in asdict(note).items()})
     else:

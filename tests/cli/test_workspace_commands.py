@@ -158,3 +158,20 @@ def test_change_passphrase_then_only_the_new_one_opens(tmp_path: Path) -> None:
     assert changed.returncode == 0, changed.stderr
     assert fieldrep(data_dir, "status").returncode == 1
     assert fieldrep(data_dir, "status", env={"FIELDREP_PASSPHRASE": new}).returncode == 0
+
+
+def test_log_call_warns_as_the_call_log_does(tmp_path: Path) -> None:
+    """A stranger logged two overlapping visits from the command line without a word,
+    where the desktop's call log warns."""
+    data_dir = tmp_path / "ws"
+    assert fieldrep(data_dir, "import-demo").returncode == 0
+    visit = ["log-call", "--hcp", "hcp-00002", "--channel", "visit", "--duration", "30",
+             "--product", "Cardiovex", "--outcome", "neutral", "--submit"]  # fmt: skip
+    first = fieldrep(data_dir, *visit)
+    assert first.returncode == 0, first.stderr
+    assert "Overlaps your call" not in first.stderr
+    second = fieldrep(data_dir, *visit)
+    assert second.returncode == 0, second.stderr
+    assert "warning: Overlaps your call of" in second.stderr
+    assert "warning: Last face-to-face visit earlier today" in second.stderr
+    assert "Logged call" in second.stdout  # a warning, not a refusal

@@ -73,3 +73,15 @@ def test_segments_json_gives_weights_confidence_and_evidence(demo_dir: Path) -> 
     hint = json.loads(result.stdout)
     assert abs(sum(hint["weights"].values()) - 1) < 0.01
     assert 0 < hint["confidence"] <= 1 and hint["evidence"] and len(hint["top"]) == 2
+
+
+def test_suggest_in_a_quiet_period_says_so_as_today_does(demo_dir: Path) -> None:
+    """It said "every channel is blocked by a rule" where Today names the quiet period."""
+    period = NbaConfig().quiet_periods[-1]
+    result = fieldrep(demo_dir, "suggest", "--date", period.start.isoformat())
+    assert result.returncode == 0, result.stderr
+    end = period.end
+    assert f"Quiet period ({period.label}) until {end.day} {end:%b}: no suggestions." in (
+        result.stdout
+    )
+    assert "every channel is blocked" not in result.stdout
