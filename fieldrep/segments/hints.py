@@ -23,7 +23,9 @@ class SegmentHint:
 
 
 def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def describe_evidence(
@@ -45,14 +47,20 @@ def describe_evidence(
             break
         channel_cols = [j for j in range(len(CHANNELS)) if channel_profile[k, j] >= FAVOURED]
         theme_cols = [j for j in range(len(THEMES)) if theme_profile[k, j] >= FAVOURED]
-        used = int(contacts[channel_cols].sum())
-        labels = [CHANNELS[j].label.lower() for j in channel_cols]
-        line = f"{names[k]} {weights[k]:.0%}: {used} of {total} contacts by {_join(labels)}"
-        if total_themes:
+        # A company with no segment catalogue has one neutral, unnamed profile that
+        # favours no channel or theme: it has nothing to describe (an empty list of
+        # labels raised IndexError on the HCP page once an HCP had 3 contacts).
+        parts = []
+        if channel_cols:
+            used = int(contacts[channel_cols].sum())
+            labels = [CHANNELS[j].label.lower() for j in channel_cols]
+            parts.append(f"{used} of {total} contacts by {_join(labels)}")
+        if total_themes and theme_cols:
             on_theme = int(themes[theme_cols].sum())
             theme_words = [THEME_LABELS[THEMES[j]] for j in theme_cols]
-            line += f"; {on_theme} of {total_themes} messages on {_join(theme_words)}"
-        lines.append(line)
+            parts.append(f"{on_theme} of {total_themes} messages on {_join(theme_words)}")
+        if names[k].strip() and parts:
+            lines.append(f"{names[k]} {weights[k]:.0%}: " + "; ".join(parts))
     lines.append(f"Based on {total} contact{'s' if total != 1 else ''} on record.")
     return tuple(lines)
 

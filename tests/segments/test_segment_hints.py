@@ -123,3 +123,23 @@ def test_refit_reports_progress_and_honours_cancel(demo_workspace: Workspace) ->
         demo_workspace.segment_hints.refit(progress=progress, cancel=token)
     assert seen and seen == sorted(seen)
     assert demo_workspace.segments.all_mixes() == {}
+
+
+def test_a_company_without_a_segment_catalogue_gets_hints_not_a_crash(
+    workspace: Workspace,
+) -> None:
+    """A company that loaded products, messages and contact rules but no segments: the
+    HCP page raised IndexError once an HCP had three contacts (a new user's first
+    realigned HCP came with three)."""
+    from fieldrep.domain.hcp import Hcp
+
+    workspace.hcps.upsert_many(
+        [Hcp("H-1", "X1", "ALICE MARTIN", "CARDIOLOGY", "", "", "SOUTH", title="DR")]
+    )
+    for days in (1, 9, 30):
+        log_call(workspace, "H-1", Channel.VISIT, days_ago=days)
+    assert workspace.segments.catalogue() == []  # nothing loaded, nothing built in
+    hint = workspace.segment_hints.for_hcp("H-1")
+    assert hint.evidence[-1] == "Based on 3 contacts on record."
+    profile = workspace.profiles.hcp_profile("H-1")
+    assert len(profile.calls) == 3
