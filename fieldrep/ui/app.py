@@ -220,6 +220,7 @@ def _run_window(app: QApplication, data_dir: Path, *, demo: bool) -> int:
     from fieldrep.ui.main_window import MainWindow
     from fieldrep.ui.taskman import TaskManager
 
+    said = errors.reporter.last_message
     if demo:
         workspace = open_demo(data_dir)
     elif Workspace.exists(data_dir):
@@ -227,6 +228,7 @@ def _run_window(app: QApplication, data_dir: Path, *, demo: bool) -> int:
     else:
         workspace, demo = first_run(data_dir)
     if workspace is None:
+        errors.hold_last_message(said)
         return 1
     taskman = TaskManager(workspace)
     window = MainWindow(workspace, taskman=taskman)

@@ -78,6 +78,22 @@ def show_message(
     emit(reporter.shown, text)
 
 
+def hold_last_message(before: str | None) -> None:
+    """The app is about to end without a window (a workspace that could not be opened):
+    say why where it lasts, the log and stderr, and keep a message box shown since
+    `before` on screen until the rep closes it. It was opened non-blocking, so the app
+    ended before it was ever drawn: a too-short FIELDREP_PASSPHRASE closed the app in
+    silence right after sign-in."""
+    text = reporter.last_message
+    if text is None or text == before:
+        return
+    log.warning("fieldrep could not open the workspace: %s", text)
+    sys.stderr.write(f"fieldrep: {text}\n")
+    box = reporter._box
+    if box is not None and box.isVisible():
+        box.exec()
+
+
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     if isinstance(exc, KeyboardInterrupt):
         sys.__excepthook__(kind, exc, tb)
