@@ -292,8 +292,10 @@ def load_territory(
     messages: list[ApprovedMessage],
     profiles: SegmentProfiles,
     specialty_map: Mapping[str, str] | None = None,
+    utc_offset: timedelta | None = None,
 ) -> Territory:
-    """Everything the engine needs, as arrays, in about six queries."""
+    """Everything the engine needs, as arrays, in about six queries (`utc_offset`: the
+    workspace clock's, so each call counts on its local day; `history.load_history`)."""
     rows = conn.execute(_HCPS).all()
     hcp_ids = [r[0] for r in rows]
     index = {h: i for i, h in enumerate(hcp_ids)}
@@ -310,7 +312,9 @@ def load_territory(
         ],
         dtype=bool,
     ).reshape(len(rows), len(CHANNELS))
-    history = load_history(conn, hcp_ids, today, half_life_days=config.evidence_half_life_days)
+    history = load_history(
+        conn, hcp_ids, today, half_life_days=config.evidence_half_life_days, utc_offset=utc_offset
+    )
 
     weights = np.full((len(rows), profiles.k), np.nan)
     for hcp_id, raw in conn.execute(_MIXES):

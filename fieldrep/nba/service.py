@@ -162,6 +162,7 @@ class SuggestionService:
                 messages=messages,
                 profiles=profiles_for(catalogue),
                 specialty_map=specialty_map,
+                utc_offset=self._store.clock.local_now().utcoffset(),
             )
 
     def _scored(self, today: date | None, config: NbaConfig) -> Scored:

@@ -7,7 +7,7 @@ next-best-action scorer (outcomes, recency, counts this month).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import Connection
@@ -43,7 +43,10 @@ _CONTACTS = (
 # Only submitted notes are contacts: a draft has not happened yet as far as the record
 # goes, and a sync conflict copy repeats a call already counted.
 _CALLS = (
-    f"SELECT c.rid, h.rowid, {_CHANNEL_CASE}, julianday(substr(c.started_at, 1, 10)), "
+    # the call's day where the rep is now: a start stored with another offset (the
+    # laptop was in another zone, or the call is a former rep's) is moved to the local
+    # day first, or a call made this morning in Auckland counted as "yesterday"
+    f"SELECT c.rid, h.rowid, {_CHANNEL_CASE}, julianday(date(c.started_at, ?)), "
     "c.outcome IS NOT NULL, coalesce(c.outcome = 'positive', 0), "
     f"CASE WHEN m.id IS NULL THEN -1 ELSE {_THEME_CASE} END, coalesce(m.rowid, -1), "
     "c.suggestion_id IS NOT NULL, "
@@ -154,9 +157,12 @@ def load_history(
     *,
     only: str | None = None,
     half_life_days: float | None = None,
+    utc_offset: timedelta | None = None,
 ) -> ContactHistory:
     """Aggregate call notes up to `today` for the given HCPs (others are ignored).
 
+    `utc_offset` is the workspace clock's offset now (`Clock.local_now().utcoffset()`):
+    each call counts on its day there, whatever offset its start was stored with.
     `only` restricts the query to one HCP (opening one HCP's page stays cheap). With
     `half_life_days`, known outcomes (channel_n/pos, theme_n/pos, weekday and message
     rows) are discounted by age, so the learning forgets; counts the rules use
@@ -169,7 +175,9 @@ def load_history(
     for hcp_id, rowid in rowids:
         lookup[rowid] = index.get(hcp_id, -1)
     tomorrow = date.fromordinal(today.toordinal() + 1).isoformat()
-    params: tuple[str, ...] = (tomorrow, only) if only else (tomorrow,)
+    minutes = round((utc_offset or timedelta(0)).total_seconds() / 60)
+    params: tuple[str, ...] = (f"{minutes:+d} minutes", tomorrow)
+    params += (only,) if only else ()
     data = _fetch(conn, _CALLS.format(only="AND c.hcp_id = ?" if only else ""), params)
     data = data[(lookup[data[:, 1].astype(np.int64)] >= 0) & (data[:, 2] >= 0)]
     if data.size == 0:

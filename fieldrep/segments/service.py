@@ -117,7 +117,10 @@ class SegmentHintService:
         with self._store.read() as conn:
             if conn.execute(select(hcps.c.id).where(hcps.c.id == hcp_id)).first() is None:
                 raise NotFoundError(f"No HCP with id '{hcp_id}' in this workspace.")
-            history = load_history(conn, [hcp_id], today or self._store.clock.today(), only=hcp_id)
+            history = load_history(
+                conn, [hcp_id], today or self._store.clock.today(), only=hcp_id,
+                utc_offset=self._store.clock.local_now().utcoffset(),
+            )  # fmt: skip
         if stored is not None and contacts_behind(stored) == int(history.contacts.sum()):
             return hint_from_mix(stored, catalogue)
         mix = estimate_mixes([hcp_id], history, catalogue, profiles_for(catalogue))[0]
@@ -158,7 +161,10 @@ class SegmentHintService:
             return 0
         with self._store.read() as conn:
             hcp_ids = list(conn.execute(select(hcps.c.id).order_by(hcps.c.id)).scalars())
-            history = load_history(conn, hcp_ids, today or self._store.clock.today())
+            history = load_history(
+                conn, hcp_ids, today or self._store.clock.today(),
+                utc_offset=self._store.clock.local_now().utcoffset(),
+            )  # fmt: skip
         check(cancel)
         anchors = profiles_for(catalogue)
         fitted = refit_profiles(
