@@ -28,6 +28,7 @@ from fieldrep.ui.undo import UndoStack
 from fieldrep.ui.widgets.attainment_line import AttainmentLine
 from fieldrep.ui.widgets.coaching_card import CoachingCard
 from fieldrep.ui.widgets.common import Card, EmptyState, title
+from fieldrep.ui.widgets.draft_discard import add_discard_action
 from fieldrep.ui.widgets.follow_ups import NOTE_ROLE, follow_up_item, tick_to_complete
 from fieldrep.usecases.sync_inbox import CONFLICT_DETAIL
 from fieldrep.usecases.today import Agenda
@@ -143,6 +144,7 @@ class TodayPage(QWidget):
             lambda item: emit(self.open_draft, item.data(Qt.ItemDataRole.UserRole))
         )
         self.draft_stack, _ = _with_empty(self.draft_list, "No calls left in draft.")
+        self.discard_action = add_discard_action(self.draft_list, taskman)
 
         # Adverse-event reports on the clock: above everything else, only when there are.
         self.ae_list = QListWidget()
