@@ -544,7 +544,8 @@ class MainWindow(QMainWindow):
         self.check_device_policy()
         if isinstance(result, BaseException):
             return
-        self.statusBar().showMessage(result.summary(), 8000)
+        # HCPs realigned away: the message stays until the next (read after start-up)
+        self.statusBar().showMessage(result.summary(), 0 if result.hcps_left else 8000)
 
     def _sync_cancelled(self) -> None:
         self.statusBar().showMessage(

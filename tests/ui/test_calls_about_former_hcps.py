@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from fieldrep.domain.calls import CallDraft
@@ -58,3 +59,19 @@ def test_the_hcp_list_opens_the_calls_about_hcps_that_left(
     assert window.call_dialog is not None and window.call_dialog.note_id == note.id
     window.call_dialog.reject()
     idle(qtbot, window)
+
+
+def test_the_realignment_summary_stays_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up sync's "1 HCP left your territory; 1 planned visit ... removed" was
+    gone after 8 s, before a rep opening the laptop looked."""
+    from fieldrep.sync.engine import SyncReport
+
+    shown: list[tuple[str, int]] = []
+    monkeypatch.setattr(window.statusBar(), "showMessage", lambda t, ms=0: shown.append((t, ms)))
+    window._sync_finished(SyncReport(pulled=3))
+    window._sync_finished(SyncReport(pulled=3, hcps_left=1, plans_dropped=1))
+    assert shown[0][1] == 8000  # an ordinary sync's summary fades
+    text, timeout = shown[1]
+    assert "1 HCP left your territory (realigned)" in text and timeout == 0
