@@ -169,8 +169,10 @@ class HcpService:
         rows = conn.execute(
             text(
                 "SELECT h.id, h.name, h.title, h.specialty, h.organisation, h.city, h.tier, "
-                "h.decile, (SELECT max(c.started_at) FROM call_notes c WHERE c.hcp_id = h.id "
-                "AND c.status = 'submitted'), "
+                # last contact: the rep's own submitted calls or a former rep's
+                "h.decile, (SELECT max(t) FROM (SELECT max(c.started_at) AS t FROM call_notes c "
+                "WHERE c.hcp_id = h.id AND c.status = 'submitted' "
+                "UNION ALL SELECT max(k.started_at) FROM hcp_contacts k WHERE k.hcp_id = h.id)), "
                 "(SELECT count(*) FROM call_notes c, json_each(c.follow_ups) f "
                 " WHERE c.hcp_id = h.id AND c.follow_ups <> '[]' "
                 " AND json_extract(f.value, '$.done') = 0) "

@@ -117,3 +117,13 @@ def test_the_sync_says_which_hcps_left_and_that_their_planned_visits_went(
         .summary()
         .endswith("1 HCP left your territory (realigned).")
     )
+
+
+def test_search_gives_the_same_last_contact_as_the_list(workspace: Workspace) -> None:
+    """`fieldrep search --json` said null where the desktop list showed the former rep's
+    call."""
+    apply(workspace, [change(1, Entity.HCP, "H1", hcp_data(name="ALICE MARTIN"))])
+    apply(workspace, [change(2, Entity.HCP_CONTACT, "N-theirs", contact_data("H1", 2))])
+    [hit] = workspace.hcps.search("alice")
+    [row] = workspace.hcps.summaries()
+    assert hit.last_contact is not None and hit.last_contact == row.last_contact
