@@ -47,6 +47,9 @@ def cmd_backup(args: argparse.Namespace, engine: Engine) -> Report:
             source.backup(copy)
         finally:
             copy.close()
+    except sqlite3.Error as error:  # a full disk, a folder it may not write: a sentence
+        target.unlink(missing_ok=True)  # never a half copy that looks like a backup
+        raise Invalid(f"could not write the backup to {target}: {error}") from None
     finally:
         raw.close()
     size = target.stat().st_size

@@ -14,7 +14,7 @@ from typing import Any
 
 from fieldrep.cli.context import CommandContext, print_json, prompt_passphrase
 from fieldrep.demo import import_demo
-from fieldrep.domain.calls import CallDraft
+from fieldrep.domain.calls import CallDraft, overlap_warning
 from fieldrep.domain.enums import Channel, Outcome, parse_enum
 from fieldrep.security.keys import KeyUnavailableError
 
@@ -129,11 +129,9 @@ def cmd_log_call(ctx: CommandContext) -> int:
         # the call log's warnings, which the command line did not give (a stranger
         # logged two overlapping visits, and one in a quiet period, without a word);
         # read before the call is logged, or it would count as its own last contact
-        warnings = [
-            f"Overlaps your call of {other.started_at.astimezone():%H:%M} "
-            f"({other.duration_minutes} min)."
-            for other in ws.calls.overlapping(draft)
-        ] + list(ws.contact_rules.check(args.hcp, channel).warnings)
+        overlap = overlap_warning(ws.calls.overlapping(draft), ws.clock.local)
+        warnings = [overlap] if overlap else []
+        warnings += ws.contact_rules.check(args.hcp, channel).warnings
         note = ws.calls.log(draft, submit=args.submit)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -163,3 +164,16 @@ def ensure_editable(note: CallNote) -> None:
         raise LockedError(
             "This call note was submitted and is locked. Log a new call to add to it."
         )
+
+
+def overlap_warning(others: Sequence[CallNote], local: Callable[[datetime], datetime]) -> str:
+    """The warning for a call that shares time with these other calls of the rep's ("" for
+    none), its times in the rep's zone (`local`): the call log and `fieldrep log-call`."""
+    if not others:
+        return ""
+    first = local(others[0].started_at)
+    more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+    return (
+        f"Overlaps your call of {first:%d %b %H:%M} ({others[0].duration_minutes} min)"
+        f"{more}: check the start and duration."
+    )

@@ -433,7 +433,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--server-tree", help="run the server from this source tree "
                         "(e.g. `git archive` of an older commit)")  # fmt: skip
-    parser.add_argument("--profile", help="py-spy output file (.svg flamegraph or .json)")
+    parser.add_argument(
+        "--profile",
+        help="py-spy output file (.svg flamegraph or .json; "
+        "needs py-spy on PATH: pip install py-spy)",
+    )
     print(json.dumps(run(parser.parse_args())))  # noqa: T201
 
 

@@ -52,3 +52,16 @@ def test_on_postgresql_it_names_pg_dump_and_touches_nothing(
 ) -> None:
     assert run(postgres_database, "backup", str(tmp_path / "copy.db")) == 1
     assert "pg_dump" in capsys.readouterr().err
+
+
+def test_a_backup_it_cannot_write_is_a_sentence_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    assert run(url, "create-territory", "NORTH") == 0
+    capsys.readouterr()
+    # /proc takes no new files, whoever asks (root included): SQLite cannot open one there
+    assert run(url, "backup", "/proc/fieldrep-backup.db") == 1
+    err = capsys.readouterr().err
+    assert "error: could not write the backup to /proc/fieldrep-backup.db" in err
+    assert "Traceback" not in err

@@ -14,6 +14,7 @@ from fieldrep.domain.calls import CallDraft
 from fieldrep.domain.enums import Channel, Outcome
 from fieldrep.sync.apply import apply_page
 from fieldrep.sync.protocol import Change, Entity, Op
+from fieldrep.ui.dialogs.former_calls import FormerCallsDialog
 from fieldrep.ui.main_window import HCPS, MainWindow
 from tests.pinned_clock import local_now
 from tests.ui.conftest import WAIT_MS, idle
@@ -49,8 +50,7 @@ def test_the_hcp_list_opens_the_calls_about_hcps_that_left(
     assert len(window.hcps.data.former_calls) == count
 
     link.linkActivated.emit("former")  # as a click on the link does
-    dialog = window.hcps.findChild(type(window.hcps.show_former_calls()))
-    assert dialog is not None
+    [dialog] = window.hcps.findChildren(FormerCallsDialog)
     dialog.grab().save(str(SHOTS / "former-calls-dialog.png"))
     row = next(r for r, c in enumerate(dialog._calls) if c.note.id == note.id)
     dialog.table.selectRow(row)

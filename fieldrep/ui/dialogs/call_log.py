@@ -9,7 +9,6 @@ Ctrl+Return submits; Esc closes and keeps the draft.
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -43,6 +41,7 @@ from fieldrep.domain.calls import (
     CallDraft,
     CallNote,
     FollowUp,
+    overlap_warning,
     submission_problems,
 )
 from fieldrep.domain.changes import Changed
@@ -55,6 +54,13 @@ from fieldrep.services.adverse_events import AdverseEventReport
 from fieldrep.services.calls import CONFLICT_COPY_NOT_SUBMITTED
 from fieldrep.store.values import new_id
 from fieldrep.ui.dialogs.adverse_event import AdverseEventDialog
+from fieldrep.ui.dialogs.call_log_widgets import (
+    FitFormLayout,
+    WholeDateTimeEdit,
+    checkable,
+    checked_values,
+    hcp_name_html,
+)
 from fieldrep.ui.dialogs.note_checks import NoteChecks, RecordHints
 from fieldrep.ui.errors import message_for, show_error
 from fieldrep.ui.signals import emit
@@ -70,44 +76,6 @@ FOLLOW_UP_DAYS = 14
 TALL_DIALOG_PX = 720
 OVERLAP_CHECK_MS = 400
 NOT_SUBMITTED = "Not submitted yet:"
-
-
-class _FormLayout(QFormLayout):
-    """Without height-for-width, the scroll area fits the form to the dialog down to its
-    minimum (scrolling only below it), instead of scrolling whenever the form's
-    preferred height (every list at full size) is more than the dialog has."""
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
-        return False
-
-
-class _WholeDateTimeEdit(QDateTimeEdit):
-    """Tab leaves the field instead of walking its five sections (arrow keys and typing
-    still move between day, month, year, hour and minute): the form's Tab order."""
-
-    def focusNextPrevChild(self, next_child: bool) -> bool:  # noqa: N802
-        return QWidget.focusNextPrevChild(self, next_child)
-
-
-def hcp_name_html(hcp: Hcp) -> str:
-    parts = (hcp.display_name, hcp.specialty, hcp.city)  # an HCP known by id only has no more
-    return html.escape(" · ".join(p for p in parts if p))
-
-
-def _checkable(text: str, data: str, checked: bool) -> QListWidgetItem:
-    item = QListWidgetItem(text)
-    item.setData(Qt.ItemDataRole.UserRole, data)
-    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-    return item
-
-
-def _checked(widget: QListWidget) -> list[str]:
-    return [
-        widget.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(widget.count())
-        if widget.item(i).checkState() == Qt.CheckState.Checked
-    ]
 
 
 class CallLogDialog(QDialog):
@@ -162,7 +130,7 @@ class CallLogDialog(QDialog):
 
     # -- layout --------------------------------------------------------------------
     def _build(self) -> None:
-        self.started = _WholeDateTimeEdit()
+        self.started = WholeDateTimeEdit()
         self.started.setCalendarPopup(True)
         self.started.setDisplayFormat("ddd dd MMM yyyy  HH:mm")
         self.duration = QSpinBox()
@@ -233,7 +201,7 @@ class CallLogDialog(QDialog):
         follow.addWidget(QLabel("due"))
         follow.addWidget(self.follow_up_due)
 
-        form = _FormLayout()
+        form = FitFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # Labels with mnemonics (Alt+letter) jump to their field: keyboard-only use.
         for text, field, buddy in (
@@ -332,7 +300,7 @@ class CallLogDialog(QDialog):
         self.duration.setValue(duration)
         self.channel.setCurrentIndex(max(self.channel.findData(channel.value), 0))
         for product in products:
-            self.products.addItem(_checkable(product, product, product in chosen_products))
+            self.products.addItem(checkable(product, product, product in chosen_products))
         self._chosen_messages = chosen_messages
         self._refill_messages()
         due = self.taskman.clock.today() + timedelta(days=FOLLOW_UP_DAYS)
@@ -370,15 +338,15 @@ class CallLogDialog(QDialog):
                 for i in range(self.key_messages.count())
             }
             self._chosen_messages = (self._chosen_messages - shown) | set(
-                _checked(self.key_messages)
+                checked_values(self.key_messages)
             )
-        products = set(_checked(self.products))
+        products = set(checked_values(self.products))
         self.key_messages.blockSignals(True)
         self.key_messages.clear()
         for m in self.messages:
             if m.product in products:
                 self.key_messages.addItem(
-                    _checkable(f"{m.product}: {m.title}", m.id, m.id in self._chosen_messages)
+                    checkable(f"{m.product}: {m.title}", m.id, m.id in self._chosen_messages)
                 )
         if not products:
             placeholder = QListWidgetItem("Tick a product to see its approved messages")
@@ -479,12 +447,7 @@ class CallLogDialog(QDialog):
     def _show_overlaps(self, notes: list[CallNote]) -> None:
         self.record_hints.warnings.pop("start", None)
         if notes:
-            first = self.taskman.clock.local(notes[0].started_at)
-            more = f" and {len(notes) - 1} more" if len(notes) > 1 else ""
-            self.record_hints.warnings["start"] = (
-                f"Overlaps your call of {first:%d %b %H:%M} ({notes[0].duration_minutes} min)"
-                f"{more}: check the start and duration."
-            )
+            self.record_hints.warnings["start"] = overlap_warning(notes, self.taskman.clock.local)
         self._update_record_hints()
 
     def _findings_changed(self) -> None:
@@ -559,21 +522,16 @@ class CallLogDialog(QDialog):
                 ),
             )
         outcome, sentiment = self.outcome.currentData(), self.sentiment.currentData()
+        products = checked_values(self.products)
+        # messages ticked earlier under a product still ticked stay chosen while hidden
+        kept = {m.id for m in self.messages if m.product in products} & self._chosen_messages
         return CallDraft(
             hcp_id=self.hcp.id,
             channel=Channel(self.channel.currentData()),
             started_at=started,
             duration_minutes=self.duration.value(),
-            products=tuple(_checked(self.products)),
-            key_messages=tuple(
-                sorted(
-                    set(_checked(self.key_messages))
-                    | (
-                        self._chosen_messages
-                        & {m.id for m in self.messages if m.product in set(_checked(self.products))}
-                    )
-                )
-            ),
+            products=tuple(products),
+            key_messages=tuple(sorted(set(checked_values(self.key_messages)) | kept)),
             attendees=tuple(a.strip() for a in self.attendees.text().split(",") if a.strip()),
             outcome=Outcome(outcome) if outcome else None,
             sentiment=Sentiment(sentiment) if sentiment else None,

@@ -64,18 +64,25 @@ def _clear(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+def _facts(call: CallNote | Contact) -> tuple[str, list[str]]:
+    """The heading (when, channel, length) and the facts (products, outcome) shared by a
+    rep's own call and a former rep's."""
+    when = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    head = f"<b>{when}</b> · {html.escape(call.channel.label)} · {call.duration_minutes} min"
+    bits = []
+    if call.products:
+        bits.append("Products: " + html.escape(", ".join(call.products)))
+    if call.outcome:
+        bits.append(f"Outcome: {call.outcome.value.replace('_', ' ')}")
+    return head, bits
+
+
 def _call_html(note: CallNote) -> str:
-    when = note.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
-    head = f"<b>{when}</b> · {html.escape(note.channel.label)} · {note.duration_minutes} min"
+    head, bits = _facts(note)
     if note.status.value == "draft":
         head += " · <i>draft</i>"
     if note.conflict_of:
         head += " · <i>conflict copy</i>"
-    bits = []
-    if note.products:
-        bits.append("Products: " + html.escape(", ".join(note.products)))
-    if note.outcome:
-        bits.append(f"Outcome: {note.outcome.value.replace('_', ' ')}")
     if note.sentiment:
         bits.append(f"Sentiment: {note.sentiment.value}")
     body = " · ".join(bits)
@@ -87,16 +94,8 @@ def _call_html(note: CallNote) -> str:
 
 def _contact_html(contact: Contact) -> str:
     """A call by the HCP's former rep: when, how and how it went; its text is theirs."""
-    when = contact.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
-    head = (
-        f"<b>{when}</b> · {html.escape(contact.channel.label)} · {contact.duration_minutes} min"
-        f" · <i>by {html.escape(contact.author)}, before this HCP came to your territory</i>"
-    )
-    bits = []
-    if contact.products:
-        bits.append("Products: " + html.escape(", ".join(contact.products)))
-    if contact.outcome:
-        bits.append(f"Outcome: {contact.outcome.value.replace('_', ' ')}")
+    head, bits = _facts(contact)
+    head += f" · <i>by {html.escape(contact.author)}, before this HCP came to your territory</i>"
     return f"<p>{head}<br>{' · '.join(bits)}</p>"
 
 
